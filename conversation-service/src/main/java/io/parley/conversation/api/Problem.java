@@ -1,0 +1,24 @@
+package io.parley.conversation.api;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+/** An RFC 9457 problem answer: {@code application/problem+json} with a status, a title and a detail. */
+public record Problem(String type, String title, int status, String detail) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public static WebApplicationException of(Response.Status status, String detail) {
+        Problem body = new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail);
+        return new WebApplicationException(detail, Response.status(status).type(MEDIA_TYPE).entity(body).build());
+    }
+
+    public static WebApplicationException badRequest(String detail) {
+        return of(Response.Status.BAD_REQUEST, detail);
+    }
+
+    /** Unknown, or not visible to the caller: the answer never tells the two apart. */
+    public static WebApplicationException notFound() {
+        return of(Response.Status.NOT_FOUND, "No such conversation.");
+    }
+}

@@ -2,7 +2,8 @@ package io.parley.conversation.api;
 
 import io.parley.conversation.domain.Conversation;
 import io.parley.conversation.domain.ConversationService;
-import io.parley.conversation.domain.Role;
+import io.parley.kit.Role;
+import io.parley.kit.Problem;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;

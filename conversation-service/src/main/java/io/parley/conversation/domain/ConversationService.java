@@ -1,6 +1,7 @@
 package io.parley.conversation.domain;
 
 import io.parley.conversation.store.ConversationStore;
+import io.parley.kit.Role;
 import io.parley.events.ConversationCreated;
 import io.parley.events.Event;
 import io.quarkus.logging.Log;

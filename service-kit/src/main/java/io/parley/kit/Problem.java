@@ -1,4 +1,4 @@
-package io.parley.conversation.api;
+package io.parley.kit;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;

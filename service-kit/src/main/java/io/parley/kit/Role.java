@@ -1,4 +1,4 @@
-package io.parley.conversation.domain;
+package io.parley.kit;
 
 import java.util.Set;
 

@@ -1,0 +1,71 @@
+package io.parley.message.store;
+
+import io.parley.events.ConversationCreated;
+import io.parley.events.ParticipantAdded;
+import io.parley.events.ParticipantRemoved;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The local replica of who is in which conversation. */
+@ApplicationScoped
+public class MembershipStore {
+
+    private final Pool pool;
+
+    public MembershipStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public Uni<Void> apply(SqlClient tx, ConversationCreated e) {
+        return tx.preparedQuery("INSERT INTO conversation_replica (id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(e.conversationId(), e.kind()))
+                .chain(() -> tx.preparedQuery("""
+                                INSERT INTO conversation_member (conversation_id, user_id) VALUES ($1, $2)
+                                ON CONFLICT DO NOTHING""")
+                        .executeBatch(e.participants().stream().map(u -> Tuple.of(e.conversationId(), u)).toList()))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> apply(SqlClient tx, ParticipantAdded e) {
+        return tx.preparedQuery("""
+                        INSERT INTO conversation_member (conversation_id, user_id)
+                        SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM conversation_replica WHERE id = $1)
+                        ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(e.conversationId(), e.userId()))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> apply(SqlClient tx, ParticipantRemoved e) {
+        return tx.preparedQuery("DELETE FROM conversation_member WHERE conversation_id = $1 AND user_id = $2")
+                .execute(Tuple.of(e.conversationId(), e.userId()))
+                .replaceWithVoid();
+    }
+
+    /** The kind of the conversation, if the replica knows it. */
+    public Uni<Optional<String>> kind(UUID conversationId) {
+        return pool.preparedQuery("SELECT kind FROM conversation_replica WHERE id = $1")
+                .execute(Tuple.of(conversationId))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+    }
+
+    public Uni<List<String>> members(UUID conversationId) {
+        return pool.preparedQuery("SELECT user_id FROM conversation_member WHERE conversation_id = $1 ORDER BY user_id")
+                .execute(Tuple.of(conversationId))
+                .map(rows -> {
+                    List<String> members = new java.util.ArrayList<>();
+                    rows.forEach(r -> members.add(r.getString(0)));
+                    return members;
+                });
+    }
+}

@@ -1,0 +1,42 @@
+package io.parley.notification.events;
+
+import io.parley.events.Event;
+import io.parley.events.MessageCreated;
+import io.parley.kit.ProcessedEvents;
+import io.parley.notification.store.PendingAlertStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Turns each new message into pending alerts for its recipients, once per event. */
+@ApplicationScoped
+public class MessageEventsConsumer {
+
+    private final PendingAlertStore alerts;
+    private final Duration graceDelay;
+
+    public MessageEventsConsumer(PendingAlertStore alerts,
+                                 @ConfigProperty(name = "parley.notification.grace-delay") Duration graceDelay) {
+        this.alerts = alerts;
+        this.graceDelay = graceDelay;
+    }
+
+    @Incoming("message-events")
+    public Uni<Void> consume(Event event) {
+        if (!(event instanceof MessageCreated message)) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> recipients = message.participants().stream()
+                .filter(userId -> !userId.equals(message.senderId()))
+                .toList();
+        return alerts.pool().withTransaction(tx -> ProcessedEvents.firstTime(tx, message.eventId())
+                .chain(first -> first
+                        ? alerts.addUnread(tx, recipients, message.conversationId(), message.seq(),
+                                message.senderName(), message.occurredAt().plus(graceDelay))
+                        : Uni.createFrom().voidItem()));
+    }
+}

@@ -1,0 +1,72 @@
+package io.parley.notification.store;
+
+import io.parley.notification.domain.PendingAlert;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class PendingAlertStore {
+
+    private final Pool pool;
+
+    public PendingAlertStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    /**
+     * Adds one unread message for each recipient: the first one of a conversation opens a pending alert due at
+     * {@code dueAt}; later ones join it, so the recipient gets one alert for all of them.
+     */
+    public Uni<Void> addUnread(SqlClient tx, List<String> recipients, UUID conversationId, long seq,
+                               String senderName, Instant dueAt) {
+        if (recipients.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>(recipients.size());
+        for (String userId : recipients) {
+            rows.add(Tuple.of(userId, conversationId, seq, senderName, dueAt.atOffset(ZoneOffset.UTC)));
+        }
+        return tx.preparedQuery("""
+                        INSERT INTO pending_alert (user_id, conversation_id, first_seq, last_seq, message_count,
+                                                   last_sender_name, due_at)
+                        VALUES ($1, $2, $3, $3, 1, $4, $5)
+                        ON CONFLICT (user_id, conversation_id) DO UPDATE
+                        SET first_seq = least(pending_alert.first_seq, excluded.first_seq),
+                            last_seq = greatest(pending_alert.last_seq, excluded.last_seq),
+                            message_count = pending_alert.message_count + 1,
+                            last_sender_name = CASE WHEN excluded.last_seq > pending_alert.last_seq
+                                               THEN excluded.last_sender_name ELSE pending_alert.last_sender_name END""")
+                .executeBatch(rows)
+                .replaceWithVoid();
+    }
+
+    public Uni<List<PendingAlert>> forUser(String userId) {
+        return pool.preparedQuery("SELECT * FROM pending_alert WHERE user_id = $1 ORDER BY conversation_id")
+                .execute(Tuple.of(userId))
+                .map(rows -> {
+                    List<PendingAlert> alerts = new ArrayList<>();
+                    rows.forEach(r -> alerts.add(toAlert(r)));
+                    return alerts;
+                });
+    }
+
+    private static PendingAlert toAlert(Row r) {
+        return new PendingAlert(r.getString("user_id"), r.getUUID("conversation_id"), r.getLong("first_seq"),
+                r.getLong("last_seq"), r.getInteger("message_count"), r.getString("last_sender_name"),
+                r.getOffsetDateTime("due_at").toInstant());
+    }
+}

@@ -17,6 +17,15 @@ public record Problem(String type, String title, int status, String detail) {
         return of(Response.Status.BAD_REQUEST, detail);
     }
 
+    /** A conversation id from a path; one that is not a UUID names no conversation: 404. */
+    public static java.util.UUID parseId(String id) {
+        try {
+            return java.util.UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound();
+        }
+    }
+
     /** Unknown, or not visible to the caller: the answer never tells the two apart. */
     public static WebApplicationException notFound() {
         return of(Response.Status.NOT_FOUND, "No such conversation.");

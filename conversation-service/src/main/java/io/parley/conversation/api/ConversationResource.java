@@ -74,16 +74,8 @@ public class ConversationResource {
     @GET
     @Path("/{id}")
     public Uni<ConversationView> get(@PathParam("id") String id) {
-        UUID conversationId = parseId(id);
+        UUID conversationId = Problem.parseId(id);
         return conversations.findVisible(conversationId, jwt.getSubject(), Role.of(jwt.getGroups()))
                 .map(found -> ConversationView.of(found.orElseThrow(Problem::notFound), jwt.getSubject()));
-    }
-
-    static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw Problem.notFound();
-        }
     }
 }

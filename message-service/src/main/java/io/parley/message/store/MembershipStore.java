@@ -59,6 +59,12 @@ public class MembershipStore {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
     }
 
+    public Uni<Boolean> isMember(UUID conversationId, String userId) {
+        return pool.preparedQuery("SELECT 1 FROM conversation_member WHERE conversation_id = $1 AND user_id = $2")
+                .execute(Tuple.of(conversationId, userId))
+                .map(rows -> rows.size() > 0);
+    }
+
     public Uni<List<String>> members(UUID conversationId) {
         return pool.preparedQuery("SELECT user_id FROM conversation_member WHERE conversation_id = $1 ORDER BY user_id")
                 .execute(Tuple.of(conversationId))

@@ -1,0 +1,338 @@
+package io.parley.local;
+
+import io.parley.infra.DevKeys;
+import io.parley.infra.FreePort;
+import io.parley.infra.PostgresServer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The whole system on one machine: PostgreSQL and a Kafka broker as processes of their own, with their data under
+ * one folder, then the four services, each its own JVM with its own port, configuration and log file.
+ * Ctrl-C or SIGTERM stops everything it started.
+ */
+public final class LocalStack {
+
+    static final String READY_PREFIX = "[parley] READY";
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(120);
+
+    /** The demo users, with stable ids so that a restarted stack still knows their conversations. */
+    static final Map<String, String> DEMO_USERS = demoUsers();
+
+    private final StackConfig config;
+    private final List<ChildProcess> services = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile ChildProcess kafka;
+    private volatile PostgresServer postgres;
+    private volatile boolean stopping;
+
+    private LocalStack(StackConfig config) {
+        this.config = config;
+    }
+
+    public static void main(String[] args) {
+        long started = System.nanoTime();
+        Path repository = Path.of(System.getProperty("parley.repository", ".")).toAbsolutePath().normalize();
+        LocalStack stack;
+        try {
+            stack = new LocalStack(StackConfig.fromEnvironment(repository, System.getenv()));
+        } catch (StackException e) {
+            System.err.println("[parley] " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "parley-stop"));
+        try {
+            stack.start(started);
+        } catch (StackException e) {
+            System.err.println("[parley] cannot start: " + e.getMessage());
+            System.exit(1);
+        } catch (Exception e) {
+            System.err.println("[parley] cannot start: " + e);
+            System.exit(1);
+        }
+        int code = stack.superviseUntilStopped();
+        System.exit(code);
+    }
+
+    private void start(long startedNanos) throws Exception {
+        Files.createDirectories(config.logs());
+        boolean firstStart = !Files.exists(config.dataDir().resolve("postgres").resolve("PG_VERSION"));
+        say("data folder " + config.dataDir() + (firstStart ? " (new)" : " (reused)"));
+        new StaleProcesses(config.dataDir().resolve("pids")).killLeftovers();
+        StaleProcesses.stopOrphanPostgres(config.dataDir().resolve("postgres"));
+        checkPortsFree();
+
+        say("starting PostgreSQL on port " + config.postgresPort() + " and Kafka on port " + config.kafkaPort());
+        CompletableFuture<PostgresServer> pg = CompletableFuture.supplyAsync(this::startPostgres);
+        kafka = startKafka();
+        recordPids();
+        kafka.awaitLogLine("KAFKA READY", Duration.ofSeconds(90));
+        say("Kafka ready (log " + kafka.log() + ")");
+        try {
+            postgres = pg.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StackException se ? se : new StackException(
+                    "PostgreSQL did not start: " + e.getCause().getMessage() + " (see " + config.logs() + ")", e);
+        }
+        say("PostgreSQL ready");
+        if (stopping) {
+            return;
+        }
+
+        Trust trust = trust();
+        Map<String, String> common = new HashMap<>();
+        common.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + config.kafkaPort());
+        common.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", trust.publicKeyLocation());
+        common.put("MP_JWT_VERIFY_ISSUER", trust.issuer());
+
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("conversation-service", config.conversationPort());
+        ports.put("message-service", config.messagePort());
+        ports.put("notification-service", config.notificationPort());
+        ports.put("gateway", config.gatewayPort());
+        for (Map.Entry<String, Integer> service : ports.entrySet()) {
+            String name = service.getKey();
+            String database = name.replace("-service", "");
+            postgres.createDatabase(database);
+            Map<String, String> env = new HashMap<>(common);
+            env.put("QUARKUS_HTTP_PORT", String.valueOf(service.getValue()));
+            // Only the gateway is meant to be reached from outside this machine.
+            env.put("QUARKUS_HTTP_HOST", name.equals("gateway") ? "0.0.0.0" : "127.0.0.1");
+            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
+            env.put("PARLEY_CONVERSATION_URL", "http://127.0.0.1:" + config.conversationPort());
+            env.put("PARLEY_MESSAGE_URL", "http://127.0.0.1:" + config.messagePort());
+            env.put("PARLEY_NOTIFICATION_URL", "http://127.0.0.1:" + config.notificationPort());
+            services.add(startService(name, env));
+        }
+        recordPids();
+        say("starting the services: " + String.join(", ", ports.keySet()));
+        List<CompletableFuture<Void>> readiness = new ArrayList<>();
+        for (ChildProcess service : services) {
+            int port = ports.get(service.name());
+            readiness.add(CompletableFuture.runAsync(() -> {
+                service.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", SERVICE_START_TIMEOUT);
+                say(service.name() + " ready on port " + port);
+            }));
+        }
+        try {
+            CompletableFuture.allOf(readiness.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StackException se ? se : e;
+        }
+
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        String url = "http://localhost:" + config.gatewayPort();
+        System.out.println(String.format(Locale.ROOT, "%s gateway %s (WebSocket ws://localhost:%d/ws), started in %.1f s; logs in %s",
+                READY_PREFIX, url, config.gatewayPort(), seconds, config.logs()));
+        if (trust.keys() != null) {
+            printDemoTokens(trust.keys());
+        } else {
+            say("JWT trust from MP_JWT_VERIFY_PUBLICKEY_LOCATION=" + trust.publicKeyLocation()
+                    + "; use tokens from your identity provider");
+        }
+        say("Ctrl-C stops the stack");
+    }
+
+    private PostgresServer startPostgres() {
+        try {
+            return PostgresServer.start(config.dataDir().resolve("postgres"), config.postgresPort(), true);
+        } catch (Exception e) {
+            throw new StackException("PostgreSQL did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private ChildProcess startKafka() throws IOException {
+        Path log = rotate(config.logs().resolve("kafka.log"));
+        List<String> command = new ArrayList<>(List.of(java(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"),
+                "io.parley.infra.KafkaBrokerMain",
+                config.dataDir().resolve("kafka").toString(),
+                String.valueOf(config.kafkaPort()), String.valueOf(config.kafkaControllerPort())));
+        return ChildProcess.start("kafka", command, Map.of(), log, config.repository());
+    }
+
+    private ChildProcess startService(String name, Map<String, String> env) throws IOException {
+        Path jar = config.repository().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new StackException(jar + " is missing: build with ./mvnw package -DskipTests (deploy/local/run does)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(List.of(config.javaOptions().trim().split("\\s+")));
+        command.add("-jar");
+        command.add(jar.toString());
+        return ChildProcess.start(name, command, env, rotate(config.logs().resolve(name + ".log")), config.repository());
+    }
+
+    private record Trust(String publicKeyLocation, String issuer, DevKeys keys) {
+    }
+
+    /** The stack trusts the key the user gives, untouched; without one it makes its own once and keeps it. */
+    private Trust trust() throws Exception {
+        if (config.publicKeyLocation() != null) {
+            String issuer = config.issuer() != null ? config.issuer() : StackConfig.DEFAULT_ISSUER;
+            return new Trust(config.publicKeyLocation(), issuer, null);
+        }
+        String issuer = config.issuer() != null ? config.issuer() : StackConfig.DEFAULT_ISSUER;
+        DevKeys keys = DevKeys.loadOrCreate(config.dataDir().resolve("keys"), issuer);
+        return new Trust(keys.publicKeyPath().toString(), issuer, keys);
+    }
+
+    private void printDemoTokens(DevKeys keys) throws IOException {
+        StringBuilder tokens = new StringBuilder();
+        for (Map.Entry<String, String> user : DEMO_USERS.entrySet()) {
+            String role = user.getKey();
+            String name = "Demo " + Character.toUpperCase(role.charAt(0)) + role.substring(1);
+            String token = keys.token(user.getValue(), role, name, Duration.ofHours(24));
+            tokens.append(String.format("%-6s %s  %s%n", role, user.getValue(), token));
+        }
+        Path file = config.dataDir().resolve("demo-tokens.txt");
+        Files.writeString(file, tokens.toString());
+        say("demo tokens (24 h; also in " + file + "):");
+        System.out.print(tokens);
+        System.out.flush();
+    }
+
+    private void checkPortsFree() {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        wanted.put("gateway (PARLEY_GATEWAY_PORT)", config.gatewayPort());
+        wanted.put("conversation-service (PARLEY_CONVERSATION_PORT)", config.conversationPort());
+        wanted.put("message-service (PARLEY_MESSAGE_PORT)", config.messagePort());
+        wanted.put("notification-service (PARLEY_NOTIFICATION_PORT)", config.notificationPort());
+        wanted.put("Kafka (PARLEY_KAFKA_PORT)", config.kafkaPort());
+        wanted.put("Kafka controller (PARLEY_KAFKA_CONTROLLER_PORT)", config.kafkaControllerPort());
+        wanted.put("PostgreSQL (PARLEY_POSTGRES_PORT)", config.postgresPort());
+        List<String> taken = new ArrayList<>();
+        wanted.forEach((what, port) -> {
+            if (FreePort.inUse(port)) {
+                taken.add("port " + port + " for " + what);
+            }
+        });
+        if (new java.util.HashSet<>(wanted.values()).size() != wanted.size()) {
+            throw new StackException("two components are configured on the same port: " + wanted);
+        }
+        if (!taken.isEmpty()) {
+            throw new StackException("already in use: " + String.join(", ", taken)
+                    + ". Stop what uses it, or set the variable named to a free port.");
+        }
+    }
+
+    private void recordPids() throws IOException {
+        List<ChildProcess> all = new ArrayList<>(services);
+        all.add(kafka);
+        new StaleProcesses(config.dataDir().resolve("pids")).record(all);
+    }
+
+    /** Blocks until a stop signal or until a process of the stack ends on its own; answers the exit code. */
+    private int superviseUntilStopped() {
+        while (!stopping) {
+            for (ChildProcess child : allChildren()) {
+                if (!child.isAlive() && !stoppingSoon()) {
+                    System.err.println("[parley] " + child.name() + " stopped unexpectedly (exit code "
+                            + child.process().exitValue() + "); its log is " + child.log() + ":\n"
+                            + ChildProcess.tail(child.log(), 15) + "\n[parley] stopping the stack");
+                    return 1;
+                }
+            }
+            try {
+                if (stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Ctrl-C in a terminal reaches every process of the foreground group at once: a child may end a moment before
+     * this launcher's own shutdown starts. That is a stop, not a crash.
+     */
+    private boolean stoppingSoon() {
+        try {
+            return stopped.await(1, java.util.concurrent.TimeUnit.SECONDS) || stopping;
+        } catch (InterruptedException e) {
+            return true;
+        }
+    }
+
+    private List<ChildProcess> allChildren() {
+        List<ChildProcess> all = new ArrayList<>(services);
+        if (kafka != null) {
+            all.add(kafka);
+        }
+        return all;
+    }
+
+    private synchronized void stop() {
+        if (stopping && stopped.getCount() == 0) {
+            return;
+        }
+        stopping = true;
+        say("stopping");
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (ChildProcess service : services) {
+            stops.add(CompletableFuture.runAsync(() -> service.stop(Duration.ofSeconds(15))));
+        }
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+        if (kafka != null) {
+            kafka.stop(Duration.ofSeconds(30));
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (Exception e) {
+                System.err.println("[parley] PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+        }
+        try {
+            Files.deleteIfExists(config.dataDir().resolve("pids"));
+        } catch (IOException ignored) {
+            // the next start checks the pids anyway
+        }
+        say("stopped");
+        stopped.countDown();
+    }
+
+    private static Path rotate(Path log) throws IOException {
+        if (Files.exists(log)) {
+            Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        return log;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static void say(String line) {
+        System.out.println("[parley] " + line);
+        System.out.flush();
+    }
+
+    private static Map<String, String> demoUsers() {
+        Map<String, String> users = new LinkedHashMap<>();
+        for (String role : List.of("client", "expert", "admin")) {
+            users.put(role, UUID.nameUUIDFromBytes(("parley-demo-" + role).getBytes()).toString());
+        }
+        return users;
+    }
+}

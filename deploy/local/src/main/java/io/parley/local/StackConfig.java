@@ -1,0 +1,56 @@
+package io.parley.local;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The local stack's settings, from the environment (README's configuration table). Every port can be moved, so
+ * the stack can run beside whatever already uses the defaults.
+ */
+record StackConfig(Path repository, Path dataDir, int gatewayPort, int conversationPort, int messagePort,
+                   int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort,
+                   String publicKeyLocation, String issuer, String javaOptions) {
+
+    static final String DEFAULT_ISSUER = "parley-local";
+
+    static StackConfig fromEnvironment(Path repository, Map<String, String> env) {
+        Path dataDir = env.containsKey("PARLEY_DATA_DIR")
+                ? Path.of(env.get("PARLEY_DATA_DIR")).toAbsolutePath()
+                : repository.resolve(".local-data");
+        return new StackConfig(repository, dataDir,
+                port(env, "PARLEY_GATEWAY_PORT", 8080),
+                port(env, "PARLEY_CONVERSATION_PORT", 8081),
+                port(env, "PARLEY_MESSAGE_PORT", 8082),
+                port(env, "PARLEY_NOTIFICATION_PORT", 8083),
+                port(env, "PARLEY_KAFKA_PORT", 19092),
+                port(env, "PARLEY_KAFKA_CONTROLLER_PORT", 19093),
+                port(env, "PARLEY_POSTGRES_PORT", 15432),
+                blankToNull(env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION")),
+                blankToNull(env.get("MP_JWT_VERIFY_ISSUER")),
+                env.getOrDefault("PARLEY_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new StackException(name + "=" + value + " is not a TCP port (1-65535).");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    Path logs() {
+        return dataDir.resolve("logs");
+    }
+}

@@ -34,7 +34,8 @@ start_stack() {
 stop_stack() {
   local t0; t0=$(now)
   local launcher; launcher=$(pgrep -f "io.parley.local.LocalStack" | head -1)
-  kill -INT -- "-$launcher"  # the whole process group, as Ctrl-C in a terminal does
+  # SIGTERM to the whole process group. (Ctrl-C sends SIGINT, which background jobs of a script ignore.)
+  kill -TERM -- "-$launcher"
   wait "$stack_pid" || true
   stop_seconds=$(elapsed "$t0" "$(now)")
   left=$(pgrep -f "quarkus-run.jar|KafkaBrokerMain|$work/.*postgres" | wc -l || true)
@@ -79,7 +80,7 @@ Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
 | command | cold (fresh clone) | warm (again) |
 |---|---|---|
 | \`deploy/local/run\` until its ready line | ${run_cold} s | ${run_warm} s |
-| Ctrl-C until every process has ended | ${stop_cold} s (left: ${left_cold}) | ${stop_warm} s (left: ${left_warm}) |
+| SIGTERM until every process has ended | ${stop_cold} s (left: ${left_cold}) | ${stop_warm} s (left: ${left_warm}) |
 | \`./mvnw verify\` | ${verify_cold} s | ${verify_warm} s |
 
 Memory of the running stack, idle, 5 s after ready:

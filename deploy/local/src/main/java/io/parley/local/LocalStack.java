@@ -118,6 +118,8 @@ public final class LocalStack {
             env.put("PARLEY_CONVERSATION_URL", "http://127.0.0.1:" + config.conversationPort());
             env.put("PARLEY_MESSAGE_URL", "http://127.0.0.1:" + config.messagePort());
             env.put("PARLEY_NOTIFICATION_URL", "http://127.0.0.1:" + config.notificationPort());
+            // Local push endpoints (a test receiver on this machine) are plain http.
+            env.put("PARLEY_PUSH_ALLOW_LOOPBACK_HTTP", "true");
             services.add(startService(name, env));
         }
         recordPids();

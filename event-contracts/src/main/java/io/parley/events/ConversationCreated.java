@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /** A conversation exists, with these participants. Published on {@link Topics#CONVERSATIONS}. */
 public record ConversationCreated(UUID eventId, String type, Instant occurredAt, int version,
-                                  UUID conversationId, String kind, String title, String createdBy,
+                                  UUID conversationId, String conversationType, String title, String createdBy,
                                   List<String> participants) implements ConversationEvent {
 
     public static final String TYPE = "conversation.created";
@@ -16,9 +16,9 @@ public record ConversationCreated(UUID eventId, String type, Instant occurredAt,
         participants = List.copyOf(participants);
     }
 
-    public static ConversationCreated of(UUID conversationId, String kind, String title, String createdBy,
+    public static ConversationCreated of(UUID conversationId, String conversationType, String title, String createdBy,
                                          List<String> participants, Instant at) {
-        return new ConversationCreated(UUID.randomUUID(), TYPE, at, VERSION, conversationId, kind, title, createdBy,
+        return new ConversationCreated(UUID.randomUUID(), TYPE, at, VERSION, conversationId, conversationType, title, createdBy,
                 participants);
     }
 }

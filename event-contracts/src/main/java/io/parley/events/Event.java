@@ -17,10 +17,11 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = ConversationCreated.class, name = ConversationCreated.TYPE),
         @JsonSubTypes.Type(value = ParticipantAdded.class, name = ParticipantAdded.TYPE),
         @JsonSubTypes.Type(value = ParticipantRemoved.class, name = ParticipantRemoved.TYPE),
-        @JsonSubTypes.Type(value = MessageCreated.class, name = MessageCreated.TYPE),
+        @JsonSubTypes.Type(value = MessageEvent.class,
+                names = {MessageEvent.CREATED, MessageEvent.UPDATED, MessageEvent.DELETED}),
         @JsonSubTypes.Type(value = PresenceChanged.class, name = PresenceChanged.TYPE),
 })
-public sealed interface Event permits ConversationEvent, MessageCreated, PresenceChanged {
+public sealed interface Event permits ConversationEvent, MessageEvent, PresenceChanged {
 
     UUID eventId();
 

@@ -1,6 +1,7 @@
 package io.parley.notification;
 
-import io.parley.events.MessageCreated;
+import io.parley.events.MessageData;
+import io.parley.events.MessageEvent;
 import io.parley.events.Topics;
 import io.parley.infra.EventTap;
 import io.parley.infra.InfraTestResource;
@@ -38,7 +39,7 @@ class PendingAlertsTest {
         String alice = "alice-" + UUID.randomUUID();
         String bob = "bob-" + UUID.randomUUID();
         Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        MessageCreated first = message(conversation, 1, alice, List.of(alice, bob), sentAt);
+        MessageEvent first = message(conversation, 1, alice, List.of(alice, bob), sentAt);
         EventTap.publish(kafka, Topics.MESSAGES, first);
         EventTap.publish(kafka, Topics.MESSAGES, message(conversation, 2, alice, List.of(alice, bob), sentAt));
         // Kafka may deliver an event again: it must not count twice.
@@ -58,10 +59,10 @@ class PendingAlertsTest {
         assertThat(alerts.forUser(alice).await().indefinitely()).as("the sender is not alerted").isEmpty();
     }
 
-    private static MessageCreated message(UUID conversation, long seq, String sender, List<String> participants,
-                                          Instant at) {
-        return new MessageCreated(UUID.randomUUID(), MessageCreated.TYPE, at, MessageCreated.VERSION, conversation,
-                UUID.randomUUID(), seq, UUID.randomUUID().toString(), sender, "client", "Alice", "hello " + seq,
-                participants);
+    private static MessageEvent message(UUID conversation, long seq, String sender, List<String> participants,
+                                        Instant at) {
+        MessageData data = new MessageData(UUID.randomUUID(), conversation, seq, UUID.randomUUID().toString(), sender,
+                "client", "Alice", "text", "hello " + seq, List.of(), at, null, null);
+        return MessageEvent.of(MessageEvent.CREATED, "direct", participants, data, at);
     }
 }

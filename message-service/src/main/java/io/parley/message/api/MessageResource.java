@@ -1,18 +1,30 @@
 package io.parley.message.api;
 
+import io.parley.events.MessageData;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
-import io.parley.message.domain.Access;
+import io.parley.message.domain.MessageService;
+import io.parley.message.domain.MessageService.ChangeRefused;
+import io.parley.message.domain.MessageService.Refused;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 @Path("/api/conversations/{conversationId}/messages")
@@ -20,23 +32,128 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class MessageResource {
 
-    private final Access access;
+    /** The longest content a message may have, in characters. */
+    public static final int MAX_CONTENT = 8_000;
+    public static final int MAX_ATTACHMENTS = 10;
+    public static final int DEFAULT_PAGE = 50;
+    public static final int MAX_PAGE = 200;
+    private static final Set<String> CLIENT_TYPES = Set.of("text", "file");
+
+    private final MessageService messages;
     private final JsonWebToken jwt;
 
-    public MessageResource(Access access, JsonWebToken jwt) {
-        this.access = access;
+    public MessageResource(MessageService messages, JsonWebToken jwt) {
+        this.messages = messages;
         this.jwt = jwt;
     }
 
-    /** History of a conversation. Sending comes with the message store; until then every history is empty. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> send(@PathParam("conversationId") String conversationId, SendMessageRequest request) {
+        UUID conversation = Problem.parseId(conversationId);
+        if (request == null) {
+            throw Problem.badRequest("A body with clientMessageId and content is required.");
+        }
+        UUID clientMessageId = clientMessageId(request.clientMessageId());
+        String type = request.type() == null ? "text" : request.type();
+        if (!CLIENT_TYPES.contains(type)) {
+            throw Problem.badRequest("type must be text or file.");
+        }
+        List<Map<String, Object>> attachments = request.attachments() == null ? List.of() : request.attachments();
+        if (attachments.size() > MAX_ATTACHMENTS || attachments.stream().anyMatch(java.util.Objects::isNull)) {
+            throw Problem.badRequest("attachments is a list of at most " + MAX_ATTACHMENTS + " objects.");
+        }
+        checkContent(request.content(), !attachments.isEmpty());
+        return messages.send(Caller.of(jwt), conversation, clientMessageId, type, request.content(), attachments)
+                .map(sent -> Response.status(sent.isNew() ? 201 : 200).entity(sent.message()).build());
+    }
+
     @GET
-    public Uni<MessagePage> history(@PathParam("conversationId") String conversationId) {
-        UUID id = Problem.parseId(conversationId);
-        return access.mayUse(Caller.of(jwt), id).map(allowed -> {
-            if (!allowed) {
-                throw Problem.notFound();
+    public Uni<MessageService.Page> history(@PathParam("conversationId") String conversationId,
+                                            @QueryParam("afterSeq") String afterSeq,
+                                            @QueryParam("beforeSeq") String beforeSeq,
+                                            @QueryParam("limit") String limit) {
+        UUID conversation = Problem.parseId(conversationId);
+        if (afterSeq != null && beforeSeq != null) {
+            throw Problem.badRequest("Give afterSeq or beforeSeq, not both.");
+        }
+        Long after = afterSeq == null ? null : number("afterSeq", afterSeq, 0, Long.MAX_VALUE);
+        Long before = beforeSeq == null ? null : number("beforeSeq", beforeSeq, 1, Long.MAX_VALUE);
+        int size = limit == null ? DEFAULT_PAGE : (int) number("limit", limit, 1, MAX_PAGE);
+        return messages.history(Caller.of(jwt), conversation, after, before, size);
+    }
+
+    @PATCH
+    @Path("/{messageId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<MessageData> edit(@PathParam("conversationId") String conversationId,
+                                 @PathParam("messageId") String messageId, EditMessageRequest request) {
+        UUID conversation = Problem.parseId(conversationId);
+        UUID message = Problem.parseId(messageId);
+        if (request == null) {
+            throw Problem.badRequest("A body with content is required.");
+        }
+        checkContent(request.content(), false);
+        return messages.edit(Caller.of(jwt), conversation, message, request.content());
+    }
+
+    @DELETE
+    @Path("/{messageId}")
+    public Uni<Response> delete(@PathParam("conversationId") String conversationId,
+                                @PathParam("messageId") String messageId) {
+        UUID conversation = Problem.parseId(conversationId);
+        UUID message = Problem.parseId(messageId);
+        return messages.delete(Caller.of(jwt), conversation, message).map(deleted -> Response.noContent().build());
+    }
+
+    @ServerExceptionMapper
+    public Response refused(Refused e) {
+        return switch (e.reason) {
+            case NOT_FOUND -> Problem.notFound().getResponse();
+            case CLIENT_ID_REUSED -> Problem.of(Response.Status.CONFLICT,
+                    "This clientMessageId was used for a message in another conversation.").getResponse();
+        };
+    }
+
+    @ServerExceptionMapper
+    public Response changeRefused(ChangeRefused e) {
+        return switch (e.reason) {
+            case NOT_SENDER -> Problem.of(Response.Status.FORBIDDEN,
+                    "Only the sender may edit a message; only the sender or an admin may delete it.").getResponse();
+            case DELETED -> Problem.of(Response.Status.CONFLICT, "The message was deleted.").getResponse();
+        };
+    }
+
+    private static UUID clientMessageId(String value) {
+        if (value == null) {
+            throw Problem.badRequest("clientMessageId is required: a UUID the client makes for each new message.");
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("clientMessageId must be a UUID.");
+        }
+    }
+
+    private static void checkContent(String content, boolean hasAttachments) {
+        if (content == null || (content.isBlank() && !hasAttachments)) {
+            throw Problem.badRequest("content is required.");
+        }
+        if (content.length() > MAX_CONTENT) {
+            throw Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "content is at most " + MAX_CONTENT + " characters.");
+        }
+    }
+
+    private static long number(String name, String value, long min, long max) {
+        try {
+            long n = Long.parseLong(value);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
             }
-            return new MessagePage(List.of(), false);
-        });
+            return n;
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest(name + " must be a whole number from " + min + " to " + max + ".");
+        }
     }
 }

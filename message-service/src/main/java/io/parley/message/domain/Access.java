@@ -3,8 +3,10 @@ package io.parley.message.domain;
 import io.parley.kit.Caller;
 import io.parley.message.store.MembershipStore;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -21,9 +23,18 @@ public class Access {
     }
 
     public Uni<Boolean> mayUse(Caller caller, UUID conversationId) {
-        return membership.isMember(conversationId, caller.userId())
+        return mayUse(membership.pool(), caller, conversationId);
+    }
+
+    /** Whether the caller may use the conversation, read in {@code client} (a transaction when sending). */
+    public Uni<Boolean> mayUse(SqlClient client, Caller caller, UUID conversationId) {
+        return membership.isMember(client, conversationId, caller.userId())
                 .chain(member -> member || !caller.isAdmin()
                         ? Uni.createFrom().item(member)
-                        : membership.kind(conversationId).map(kind -> kind.filter("support"::equals).isPresent()));
+                        : membership.kind(client, conversationId).map(Access::isSupport));
+    }
+
+    private static boolean isSupport(Optional<String> kind) {
+        return kind.filter("support"::equals).isPresent();
     }
 }

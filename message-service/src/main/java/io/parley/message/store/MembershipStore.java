@@ -29,7 +29,7 @@ public class MembershipStore {
 
     public Uni<Void> apply(SqlClient tx, ConversationCreated e) {
         return tx.preparedQuery("INSERT INTO conversation_replica (id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(e.conversationId(), e.kind()))
+                .execute(Tuple.of(e.conversationId(), e.conversationType()))
                 .chain(() -> tx.preparedQuery("""
                                 INSERT INTO conversation_member (conversation_id, user_id) VALUES ($1, $2)
                                 ON CONFLICT DO NOTHING""")
@@ -52,21 +52,33 @@ public class MembershipStore {
                 .replaceWithVoid();
     }
 
-    /** The kind of the conversation, if the replica knows it. */
+    /** The type of the conversation (support, direct, group), if the replica knows it. */
     public Uni<Optional<String>> kind(UUID conversationId) {
-        return pool.preparedQuery("SELECT kind FROM conversation_replica WHERE id = $1")
+        return kind(pool, conversationId);
+    }
+
+    public Uni<Optional<String>> kind(SqlClient client, UUID conversationId) {
+        return client.preparedQuery("SELECT kind FROM conversation_replica WHERE id = $1")
                 .execute(Tuple.of(conversationId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
     }
 
     public Uni<Boolean> isMember(UUID conversationId, String userId) {
-        return pool.preparedQuery("SELECT 1 FROM conversation_member WHERE conversation_id = $1 AND user_id = $2")
+        return isMember(pool, conversationId, userId);
+    }
+
+    public Uni<Boolean> isMember(SqlClient client, UUID conversationId, String userId) {
+        return client.preparedQuery("SELECT 1 FROM conversation_member WHERE conversation_id = $1 AND user_id = $2")
                 .execute(Tuple.of(conversationId, userId))
                 .map(rows -> rows.size() > 0);
     }
 
     public Uni<List<String>> members(UUID conversationId) {
-        return pool.preparedQuery("SELECT user_id FROM conversation_member WHERE conversation_id = $1 ORDER BY user_id")
+        return members(pool, conversationId);
+    }
+
+    public Uni<List<String>> members(SqlClient client, UUID conversationId) {
+        return client.preparedQuery("SELECT user_id FROM conversation_member WHERE conversation_id = $1 ORDER BY user_id")
                 .execute(Tuple.of(conversationId))
                 .map(rows -> {
                     List<String> members = new java.util.ArrayList<>();

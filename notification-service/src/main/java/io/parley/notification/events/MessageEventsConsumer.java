@@ -1,7 +1,8 @@
 package io.parley.notification.events;
 
 import io.parley.events.Event;
-import io.parley.events.MessageCreated;
+import io.parley.events.MessageData;
+import io.parley.events.MessageEvent;
 import io.parley.kit.ProcessedEvents;
 import io.parley.notification.store.PendingAlertStore;
 import io.smallrye.mutiny.Uni;
@@ -27,16 +28,17 @@ public class MessageEventsConsumer {
 
     @Incoming("message-events")
     public Uni<Void> consume(Event event) {
-        if (!(event instanceof MessageCreated message)) {
+        if (!(event instanceof MessageEvent created) || !MessageEvent.CREATED.equals(created.type())) {
             return Uni.createFrom().voidItem();
         }
-        List<String> recipients = message.participants().stream()
+        MessageData message = created.message();
+        List<String> recipients = created.participants().stream()
                 .filter(userId -> !userId.equals(message.senderId()))
                 .toList();
-        return alerts.pool().withTransaction(tx -> ProcessedEvents.firstTime(tx, message.eventId())
+        return alerts.pool().withTransaction(tx -> ProcessedEvents.firstTime(tx, created.eventId())
                 .chain(first -> first
                         ? alerts.addUnread(tx, recipients, message.conversationId(), message.seq(),
-                                message.senderName(), message.occurredAt().plus(graceDelay))
+                                message.senderName(), created.occurredAt().plus(graceDelay))
                         : Uni.createFrom().voidItem()));
     }
 }

@@ -1,0 +1,194 @@
+package io.parley.kit;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes the outbox to Kafka, in id order, and deletes what Kafka acknowledged. One relay at a time per
+ * database publishes (it holds a PostgreSQL advisory lock), so events keep the order of their commits even with
+ * several instances of a service. The relay runs after every commit that calls {@link #wakeUp()}, and polls
+ * otherwise, which covers rows committed by another instance or left by a crash.
+ *
+ * <p>A crash after Kafka's acknowledgement but before the delete publishes those rows again on restart: consumers
+ * drop the duplicates by {@code eventId}.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    /** The advisory lock key that elects the publishing relay ("parley outbox"). */
+    private static final long LEADER_LOCK = 0x7061726C65790001L;
+    private static final int BATCH = 500;
+
+    private final Pool pool;
+    private final boolean enabled;
+    private final String bootstrapServers;
+    private final Duration pollInterval;
+    private final Semaphore wake = new Semaphore(0);
+
+    private volatile boolean running;
+    private volatile boolean paused;
+    private Thread thread;
+    private KafkaProducer<String, byte[]> producer;
+
+    public OutboxRelay(Pool pool,
+                       @ConfigProperty(name = "parley.outbox.enabled", defaultValue = "false") boolean enabled,
+                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                       @ConfigProperty(name = "parley.outbox.poll-interval", defaultValue = "100ms") Duration pollInterval) {
+        this.pool = pool;
+        this.enabled = enabled;
+        this.bootstrapServers = bootstrapServers;
+        this.pollInterval = pollInterval;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!enabled) {
+            return;
+        }
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay"),
+                new StringSerializer(), new ByteArraySerializer());
+        running = true;
+        thread = new Thread(this::run, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (thread != null) {
+            wake.release();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Publish soon: a transaction that appended to the outbox has committed. */
+    public void wakeUp() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    /** Stops publishing, as a process that died after its commits would; for tests of crash recovery. */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Publishes again, as the restarted process does. */
+    public void resume() {
+        paused = false;
+        wakeUp();
+    }
+
+    private void run() {
+        SqlConnection leader = null;
+        while (running) {
+            try {
+                if (leader == null) {
+                    leader = acquireLeadership();
+                    if (leader == null) {
+                        sleep(Duration.ofSeconds(1));
+                        continue;
+                    }
+                }
+                if (paused || publishBatch(leader) < BATCH) {
+                    wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                Log.warnf("outbox relay: %s; retrying", e.toString());
+                if (leader != null) {
+                    leader.closeAndAwait();
+                    leader = null;
+                }
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+        if (leader != null) {
+            leader.closeAndAwait();
+        }
+    }
+
+    private SqlConnection acquireLeadership() {
+        SqlConnection connection = pool.getConnectionAndAwait();
+        boolean acquired = connection.preparedQuery("SELECT pg_try_advisory_lock($1)")
+                .executeAndAwait(Tuple.of(LEADER_LOCK)).iterator().next().getBoolean(0);
+        if (!acquired) {
+            connection.closeAndAwait();
+            return null;
+        }
+        return connection;
+    }
+
+    /**
+     * Publishes up to one batch and deletes it once acknowledged; answers how many rows it published. It works on
+     * the connection that holds the leader lock: if that connection is lost, so is the lock, and the relay stops
+     * before another one can take over.
+     */
+    private int publishBatch(SqlConnection leader) throws Exception {
+        RowSet<Row> rows = leader.preparedQuery(
+                        "SELECT id, topic, record_key, payload FROM outbox ORDER BY id LIMIT " + BATCH)
+                .executeAndAwait();
+        if (rows.size() == 0) {
+            return 0;
+        }
+        List<Future<RecordMetadata>> sends = new ArrayList<>(rows.size());
+        List<Long> ids = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            ids.add(row.getLong("id"));
+            sends.add(producer.send(new ProducerRecord<>(row.getString("topic"), row.getString("record_key"),
+                    row.getBuffer("payload").getBytes())));
+        }
+        for (Future<RecordMetadata> send : sends) {
+            send.get(30, TimeUnit.SECONDS);
+        }
+        leader.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
+                .executeAndAwait(Tuple.of(ids.toArray(Long[]::new)));
+        return ids.size();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

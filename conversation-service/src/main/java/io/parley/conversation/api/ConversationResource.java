@@ -2,19 +2,23 @@ package io.parley.conversation.api;
 
 import io.parley.conversation.domain.Conversation;
 import io.parley.conversation.domain.ConversationService;
-import io.parley.kit.Role;
+import io.parley.conversation.domain.ConversationService.Refused;
+import io.parley.kit.Caller;
 import io.parley.kit.Problem;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +29,8 @@ import java.util.UUID;
 public class ConversationResource {
 
     private static final int MAX_USER_ID_LENGTH = 200;
+    private static final int DEFAULT_PAGE = 20;
+    private static final int MAX_PAGE = 100;
 
     private final ConversationService conversations;
     private final JsonWebToken jwt;
@@ -41,13 +47,9 @@ public class ConversationResource {
             throw Problem.badRequest("type is required: direct or group.");
         }
         List<String> others = request.participants() == null ? List.of() : request.participants();
-        for (String userId : others) {
-            if (userId == null || userId.isBlank() || userId.length() > MAX_USER_ID_LENGTH) {
-                throw Problem.badRequest("participants must be user ids.");
-            }
-        }
-        String caller = jwt.getSubject();
-        long distinctOthers = others.stream().filter(u -> !u.equals(caller)).distinct().count();
+        others.forEach(ConversationResource::checkUserId);
+        Caller caller = Caller.of(jwt);
+        long distinctOthers = others.stream().filter(u -> !u.equals(caller.userId())).distinct().count();
         switch (request.type()) {
             case Conversation.DIRECT -> {
                 if (distinctOthers != 1) {
@@ -68,14 +70,81 @@ public class ConversationResource {
         }
         return conversations.create(caller, request.type(), others, title)
                 .map(created -> Response.status(created.isNew() ? 201 : 200)
-                        .entity(ConversationView.of(created.conversation(), caller)).build());
+                        .entity(ConversationView.of(created.conversation(), caller.userId())).build());
+    }
+
+    @GET
+    public Uni<ConversationPage> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int size = DEFAULT_PAGE;
+        if (limit != null) {
+            try {
+                size = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                size = -1;
+            }
+            if (size < 1 || size > MAX_PAGE) {
+                throw Problem.badRequest("limit must be a whole number from 1 to " + MAX_PAGE + ".");
+            }
+        }
+        Caller caller = Caller.of(jwt);
+        return conversations.list(caller, Cursor.decode(cursor), size)
+                .map(page -> new ConversationPage(
+                        page.items().stream().map(c -> ConversationView.of(c, caller.userId())).toList(),
+                        Cursor.encode(page.next())));
+    }
+
+    /** The caller's support conversation, created on first use (clients and experts; admins have none). */
+    @GET
+    @Path("/support")
+    @RolesAllowed({"client", "expert"})
+    public Uni<ConversationView> support() {
+        return conversations.support(jwt.getSubject()).map(c -> ConversationView.of(c, jwt.getSubject()));
     }
 
     @GET
     @Path("/{id}")
     public Uni<ConversationView> get(@PathParam("id") String id) {
         UUID conversationId = Problem.parseId(id);
-        return conversations.findVisible(conversationId, jwt.getSubject(), Role.of(jwt.getGroups()))
+        return conversations.findVisible(conversationId, Caller.of(jwt))
                 .map(found -> ConversationView.of(found.orElseThrow(Problem::notFound), jwt.getSubject()));
+    }
+
+    @POST
+    @Path("/{id}/participants")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<ConversationView> addParticipant(@PathParam("id") String id, ParticipantRequest request) {
+        UUID conversationId = Problem.parseId(id);
+        if (request == null) {
+            throw Problem.badRequest("userId is required.");
+        }
+        checkUserId(request.userId());
+        return conversations.addParticipant(Caller.of(jwt), conversationId, request.userId())
+                .map(c -> ConversationView.of(c, jwt.getSubject()));
+    }
+
+    @DELETE
+    @Path("/{id}/participants/{userId}")
+    public Uni<Response> removeParticipant(@PathParam("id") String id, @PathParam("userId") String userId) {
+        UUID conversationId = Problem.parseId(id);
+        return conversations.removeParticipant(Caller.of(jwt), conversationId, userId)
+                .replaceWith(Response.noContent().build());
+    }
+
+    @ServerExceptionMapper
+    public Response refused(Refused e) {
+        return switch (e.reason) {
+            case NOT_FOUND -> Problem.notFound().getResponse();
+            case NOT_ALLOWED -> Problem.of(Response.Status.FORBIDDEN,
+                    "Only the group's creator or an admin may change its participants; anyone may leave.").getResponse();
+            case NOT_A_GROUP -> Problem.badRequest("Only group conversations change participants.").getResponse();
+            case TOO_MANY -> Problem.of(Response.Status.CONFLICT, "The group has "
+                    + ConversationService.MAX_PARTICIPANTS + " participants already.").getResponse();
+        };
+    }
+
+    private static void checkUserId(String userId) {
+        if (userId == null || userId.isBlank() || userId.length() > MAX_USER_ID_LENGTH) {
+            throw Problem.badRequest("participants must be user ids.");
+        }
     }
 }

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /** A conversation as stored: who is in it, nothing of any reader's own view. */
 public record Conversation(UUID id, String kind, String title, String createdBy, Instant createdAt,
-                           List<String> participants) {
+                           Instant lastActivityAt, List<String> participants) {
 
     public static final String SUPPORT = "support";
     public static final String DIRECT = "direct";
@@ -14,5 +14,9 @@ public record Conversation(UUID id, String kind, String title, String createdBy,
 
     public Conversation {
         participants = List.copyOf(participants);
+    }
+
+    public boolean isSupport() {
+        return SUPPORT.equals(kind);
     }
 }

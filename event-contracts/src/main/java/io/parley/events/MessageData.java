@@ -17,4 +17,9 @@ public record MessageData(UUID id, UUID conversationId, long seq, String clientM
     public MessageData {
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
     }
+
+    public MessageData withSeq(long seq) {
+        return new MessageData(id, conversationId, seq, clientMessageId, senderId, senderRole, senderName, type, content,
+                attachments, createdAt, editedAt, deletedAt);
+    }
 }

@@ -56,4 +56,17 @@ class HistoryAccessTest {
                 .when().get("/api/conversations/not-a-uuid/messages")
                 .then().statusCode(404);
     }
+
+    @Test
+    void aTokenThatWasAcceptedIsRefusedOnceItExpires() {
+        String alice = "alice-" + UUID.randomUUID();
+        UUID conversation = Conversations.create(kafka, "direct", alice, List.of(alice, "bob"));
+        String shortLived = TestKeys.keys().token(alice, "client", "Alice", Duration.ofSeconds(2));
+        given().auth().oauth2(shortLived).get("/api/conversations/" + conversation + "/messages")
+                .then().statusCode(200);
+        // Expired two seconds after it was issued, refused at the latest once the five seconds of clock skew pass.
+        await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                given().auth().oauth2(shortLived).get("/api/conversations/" + conversation + "/messages")
+                        .then().statusCode(401));
+    }
 }

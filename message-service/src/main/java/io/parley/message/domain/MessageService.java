@@ -1,5 +1,6 @@
 package io.parley.message.domain;
 
+import io.parley.events.EventJson;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.Topics;
@@ -9,6 +10,7 @@ import io.parley.kit.OutboxRelay;
 import io.parley.message.store.MembershipStore;
 import io.parley.message.store.MessageStore;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,52 +59,27 @@ public class MessageService {
         }
     }
 
-    /** Raised inside the transaction of a send that lost the race to its own retry: rolls its seq back. */
-    private static final class LostRace extends RuntimeException {
-        LostRace() {
-            super(null, null, false, false);
-        }
-    }
-
     public Uni<Sent> send(Caller caller, UUID conversationId, UUID clientMessageId, String type, String content,
                           List<Map<String, Object>> attachments) {
-        return messages.findByClientId(pool, caller.userId(), clientMessageId)
-                .chain(existing -> existing.isPresent()
-                        ? Uni.createFrom().item(retried(existing.get(), conversationId))
-                        : store(caller, conversationId, clientMessageId, type, content, attachments))
-                .onFailure(LostRace.class).recoverWithUni(() ->
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        MessageData draft = new MessageData(UUID.randomUUID(), conversationId, 0, clientMessageId.toString(),
+                caller.userId(), caller.role().wire(), caller.name(), type, content, attachments, now, null, null);
+        // The statement fills in the seq, the conversation's type and its participants.
+        byte[] template = EventJson.write(MessageEvent.of(MessageEvent.CREATED, "", List.of(), draft, now));
+        return messages.insertWithEvent(pool, draft, caller.isAdmin(), Topics.MESSAGES, template)
+                .map(seq -> {
+                    relay.wakeUp();
+                    return new Sent(draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND))), true);
+                })
+                .onFailure(MessageService::isDuplicateSend).recoverWithUni(() ->
                         messages.findByClientId(pool, caller.userId(), clientMessageId)
                                 .map(stored -> retried(stored.orElseThrow(), conversationId)));
     }
 
-    private Uni<Sent> store(Caller caller, UUID conversationId, UUID clientMessageId, String type, String content,
-                            List<Map<String, Object>> attachments) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        // Everything that can be read before taking the conversation's seq is: the seq row stays locked from its
-        // increment to the commit, and every statement in that span delays the conversation's next send.
-        return pool.withTransaction(tx -> access.mayUse(tx, caller, conversationId)
-                        .chain(allowed -> {
-                            if (!allowed) {
-                                throw new Refused(Refused.Reason.NOT_FOUND);
-                            }
-                            return routing(tx, conversationId);
-                        })
-                        .chain(routing -> messages.nextSeq(tx, conversationId).chain(seq -> {
-                            MessageData message = new MessageData(UUID.randomUUID(), conversationId,
-                                    seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)),
-                                    clientMessageId.toString(), caller.userId(), caller.role().wire(), caller.name(),
-                                    type, content, attachments, now, null, null);
-                            return messages.insert(tx, message).chain(inserted -> {
-                                if (!inserted) {
-                                    throw new LostRace();
-                                }
-                                return Outbox.append(tx, Topics.MESSAGES,
-                                        MessageEvent.of(MessageEvent.CREATED, routing.type(), routing.participants(),
-                                                message, now));
-                            }).replaceWith(message);
-                        })))
-                .invoke(relay::wakeUp)
-                .map(message -> new Sent(message, true));
+    /** A second send of the same (sender, clientMessageId), which the statement refused as a whole. */
+    private static boolean isDuplicateSend(Throwable failure) {
+        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && pg.getConstraint() != null && pg.getConstraint().contains("client_message_id");
     }
 
     private static Sent retried(MessageData stored, UUID conversationId) {

@@ -27,23 +27,44 @@ public class MessageStore {
             id, conversation_id, seq, client_message_id, sender_id, sender_role, sender_name, type, content,
             attachments, created_at, edited_at, deleted_at""";
 
-    /** The next seq of the conversation, and its type; locks the counter until the transaction ends. */
-    public Uni<Optional<Long>> nextSeq(SqlClient tx, UUID conversationId) {
-        return tx.preparedQuery("UPDATE conversation_replica SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
-                .execute(Tuple.of(conversationId))
+    /**
+     * Stores a new message and its event in one statement, so in one round trip and one atomic commit: takes the
+     * conversation's next seq if the sender may write there (a participant, or an admin in a support conversation),
+     * inserts the message with it, and appends the event to the outbox with the seq, the conversation's type and its
+     * participants filled into {@code eventTemplate}. Answers the seq, or empty when the sender may not write there.
+     * A second message with the same (sender, clientMessageId) fails with a unique violation and changes nothing: a
+     * seq is never skipped.
+     */
+    public Uni<Optional<Long>> insertWithEvent(SqlClient client, MessageData m, boolean callerIsAdmin, String topic,
+                                               byte[] eventTemplate) {
+        return client.preparedQuery("""
+                        WITH conv AS (
+                            UPDATE conversation_replica SET last_seq = last_seq + 1
+                            WHERE id = $2 AND (
+                                EXISTS (SELECT 1 FROM conversation_member WHERE conversation_id = $2 AND user_id = $4)
+                                OR ($13 AND kind = 'support'))
+                            RETURNING last_seq, kind),
+                        msg AS (
+                            INSERT INTO message (id, conversation_id, seq, client_message_id, sender_id, sender_role,
+                                                 sender_name, type, content, attachments, created_at)
+                            SELECT $1, $2, conv.last_seq, $3, $4, $5, $6, $7, $8, $9, $10 FROM conv
+                            RETURNING seq),
+                        event AS (
+                            INSERT INTO outbox (topic, record_key, payload)
+                            SELECT $11, $2::text, convert_to(jsonb_set(jsonb_set(jsonb_set($12::text::jsonb,
+                                       '{message,seq}', to_jsonb(msg.seq)),
+                                       '{conversationType}', to_jsonb(conv.kind)),
+                                       '{participants}', coalesce((SELECT jsonb_agg(user_id ORDER BY user_id)
+                                                                   FROM conversation_member
+                                                                   WHERE conversation_id = $2), '[]'::jsonb))::text,
+                                   'UTF8')
+                            FROM msg, conv)
+                        SELECT seq FROM msg""")
+                .execute(Tuple.from(new Object[]{m.id(), m.conversationId(), UUID.fromString(m.clientMessageId()),
+                        m.senderId(), m.senderRole(), m.senderName(), m.type(), m.content(),
+                        new JsonArray(new ArrayList<>(m.attachments())), utc(m.createdAt()), topic,
+                        new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8), callerIsAdmin}))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
-    }
-
-    /** Inserts the message unless its sender already used its clientMessageId; answers whether it did. */
-    public Uni<Boolean> insert(SqlClient tx, MessageData m) {
-        return tx.preparedQuery("INSERT INTO message (" + COLUMNS + """
-                        ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                        ON CONFLICT (sender_id, client_message_id) DO NOTHING""")
-                .execute(Tuple.from(new Object[]{m.id(), m.conversationId(), m.seq(),
-                        UUID.fromString(m.clientMessageId()), m.senderId(), m.senderRole(), m.senderName(), m.type(),
-                        m.content(), new JsonArray(new ArrayList<>(m.attachments())), utc(m.createdAt()),
-                        utc(m.editedAt()), utc(m.deletedAt())}))
-                .map(rows -> rows.rowCount() == 1);
     }
 
     public Uni<Optional<MessageData>> findByClientId(SqlClient client, String senderId, UUID clientMessageId) {

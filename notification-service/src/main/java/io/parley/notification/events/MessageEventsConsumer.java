@@ -26,19 +26,37 @@ public class MessageEventsConsumer {
         this.graceDelay = graceDelay;
     }
 
+    /**
+     * A batch of events from one poll is applied in one transaction (one commit for many messages); each event still
+     * counts once, by its id.
+     */
     @Incoming("message-events")
-    public Uni<Void> consume(Event event) {
-        if (!(event instanceof MessageEvent created) || !MessageEvent.CREATED.equals(created.type())) {
+    public Uni<Void> consume(List<Event> batch) {
+        List<MessageEvent> created = batch.stream()
+                .filter(e -> e instanceof MessageEvent m && MessageEvent.CREATED.equals(m.type()))
+                .map(MessageEvent.class::cast)
+                .toList();
+        if (created.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        return alerts.pool().withTransaction(tx -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (MessageEvent event : created) {
+                chain = chain.chain(() -> apply(tx, event));
+            }
+            return chain;
+        });
+    }
+
+    private Uni<Void> apply(io.vertx.mutiny.sqlclient.SqlClient tx, MessageEvent created) {
         MessageData message = created.message();
         List<String> recipients = created.participants().stream()
                 .filter(userId -> !userId.equals(message.senderId()))
                 .toList();
-        return alerts.pool().withTransaction(tx -> ProcessedEvents.firstTime(tx, created.eventId())
+        return ProcessedEvents.firstTime(tx, created.eventId())
                 .chain(first -> first
                         ? alerts.addUnread(tx, recipients, message.conversationId(), message.seq(),
                                 message.senderName(), created.occurredAt().plus(graceDelay))
-                        : Uni.createFrom().voidItem()));
+                        : Uni.createFrom().voidItem());
     }
 }

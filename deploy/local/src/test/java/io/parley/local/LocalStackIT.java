@@ -161,7 +161,7 @@ class LocalStackIT {
         Path repository = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dparley.repository=" + repository,
+                "-Dparley.repository=" + repository, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"),
                 LocalStack.class.getName())
                 .redirectErrorStream(true);

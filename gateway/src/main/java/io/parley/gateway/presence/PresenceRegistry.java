@@ -35,24 +35,24 @@ public class PresenceRegistry {
         return instanceId;
     }
 
-    public Uni<Void> opened(String userId, String connectionId) {
+    public Uni<Void> opened(String userId, String role, String connectionId) {
         return pool.withTransaction(tx -> lockUser(tx, userId)
                         .chain(() -> tx.preparedQuery("""
                                         INSERT INTO presence_connection (connection_id, user_id, instance_id)
                                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""")
                                 .execute(Tuple.of(connectionId, userId, instanceId)))
                         .chain(() -> countConnections(tx, userId)))
-                .chain(count -> count == 1 ? publish(userId, true) : Uni.createFrom().voidItem());
+                .chain(count -> count == 1 ? publish(userId, role, true) : Uni.createFrom().voidItem());
     }
 
-    public Uni<Void> closed(String userId, String connectionId) {
+    public Uni<Void> closed(String userId, String role, String connectionId) {
         return pool.withTransaction(tx -> lockUser(tx, userId)
                         .chain(() -> tx.preparedQuery("DELETE FROM presence_connection WHERE connection_id = $1")
                                 .execute(Tuple.of(connectionId)))
                         .chain(deleted -> deleted.rowCount() == 0
                                 ? Uni.createFrom().item(-1L)
                                 : countConnections(tx, userId)))
-                .chain(count -> count == 0 ? publish(userId, false) : Uni.createFrom().voidItem());
+                .chain(count -> count == 0 ? publish(userId, role, false) : Uni.createFrom().voidItem());
     }
 
     /** How many open connections {@code userId} has on all instances. */
@@ -72,8 +72,8 @@ public class PresenceRegistry {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    private Uni<Void> publish(String userId, boolean online) {
-        PresenceChanged event = PresenceChanged.of(userId, online, Instant.now());
+    private Uni<Void> publish(String userId, String role, boolean online) {
+        PresenceChanged event = PresenceChanged.of(userId, role, online, Instant.now());
         return presenceEvents.send(Record.of(event.key(), event));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.parley.gateway.presence.PresenceRegistry;
+import io.parley.kit.Role;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
 import io.quarkus.websockets.next.OnClose;
@@ -21,6 +22,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class ChatSocket {
 
     private static final UserData.TypedKey<String> USER_ID = UserData.TypedKey.forString("userId");
+    private static final UserData.TypedKey<String> ROLE = UserData.TypedKey.forString("role");
 
     private final WebSocketConnection connection;
     private final JsonWebToken jwt;
@@ -37,12 +39,14 @@ public class ChatSocket {
     @OnOpen
     public Uni<String> onOpen() {
         String userId = jwt.getSubject();
+        String role = Role.of(jwt.getGroups()).wire();
         connection.userData().put(USER_ID, userId);
+        connection.userData().put(ROLE, role);
         ObjectNode welcome = json.createObjectNode()
                 .put("type", "welcome")
                 .put("userId", userId)
                 .put("connectionId", connection.id());
-        return presence.opened(userId, connection.id()).replaceWith(welcome.toString());
+        return presence.opened(userId, role, connection.id()).replaceWith(welcome.toString());
     }
 
     @OnTextMessage
@@ -63,7 +67,7 @@ public class ChatSocket {
     @OnClose
     public Uni<Void> onClose() {
         String userId = connection.userData().get(USER_ID);
-        return presence.closed(userId, connection.id())
+        return presence.closed(userId, connection.userData().get(ROLE), connection.id())
                 .onFailure().invoke(e -> Log.warnf(e, "presence of %s not updated on close", userId));
     }
 

@@ -1,77 +1,214 @@
 package io.parley.gateway.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.parley.gateway.delivery.Frames;
+import io.parley.gateway.delivery.Session;
+import io.parley.gateway.delivery.SessionRegistry;
 import io.parley.gateway.presence.PresenceRegistry;
+import io.parley.gateway.upstream.MessageServiceClient;
 import io.parley.kit.Role;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /** The client's WebSocket: authenticated on the HTTP upgrade, JSON text frames as docs/api.md describes. */
 @WebSocket(path = "/ws")
 @Authenticated
 public class ChatSocket {
 
-    private static final UserData.TypedKey<String> USER_ID = UserData.TypedKey.forString("userId");
+    private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("session");
     private static final UserData.TypedKey<String> ROLE = UserData.TypedKey.forString("role");
+    private static final int REPLAY_PAGE = 200;
 
     private final WebSocketConnection connection;
     private final JsonWebToken jwt;
     private final PresenceRegistry presence;
-    private final ObjectMapper json;
+    private final SessionRegistry sessions;
+    private final MessageServiceClient messages;
+    private final OpenConnections openConnections;
 
-    public ChatSocket(WebSocketConnection connection, JsonWebToken jwt, PresenceRegistry presence, ObjectMapper json) {
+    public ChatSocket(WebSocketConnection connection, JsonWebToken jwt, PresenceRegistry presence,
+                      SessionRegistry sessions, MessageServiceClient messages, OpenConnections openConnections) {
         this.connection = connection;
+        this.openConnections = openConnections;
         this.jwt = jwt;
         this.presence = presence;
-        this.json = json;
+        this.sessions = sessions;
+        this.messages = messages;
     }
 
     @OnOpen
     public Uni<String> onOpen() {
         String userId = jwt.getSubject();
-        String role = Role.of(jwt.getGroups()).wire();
-        connection.userData().put(USER_ID, userId);
-        connection.userData().put(ROLE, role);
-        ObjectNode welcome = json.createObjectNode()
+        Role role = Role.of(jwt.getGroups());
+        // The injected connection is a proxy bound to the current callback; deliveries from Kafka need the connection
+        // itself.
+        WebSocketConnection self = openConnections.findByConnectionId(connection.id()).orElseThrow();
+        Session session = new Session(self, userId, role == Role.ADMIN, jwt.getRawToken());
+        connection.userData().put(SESSION, session);
+        connection.userData().put(ROLE, role.wire());
+        sessions.add(session);
+        String welcome = Frames.json().createObjectNode()
                 .put("type", "welcome")
                 .put("userId", userId)
-                .put("connectionId", connection.id());
-        return presence.opened(userId, role, connection.id()).replaceWith(welcome.toString());
+                .put("connectionId", connection.id())
+                .toString();
+        return presence.opened(userId, role.wire(), connection.id()).replaceWith(welcome);
     }
 
     @OnTextMessage
-    public String onText(String frame) {
-        JsonNode node;
+    public Uni<String> onText(String text) {
+        Session session = connection.userData().get(SESSION);
+        JsonNode frame;
         try {
-            node = json.readTree(frame);
+            frame = Frames.json().readTree(text);
         } catch (Exception e) {
-            return error("invalid", "The frame is not JSON.");
+            return reply(Frames.error(null, "invalid", "The frame is not JSON."));
         }
-        String type = node.path("type").asText("");
-        if ("ping".equals(type)) {
-            return json.createObjectNode().put("type", "pong").toString();
+        if (frame == null || !frame.isObject()) {
+            return reply(Frames.error(null, "invalid", "A frame is a JSON object with a type."));
         }
-        return error("invalid", "Unknown frame type: " + type);
+        String ref = frame.hasNonNull("ref") ? frame.get("ref").asText() : null;
+        String type = frame.path("type").asText("");
+        return switch (type) {
+            case "ping" -> reply(Frames.of("pong"));
+            case "send" -> send(session, ref, frame);
+            case "resume" -> resume(session, ref, frame);
+            default -> reply(Frames.error(ref, "invalid", "Unknown frame type: " + type));
+        };
+    }
+
+    private Uni<String> send(Session session, String ref, JsonNode frame) {
+        UUID conversationId = uuid(frame.path("conversationId").asText(null));
+        if (ref == null || conversationId == null || !frame.hasNonNull("clientMessageId")
+                || !frame.path("content").isTextual()) {
+            return reply(Frames.error(ref, "invalid",
+                    "send needs ref, conversationId, clientMessageId and content."));
+        }
+        JsonObject body = new JsonObject()
+                .put("clientMessageId", frame.get("clientMessageId").asText())
+                .put("content", frame.get("content").asText());
+        return messages.send(session.token(), conversationId, body).map(answer -> {
+            if (answer.ok()) {
+                return Frames.ack(ref, answer.body().getMap());
+            }
+            return Frames.error(ref, code(answer.status()), answer.body().getString("detail", "Refused."));
+        }).onFailure().recoverWithItem(e -> {
+            Log.warnf("send through the message-service failed: %s", e.toString());
+            return Frames.error(ref, "unavailable", "The message was not stored; send it again with the same "
+                    + "clientMessageId.");
+        });
+    }
+
+    /**
+     * Sends every message after each given position, in seq order, then {@code resumed}. Live messages of those
+     * conversations wait during the replay and follow it, none twice.
+     */
+    private Uni<String> resume(Session session, String ref, JsonNode frame) {
+        JsonNode positions = frame.path("positions");
+        if (!positions.isObject()) {
+            return reply(Frames.error(ref, "invalid", "resume needs positions: {conversationId: lastSeq}."));
+        }
+        List<Map.Entry<UUID, Long>> wanted = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = positions.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            UUID conversationId = uuid(entry.getKey());
+            if (conversationId == null || !entry.getValue().canConvertToLong() || entry.getValue().asLong() < 0) {
+                return reply(Frames.error(ref, "invalid", "positions maps conversation ids to seqs."));
+            }
+            wanted.add(Map.entry(conversationId, entry.getValue().asLong()));
+        }
+        // Every conversation of the resume holds its live frames from now on, until its own replay is done.
+        wanted.forEach(position -> session.startReplay(position.getKey(), position.getValue()));
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Map.Entry<UUID, Long> position : wanted) {
+            chain = chain.chain(() -> replay(session, position.getKey(), position.getValue()));
+        }
+        return chain.replaceWith(() -> {
+            String resumed = Frames.json().createObjectNode().put("type", "resumed").toString();
+            return ref == null ? resumed : Frames.json().createObjectNode().put("type", "resumed").put("ref", ref)
+                    .toString();
+        });
+    }
+
+    private Uni<Void> replay(Session session, UUID conversationId, long afterSeq) {
+        return page(session, conversationId, afterSeq)
+                .eventually(() -> session.endReplay(conversationId));
+    }
+
+    private Uni<Void> page(Session session, UUID conversationId, long afterSeq) {
+        return messages.after(session.token(), conversationId, afterSeq, REPLAY_PAGE).chain(answer -> {
+            if (!answer.ok()) {
+                session.sendNow(Frames.error(null, code(answer.status()),
+                        "Cannot resume conversation " + conversationId + "."));
+                return Uni.createFrom().voidItem();
+            }
+            long last = afterSeq;
+            for (Object item : answer.body().getJsonArray("items")) {
+                JsonObject message = (JsonObject) item;
+                long seq = message.getLong("seq");
+                session.replayed(conversationId, seq, Frames.json().createObjectNode()
+                        .put("type", "message.created")
+                        .set("message", Frames.json().valueToTree(message.getMap())).toString());
+                last = seq;
+            }
+            long next = last;
+            return answer.body().getBoolean("hasMore", false)
+                    ? page(session, conversationId, next)
+                    : Uni.createFrom().voidItem();
+        });
     }
 
     @OnClose
     public Uni<Void> onClose() {
-        String userId = connection.userData().get(USER_ID);
-        return presence.closed(userId, connection.userData().get(ROLE), connection.id())
-                .onFailure().invoke(e -> Log.warnf(e, "presence of %s not updated on close", userId));
+        Session session = connection.userData().get(SESSION);
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        sessions.remove(session);
+        return presence.closed(session.userId(), connection.userData().get(ROLE), connection.id())
+                .onFailure().invoke(e -> Log.warnf(e, "presence of %s not updated on close", session.userId()));
     }
 
-    private String error(String code, String message) {
-        return json.createObjectNode().put("type", "error").put("code", code).put("message", message).toString();
+    private static String code(int status) {
+        return switch (status) {
+            case 400 -> "invalid";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 413 -> "too_large";
+            case 429 -> "rate_limited";
+            default -> status == 409 ? "conflict" : "unavailable";
+        };
+    }
+
+    private static UUID uuid(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Uni<String> reply(String frame) {
+        return Uni.createFrom().item(frame);
     }
 }

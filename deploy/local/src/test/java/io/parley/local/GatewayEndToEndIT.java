@@ -1,0 +1,221 @@
+package io.parley.local;
+
+import io.parley.infra.DevKeys;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole system through its one public entry: REST through the gateway, real WebSocket clients, real services,
+ * Kafka and PostgreSQL, as the local stack runs them.
+ */
+class GatewayEndToEndIT {
+
+    private static StackUnderTest stack;
+    private static DevKeys keys;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = new StackUnderTest();
+        stack.start();
+        keys = DevKeys.loadOrCreate(stack.dataDir.resolve("keys"), "parley-local");
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        stack.stop();
+        stack.close();
+    }
+
+    /** A user with a WebSocket connection. */
+    private static final class Client implements AutoCloseable {
+        final String userId = "user-" + UUID.randomUUID();
+        final String token = keys.token(userId, "client", "User " + userId.substring(5, 9), Duration.ofHours(1));
+        final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        /** Frames read while looking for another type, in arrival order. */
+        final List<JsonObject> backlog = new ArrayList<>();
+        WebSocket socket;
+
+        Client connect() throws Exception {
+            socket = stack.openSocket(token, frames);
+            assertThat(next().getString("type")).isEqualTo("welcome");
+            return this;
+        }
+
+        JsonObject next() throws InterruptedException {
+            String frame = frames.poll(10, TimeUnit.SECONDS);
+            assertThat(frame).as("a frame within 10 s").isNotNull();
+            return new JsonObject(frame);
+        }
+
+        /** The next frame of {@code type}; frames of other types stay in the backlog, in order. */
+        JsonObject next(String type) throws InterruptedException {
+            for (int i = 0; i < backlog.size(); i++) {
+                if (type.equals(backlog.get(i).getString("type"))) {
+                    return backlog.remove(i);
+                }
+            }
+            while (true) {
+                JsonObject frame = next();
+                if (type.equals(frame.getString("type"))) {
+                    return frame;
+                }
+                backlog.add(frame);
+            }
+        }
+
+        JsonObject send(String conversationId, String content) throws Exception {
+            String ref = UUID.randomUUID().toString();
+            socket.sendText(new JsonObject().put("type", "send").put("ref", ref).put("conversationId", conversationId)
+                    .put("clientMessageId", UUID.randomUUID().toString()).put("content", content).encode(), true)
+                    .get(5, TimeUnit.SECONDS);
+            JsonObject ack = next("ack");
+            assertThat(ack.getString("ref")).isEqualTo(ref);
+            return ack.getJsonObject("message");
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (socket != null && !socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String directConversation(Client from, Client to) throws Exception {
+        HttpResponse<String> created = StackUnderTest.post(stack.port("GATEWAY"), "/api/conversations", from.token,
+                new JsonObject().put("type", "direct").put("participants", List.of(to.userId)).encode());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = new JsonObject(created.body()).getString("id");
+        // The message-service learns of it from Kafka: wait until history answers through the gateway.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + id + "/messages", from.token)
+                .statusCode() != 200) {
+            assertThat(System.nanoTime()).as("conversation known to the message-service").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        return id;
+    }
+
+    @Test
+    void twoUsersChatBothWaysAndAThirdLearnsNothing() throws Exception {
+        try (Client alice = new Client().connect(); Client bob = new Client().connect();
+             Client mallory = new Client().connect()) {
+            String conversation = directConversation(alice, bob);
+
+            JsonObject sent = alice.send(conversation, "Hello Bob");
+            assertThat(sent.getLong("seq")).isEqualTo(1);
+            JsonObject received = bob.next("message.created").getJsonObject("message");
+            assertThat(received.getString("id")).isEqualTo(sent.getString("id"));
+            assertThat(received.getString("content")).isEqualTo("Hello Bob");
+
+            JsonObject reply = bob.send(conversation, "Hi Alice");
+            // The sender's own connection receives her message too, then the reply.
+            assertThat(alice.next("message.created").getJsonObject("message").getString("id"))
+                    .isEqualTo(sent.getString("id"));
+            assertThat(alice.next("message.created").getJsonObject("message").getString("id"))
+                    .isEqualTo(reply.getString("id"));
+
+            HttpResponse<String> peek = StackUnderTest.get(stack.port("GATEWAY"),
+                    "/api/conversations/" + conversation, mallory.token);
+            assertThat(peek.statusCode()).isEqualTo(404);
+            assertThat(peek.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            JsonObject refused = sendExpectingError(mallory, conversation);
+            assertThat(refused.getString("code")).isEqualTo("not_found");
+            Thread.sleep(500);
+            List<JsonObject> malloryGot = new ArrayList<>(mallory.backlog);
+            mallory.frames.forEach(f -> malloryGot.add(new JsonObject(f)));
+            assertThat(malloryGot).noneMatch(f -> f.getString("type").startsWith("message."));
+        }
+    }
+
+    @Test
+    void aUserWithTwoConnectionsSeesTheirOwnMessageOnBoth() throws Exception {
+        try (Client phone = new Client().connect(); Client peer = new Client().connect()) {
+            String conversation = directConversation(phone, peer);
+            // The same user on a second device: another connection with the phone's token.
+            Client laptop = new Client();
+            WebSocket second = stack.openSocket(phone.token, laptop.frames);
+            assertThat(laptop.next().getString("type")).isEqualTo("welcome");
+
+            JsonObject sent = phone.send(conversation, "from my phone");
+            assertThat(phone.next("message.created").getJsonObject("message").getString("id"))
+                    .isEqualTo(sent.getString("id"));
+            assertThat(laptop.next("message.created").getJsonObject("message").getString("id"))
+                    .isEqualTo(sent.getString("id"));
+            assertThat(peer.next("message.created").getJsonObject("message").getString("id"))
+                    .isEqualTo(sent.getString("id"));
+            second.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aClientAwayDuringFiftyMessagesResumesWithExactlyThoseInOrderThenLiveOnes() throws Exception {
+        try (Client alice = new Client().connect(); Client bob = new Client().connect()) {
+            String conversation = directConversation(alice, bob);
+            alice.send(conversation, "before");
+            long lastSeen = bob.next("message.created").getJsonObject("message").getLong("seq");
+            bob.close();
+
+            List<Long> sentWhileAway = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                sentWhileAway.add(alice.send(conversation, "while away " + i).getLong("seq"));
+            }
+
+            Client bobAgain = new Client();
+            bobAgain.socket = stack.openSocket(bob.token, bobAgain.frames);
+            assertThat(bobAgain.next().getString("type")).isEqualTo("welcome");
+            bobAgain.socket.sendText(new JsonObject().put("type", "resume")
+                    .put("positions", new JsonObject().put(conversation, lastSeen)).encode(), true)
+                    .get(5, TimeUnit.SECONDS);
+            // A live message sent during the replay must come after it, once.
+            JsonObject live = alice.send(conversation, "live");
+
+            List<Long> replayed = new ArrayList<>();
+            JsonObject frame;
+            while (!"resumed".equals((frame = bobAgain.next()).getString("type"))) {
+                if ("message.created".equals(frame.getString("type"))) {
+                    replayed.add(frame.getJsonObject("message").getLong("seq"));
+                }
+            }
+            List<Long> afterResumed = new ArrayList<>();
+            if (!replayed.contains(live.getLong("seq"))) {
+                afterResumed.add(bobAgain.next("message.created").getJsonObject("message").getLong("seq"));
+            }
+            List<Long> all = new ArrayList<>(replayed);
+            all.addAll(afterResumed);
+            List<Long> expected = new ArrayList<>(sentWhileAway);
+            expected.add(live.getLong("seq"));
+            assertThat(all).containsExactlyElementsOf(expected);
+            assertThat(replayed).startsWith(sentWhileAway.toArray(Long[]::new));
+
+            JsonObject later = alice.send(conversation, "later");
+            assertThat(bobAgain.next("message.created").getJsonObject("message").getLong("seq"))
+                    .isEqualTo(later.getLong("seq"));
+            bobAgain.close();
+        }
+    }
+
+    private static JsonObject sendExpectingError(Client client, String conversation) throws Exception {
+        String ref = UUID.randomUUID().toString();
+        client.socket.sendText(new JsonObject().put("type", "send").put("ref", ref).put("conversationId", conversation)
+                .put("clientMessageId", UUID.randomUUID().toString()).put("content", "let me in").encode(), true)
+                .get(5, TimeUnit.SECONDS);
+        JsonObject error = client.next("error");
+        assertThat(error.getString("ref")).isEqualTo(ref);
+        return error;
+    }
+}

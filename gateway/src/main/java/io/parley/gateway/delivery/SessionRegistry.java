@@ -1,0 +1,41 @@
+package io.parley.gateway.delivery;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The open connections of this gateway instance, by user, and those of admins. */
+@ApplicationScoped
+public class SessionRegistry {
+
+    private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
+    private final Set<Session> admins = ConcurrentHashMap.newKeySet();
+
+    public void add(Session session) {
+        byUser.computeIfAbsent(session.userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
+        if (session.isAdmin()) {
+            admins.add(session);
+        }
+    }
+
+    public void remove(Session session) {
+        byUser.computeIfPresent(session.userId(), (u, sessions) -> {
+            sessions.remove(session);
+            return sessions.isEmpty() ? null : sessions;
+        });
+        admins.remove(session);
+    }
+
+    public Collection<Session> of(String userId) {
+        Set<Session> sessions = byUser.get(userId);
+        return sessions == null ? List.of() : sessions;
+    }
+
+    public Collection<Session> admins() {
+        return admins;
+    }
+}

@@ -18,6 +18,8 @@ public final class Session {
     private final String userId;
     private final boolean admin;
     private volatile String token;
+    /** When the token expires, in epoch seconds: the connection is closed then, unless a fresh token came. */
+    private volatile long expiresAt;
     /** Guarded by {@code this}. */
     private final Map<UUID, Long> lastSeq = new HashMap<>();
     /** Conversations being replayed, with the live frames that arrived meanwhile. Guarded by {@code this}. */
@@ -26,11 +28,12 @@ public final class Session {
     record Pending(long seq, String frame) {
     }
 
-    public Session(WebSocketConnection connection, String userId, boolean admin, String token) {
+    public Session(WebSocketConnection connection, String userId, boolean admin, String token, long expiresAt) {
         this.connection = connection;
         this.userId = userId;
         this.admin = admin;
         this.token = token;
+        this.expiresAt = expiresAt;
     }
 
     public WebSocketConnection connection() {
@@ -49,8 +52,14 @@ public final class Session {
         return token;
     }
 
-    public void token(String token) {
+    /** Replaces the connection's token with a fresh one of the same user. */
+    public void renew(String token, long expiresAt) {
         this.token = token;
+        this.expiresAt = expiresAt;
+    }
+
+    public long expiresAt() {
+        return expiresAt;
     }
 
     /** A live message frame: sent now, held back during a replay of its conversation, dropped if already sent. */

@@ -38,4 +38,13 @@ public class SessionRegistry {
     public Collection<Session> admins() {
         return admins;
     }
+
+    /** Every open connection of this instance. */
+    public java.util.stream.Stream<Session> all() {
+        return byUser.values().stream().flatMap(Set::stream);
+    }
+
+    public boolean hasAny(String userId) {
+        return byUser.containsKey(userId);
+    }
 }

@@ -1,7 +1,10 @@
 package io.parley.gateway.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.jwt.auth.principal.JWTParser;
 import io.parley.gateway.delivery.Frames;
+import io.parley.gateway.delivery.SendRateLimiter;
 import io.parley.gateway.delivery.Session;
 import io.parley.gateway.delivery.SessionRegistry;
 import io.parley.gateway.presence.PresenceRegistry;
@@ -9,7 +12,9 @@ import io.parley.gateway.upstream.MessageServiceClient;
 import io.parley.kit.Role;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.OpenConnections;
@@ -34,6 +39,7 @@ public class ChatSocket {
     private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("session");
     private static final UserData.TypedKey<String> ROLE = UserData.TypedKey.forString("role");
     private static final int REPLAY_PAGE = 200;
+    private static final CloseReason TOO_BIG = new CloseReason(1009, "a frame is at most 64 KiB");
 
     private final WebSocketConnection connection;
     private final JsonWebToken jwt;
@@ -41,11 +47,16 @@ public class ChatSocket {
     private final SessionRegistry sessions;
     private final MessageServiceClient messages;
     private final OpenConnections openConnections;
+    private final SendRateLimiter rateLimiter;
+    private final JWTParser parser;
 
     public ChatSocket(WebSocketConnection connection, JsonWebToken jwt, PresenceRegistry presence,
-                      SessionRegistry sessions, MessageServiceClient messages, OpenConnections openConnections) {
+                      SessionRegistry sessions, MessageServiceClient messages, OpenConnections openConnections,
+                      SendRateLimiter rateLimiter, JWTParser parser) {
         this.connection = connection;
         this.openConnections = openConnections;
+        this.rateLimiter = rateLimiter;
+        this.parser = parser;
         this.jwt = jwt;
         this.presence = presence;
         this.sessions = sessions;
@@ -59,7 +70,7 @@ public class ChatSocket {
         // The injected connection is a proxy bound to the current callback; deliveries from Kafka need the connection
         // itself.
         WebSocketConnection self = openConnections.findByConnectionId(connection.id()).orElseThrow();
-        Session session = new Session(self, userId, role == Role.ADMIN, jwt.getRawToken());
+        Session session = new Session(self, userId, role == Role.ADMIN, jwt.getRawToken(), jwt.getExpirationTime());
         connection.userData().put(SESSION, session);
         connection.userData().put(ROLE, role.wire());
         sessions.add(session);
@@ -88,6 +99,7 @@ public class ChatSocket {
         return switch (type) {
             case "ping" -> reply(Frames.of("pong"));
             case "send" -> send(session, ref, frame);
+            case "auth" -> auth(session, ref, frame);
             case "resume" -> resume(session, ref, frame);
             default -> reply(Frames.error(ref, "invalid", "Unknown frame type: " + type));
         };
@@ -99,6 +111,12 @@ public class ChatSocket {
                 || !frame.path("content").isTextual()) {
             return reply(Frames.error(ref, "invalid",
                     "send needs ref, conversationId, clientMessageId and content."));
+        }
+        double wait = rateLimiter.acquire(session.userId());
+        if (wait > 0) {
+            return reply(Frames.json().createObjectNode().put("type", "error").put("ref", ref)
+                    .put("code", "rate_limited").put("message", "Too many sends; retry after the delay.")
+                    .put("retryAfterMs", (long) Math.ceil(wait * 1000)).toString());
         }
         JsonObject body = new JsonObject()
                 .put("clientMessageId", frame.get("clientMessageId").asText())
@@ -113,6 +131,30 @@ public class ChatSocket {
             return Frames.error(ref, "unavailable", "The message was not stored; send it again with the same "
                     + "clientMessageId.");
         });
+    }
+
+    /** Replaces the connection's token with a fresh one of the same user, before the old one expires. */
+    private Uni<String> auth(Session session, String ref, JsonNode frame) {
+        String token = frame.path("token").asText(null);
+        if (token == null || token.isBlank()) {
+            return reply(Frames.error(ref, "invalid", "auth needs a token."));
+        }
+        JsonWebToken fresh;
+        try {
+            fresh = parser.parse(token);
+        } catch (Exception e) {
+            return reply(Frames.error(ref, "unauthorized", "The token is not valid."));
+        }
+        if (!session.userId().equals(fresh.getSubject())) {
+            return reply(Frames.error(ref, "forbidden", "The token is another user's."));
+        }
+        session.renew(token, fresh.getExpirationTime());
+        ObjectNode ok = Frames.json().createObjectNode().put("type", "authenticated")
+                .put("expiresAt", java.time.Instant.ofEpochSecond(fresh.getExpirationTime()).toString());
+        if (ref != null) {
+            ok.put("ref", ref);
+        }
+        return reply(ok.toString());
     }
 
     /**
@@ -174,6 +216,19 @@ public class ChatSocket {
         });
     }
 
+    /**
+     * A message over the size limit is the client's doing: close with 1009 (message too big), as the contract says,
+     * without an error in the log. Anything else closes with 1011 and is logged.
+     */
+    @OnError
+    public Uni<Void> onError(IllegalStateException failure) {
+        if (failure.getMessage() != null && failure.getMessage().contains("max message size")) {
+            return connection.close(TOO_BIG);
+        }
+        Log.errorf(failure, "closing connection %s", connection.id());
+        return connection.close(new CloseReason(1011, "server error"));
+    }
+
     @OnClose
     public Uni<Void> onClose() {
         Session session = connection.userData().get(SESSION);
@@ -181,6 +236,9 @@ public class ChatSocket {
             return Uni.createFrom().voidItem();
         }
         sessions.remove(session);
+        if (!sessions.hasAny(session.userId())) {
+            rateLimiter.forget(session.userId());
+        }
         return presence.closed(session.userId(), connection.userData().get(ROLE), connection.id())
                 .onFailure().invoke(e -> Log.warnf(e, "presence of %s not updated on close", session.userId()));
     }

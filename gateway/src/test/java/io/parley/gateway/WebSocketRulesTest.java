@@ -1,0 +1,163 @@
+package io.parley.gateway;
+
+import io.parley.infra.InfraTestResource;
+import io.parley.infra.TestKeys;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** What the gateway does with what a client may send on its WebSocket, and with the client's token over time. */
+@QuarkusTest
+@WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
+class WebSocketRulesTest {
+
+    @TestHTTPResource("/ws")
+    URI ws;
+
+    @Inject
+    Vertx vertx;
+
+    WebSocketClient client;
+
+    @BeforeEach
+    void open() {
+        client = vertx.createWebSocketClient();
+    }
+
+    @AfterEach
+    void close() {
+        client.close();
+    }
+
+    private final class Connection {
+        final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        final CompletableFuture<Short> closed = new CompletableFuture<>();
+        final CompletableFuture<String> closeReason = new CompletableFuture<>();
+        WebSocket socket;
+
+        Connection(WebSocketConnectOptions options) throws Exception {
+            socket = client.connect(options).map(s -> {
+                s.textMessageHandler(text -> frames.add(new JsonObject(text)));
+                s.closeHandler(v -> {
+                    closed.complete(s.closeStatusCode());
+                    closeReason.complete(s.closeReason());
+                });
+                return s;
+            }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(next().getString("type")).isEqualTo("welcome");
+        }
+
+        JsonObject next() throws InterruptedException {
+            JsonObject frame = frames.poll(10, TimeUnit.SECONDS);
+            assertThat(frame).as("a frame within 10 s").isNotNull();
+            return frame;
+        }
+    }
+
+    private WebSocketConnectOptions withHeader(String token) {
+        return new WebSocketConnectOptions().setHost(ws.getHost()).setPort(ws.getPort()).setURI(ws.getPath())
+                .addHeader("Authorization", "Bearer " + token);
+    }
+
+    @Test
+    void aTokenInTheQueryAuthenticatesLikeOneInTheHeader() throws Exception {
+        String alice = "alice-" + UUID.randomUUID();
+        Connection connection = new Connection(new WebSocketConnectOptions().setHost(ws.getHost())
+                .setPort(ws.getPort()).setURI("/ws?access_token=" + TestKeys.token(alice, "client")));
+        connection.socket.close();
+        assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setHost(ws.getHost())
+                        .setPort(ws.getPort()).setURI("/ws?access_token=" + TestKeys.keys().expiredToken(alice, "client")))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .hasRootCauseInstanceOf(UpgradeRejectedException.class);
+    }
+
+    @Test
+    void aFrameOver64KiBClosesTheConnectionWith1009() throws Exception {
+        Connection connection = new Connection(withHeader(TestKeys.token("bob-" + UUID.randomUUID(), "client")));
+        connection.socket.writeTextMessage("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}");
+        assertThat(connection.closed.get(10, TimeUnit.SECONDS)).isEqualTo((short) 1009);
+    }
+
+    @Test
+    void malformedFramesGetErrorsAndTheConnectionStaysOpen() throws Exception {
+        Connection connection = new Connection(withHeader(TestKeys.token("carol-" + UUID.randomUUID(), "client")));
+        for (String bad : List.of("not json", "[1,2]", "{\"type\":\"launch\"}", "{\"type\":\"send\",\"ref\":\"r\"}",
+                "{\"type\":\"resume\",\"positions\":[1]}", "{\"type\":\"resume\",\"positions\":{\"nope\":1}}",
+                "{\"type\":\"auth\"}", "null")) {
+            connection.socket.writeTextMessage(bad);
+            JsonObject error = connection.next();
+            assertThat(error.getString("type")).as(bad).isEqualTo("error");
+            assertThat(error.getString("code")).as(bad).isEqualTo("invalid");
+        }
+        connection.socket.writeTextMessage("{\"type\":\"ping\"}");
+        assertThat(connection.next().getString("type")).isEqualTo("pong");
+        assertThat(connection.socket.isClosed()).isFalse();
+    }
+
+    @Test
+    void sendsBeyondTheUsersRateAreRefusedWithRateLimited() throws Exception {
+        Connection connection = new Connection(withHeader(TestKeys.token("dan-" + UUID.randomUUID(), "client")));
+        for (int i = 0; i < 60; i++) {
+            connection.socket.writeTextMessage(new JsonObject().put("type", "send").put("ref", "r" + i)
+                    .put("conversationId", UUID.randomUUID().toString())
+                    .put("clientMessageId", UUID.randomUUID().toString()).put("content", "spam").encode());
+        }
+        List<JsonObject> answers = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            answers.add(connection.next());
+        }
+        // The first 40 (the burst) reach the message-service, which this test does not run: they fail otherwise.
+        assertThat(answers).filteredOn(f -> "rate_limited".equals(f.getString("code")))
+                .hasSizeBetween(15, 20)
+                .allSatisfy(f -> assertThat(f.getLong("retryAfterMs")).isPositive());
+        assertThat(answers).extracting(f -> f.getString("ref")).doesNotContainNull().doesNotHaveDuplicates();
+        assertThat(connection.socket.isClosed()).isFalse();
+    }
+
+    @Test
+    void aConnectionWhoseTokenExpiresIsClosedUnlessTheClientRenewsIt() throws Exception {
+        String erin = "erin-" + UUID.randomUUID();
+        Connection lapsing = new Connection(withHeader(TestKeys.keys().token(erin, "client", "Erin",
+                Duration.ofSeconds(2))));
+        Connection renewed = new Connection(withHeader(TestKeys.keys().token(erin, "client", "Erin",
+                Duration.ofSeconds(2))));
+        renewed.socket.writeTextMessage(new JsonObject().put("type", "auth").put("ref", "a1")
+                .put("token", TestKeys.keys().token(erin, "client", "Erin", Duration.ofMinutes(5))).encode());
+        assertThat(renewed.next().getString("type")).isEqualTo("authenticated");
+        renewed.socket.writeTextMessage(new JsonObject().put("type", "auth").put("ref", "a2")
+                .put("token", TestKeys.token("someone-else", "client")).encode());
+        assertThat(renewed.next().getString("code")).isEqualTo("forbidden");
+
+        assertThat(lapsing.closed.get(10, TimeUnit.SECONDS)).isEqualTo((short) 1008);
+        assertThat(lapsing.closeReason.get(1, TimeUnit.SECONDS)).isEqualTo("token expired");
+        // The renewed connection outlives its first token.
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3)).until(() -> !renewed.socket.isClosed());
+        renewed.socket.writeTextMessage("{\"type\":\"ping\"}");
+        assertThat(renewed.next().getString("type")).isEqualTo("pong");
+        assertThat(renewed.socket.isClosed()).isFalse();
+    }
+}

@@ -11,6 +11,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +93,75 @@ class GatewayEndToEndIT {
                 socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Test
+    void twoGatewayInstancesDeliverAcrossEachOther() throws Exception {
+        // A second gateway process beside the stack's, on its own port, with the same configuration otherwise.
+        int port = io.parley.infra.FreePort.find();
+        java.nio.file.Path log = stack.dataDir.resolve("logs/gateway-2.log");
+        ProcessBuilder builder = new ProcessBuilder(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                java.nio.file.Path.of(System.getProperty("user.dir")).resolve("../../gateway/target/quarkus-app/quarkus-run.jar")
+                        .normalize().toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + stack.port("KAFKA"));
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + stack.port("POSTGRES") + "/gateway");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + stack.port("POSTGRES") + "/gateway");
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", stack.dataDir.resolve("keys/jwt-public.pem").toString());
+        env.put("MP_JWT_VERIFY_ISSUER", "parley-local");
+        env.put("PARLEY_CONVERSATION_URL", "http://127.0.0.1:" + stack.port("CONVERSATION"));
+        env.put("PARLEY_MESSAGE_URL", "http://127.0.0.1:" + stack.port("MESSAGE"));
+        env.put("PARLEY_NOTIFICATION_URL", "http://127.0.0.1:" + stack.port("NOTIFICATION"));
+        Process second = builder.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!ready(port)) {
+                assertThat(second.isAlive()).as("second gateway running (log %s)", log).isTrue();
+                assertThat(System.nanoTime()).as("second gateway ready").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            try (Client alice = new Client().connect(); Client bob = new Client()) {
+                bob.socket = StackUnderTest.HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + bob.token)
+                        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws"), listener(bob.frames))
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(bob.next().getString("type")).isEqualTo("welcome");
+                String conversation = directConversation(alice, bob);
+
+                JsonObject viaOne = alice.send(conversation, "through gateway 1");
+                assertThat(bob.next("message.created").getJsonObject("message").getString("id"))
+                        .isEqualTo(viaOne.getString("id"));
+                JsonObject viaTwo = bob.send(conversation, "through gateway 2");
+                assertThat(alice.next("message.created").getJsonObject("message").getString("id"))
+                        .isEqualTo(viaOne.getString("id"));
+                assertThat(alice.next("message.created").getJsonObject("message").getString("id"))
+                        .isEqualTo(viaTwo.getString("id"));
+            }
+        } finally {
+            second.destroy();
+            second.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean ready(int port) {
+        try {
+            return StackUnderTest.get(port, "/q/health/ready", null).statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static WebSocket.Listener listener(LinkedBlockingQueue<String> frames) {
+        return new WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                frames.add(data.toString());
+                ws.request(1);
+                return null;
+            }
+        };
     }
 
     private static String directConversation(Client from, Client to) throws Exception {

@@ -105,7 +105,11 @@ public final class KafkaBroker implements AutoCloseable {
         try (Admin admin = admin()) {
             for (Topics.Spec spec : topics) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(spec.name(), spec.partitions(), (short) 1))).all().get();
+                    NewTopic topic = new NewTopic(spec.name(), spec.partitions(), (short) 1);
+                    if (spec.retentionMs() != null) {
+                        topic.configs(Map.of("retention.ms", String.valueOf(spec.retentionMs())));
+                    }
+                    admin.createTopics(List.of(topic)).all().get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;

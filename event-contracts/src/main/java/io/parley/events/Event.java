@@ -20,8 +20,9 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = MessageEvent.class,
                 names = {MessageEvent.CREATED, MessageEvent.UPDATED, MessageEvent.DELETED}),
         @JsonSubTypes.Type(value = PresenceChanged.class, name = PresenceChanged.TYPE),
+        @JsonSubTypes.Type(value = TypingChanged.class, name = TypingChanged.TYPE),
 })
-public sealed interface Event permits ConversationEvent, MessageEvent, PresenceChanged {
+public sealed interface Event permits ConversationEvent, MessageEvent, PresenceChanged, TypingChanged {
 
     UUID eventId();
 

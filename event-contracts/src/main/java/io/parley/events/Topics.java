@@ -14,14 +14,18 @@ public final class Topics {
     public static final String MESSAGES = "parley.message-events";
     /** Presence changes, keyed by user id. */
     public static final String PRESENCE = "parley.presence-events";
+    /** Typing indicators, keyed by conversation id; never stored: the topic keeps them one minute. */
+    public static final String TYPING = "parley.typing-events";
 
-    public record Spec(String name, int partitions) {
+    /** A topic, its partition count, and how long it keeps records (null: the broker's default). */
+    public record Spec(String name, int partitions, Long retentionMs) {
     }
 
     public static final List<Spec> ALL = List.of(
-            new Spec(CONVERSATIONS, 6),
-            new Spec(MESSAGES, 12),
-            new Spec(PRESENCE, 6));
+            new Spec(CONVERSATIONS, 6, null),
+            new Spec(MESSAGES, 12, null),
+            new Spec(PRESENCE, 6, null),
+            new Spec(TYPING, 6, 60_000L));
 
     private Topics() {
     }

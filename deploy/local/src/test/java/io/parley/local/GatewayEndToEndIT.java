@@ -145,6 +145,29 @@ class GatewayEndToEndIT {
         }
     }
 
+    @Test
+    void typingReachesTheOtherParticipantAndAStartWithoutStopExpires() throws Exception {
+        try (Client alice = new Client().connect(); Client bob = new Client().connect();
+             Client mallory = new Client().connect()) {
+            String conversation = directConversation(alice, bob);
+            alice.socket.sendText(new JsonObject().put("type", "typing").put("conversationId", conversation)
+                    .put("state", "start").encode(), true).get(5, TimeUnit.SECONDS);
+            JsonObject started = bob.next("typing");
+            assertThat(started.getString("userId")).isEqualTo(alice.userId);
+            assertThat(started.getString("state")).isEqualTo("start");
+            long at = System.nanoTime();
+            JsonObject stopped = bob.next("typing");
+            assertThat(stopped.getString("state")).isEqualTo("stop");
+            assertThat(Duration.ofNanos(System.nanoTime() - at)).as("expired, not stopped at once")
+                    .isGreaterThan(Duration.ofSeconds(3));
+
+            mallory.socket.sendText(new JsonObject().put("type", "typing").put("ref", "t1")
+                    .put("conversationId", conversation).put("state", "start").encode(), true).get(5, TimeUnit.SECONDS);
+            assertThat(mallory.next("error").getString("code")).isEqualTo("not_found");
+            assertThat(mallory.backlog).noneMatch(f -> "typing".equals(f.getString("type")));
+        }
+    }
+
     private static boolean ready(int port) {
         try {
             return StackUnderTest.get(port, "/q/health/ready", null).statusCode() == 200;

@@ -7,6 +7,7 @@ import io.parley.gateway.delivery.Frames;
 import io.parley.gateway.delivery.SendRateLimiter;
 import io.parley.gateway.delivery.Session;
 import io.parley.gateway.delivery.SessionRegistry;
+import io.parley.gateway.delivery.Typing;
 import io.parley.gateway.presence.PresenceRegistry;
 import io.parley.gateway.upstream.MessageServiceClient;
 import io.parley.kit.Role;
@@ -49,10 +50,12 @@ public class ChatSocket {
     private final OpenConnections openConnections;
     private final SendRateLimiter rateLimiter;
     private final JWTParser parser;
+    private final Typing typing;
 
     public ChatSocket(WebSocketConnection connection, JsonWebToken jwt, PresenceRegistry presence,
                       SessionRegistry sessions, MessageServiceClient messages, OpenConnections openConnections,
-                      SendRateLimiter rateLimiter, JWTParser parser) {
+                      SendRateLimiter rateLimiter, JWTParser parser, Typing typing) {
+        this.typing = typing;
         this.connection = connection;
         this.openConnections = openConnections;
         this.rateLimiter = rateLimiter;
@@ -100,6 +103,7 @@ public class ChatSocket {
             case "ping" -> reply(Frames.of("pong"));
             case "send" -> send(session, ref, frame);
             case "auth" -> auth(session, ref, frame);
+            case "typing" -> typing(session, ref, frame);
             case "resume" -> resume(session, ref, frame);
             default -> reply(Frames.error(ref, "invalid", "Unknown frame type: " + type));
         };
@@ -131,6 +135,15 @@ public class ChatSocket {
             return Frames.error(ref, "unavailable", "The message was not stored; send it again with the same "
                     + "clientMessageId.");
         });
+    }
+
+    private Uni<String> typing(Session session, String ref, JsonNode frame) {
+        UUID conversationId = uuid(frame.path("conversationId").asText(null));
+        String state = frame.path("state").asText("");
+        if (conversationId == null || !(state.equals("start") || state.equals("stop"))) {
+            return reply(Frames.error(ref, "invalid", "typing needs conversationId and state start or stop."));
+        }
+        return typing.publish(session, ref, conversationId, state);
     }
 
     /** Replaces the connection's token with a fresh one of the same user, before the old one expires. */

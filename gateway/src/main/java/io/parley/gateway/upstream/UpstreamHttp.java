@@ -1,0 +1,42 @@
+package io.parley.gateway.upstream;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+
+import java.net.URI;
+
+/** JSON calls to one service's REST API, made with the connection's own token. */
+public final class UpstreamHttp {
+
+    /** An answer: its status and JSON body. */
+    public record Answer(int status, JsonObject body) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    private final HttpClient http;
+    private final URI base;
+
+    UpstreamHttp(Vertx vertx, URI base) {
+        this.base = base;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(64)
+                .setTcpNoDelay(true));
+    }
+
+    Uni<Answer> call(HttpMethod method, String path, String token, JsonObject body) {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(base.getPort())
+                .setURI(path).putHeader("Authorization", "Bearer " + token)
+                .putHeader("Content-Type", "application/json");
+        return http.request(options)
+                .chain(request -> body == null ? request.send() : request.send(Buffer.buffer(body.encode())))
+                .chain(response -> response.body().map(b -> new Answer(response.statusCode(),
+                        b.length() == 0 ? new JsonObject() : new JsonObject(b.toString()))));
+    }
+}

@@ -267,6 +267,12 @@ class GatewayEndToEndIT {
             for (int i = 0; i < 50; i++) {
                 sentWhileAway.add(alice.send(conversation, "while away " + i).getLong("seq"));
             }
+            // Alice's own copies have come back: the gateway has delivered all 50 before Bob reconnects.
+            alice.next("message.created");
+            for (int i = 0; i < 50; i++) {
+                assertThat(alice.next("message.created").getJsonObject("message").getLong("seq"))
+                        .isEqualTo(sentWhileAway.get(i));
+            }
 
             Client bobAgain = new Client();
             bobAgain.socket = stack.openSocket(bob.token, bobAgain.frames);

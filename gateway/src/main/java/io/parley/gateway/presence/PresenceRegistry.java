@@ -8,10 +8,17 @@ import io.smallrye.reactive.messaging.kafka.Record;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -26,9 +33,52 @@ public class PresenceRegistry {
     private final Pool pool;
     private final MutinyEmitter<Record<String, Event>> presenceEvents;
 
-    public PresenceRegistry(Pool pool, @Channel("presence-events") MutinyEmitter<Record<String, Event>> presenceEvents) {
+    private final Duration heartbeatInterval;
+    private final Duration deadAfter;
+
+    public PresenceRegistry(Pool pool, @Channel("presence-events") MutinyEmitter<Record<String, Event>> presenceEvents,
+                            @ConfigProperty(name = "parley.gateway.heartbeat-interval") Duration heartbeatInterval,
+                            @ConfigProperty(name = "parley.gateway.dead-after") Duration deadAfter) {
         this.pool = pool;
         this.presenceEvents = presenceEvents;
+        this.heartbeatInterval = heartbeatInterval;
+        this.deadAfter = deadAfter;
+    }
+
+    /** Registers this instance, then beats and sweeps the dead ones every heartbeat interval. */
+    void start(@Observes StartupEvent event, io.vertx.core.Vertx vertx) {
+        heartbeat().await().atMost(Duration.ofSeconds(30));
+        vertx.setPeriodic(heartbeatInterval.toMillis(), id -> heartbeat()
+                .chain(this::sweepDeadInstances)
+                .subscribe().with(ok -> { }, e -> Log.warnf("presence heartbeat failed: %s", e.toString())));
+    }
+
+    private Uni<Void> heartbeat() {
+        return pool.preparedQuery("INSERT INTO gateway_instance (id, heartbeat_at) VALUES ($1, now()) "
+                        + "ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()")
+                .execute(Tuple.of(instanceId)).replaceWithVoid();
+    }
+
+    /**
+     * Removes the instances silent for longer than dead-after with their connections, and publishes offline for each
+     * of their users who has no connection left anywhere (checked under the user's lock, like a close).
+     */
+    Uni<Void> sweepDeadInstances() {
+        return pool.preparedQuery("WITH dead AS (DELETE FROM gateway_instance "
+                        + "WHERE heartbeat_at < now() - make_interval(secs => $1) RETURNING id) "
+                        + "DELETE FROM presence_connection WHERE instance_id IN (SELECT id FROM dead) RETURNING user_id")
+                .execute(Tuple.of((double) deadAfter.toMillis() / 1000))
+                .chain(rows -> {
+                    Set<String> users = new HashSet<>();
+                    rows.forEach(row -> users.add(row.getString(0)));
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (String userId : users) {
+                        chain = chain.chain(() -> pool.withTransaction(tx -> lockUser(tx, userId)
+                                        .chain(() -> countConnections(tx, userId)))
+                                .chain(count -> count == 0 ? publish(userId, null, false) : Uni.createFrom().voidItem()));
+                    }
+                    return chain;
+                });
     }
 
     public String instanceId() {

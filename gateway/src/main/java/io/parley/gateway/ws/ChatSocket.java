@@ -67,7 +67,7 @@ public class ChatSocket {
     }
 
     @OnOpen
-    public Uni<String> onOpen() {
+    public Uni<Void> onOpen() {
         String userId = jwt.getSubject();
         Role role = Role.of(jwt.getGroups());
         // The injected connection is a proxy bound to the current callback; deliveries from Kafka need the connection
@@ -76,13 +76,15 @@ public class ChatSocket {
         Session session = new Session(self, userId, role == Role.ADMIN, jwt.getRawToken(), jwt.getExpirationTime());
         connection.userData().put(SESSION, session);
         connection.userData().put(ROLE, role.wire());
-        sessions.add(session);
         String welcome = Frames.json().createObjectNode()
                 .put("type", "welcome")
                 .put("userId", userId)
                 .put("connectionId", connection.id())
                 .toString();
-        return presence.opened(userId, role.wire(), connection.id()).replaceWith(welcome);
+        // welcome is the first frame: the connection receives deliveries only once it is written.
+        return presence.opened(userId, role.wire(), connection.id())
+                .chain(() -> self.sendText(welcome))
+                .invoke(() -> sessions.add(session));
     }
 
     @OnTextMessage

@@ -21,8 +21,9 @@ import java.util.UUID;
                 names = {MessageEvent.CREATED, MessageEvent.UPDATED, MessageEvent.DELETED}),
         @JsonSubTypes.Type(value = PresenceChanged.class, name = PresenceChanged.TYPE),
         @JsonSubTypes.Type(value = TypingChanged.class, name = TypingChanged.TYPE),
+        @JsonSubTypes.Type(value = PresenceRouted.class, name = PresenceRouted.TYPE),
 })
-public sealed interface Event permits ConversationEvent, MessageEvent, PresenceChanged, TypingChanged {
+public sealed interface Event permits ConversationEvent, MessageEvent, PresenceChanged, PresenceRouted, TypingChanged {
 
     UUID eventId();
 

@@ -96,6 +96,19 @@ public class ConversationStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /** The users who share a conversation with {@code userId}, without them. */
+    public Uni<List<String>> contacts(String userId) {
+        return pool.preparedQuery("SELECT DISTINCT other.user_id FROM participant mine "
+                        + "JOIN participant other ON other.conversation_id = mine.conversation_id "
+                        + "WHERE mine.user_id = $1 AND other.user_id <> $1")
+                .execute(Tuple.of(userId))
+                .map(rows -> {
+                    List<String> users = new ArrayList<>(rows.size());
+                    rows.forEach(r -> users.add(r.getString(0)));
+                    return users;
+                });
+    }
+
     /** A position in the list: conversations come by latest activity, then id, both descending. */
     public record Position(Instant lastActivityAt, UUID id) {
         /** Before the first conversation of the list. */

@@ -168,6 +168,28 @@ class GatewayEndToEndIT {
         }
     }
 
+    @Test
+    void theOtherParticipantsLearnWhenAUserComesAndGoes() throws Exception {
+        try (Client bob = new Client().connect(); Client mallory = new Client().connect()) {
+            Client alice = new Client();
+            String conversation = directConversation(alice, bob);
+            assertThat(conversation).isNotNull();
+            alice.connect();
+            JsonObject online = bob.next("presence");
+            assertThat(online.getString("userId")).isEqualTo(alice.userId);
+            assertThat(online.getBoolean("online")).isTrue();
+            alice.close();
+            JsonObject offline = bob.next("presence");
+            assertThat(offline.getString("userId")).isEqualTo(alice.userId);
+            assertThat(offline.getBoolean("online")).isFalse();
+            assertThat(offline.getString("lastSeenAt")).isNotBlank();
+            List<JsonObject> malloryGot = new ArrayList<>(mallory.backlog);
+            mallory.frames.forEach(f -> malloryGot.add(new JsonObject(f)));
+            assertThat(malloryGot).noneMatch(f -> "presence".equals(f.getString("type"))
+                    && alice.userId.equals(f.getString("userId")));
+        }
+    }
+
     private static boolean ready(int port) {
         try {
             return StackUnderTest.get(port, "/q/health/ready", null).statusCode() == 200;

@@ -2,6 +2,7 @@ package io.parley.gateway.delivery;
 
 import io.parley.events.Event;
 import io.parley.events.MessageEvent;
+import io.parley.events.PresenceRouted;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -32,6 +33,24 @@ public class DeliveryConsumer {
         }
         if ("support".equals(message.conversationType())) {
             send(sessions.admins(), message, created, frame);
+        }
+    }
+
+    /** Presence of a user, to those who share a conversation with them (every admin's too for a support owner). */
+    @Incoming("deliver-presence")
+    public void deliverPresence(Event event) {
+        if (!(event instanceof PresenceRouted presence)) {
+            return;
+        }
+        var frame = Frames.json().createObjectNode().put("type", "presence").put("userId", presence.userId())
+                .put("online", presence.online());
+        frame.put("lastSeenAt", presence.lastSeenAt() == null ? null : presence.lastSeenAt().toString());
+        String text = frame.toString();
+        for (String userId : presence.recipients()) {
+            sessions.of(userId).forEach(session -> session.sendNow(text));
+        }
+        if (presence.toAdmins()) {
+            sessions.admins().forEach(session -> session.sendNow(text));
         }
     }
 

@@ -20,6 +20,17 @@ public final class Session {
     private volatile String token;
     /** When the token expires, in epoch seconds: the connection is closed then, unless a fresh token came. */
     private volatile long expiresAt;
+    /** The Vert.x WebSocket under the connection, to see whether its client keeps reading (null if unavailable). */
+    private final io.vertx.core.http.WebSocketBase socket;
+    /** The HTTP connection under it, cut when a close frame cannot get through (null if unavailable). */
+    private final io.vertx.core.http.HttpConnection tcp;
+    /** Since when the outbound queue has been full, in nanos; 0 while the client keeps up. Guarded by {@code this}. */
+    private long fullSince;
+    private boolean overflowed;
+
+    /** How long a client may leave its outbound queue full before it is disconnected. */
+    static final long SLOW_READER_GRACE_NANOS = 5_000_000_000L;
+    public static final short TOO_SLOW = 1013;
     /** Guarded by {@code this}. */
     private final Map<UUID, Long> lastSeq = new HashMap<>();
     /** Conversations being replayed, with the live frames that arrived meanwhile. Guarded by {@code this}. */
@@ -28,7 +39,10 @@ public final class Session {
     record Pending(long seq, String frame) {
     }
 
-    public Session(WebSocketConnection connection, String userId, boolean admin, String token, long expiresAt) {
+    public Session(WebSocketConnection connection, String userId, boolean admin, String token, long expiresAt,
+                   io.vertx.core.http.HttpConnection tcp) {
+        this.socket = Backpressure.underlying(connection);
+        this.tcp = tcp;
         this.connection = connection;
         this.userId = userId;
         this.admin = admin;
@@ -79,7 +93,7 @@ public final class Session {
     }
 
     /** A frame that is not ordered by seq (edits, deletes, receipts): sent now. */
-    public void sendNow(String frame) {
+    public synchronized void sendNow(String frame) {
         send(frame);
     }
 
@@ -114,10 +128,41 @@ public final class Session {
         }
     }
 
-    private void send(String frame) {
-        if (connection.isOpen()) {
-            // Frames are queued on the connection in the order of these calls; a failed write means it closed.
-            connection.sendText(frame).subscribe().with(ok -> { }, failure -> { });
+    /**
+     * Closes the connection if its client has left the outbound queue full for longer than the grace period: 1013,
+     * and, since that close frame waits behind the full queue, the TCP connection is cut a second later.
+     */
+    public synchronized void closeIfStalled() {
+        if (overflowed || socket == null || fullSince == 0) {
+            return;
         }
+        if (!socket.writeQueueFull()) {
+            fullSince = 0;
+        } else if (System.nanoTime() - fullSince > SLOW_READER_GRACE_NANOS) {
+            overflowed = true;
+            socket.close(TOO_SLOW, "too slow: reconnect and resume");
+            if (tcp != null) {
+                java.util.concurrent.CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS)
+                        .execute(tcp::close);
+            }
+        }
+    }
+
+    /**
+     * Frames are queued on the connection in the order of these calls. A client that stops reading fills the queue;
+     * it is then noted, and {@link #closeIfStalled()} ends the connection if it stays full. Guarded by {@code this}.
+     */
+    private void send(String frame) {
+        if (overflowed || !connection.isOpen()) {
+            return;
+        }
+        if (socket != null && socket.writeQueueFull()) {
+            if (fullSince == 0) {
+                fullSince = System.nanoTime();
+            }
+        } else {
+            fullSince = 0;
+        }
+        connection.sendText(frame).subscribe().with(ok -> { }, failure -> { });
     }
 }

@@ -7,8 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Closes, every second, the connections whose token has expired and was not replaced by an {@code auth} frame,
- * with close code 1008 and the reason "token expired": the client reconnects with a fresh token and resumes.
+ * Every second: closes the connections whose token has expired and was not replaced by an {@code auth} frame (1008,
+ * "token expired"), and those whose client stopped reading (1013, see {@link Session#closeIfStalled()}). Either
+ * client reconnects and resumes.
  */
 @ApplicationScoped
 public class TokenExpiry {
@@ -27,8 +28,12 @@ public class TokenExpiry {
 
     void closeExpired() {
         long now = System.currentTimeMillis() / 1000;
-        sessions.all()
-                .filter(session -> session.expiresAt() <= now && session.connection().isOpen())
-                .forEach(session -> session.connection().close(EXPIRED).subscribe().with(ok -> { }, e -> { }));
+        sessions.all().forEach(session -> {
+            if (session.expiresAt() <= now && session.connection().isOpen()) {
+                session.connection().close(EXPIRED).subscribe().with(ok -> { }, e -> { });
+            } else {
+                session.closeIfStalled();
+            }
+        });
     }
 }

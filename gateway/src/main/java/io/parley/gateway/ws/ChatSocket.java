@@ -3,6 +3,7 @@ package io.parley.gateway.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.jwt.auth.principal.JWTParser;
+import io.parley.gateway.delivery.Backpressure;
 import io.parley.gateway.delivery.Frames;
 import io.parley.gateway.delivery.SendRateLimiter;
 import io.parley.gateway.delivery.Session;
@@ -51,11 +52,13 @@ public class ChatSocket {
     private final SendRateLimiter rateLimiter;
     private final JWTParser parser;
     private final Typing typing;
+    private final Backpressure backpressure;
 
     public ChatSocket(WebSocketConnection connection, JsonWebToken jwt, PresenceRegistry presence,
                       SessionRegistry sessions, MessageServiceClient messages, OpenConnections openConnections,
-                      SendRateLimiter rateLimiter, JWTParser parser, Typing typing) {
+                      SendRateLimiter rateLimiter, JWTParser parser, Typing typing, Backpressure backpressure) {
         this.typing = typing;
+        this.backpressure = backpressure;
         this.connection = connection;
         this.openConnections = openConnections;
         this.rateLimiter = rateLimiter;
@@ -73,7 +76,8 @@ public class ChatSocket {
         // The injected connection is a proxy bound to the current callback; deliveries from Kafka need the connection
         // itself.
         WebSocketConnection self = openConnections.findByConnectionId(connection.id()).orElseThrow();
-        Session session = new Session(self, userId, role == Role.ADMIN, jwt.getRawToken(), jwt.getExpirationTime());
+        Session session = new Session(self, userId, role == Role.ADMIN, jwt.getRawToken(), jwt.getExpirationTime(),
+                backpressure.take(self));
         connection.userData().put(SESSION, session);
         connection.userData().put(ROLE, role.wire());
         String welcome = Frames.json().createObjectNode()

@@ -1,0 +1,121 @@
+package io.parley.gateway;
+
+import io.parley.events.EventSerializer;
+import io.parley.events.MessageData;
+import io.parley.events.MessageEvent;
+import io.parley.events.Topics;
+import io.parley.events.Event;
+import io.parley.gateway.presence.PresenceRegistry;
+import io.parley.infra.InfraTestResource;
+import io.parley.infra.TestKeys;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A client that stops reading cannot make the gateway hold its frames without bound. */
+@QuarkusTest
+@WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
+class SlowReaderTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    @TestHTTPResource("/ws")
+    URI ws;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    PresenceRegistry presence;
+
+    @Test
+    void aClientThatStopsReadingIsClosedWhileOneThatReadsKeepsUp() throws Exception {
+        String slow = "slow-" + UUID.randomUUID();
+        String reader = "reader-" + UUID.randomUUID();
+        WebSocketClient client = vertx.createWebSocketClient();
+        AtomicLong readerFrames = new AtomicLong();
+        WebSocket readerSocket = connect(client, reader, s -> s.textMessageHandler(t -> readerFrames.incrementAndGet()));
+        // The slow client: a plain socket with a small receive buffer that upgrades, then never reads again.
+        Socket slowSocket = new Socket();
+        slowSocket.setReceiveBufferSize(4_096);
+        slowSocket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()));
+        slowSocket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: " + ws.getHost() + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\n"
+                + "Authorization: Bearer " + TestKeys.token(slow, "client") + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        InputStream in = slowSocket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.read());
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 101");
+        await().atMost(Duration.ofSeconds(10)).until(() -> presence.connections(slow).await().indefinitely() == 1);
+
+        UUID conversation = UUID.randomUUID();
+        String content = "x".repeat(2_000);
+        // Enough that the sockets' kernel buffers (several MiB on loopback) fill and frames queue in the gateway.
+        int events = 20_000;
+        try (KafkaProducer<String, Event> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka, ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(), new EventSerializer())) {
+            for (int seq = 1; seq <= events; seq++) {
+                MessageData message = new MessageData(UUID.randomUUID(), conversation, seq,
+                        UUID.randomUUID().toString(), reader, "client", "Reader", "text", content, List.of(),
+                        Instant.now(), null, null);
+                MessageEvent event = MessageEvent.of(MessageEvent.CREATED, "group", List.of(slow, reader), message,
+                        Instant.now());
+                producer.send(new ProducerRecord<>(Topics.MESSAGES, event.key(), event));
+            }
+        }
+        // The slow connection is closed by the server (its presence record goes with it)...
+        await().atMost(Duration.ofSeconds(60)).until(() -> presence.connections(slow).await().indefinitely() == 0);
+        slowSocket.close();
+        // ...while the one that reads gets every frame and stays open.
+        await().atMost(Duration.ofSeconds(60)).until(() -> readerFrames.get() >= events + 1);
+        assertThat(readerSocket.isClosed()).isFalse();
+        readerSocket.close();
+        client.close();
+    }
+
+    private WebSocket connect(WebSocketClient client, String user, java.util.function.Consumer<WebSocket> setup)
+            throws Exception {
+        return client.connect(new WebSocketConnectOptions().setHost(ws.getHost()).setPort(ws.getPort())
+                        .setURI(ws.getPath()).addHeader("Authorization", "Bearer " + TestKeys.token(user, "client")))
+                .map(socket -> {
+                    setup.accept(socket);
+                    return socket;
+                })
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The gateway benchmarks (docs/benchmarks.md), against a running local stack (deploy/local/run):
+#   deploy/bench/gateway.sh latency 500 1000 30   # 500 messages/s among 1,000 connected users, 30 s
+#   deploy/bench/gateway.sh idle 10000            # memory of 10,000 idle connections on the gateway
+# The send rate limit is per user (20/s): at 500 messages/s over 500 senders each sends 1/s.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [[ ! -f deploy/bench/target/bench.jar ]]; then
+  ./mvnw -B -q package -DskipTests -pl deploy/bench -am
+fi
+exec java -Xmx1g -cp "deploy/bench/target/bench.jar:deploy/bench/target/lib/*" io.parley.bench.GatewayBench "$@"

@@ -1,0 +1,186 @@
+package io.parley.bench;
+
+import io.parley.infra.DevKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The whole system through the gateway, against a running local stack:
+ * <ul>
+ *   <li>{@code latency <messages/s> <users> <seconds>}: users in pairs, each pair with a direct conversation and both
+ *   connected over WebSocket; an open loop sends over the senders' sockets at the given rate and measures from the
+ *   moment each send was due to the moment the recipient's {@code message.created} arrives;</li>
+ *   <li>{@code idle <connections>}: opens that many authenticated idle connections and reports the gateway's
+ *   resident memory before and after (its pid from the stack's pids file).</li>
+ * </ul>
+ */
+public final class GatewayBench {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final WebSocketClient sockets;
+    private final HttpClient http;
+    private final URI gateway;
+    private final DevKeys keys;
+
+    private GatewayBench(URI gateway, DevKeys keys) {
+        this.gateway = gateway;
+        this.keys = keys;
+        this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
+                .setConnectTimeout(30_000));
+        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(32));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(System.getenv().getOrDefault("PARLEY_DATA_DIR", ".local-data"));
+        DevKeys keys = DevKeys.loadOrCreate(data.resolve("keys"), "parley-local");
+        GatewayBench bench = new GatewayBench(
+                URI.create(System.getenv().getOrDefault("BENCH_GATEWAY_URL", "http://127.0.0.1:8080")), keys);
+        if (args[0].equals("idle")) {
+            bench.idle(Integer.parseInt(args[1]), data);
+        } else {
+            bench.latency(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        }
+        System.exit(0);
+    }
+
+    private WebSocket connect(String token, java.util.function.Consumer<String> onText) throws Exception {
+        return sockets.connect(new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(gateway.getPort())
+                        .setURI("/ws").addHeader("Authorization", "Bearer " + token))
+                .map(ws -> {
+                    ws.textMessageHandler(onText::accept);
+                    return ws;
+                })
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private void idle(int count, Path data) throws Exception {
+        long pid = gatewayPid(data);
+        long before = rssKb(pid);
+        List<WebSocket> open = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String token = keys.token("idle-" + i, "client", "Idle " + i, Duration.ofHours(2));
+            open.add(connect(token, text -> { }));
+            if ((i + 1) % 1000 == 0) {
+                System.out.printf(Locale.ROOT, "%d connections%n", i + 1);
+            }
+        }
+        Thread.sleep(10_000);
+        long after = rssKb(pid);
+        System.out.printf(Locale.ROOT, "gateway RSS %d KiB before, %d KiB with %d idle connections: %.1f KiB each%n",
+                before, after, count, (after - before) / (double) count);
+    }
+
+    private static long gatewayPid(Path data) throws Exception {
+        for (String line : Files.readAllLines(data.resolve("pids"))) {
+            if (line.endsWith(" gateway")) {
+                return Long.parseLong(line.split(" ")[0]);
+            }
+        }
+        throw new IllegalStateException("no gateway in " + data.resolve("pids"));
+    }
+
+    private static long rssKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+
+    private record Pair(String conversation, WebSocket sender) {
+    }
+
+    private void latency(int rate, int users, int seconds) throws Exception {
+        Map<String, Long> due = new ConcurrentHashMap<>();
+        Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        AtomicLong received = new AtomicLong();
+        List<Pair> pairs = new ArrayList<>();
+        for (int i = 0; i < users / 2; i++) {
+            String a = "bench-a-" + UUID.randomUUID();
+            String b = "bench-b-" + UUID.randomUUID();
+            String tokenA = keys.token(a, "client", "A" + i, Duration.ofHours(2));
+            String tokenB = keys.token(b, "client", "B" + i, Duration.ofHours(2));
+            JsonObject created = post("/api/conversations", tokenA,
+                    new JsonObject().put("type", "direct").put("participants", List.of(b)));
+            String conversation = created.getString("id");
+            WebSocket sender = connect(tokenA, text -> { });
+            connect(tokenB, text -> {
+                JsonObject frame = new JsonObject(text);
+                if ("message.created".equals(frame.getString("type"))) {
+                    Long sentAt = due.remove(frame.getJsonObject("message").getString("clientMessageId"));
+                    if (sentAt != null) {
+                        synchronized (histogram) {
+                            histogram.recordValue(Math.max(0, System.nanoTime() - sentAt));
+                        }
+                        received.incrementAndGet();
+                    }
+                }
+            });
+            pairs.add(new Pair(conversation, sender));
+        }
+        Thread.sleep(3_000); // the message-service learns of the conversations from Kafka
+        System.out.printf(Locale.ROOT, "%d users connected in %d conversations%n", users, pairs.size());
+        long total = (long) rate * seconds;
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long dueAt = start + i * interval;
+            long wait;
+            while ((wait = dueAt - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(Math.min(wait, 200_000));
+            }
+            Pair pair = pairs.get((int) (i % pairs.size()));
+            String clientMessageId = UUID.randomUUID().toString();
+            due.put(clientMessageId, dueAt);
+            String frame = new JsonObject().put("type", "send").put("ref", clientMessageId)
+                    .put("conversationId", pair.conversation()).put("clientMessageId", clientMessageId)
+                    .put("content", "bench " + i).encode();
+            vertx.runOnContext(v -> pair.sender().writeTextMessage(frame));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (received.get() < total && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        System.out.printf(Locale.ROOT, "open loop %d messages/s, %d users, %d s: %d sent, %d delivered%n",
+                rate, users, seconds, total, received.get());
+        System.out.printf(Locale.ROOT, "send to recipient's message.created, ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+                histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(90) / 1e6,
+                histogram.getValueAtPercentile(99) / 1e6, histogram.getValueAtPercentile(99.9) / 1e6,
+                histogram.getMaxValue() / 1e6);
+    }
+
+    private JsonObject post(String path, String token, JsonObject body) throws Exception {
+        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(gateway.getHost())
+                        .setPort(gateway.getPort()).setURI(path).putHeader("Authorization", "Bearer " + token)
+                        .putHeader("Content-Type", "application/json"))
+                .compose(r -> r.send(body.toBuffer()).compose(resp -> resp.body()))
+                .map(b -> b.toJsonObject())
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

@@ -17,6 +17,25 @@ public record Problem(String type, String title, int status, String detail) {
         return of(Response.Status.BAD_REQUEST, detail);
     }
 
+    /**
+     * A whole-number query parameter between {@code min} and {@code max}, or {@code fallback} when absent;
+     * anything else is a 400 that names the parameter.
+     */
+    public static long number(String name, String value, long min, long max, long fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw badRequest(name + " must be a whole number from " + min + " to " + max + ".");
+    }
+
     /** A conversation id from a path; one that is not a UUID names no conversation: 404. */
     public static java.util.UUID parseId(String id) {
         try {

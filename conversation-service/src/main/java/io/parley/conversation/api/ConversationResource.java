@@ -75,17 +75,7 @@ public class ConversationResource {
 
     @GET
     public Uni<ConversationPage> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        int size = DEFAULT_PAGE;
-        if (limit != null) {
-            try {
-                size = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                size = -1;
-            }
-            if (size < 1 || size > MAX_PAGE) {
-                throw Problem.badRequest("limit must be a whole number from 1 to " + MAX_PAGE + ".");
-            }
-        }
+        int size = (int) Problem.number("limit", limit, 1, MAX_PAGE, DEFAULT_PAGE);
         Caller caller = Caller.of(jwt);
         return conversations.list(caller, Cursor.decode(cursor), size)
                 .map(page -> new ConversationPage(

@@ -201,9 +201,8 @@ public class ChatSocket {
             chain = chain.chain(() -> replay(session, position.getKey(), position.getValue()));
         }
         return chain.replaceWith(() -> {
-            String resumed = Frames.json().createObjectNode().put("type", "resumed").toString();
-            return ref == null ? resumed : Frames.json().createObjectNode().put("type", "resumed").put("ref", ref)
-                    .toString();
+            ObjectNode resumed = Frames.json().createObjectNode().put("type", "resumed");
+            return (ref == null ? resumed : resumed.put("ref", ref)).toString();
         });
     }
 

@@ -77,9 +77,9 @@ public class MessageResource {
         if (afterSeq != null && beforeSeq != null) {
             throw Problem.badRequest("Give afterSeq or beforeSeq, not both.");
         }
-        Long after = afterSeq == null ? null : number("afterSeq", afterSeq, 0, Long.MAX_VALUE);
-        Long before = beforeSeq == null ? null : number("beforeSeq", beforeSeq, 1, Long.MAX_VALUE);
-        int size = limit == null ? DEFAULT_PAGE : (int) number("limit", limit, 1, MAX_PAGE);
+        Long after = afterSeq == null ? null : Problem.number("afterSeq", afterSeq, 0, Long.MAX_VALUE, 0);
+        Long before = beforeSeq == null ? null : Problem.number("beforeSeq", beforeSeq, 1, Long.MAX_VALUE, 1);
+        int size = (int) Problem.number("limit", limit, 1, MAX_PAGE, DEFAULT_PAGE);
         return messages.history(Caller.of(jwt), conversation, after, before, size);
     }
 
@@ -142,18 +142,6 @@ public class MessageResource {
         if (content.length() > MAX_CONTENT) {
             throw Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE,
                     "content is at most " + MAX_CONTENT + " characters.");
-        }
-    }
-
-    private static long number(String name, String value, long min, long max) {
-        try {
-            long n = Long.parseLong(value);
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw Problem.badRequest(name + " must be a whole number from " + min + " to " + max + ".");
         }
     }
 }

@@ -22,8 +22,11 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = PresenceChanged.class, name = PresenceChanged.TYPE),
         @JsonSubTypes.Type(value = TypingChanged.class, name = TypingChanged.TYPE),
         @JsonSubTypes.Type(value = PresenceRouted.class, name = PresenceRouted.TYPE),
+        @JsonSubTypes.Type(value = ReadMoved.class, name = ReadMoved.TYPE),
+        @JsonSubTypes.Type(value = UnreadChanged.class, name = UnreadChanged.TYPE),
 })
-public sealed interface Event permits ConversationEvent, MessageEvent, PresenceChanged, PresenceRouted, TypingChanged {
+public sealed interface Event permits ConversationEvent, MessageEvent, PresenceChanged, PresenceRouted, TypingChanged,
+        ReadMoved, UnreadChanged {
 
     UUID eventId();
 

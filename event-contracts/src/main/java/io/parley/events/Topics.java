@@ -17,6 +17,9 @@ public final class Topics {
     /** Typing indicators, keyed by conversation id; never stored: the topic keeps them one minute. */
     public static final String TYPING = "parley.typing-events";
 
+    /** Unread counts for the gateways to tell each user's connections, keyed by conversation id. */
+    public static final String INBOX = "parley.inbox-events";
+
     /** A topic, its partition count, and how long it keeps records (null: the broker's default). */
     public record Spec(String name, int partitions, Long retentionMs) {
     }
@@ -25,7 +28,8 @@ public final class Topics {
             new Spec(CONVERSATIONS, 6, null),
             new Spec(MESSAGES, 12, null),
             new Spec(PRESENCE, 6, null),
-            new Spec(TYPING, 6, 60_000L));
+            new Spec(TYPING, 6, 60_000L),
+            new Spec(INBOX, 6, null));
 
     private Topics() {
     }

@@ -44,6 +44,7 @@ class AuthorizationMatrixTest {
                 {200, 404, 404, 401, 401},   // GET messages
                 {403, 404, 404, 401, 401},   // PATCH a message of someone else
                 {403, 404, 404, 401, 401},   // DELETE a message of someone else
+                {204, 404, 404, 401, 401},   // POST read
         };
         check(conversation, sender, participant, expected);
     }
@@ -57,6 +58,7 @@ class AuthorizationMatrixTest {
                 {201, 404, 201, 401, 401},
                 {200, 404, 200, 401, 401},
                 {200, 404, 403, 401, 401},
+                {204, 404, 204, 401, 401},
                 {204, 404, 204, 401, 401},
         };
         check(conversation, owner, owner, expected);
@@ -75,7 +77,9 @@ class AuthorizationMatrixTest {
                 new Endpoint("GET messages", r -> r.get(path).statusCode()),
                 new Endpoint("PATCH message", r -> r.contentType(ContentType.JSON).body(Map.of("content", "edited"))
                         .patch(path + "/" + message.get()).statusCode()),
-                new Endpoint("DELETE message", r -> r.delete(path + "/" + message.get()).statusCode()));
+                new Endpoint("DELETE message", r -> r.delete(path + "/" + message.get()).statusCode()),
+                new Endpoint("POST read", r -> r.contentType(ContentType.JSON).body(Map.of("seq", 1))
+                        .post("/api/conversations/" + conversation + "/read").statusCode()));
         List<Supplier<RequestSpecification>> callers = List.of(
                 () -> given().auth().oauth2(TestKeys.token(participant, "client")),
                 () -> given().auth().oauth2(TestKeys.token("stranger-" + UUID.randomUUID(), "client")),

@@ -3,6 +3,7 @@ package io.parley.message.domain;
 import io.parley.events.EventJson;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
+import io.parley.events.ReadMoved;
 import io.parley.events.Topics;
 import io.parley.kit.Caller;
 import io.parley.kit.Outbox;
@@ -87,6 +88,28 @@ public class MessageService {
             throw new Refused(Refused.Reason.CLIENT_ID_REUSED);
         }
         return new Sent(stored, false);
+    }
+
+    /**
+     * Moves the caller's read position forward to {@code seq} (a seq beyond the conversation's last one reads up to
+     * the last one); a position never moves back. The other participants learn of it from the read.moved event,
+     * published only when the position moved.
+     */
+    public Uni<Void> markRead(Caller caller, UUID conversationId, long seq) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // The statement fills in the seq, the conversation's type and its participants.
+        byte[] template = EventJson.write(ReadMoved.of(conversationId, "", List.of(), caller.userId(), 0, now));
+        return messages.moveReadPosition(pool, conversationId, caller.userId(), caller.isAdmin(), seq, now,
+                        Topics.MESSAGES, template)
+                .map(moved -> {
+                    if (moved.isEmpty()) {
+                        throw new Refused(Refused.Reason.NOT_FOUND);
+                    }
+                    if (moved.get()) {
+                        relay.wakeUp();
+                    }
+                    return null;
+                });
     }
 
     /** Replaces the content of the caller's own message. */

@@ -31,7 +31,7 @@ public class MessageStore {
      * Stores a new message and its event in one statement, so in one round trip and one atomic commit: takes the
      * conversation's next seq if the sender may write there (a participant, or an admin in a support conversation),
      * inserts the message with it, and appends the event to the outbox with the seq, the conversation's type and its
-     * participants filled into {@code eventTemplate}. Answers the seq, or empty when the sender may not write there.
+     * participants filled into {@code eventTemplate}; moves the sender's read position to the new message. Answers the seq, or empty when the sender may not write there.
      * A second message with the same (sender, clientMessageId) fails with a unique violation and changes nothing: a
      * seq is never skipped.
      */
@@ -49,6 +49,12 @@ public class MessageStore {
                                                  sender_name, type, content, attachments, created_at)
                             SELECT $1, $2, conv.last_seq, $3, $4, $5, $6, $7, $8, $9, $10 FROM conv
                             RETURNING seq),
+                        reader AS (
+                            INSERT INTO read_position (conversation_id, user_id, seq, updated_at)
+                            SELECT $2, $4, msg.seq, $10 FROM msg
+                            ON CONFLICT (conversation_id, user_id) DO UPDATE
+                                SET seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at
+                                WHERE read_position.seq < EXCLUDED.seq),
                         event AS (
                             INSERT INTO outbox (topic, record_key, payload)
                             SELECT $11, $2::text, convert_to(jsonb_set(jsonb_set(jsonb_set($12::text::jsonb,
@@ -65,6 +71,47 @@ public class MessageStore {
                         new JsonArray(new ArrayList<>(m.attachments())), utc(m.createdAt()), topic,
                         new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8), callerIsAdmin}))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+    }
+
+    /**
+     * Moves {@code userId}'s read position in the conversation forward to {@code seq} (at most the conversation's
+     * last seq) if the reader may read there, and appends the {@code read.moved} event filled into
+     * {@code eventTemplate} when it moved. Answers empty when the reader may not read there, else whether the
+     * position moved.
+     */
+    public Uni<Optional<Boolean>> moveReadPosition(SqlClient client, UUID conversationId, String userId,
+                                                   boolean callerIsAdmin, long seq, Instant at, String topic,
+                                                   byte[] eventTemplate) {
+        return client.preparedQuery("""
+                        WITH conv AS (
+                            SELECT id, kind, last_seq FROM conversation_replica
+                            WHERE id = $1 AND (
+                                EXISTS (SELECT 1 FROM conversation_member WHERE conversation_id = $1 AND user_id = $2)
+                                OR ($3 AND kind = 'support'))),
+                        moved AS (
+                            INSERT INTO read_position (conversation_id, user_id, seq, updated_at)
+                            SELECT $1, $2, least($4, conv.last_seq), $5 FROM conv WHERE least($4, conv.last_seq) > 0
+                            ON CONFLICT (conversation_id, user_id) DO UPDATE
+                                SET seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at
+                                WHERE read_position.seq < EXCLUDED.seq
+                            RETURNING seq),
+                        event AS (
+                            INSERT INTO outbox (topic, record_key, payload)
+                            SELECT $6, $1::text, convert_to(jsonb_set(jsonb_set(jsonb_set($7::text::jsonb,
+                                       '{seq}', to_jsonb(moved.seq)),
+                                       '{conversationType}', to_jsonb(conv.kind)),
+                                       '{participants}', coalesce((SELECT jsonb_agg(user_id ORDER BY user_id)
+                                                                   FROM conversation_member
+                                                                   WHERE conversation_id = $1), '[]'::jsonb))::text,
+                                   'UTF8')
+                            FROM moved, conv)
+                        SELECT (SELECT count(*) FROM conv) AS visible, (SELECT count(*) FROM moved) AS moved""")
+                .execute(Tuple.from(new Object[]{conversationId, userId, callerIsAdmin, seq, utc(at), topic,
+                        new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8)}))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return row.getLong("visible") == 0 ? Optional.empty() : Optional.of(row.getLong("moved") > 0);
+                });
     }
 
     public Uni<Optional<MessageData>> findByClientId(SqlClient client, String senderId, UUID clientMessageId) {

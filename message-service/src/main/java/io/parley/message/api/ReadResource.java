@@ -1,0 +1,50 @@
+package io.parley.message.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.kit.Caller;
+import io.parley.kit.Problem;
+import io.parley.message.domain.MessageService;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The caller's read position in a conversation: {@code POST {seq}} reads every message up to seq. */
+@Path("/api/conversations/{conversationId}/read")
+@RolesAllowed({"client", "expert", "admin"})
+@Produces(MediaType.APPLICATION_JSON)
+public class ReadResource {
+
+    private final MessageService messages;
+    private final JsonWebToken jwt;
+
+    public ReadResource(MessageService messages, JsonWebToken jwt) {
+        this.messages = messages;
+        this.jwt = jwt;
+    }
+
+    /** 204 whether or not the position moved: a position never moves back, so an older seq changes nothing. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> read(@PathParam("conversationId") String conversationId, JsonNode body) {
+        var conversation = Problem.parseId(conversationId);
+        JsonNode seq = body == null ? null : body.get("seq");
+        if (seq == null || !seq.isNumber() || !seq.canConvertToExactIntegral() || !seq.canConvertToLong() || seq.asLong() < 0) {
+            throw Problem.badRequest("seq is required: the seq of the last message read, a whole number from 0.");
+        }
+        return messages.markRead(Caller.of(jwt), conversation, seq.asLong())
+                .replaceWith(Response.noContent().build());
+    }
+
+    @ServerExceptionMapper
+    public Response refused(MessageService.Refused e) {
+        return Problem.notFound().getResponse();
+    }
+}

@@ -5,13 +5,8 @@ import io.parley.events.EventDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import io.parley.events.EventSerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,12 +64,8 @@ public final class EventTap implements AutoCloseable {
 
     /** Publishes {@code event} to {@code topic} under its own key and waits for the broker's acknowledgement. */
     public static void publish(String bootstrapServers, String topic, Event event) {
-        try (KafkaProducer<String, Event> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new EventSerializer())) {
-            producer.send(new ProducerRecord<>(topic, event.key(), event)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not publish " + event.type(), e);
+        try (EventPublisher publisher = new EventPublisher(bootstrapServers)) {
+            publisher.publish(topic, event);
         }
     }
 }

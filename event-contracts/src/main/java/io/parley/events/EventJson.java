@@ -20,8 +20,13 @@ public final class EventJson {
     }
 
     public static byte[] write(Event event) {
+        return writeValue(event);
+    }
+
+    /** Writes a part of an event (a message as events carry it) as the events do. */
+    public static byte[] writeValue(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(event);
+            return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

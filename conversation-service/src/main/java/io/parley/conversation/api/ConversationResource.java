@@ -69,18 +69,41 @@ public class ConversationResource {
             throw Problem.badRequest("title is at most 200 characters.");
         }
         return conversations.create(caller, request.type(), others, title)
-                .map(created -> Response.status(created.isNew() ? 201 : 200)
-                        .entity(ConversationView.of(created.conversation(), caller.userId())).build());
+                .chain(created -> conversations.readSeq(caller, created.conversation().id())
+                        .map(readSeq -> Response.status(created.isNew() ? 201 : 200)
+                                .entity(ConversationView.of(created.conversation(), caller.userId(), readSeq))
+                                .build()));
     }
 
+    /**
+     * The caller's conversations, latest activity first. Admins may ask for the support desk: {@code filter=support}
+     * (every support conversation) or {@code filter=unanswered} (those whose last message is not from an admin).
+     */
     @GET
-    public Uni<ConversationPage> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    public Uni<ConversationPage> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+                                      @QueryParam("filter") String filter) {
         int size = (int) Problem.number("limit", limit, 1, MAX_PAGE, DEFAULT_PAGE);
         Caller caller = Caller.of(jwt);
-        return conversations.list(caller, Cursor.decode(cursor), size)
+        ConversationService.AdminView view = adminView(filter, caller);
+        return conversations.list(caller, view, Cursor.decode(cursor), size)
                 .map(page -> new ConversationPage(
-                        page.items().stream().map(c -> ConversationView.of(c, caller.userId())).toList(),
+                        page.items().stream().map(c -> ConversationView.of(c, caller.userId(),
+                                page.readSeqs().getOrDefault(c.id(), 0L))).toList(),
                         Cursor.encode(page.next())));
+    }
+
+    private static ConversationService.AdminView adminView(String filter, Caller caller) {
+        if (filter == null || filter.isEmpty()) {
+            return ConversationService.AdminView.ALL;
+        }
+        if (!caller.isAdmin()) {
+            throw Problem.badRequest("filter is for admins: support or unanswered.");
+        }
+        return switch (filter) {
+            case "support" -> ConversationService.AdminView.SUPPORT;
+            case "unanswered" -> ConversationService.AdminView.UNANSWERED;
+            default -> throw Problem.badRequest("filter is support or unanswered.");
+        };
     }
 
     /** The caller's support conversation, created on first use (clients and experts; admins have none). */
@@ -88,15 +111,20 @@ public class ConversationResource {
     @Path("/support")
     @RolesAllowed({"client", "expert"})
     public Uni<ConversationView> support() {
-        return conversations.support(jwt.getSubject()).map(c -> ConversationView.of(c, jwt.getSubject()));
+        Caller caller = Caller.of(jwt);
+        return conversations.support(caller.userId()).chain(c -> conversations.readSeq(caller, c.id())
+                .map(readSeq -> ConversationView.of(c, caller.userId(), readSeq)));
     }
 
     @GET
     @Path("/{id}")
     public Uni<ConversationView> get(@PathParam("id") String id) {
         UUID conversationId = Problem.parseId(id);
-        return conversations.findVisible(conversationId, Caller.of(jwt))
-                .map(found -> ConversationView.of(found.orElseThrow(Problem::notFound), jwt.getSubject()));
+        Caller caller = Caller.of(jwt);
+        return conversations.findVisible(conversationId, caller)
+                .map(found -> found.orElseThrow(Problem::notFound))
+                .chain(c -> conversations.readSeq(caller, c.id())
+                        .map(readSeq -> ConversationView.of(c, caller.userId(), readSeq)));
     }
 
     @POST
@@ -108,8 +136,10 @@ public class ConversationResource {
             throw Problem.badRequest("userId is required.");
         }
         checkUserId(request.userId());
-        return conversations.addParticipant(Caller.of(jwt), conversationId, request.userId())
-                .map(c -> ConversationView.of(c, jwt.getSubject()));
+        Caller caller = Caller.of(jwt);
+        return conversations.addParticipant(caller, conversationId, request.userId())
+                .chain(c -> conversations.readSeq(caller, c.id())
+                        .map(readSeq -> ConversationView.of(c, caller.userId(), readSeq)));
     }
 
     @DELETE

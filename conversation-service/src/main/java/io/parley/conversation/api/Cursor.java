@@ -6,10 +6,16 @@ import io.parley.kit.Problem;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The opaque cursor of the conversation list: a position, base64url-encoded. */
+/**
+ * The opaque cursor of the conversation list, base64url-encoded: the place where the page ended, and the snapshot
+ * of the list its first page was read from ({@code xmin:xmax:xip,...} as PostgreSQL writes it).
+ */
 final class Cursor {
+
+    private static final Pattern FORMAT = Pattern.compile("1:(\\d{1,19}):(\\d{1,19}):((\\d{1,19}):(\\d{1,19}):([\\d,]*))");
 
     private Cursor() {
     }
@@ -18,9 +24,7 @@ final class Cursor {
         if (position == null) {
             return null;
         }
-        String raw = position.isTop() ? "top"
-                : position.lastActivityAt().getEpochSecond() + ":" + position.lastActivityAt().getNano() + ":"
-                + position.id();
+        String raw = "1:" + position.snapshotAt().toEpochMilli() + ":" + position.activity() + ":" + position.snapshot();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -30,12 +34,25 @@ final class Cursor {
         }
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (raw.equals("top")) {
-                return Position.TOP;
+            Matcher m = FORMAT.matcher(raw);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("format");
             }
-            String[] parts = raw.split(":", 3);
-            return new Position(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
-                    UUID.fromString(parts[2]));
+            long xmin = Long.parseLong(m.group(4));
+            long xmax = Long.parseLong(m.group(5));
+            if (xmin < 1 || xmin > xmax) {
+                throw new IllegalArgumentException("snapshot");
+            }
+            long previous = xmin - 1;
+            for (String xip : m.group(6).isEmpty() ? new String[0] : m.group(6).split(",")) {
+                long xid = Long.parseLong(xip);
+                if (xid <= previous || xid >= xmax) {
+                    throw new IllegalArgumentException("snapshot");
+                }
+                previous = xid;
+            }
+            return new Position(m.group(3), Instant.ofEpochMilli(Long.parseLong(m.group(1))),
+                    Long.parseLong(m.group(2)));
         } catch (RuntimeException e) {
             throw Problem.badRequest("cursor is not one this API gave out.");
         }

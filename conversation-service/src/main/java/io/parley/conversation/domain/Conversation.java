@@ -2,11 +2,16 @@ package io.parley.conversation.domain;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-/** A conversation as stored: who is in it, nothing of any reader's own view. */
+/**
+ * A conversation as stored: who is in it and its inbox state (last message, last seq, place in the list, and for
+ * support conversations whether a reply is awaited and which admin answered last); nothing of any reader's own view.
+ */
 public record Conversation(UUID id, String kind, String title, String createdBy, Instant createdAt,
-                           Instant lastActivityAt, List<String> participants) {
+                           Instant lastActivityAt, List<String> participants, long activity, long lastSeq,
+                           Map<String, Object> lastMessage, boolean awaitingReply, String answeredBy) {
 
     public static final String SUPPORT = "support";
     public static final String DIRECT = "direct";
@@ -14,6 +19,13 @@ public record Conversation(UUID id, String kind, String title, String createdBy,
 
     public Conversation {
         participants = List.copyOf(participants);
+    }
+
+    /** A conversation not stored yet, without messages. */
+    public static Conversation fresh(UUID id, String kind, String title, String createdBy, Instant createdAt,
+                                     List<String> participants) {
+        return new Conversation(id, kind, title, createdBy, createdAt, createdAt, participants, 0, 0, null, false,
+                null);
     }
 
     public boolean isSupport() {

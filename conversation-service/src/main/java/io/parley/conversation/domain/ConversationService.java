@@ -2,6 +2,7 @@ package io.parley.conversation.domain;
 
 import io.parley.conversation.store.ConversationStore;
 import io.parley.conversation.store.ConversationStore.Position;
+import io.parley.conversation.store.ConversationStore.Scope;
 import io.parley.events.ConversationCreated;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -58,8 +60,8 @@ public class ConversationService {
         Set<String> members = new LinkedHashSet<>();
         members.add(caller.userId());
         members.addAll(others);
-        Conversation conversation = new Conversation(UUID.randomUUID(), kind, title, caller.userId(),
-                ConversationStore.now(), null, List.copyOf(members));
+        Conversation conversation = Conversation.fresh(UUID.randomUUID(), kind, title, caller.userId(),
+                ConversationStore.now(), List.copyOf(members));
         String directKey = Conversation.DIRECT.equals(kind) ? directKey(members) : null;
         return insert(conversation, directKey, null)
                 .chain(inserted -> inserted
@@ -77,8 +79,8 @@ public class ConversationService {
             if (found.isPresent()) {
                 return Uni.createFrom().item(found.get());
             }
-            Conversation conversation = new Conversation(UUID.randomUUID(), Conversation.SUPPORT, null, ownerId,
-                    ConversationStore.now(), null, List.of(ownerId));
+            Conversation conversation = Conversation.fresh(UUID.randomUUID(), Conversation.SUPPORT, null, ownerId,
+                    ConversationStore.now(), List.of(ownerId));
             return insert(conversation, null, ownerId)
                     .chain(inserted -> inserted
                             ? Uni.createFrom().item(conversation)
@@ -104,40 +106,63 @@ public class ConversationService {
         return store.find(store.pool(), id, false).map(found -> found.filter(c -> visible(c, caller)));
     }
 
-    /** A page of the caller's list, and where the next one starts (null at the end). */
-    public record Page(List<Conversation> items, Position next) {
+    /**
+     * A page of the caller's list, the caller's read position in each of its conversations, and where the next page
+     * starts (null at the end).
+     */
+    public record Page(List<Conversation> items, Map<UUID, Long> readSeqs, Position next) {
     }
+
+    /** What an admin lists: their own conversations and every support conversation, or the support desk. */
+    public enum AdminView { ALL, SUPPORT, UNANSWERED }
 
     /**
      * The caller's conversations by latest activity. A client's or expert's support conversation comes first on the
-     * first page, pinned, and takes one of its places; admins see every support conversation besides their own.
-     * {@code after} is null for the first page.
+     * first page, pinned, and takes one of its places; admins see every support conversation besides their own, or
+     * the support desk's filters. {@code after} is null for the first page.
      */
-    public Uni<Page> list(Caller caller, Position after, int limit) {
+    public Uni<Page> list(Caller caller, AdminView view, Position after, int limit) {
         Position from = after == null ? Position.TOP : after;
+        Uni<Page> page;
         if (caller.isAdmin()) {
-            return store.page(caller.userId(), true, null, from, limit + 1)
+            Scope scope = switch (view) {
+                case ALL -> Scope.OWN_AND_SUPPORT;
+                case SUPPORT -> Scope.SUPPORT;
+                case UNANSWERED -> Scope.SUPPORT_AWAITING_REPLY;
+            };
+            page = store.page(caller.userId(), scope, null, from, limit + 1)
                     .map(rows -> page(List.of(), rows, limit, from));
+        } else {
+            page = support(caller.userId()).chain(pinned -> {
+                List<Conversation> head = after == null ? List.of(pinned) : List.of();
+                int room = limit - head.size();
+                return store.page(caller.userId(), Scope.OWN, pinned.id(), from, room + 1)
+                        .map(rows -> page(head, rows, room, from));
+            });
         }
-        return support(caller.userId()).chain(pinned -> {
-            List<Conversation> head = after == null ? List.of(pinned) : List.of();
-            int room = limit - head.size();
-            return store.page(caller.userId(), false, pinned.id(), from, room + 1)
-                    .map(rows -> page(head, rows, room, from));
-        });
+        return page.chain(p -> store.readPositions(caller.userId(), p.items().stream().map(Conversation::id).toList())
+                .map(positions -> new Page(p.items(), positions, p.next())));
     }
 
-    private static Page page(List<Conversation> head, List<Conversation> rows, int room, Position from) {
+    private static Page page(List<Conversation> head, ConversationStore.Rows rows, int room, Position from) {
+        List<Conversation> found = rows.conversations();
         List<Conversation> items = new ArrayList<>(head);
-        items.addAll(rows.subList(0, Math.min(room, rows.size())));
-        if (rows.size() <= room) {
-            return new Page(items, null);
+        items.addAll(found.subList(0, Math.min(room, found.size())));
+        if (found.size() <= room) {
+            return new Page(items, Map.of(), null);
         }
         if (room == 0) {
-            return new Page(items, from);
+            return new Page(items, Map.of(), from.isTop()
+                    ? new Position(rows.snapshot(), rows.snapshotAt(), Long.MAX_VALUE) : from);
         }
-        Conversation last = rows.get(room - 1);
-        return new Page(items, new Position(last.lastActivityAt(), last.id()));
+        Conversation last = found.get(room - 1);
+        return new Page(items, Map.of(), new Position(rows.snapshot(), rows.snapshotAt(), last.activity()));
+    }
+
+    /** The caller's read position in a conversation: 0 before they read anything. */
+    public Uni<Long> readSeq(Caller caller, UUID conversationId) {
+        return store.readPositions(caller.userId(), List.of(conversationId))
+                .map(positions -> positions.getOrDefault(conversationId, 0L));
     }
 
     /** Adds a participant to a group: its creator or an admin. */

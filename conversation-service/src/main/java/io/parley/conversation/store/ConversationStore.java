@@ -2,6 +2,7 @@ package io.parley.conversation.store;
 
 import io.parley.conversation.domain.Conversation;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -13,8 +14,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,7 +28,8 @@ import java.util.UUID;
 public class ConversationStore {
 
     private static final String SELECT = """
-            SELECT c.id, c.kind, c.title, c.created_by, c.created_at, c.last_activity_at,
+            SELECT c.id, c.kind, c.title, c.created_by, c.created_at, c.last_activity_at, c.activity, c.last_seq,
+                   c.last_message, c.awaiting_reply, c.answered_by,
                    coalesce((SELECT array_agg(p.user_id ORDER BY p.joined_at, p.user_id)
                              FROM participant p WHERE p.conversation_id = c.id), '{}') AS participants
             FROM conversation c
@@ -45,13 +51,19 @@ public class ConversationStore {
      */
     public Uni<Boolean> insert(SqlClient tx, Conversation c, String directKey, String supportOwner) {
         return tx.preparedQuery("""
-                        INSERT INTO conversation (id, kind, title, created_by, created_at, last_activity_at,
-                                                  direct_key, support_owner)
-                        VALUES ($1, $2, $3, $4, $5, $5, $6, $7) ON CONFLICT DO NOTHING""")
+                        WITH created AS (
+                            INSERT INTO conversation (id, kind, title, created_by, created_at, last_activity_at,
+                                                      direct_key, support_owner)
+                            VALUES ($1, $2, $3, $4, $5, $5, $6, $7) ON CONFLICT DO NOTHING
+                            RETURNING id, activity),
+                        moved AS (
+                            INSERT INTO activity_move (conversation_id, old_activity, new_activity)
+                            SELECT id, NULL, activity FROM created)
+                        SELECT id FROM created""")
                 .execute(Tuple.from(new Object[]{c.id(), c.kind(), c.title(), c.createdBy(), utc(c.createdAt()),
                         directKey, supportOwner}))
                 .onItem().transformToUni(rows -> {
-                    if (rows.rowCount() == 0) {
+                    if (rows.size() == 0) {
                         return Uni.createFrom().item(false);
                     }
                     List<Tuple> members = new ArrayList<>();
@@ -82,12 +94,20 @@ public class ConversationStore {
                 .map(ConversationStore::first);
     }
 
+    /** Adds a participant who has read nothing of what came before: their unread count starts at 0. */
     public Uni<Boolean> addParticipant(SqlClient tx, UUID conversationId, String userId, Instant at) {
         return tx.preparedQuery("""
-                        INSERT INTO participant (conversation_id, user_id, joined_at) VALUES ($1, $2, $3)
-                        ON CONFLICT DO NOTHING""")
+                        WITH added AS (
+                            INSERT INTO participant (conversation_id, user_id, joined_at) VALUES ($1, $2, $3)
+                            ON CONFLICT DO NOTHING RETURNING conversation_id),
+                        position AS (
+                            INSERT INTO read_state (conversation_id, user_id, read_seq)
+                            SELECT c.id, $2, c.last_seq FROM conversation c JOIN added ON added.conversation_id = c.id
+                            ON CONFLICT (user_id, conversation_id) DO UPDATE
+                                SET read_seq = greatest(read_state.read_seq, EXCLUDED.read_seq))
+                        SELECT count(*) FROM added""")
                 .execute(Tuple.of(conversationId, userId, utc(at)))
-                .map(rows -> rows.rowCount() == 1);
+                .map(rows -> rows.iterator().next().getLong(0) == 1);
     }
 
     public Uni<Boolean> removeParticipant(SqlClient tx, UUID conversationId, String userId) {
@@ -109,32 +129,127 @@ public class ConversationStore {
                 });
     }
 
-    /** A position in the list: conversations come by latest activity, then id, both descending. */
-    public record Position(Instant lastActivityAt, UUID id) {
+    /**
+     * Where a page of the list ends: the place ({@code activity}) of its last conversation, in the list as it was
+     * when the first page was read ({@code snapshot}, a PostgreSQL snapshot, taken at {@code snapshotAt}).
+     */
+    public record Position(String snapshot, Instant snapshotAt, long activity) {
         /** Before the first conversation of the list. */
-        public static final Position TOP = new Position(null, null);
+        public static final Position TOP = new Position(null, null, Long.MAX_VALUE);
 
         public boolean isTop() {
-            return lastActivityAt == null;
+            return snapshot == null;
         }
     }
 
+    /** Which conversations a page lists. */
+    public enum Scope {
+        /** The caller's own conversations. */
+        OWN,
+        /** The caller's own and every support conversation (admins). */
+        OWN_AND_SUPPORT,
+        /** Every support conversation (the admins' support desk). */
+        SUPPORT,
+        /** Every support conversation whose last message is not from an admin. */
+        SUPPORT_AWAITING_REPLY
+    }
+
+    /** A page of conversations, and the snapshot of the list it was read from. */
+    public record Rows(List<Conversation> conversations, String snapshot, Instant snapshotAt) {
+    }
+
     /**
-     * Up to {@code limit} conversations after {@code after}: the caller's own, and every support conversation when
-     * {@code withAllSupport}; never the one {@code excluded} (the caller's pinned support conversation).
+     * Up to {@code limit} conversations of {@code scope} after {@code after}, latest activity first, never the one
+     * {@code excluded} (the caller's pinned support conversation). After the first page, the order is the list's
+     * as it was at the first page: a conversation that moved since then is found at its old place (the moves come from
+     * activity_move), and one created since then is not listed.
      */
-    public Uni<List<Conversation>> page(String userId, boolean withAllSupport, UUID excluded, Position after,
-                                        int limit) {
-        String visible = withAllSupport
-                ? "(c.kind = 'support' OR EXISTS (SELECT 1 FROM participant p WHERE p.conversation_id = c.id AND p.user_id = $1))"
-                : "EXISTS (SELECT 1 FROM participant p WHERE p.conversation_id = c.id AND p.user_id = $1)";
-        return pool.preparedQuery(SELECT + " WHERE " + visible + """
-                         AND ($2::uuid IS NULL OR c.id <> $2)
-                         AND ($3::timestamptz IS NULL OR (c.last_activity_at, c.id) < ($3, $4))
-                        ORDER BY c.last_activity_at DESC, c.id DESC
-                        LIMIT $5""")
-                .execute(Tuple.from(new Object[]{userId, excluded, utc(after.lastActivityAt()), after.id(), limit}))
-                .map(ConversationStore::all);
+    public Uni<Rows> page(String userId, Scope scope, UUID excluded, Position after, int limit) {
+        String visible = switch (scope) {
+            case OWN -> "EXISTS (SELECT 1 FROM participant p WHERE p.conversation_id = c.id AND p.user_id = $1)";
+            case OWN_AND_SUPPORT -> "(c.kind = 'support' OR EXISTS (SELECT 1 FROM participant p "
+                    + "WHERE p.conversation_id = c.id AND p.user_id = $1))";
+            case SUPPORT -> "c.kind = 'support' AND $1::text IS NOT NULL";
+            case SUPPORT_AWAITING_REPLY -> "c.kind = 'support' AND c.awaiting_reply AND $1::text IS NOT NULL";
+        };
+        String notExcluded = " AND ($2::uuid IS NULL OR c.id <> $2)";
+        if (after.isTop()) {
+            return pool.preparedQuery(SELECT.replace("FROM conversation c",
+                                    ", pg_current_snapshot()::text AS snapshot, now() AS snapshot_at FROM conversation c")
+                            + " WHERE " + visible + notExcluded + " ORDER BY c.activity DESC LIMIT $3")
+                    .execute(Tuple.of(userId, excluded, limit))
+                    .chain(rows -> rows.size() > 0
+                            ? Uni.createFrom().item(rows(rows))
+                            : pool.query("SELECT pg_current_snapshot()::text AS snapshot, now() AS snapshot_at")
+                                    .execute().map(snapshot -> new Rows(List.of(),
+                                            snapshot.iterator().next().getString("snapshot"),
+                                            snapshot.iterator().next().getOffsetDateTime("snapshot_at").toInstant())));
+        }
+        String sql = """
+                WITH moved AS (
+                    SELECT DISTINCT ON (m.conversation_id) m.conversation_id, m.old_activity
+                    FROM activity_move m
+                    WHERE m.xid >= pg_snapshot_xmin($4::pg_snapshot) AND NOT pg_visible_in_snapshot(m.xid, $4::pg_snapshot)
+                    ORDER BY m.conversation_id, m.new_activity),
+                places AS (
+                    (SELECT c.id, c.activity AS place FROM conversation c
+                     WHERE VISIBLE AND c.activity < $5
+                       AND NOT EXISTS (SELECT 1 FROM moved WHERE moved.conversation_id = c.id)
+                     ORDER BY c.activity DESC LIMIT $3)
+                    UNION ALL
+                    (SELECT c.id, moved.old_activity FROM moved JOIN conversation c ON c.id = moved.conversation_id
+                     WHERE VISIBLE AND moved.old_activity < $5))
+                """.replace("VISIBLE", visible + notExcluded)
+                + SELECT.replace("FROM conversation c", ", places.place FROM places JOIN conversation c ON c.id = places.id")
+                + " ORDER BY places.place DESC LIMIT $3";
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(userId, excluded, limit, after.snapshot(), after.activity()))
+                .map(rows -> {
+                    List<Conversation> list = new ArrayList<>(rows.size());
+                    rows.forEach(r -> {
+                        Conversation c = toConversation(r);
+                        // its place in the list as it was at the first page
+                        list.add(new Conversation(c.id(), c.kind(), c.title(), c.createdBy(), c.createdAt(),
+                                c.lastActivityAt(), c.participants(), r.getLong("place"), c.lastSeq(),
+                                c.lastMessage(), c.awaitingReply(), c.answeredBy()));
+                    });
+                    return new Rows(list, after.snapshot(), after.snapshotAt());
+                });
+    }
+
+    private static Rows rows(RowSet<Row> rows) {
+        Row first = rows.iterator().next();
+        return new Rows(all(rows), first.getString("snapshot"), first.getOffsetDateTime("snapshot_at").toInstant());
+    }
+
+    /** {@code userId}'s read positions in {@code conversations}, for those that have one. */
+    public Uni<Map<UUID, Long>> readPositions(String userId, List<UUID> conversations) {
+        if (conversations.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery("SELECT conversation_id, read_seq FROM read_state "
+                        + "WHERE user_id = $1 AND conversation_id = ANY($2)")
+                .execute(Tuple.of(userId, conversations.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, Long> positions = new HashMap<>();
+                    rows.forEach(r -> positions.put(r.getUUID(0), r.getLong(1)));
+                    return positions;
+                });
+    }
+
+    /** {@code userId}'s unread count in each of their conversations that has unread messages. */
+    public Uni<Map<UUID, Long>> unread(String userId) {
+        return pool.preparedQuery("""
+                        SELECT c.id, c.last_seq - coalesce(r.read_seq, 0) AS unread
+                        FROM participant p JOIN conversation c ON c.id = p.conversation_id
+                        LEFT JOIN read_state r ON r.user_id = p.user_id AND r.conversation_id = p.conversation_id
+                        WHERE p.user_id = $1 AND c.last_seq > coalesce(r.read_seq, 0)""")
+                .execute(Tuple.of(userId))
+                .map(rows -> {
+                    Map<UUID, Long> counts = new LinkedHashMap<>();
+                    rows.forEach(r -> counts.put(r.getUUID(0), r.getLong(1)));
+                    return counts;
+                });
     }
 
     private static Optional<Conversation> first(RowSet<Row> rows) {
@@ -148,10 +263,13 @@ public class ConversationStore {
     }
 
     private static Conversation toConversation(Row row) {
+        Object lastMessage = row.getValue("last_message");
         return new Conversation(row.getUUID("id"), row.getString("kind"), row.getString("title"),
                 row.getString("created_by"), row.getOffsetDateTime("created_at").toInstant(),
                 row.getOffsetDateTime("last_activity_at").toInstant(),
-                List.of(row.getArrayOfStrings("participants")));
+                List.of(row.getArrayOfStrings("participants")), row.getLong("activity"), row.getLong("last_seq"),
+                lastMessage instanceof JsonObject json ? json.getMap() : null, row.getBoolean("awaiting_reply"),
+                row.getString("answered_by"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

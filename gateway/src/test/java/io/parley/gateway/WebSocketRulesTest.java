@@ -107,12 +107,21 @@ class WebSocketRulesTest {
         Connection connection = new Connection(withHeader(TestKeys.token("carol-" + UUID.randomUUID(), "client")));
         for (String bad : List.of("not json", "[1,2]", "{\"type\":\"launch\"}", "{\"type\":\"send\",\"ref\":\"r\"}",
                 "{\"type\":\"resume\",\"positions\":[1]}", "{\"type\":\"resume\",\"positions\":{\"nope\":1}}",
-                "{\"type\":\"auth\"}", "null")) {
+                "{\"type\":\"auth\"}", "null", "{\"type\":\"read\",\"seq\":1}",
+                "{\"type\":\"read\",\"conversationId\":\"" + UUID.randomUUID() + "\",\"seq\":-1}",
+                "{\"type\":\"read\",\"conversationId\":\"" + UUID.randomUUID() + "\",\"seq\":\"7\"}",
+                "{\"type\":\"read\",\"conversationId\":\"" + UUID.randomUUID() + "\",\"seq\":2.5}")) {
             connection.socket.writeTextMessage(bad);
             JsonObject error = connection.next();
             assertThat(error.getString("type")).as(bad).isEqualTo("error");
             assertThat(error.getString("code")).as(bad).isEqualTo("invalid");
         }
+        // A well-formed read that cannot be stored (no message-service in these tests) is answered, not dropped.
+        connection.socket.writeTextMessage("{\"type\":\"read\",\"ref\":\"r9\",\"conversationId\":\""
+                + UUID.randomUUID() + "\",\"seq\":3}");
+        JsonObject unavailable = connection.next();
+        assertThat(unavailable.getString("ref")).isEqualTo("r9");
+        assertThat(unavailable.getString("code")).isEqualTo("unavailable");
         connection.socket.writeTextMessage("{\"type\":\"ping\"}");
         assertThat(connection.next().getString("type")).isEqualTo("pong");
         assertThat(connection.socket.isClosed()).isFalse();

@@ -36,7 +36,13 @@ import java.util.concurrent.locks.LockSupport;
  *   connected over WebSocket; an open loop sends over the senders' sockets at the given rate and measures from the
  *   moment each send was due to the moment the recipient's {@code message.created} arrives;</li>
  *   <li>{@code idle <connections>}: opens that many authenticated idle connections and reports the gateway's
- *   resident memory before and after (its pid from the stack's pids file).</li>
+ *   resident memory before and after (its pid from the stack's pids file);</li>
+ *   <li>{@code inbox <messages/s> <users> <seconds>}: like latency, and measures from each send's {@code ack} to the
+ *   recipient's {@code unread} frame that counts it, and, for one message in 20, to the moment the recipient's
+ *   {@code GET /api/conversations/{id}} shows it (polled every 2 ms);</li>
+ *   <li>{@code desk <support conversations> <requests>}: makes that many clients with a support conversation, a third
+ *   of them awaiting a reply, then times an admin's first page of the support desk at the conversation-service
+ *   (unanswered, every support conversation, and the admin's default list), one request at a time.</li>
  * </ul>
  */
 public final class GatewayBench {
@@ -62,6 +68,11 @@ public final class GatewayBench {
                 URI.create(System.getenv().getOrDefault("BENCH_GATEWAY_URL", "http://127.0.0.1:8080")), keys);
         if (args[0].equals("idle")) {
             bench.idle(Integer.parseInt(args[1]), data);
+        } else if (args[0].equals("inbox")) {
+            bench.inbox(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        } else if (args[0].equals("desk")) {
+            bench.desk(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    URI.create(System.getenv().getOrDefault("BENCH_CONVERSATION_URL", "http://127.0.0.1:8081")));
         } else {
             bench.latency(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         }
@@ -175,12 +186,172 @@ public final class GatewayBench {
                 histogram.getMaxValue() / 1e6);
     }
 
-    private JsonObject post(String path, String token, JsonObject body) throws Exception {
-        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(gateway.getHost())
-                        .setPort(gateway.getPort()).setURI(path).putHeader("Authorization", "Bearer " + token)
+    /** Open loop over pairs as in latency; ack to the recipient's unread count, and to the list, per message. */
+    private void inbox(int rate, int users, int seconds) throws Exception {
+        Histogram toUnread = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        Histogram toList = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        // per conversation: seq -> when its ack arrived; resolved by the first unread count that reaches it
+        Map<String, java.util.concurrent.ConcurrentSkipListMap<Long, Long>> acked = new ConcurrentHashMap<>();
+        AtomicLong counted = new AtomicLong();
+        AtomicLong listed = new AtomicLong();
+        AtomicLong sampled = new AtomicLong();
+        record InboxPair(String conversation, WebSocket sender, String recipientToken) {
+        }
+        List<InboxPair> pairs = new ArrayList<>();
+        for (int i = 0; i < users / 2; i++) {
+            String a = "inbox-a-" + UUID.randomUUID();
+            String b = "inbox-b-" + UUID.randomUUID();
+            String tokenA = keys.token(a, "client", "A" + i, Duration.ofHours(2));
+            String tokenB = keys.token(b, "client", "B" + i, Duration.ofHours(2));
+            String conversation = post("/api/conversations", tokenA,
+                    new JsonObject().put("type", "direct").put("participants", List.of(b))).getString("id");
+            var pending = new java.util.concurrent.ConcurrentSkipListMap<Long, Long>();
+            acked.put(conversation, pending);
+            WebSocket sender = connect(tokenA, text -> {
+                long now = System.nanoTime();
+                JsonObject frame = new JsonObject(text);
+                if ("ack".equals(frame.getString("type"))) {
+                    long seq = frame.getJsonObject("message").getLong("seq");
+                    pending.put(seq, now);
+                    if (seq % 20 == 0) {
+                        sampled.incrementAndGet();
+                        pollList(conversation, tokenB, seq, now, toList, listed);
+                    }
+                }
+            });
+            connect(tokenB, text -> {
+                long now = System.nanoTime();
+                JsonObject frame = new JsonObject(text);
+                if ("unread".equals(frame.getString("type")) && conversation.equals(frame.getString("conversationId"))) {
+                    var reached = pending.headMap(frame.getLong("count"), true);
+                    synchronized (toUnread) {
+                        reached.values().forEach(at -> toUnread.recordValue(Math.max(0, now - at)));
+                    }
+                    counted.addAndGet(reached.size());
+                    reached.clear();
+                }
+            });
+            pairs.add(new InboxPair(conversation, sender, tokenB));
+        }
+        Thread.sleep(3_000);
+        System.out.printf(Locale.ROOT, "%d users connected in %d conversations%n", users, pairs.size());
+        long total = (long) rate * seconds;
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long dueAt = start + i * interval;
+            long wait;
+            while ((wait = dueAt - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(Math.min(wait, 200_000));
+            }
+            InboxPair pair = pairs.get((int) (i % pairs.size()));
+            String clientMessageId = UUID.randomUUID().toString();
+            String frame = new JsonObject().put("type", "send").put("ref", clientMessageId)
+                    .put("conversationId", pair.conversation()).put("clientMessageId", clientMessageId)
+                    .put("content", "inbox " + i).encode();
+            vertx.runOnContext(v -> pair.sender().writeTextMessage(frame));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((counted.get() < total || listed.get() < sampled.get()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        System.out.printf(Locale.ROOT, "open loop %d messages/s, %d users, %d s: %d sent, %d counted by an unread frame, "
+                + "%d of %d sampled seen in the list%n", rate, users, seconds, total, counted.get(), listed.get(),
+                sampled.get());
+        print("ack to recipient's unread frame", toUnread);
+        print("ack to recipient's GET /api/conversations/{id} showing it (2 ms polls)", toList);
+    }
+
+    private void pollList(String conversation, String token, long seq, long ackAt, Histogram into, AtomicLong done) {
+        get(gateway, "/api/conversations/" + conversation, token).onComplete(answer -> {
+            long now = System.nanoTime();
+            if (answer.succeeded() && answer.result().getLong("lastSeq", 0L) >= seq) {
+                synchronized (into) {
+                    into.recordValue(now - ackAt);
+                }
+                done.incrementAndGet();
+            } else if (now - ackAt < TimeUnit.SECONDS.toNanos(10)) {
+                vertx.setTimer(2, id -> pollList(conversation, token, seq, ackAt, into, done));
+            }
+        });
+    }
+
+    private void desk(int conversations, int requests, URI service) throws Exception {
+        List<Future<JsonObject>> made = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < conversations; i++) {
+            String token = keys.token("desk-" + UUID.randomUUID(), "client", "Client " + i, Duration.ofHours(2));
+            tokens.add(token);
+            made.add(get(gateway, "/api/conversations/support", token));
+            if (made.size() == 64 || i == conversations - 1) {
+                for (Future<JsonObject> f : made) {
+                    ids.add(f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).getString("id"));
+                }
+                made.clear();
+            }
+            if ((i + 1) % 2000 == 0) {
+                System.out.printf(Locale.ROOT, "%d support conversations%n", i + 1);
+            }
+        }
+        Thread.sleep(3_000); // the message-service learns of them from Kafka
+        List<Future<JsonObject>> sent = new ArrayList<>();
+        for (int i = 0; i < conversations; i += 3) {
+            sent.add(post(gateway, "/api/conversations/" + ids.get(i) + "/messages", tokens.get(i),
+                    new JsonObject().put("clientMessageId", UUID.randomUUID().toString()).put("content", "help")));
+            if (sent.size() == 64) {
+                for (Future<JsonObject> f : sent) {
+                    f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                }
+                sent.clear();
+            }
+        }
+        for (Future<JsonObject> f : sent) {
+            f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        Thread.sleep(2_000);
+        String admin = keys.token("desk-admin-" + UUID.randomUUID(), "admin", "Admin", Duration.ofHours(2));
+        for (String query : List.of("?filter=unanswered&limit=20", "?filter=support&limit=20", "?limit=20")) {
+            Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            int items = 0;
+            for (int i = 0; i < requests + 200; i++) {
+                long start = System.nanoTime();
+                JsonObject page = get(service, "/api/conversations" + query, admin)
+                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                long took = System.nanoTime() - start;
+                if (i >= 200) { // after 200 to warm up
+                    histogram.recordValue(took);
+                }
+                items = page.getJsonArray("items").size();
+            }
+            System.out.printf(Locale.ROOT, "%d support conversations, first page %s (%d items), %d requests%n",
+                    conversations, query, items, requests);
+            print("  at the conversation-service", histogram);
+        }
+    }
+
+    private static void print(String what, Histogram h) {
+        System.out.printf(Locale.ROOT, "%s, ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", what,
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+    }
+
+    private Future<JsonObject> get(URI base, String path, String token) {
+        return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost())
+                        .setPort(base.getPort()).setURI(path).putHeader("Authorization", "Bearer " + token))
+                .compose(r -> r.send().compose(resp -> resp.body()))
+                .map(b -> b.toJsonObject());
+    }
+
+    private Future<JsonObject> post(URI base, String path, String token, JsonObject body) {
+        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
+                        .setPort(base.getPort()).setURI(path).putHeader("Authorization", "Bearer " + token)
                         .putHeader("Content-Type", "application/json"))
                 .compose(r -> r.send(body.toBuffer()).compose(resp -> resp.body()))
-                .map(b -> b.toJsonObject())
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .map(b -> b.toJsonObject());
+    }
+
+    private JsonObject post(String path, String token, JsonObject body) throws Exception {
+        return post(gateway, path, token, body).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

@@ -278,6 +278,131 @@ class GatewayEndToEndIT {
     }
 
     @Test
+    void readingOnOneDeviceClearsTheCountsOnTheOtherAndTellsTheSender() throws Exception {
+        try (Client peer = new Client().connect(); Client phone = new Client().connect()) {
+            String conversation = directConversation(peer, phone);
+            Client laptop = new Client();
+            WebSocket second = stack.openSocket(phone.token, laptop.frames);
+            assertThat(laptop.next().getString("type")).isEqualTo("welcome");
+
+            peer.send(conversation, "are you there?");
+            JsonObject last = peer.send(conversation, "hello?");
+            for (Client device : List.of(phone, laptop)) {
+                JsonObject unread = nextUnread(device, conversation, 2);
+                assertThat(unread.getLong("total")).isEqualTo(2);
+            }
+            phone.socket.sendText(new JsonObject().put("type", "read").put("conversationId", conversation)
+                    .put("seq", last.getLong("seq")).encode(), true).get(5, TimeUnit.SECONDS);
+            for (Client device : List.of(phone, laptop)) {
+                JsonObject cleared = nextUnread(device, conversation, 0);
+                assertThat(cleared.getLong("total")).isZero();
+            }
+            JsonObject seen = peer.next("read");
+            assertThat(seen.getString("conversationId")).isEqualTo(conversation);
+            assertThat(seen.getString("userId")).isEqualTo(phone.userId);
+            assertThat(seen.getLong("seq")).isEqualTo(last.getLong("seq"));
+
+            JsonObject listed = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"),
+                    "/api/conversations/" + conversation, phone.token).body());
+            assertThat(listed.getLong("unreadCount")).isZero();
+            assertThat(listed.getLong("readSeq")).isEqualTo(2);
+            assertThat(listed.getJsonObject("lastMessage").getString("content")).isEqualTo("hello?");
+            JsonObject unread = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"), "/api/unread", phone.token)
+                    .body());
+            assertThat(unread.getLong("total")).isZero();
+            // A bad read is answered with an error frame, and the connection stays open.
+            phone.socket.sendText(new JsonObject().put("type", "read").put("ref", "r1")
+                    .put("conversationId", conversation).put("seq", -3).encode(), true).get(5, TimeUnit.SECONDS);
+            JsonObject error = phone.next("error");
+            assertThat(error.getString("ref")).isEqualTo("r1");
+            assertThat(error.getString("code")).isEqualTo("invalid");
+            phone.socket.sendText(new JsonObject().put("type", "read").put("ref", "r2")
+                    .put("conversationId", UUID.randomUUID().toString()).put("seq", 1).encode(), true)
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(phone.next("error").getString("code")).isEqualTo("not_found");
+            second.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void underConcurrentSendsAndReadsCountsStayPositiveAndEndAsHistorySays() throws Exception {
+        try (Client alice = new Client().connect(); Client bob = new Client().connect()) {
+            String conversation = directConversation(alice, bob);
+            int messages = 40;
+            Thread reader = new Thread(() -> {
+                try {
+                    for (int seq = 1; seq <= messages; seq += 3) {
+                        bob.socket.sendText(new JsonObject().put("type", "read").put("conversationId", conversation)
+                                .put("seq", seq).encode(), true).get(5, TimeUnit.SECONDS);
+                        Thread.sleep(5);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            reader.start();
+            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<HttpResponse<String>>> sends = new ArrayList<>();
+            for (int i = 0; i < messages; i++) {
+                String body = new JsonObject().put("clientMessageId", UUID.randomUUID().toString())
+                        .put("content", "message " + i).encode();
+                sends.add(senders.submit(() -> StackUnderTest.post(stack.port("GATEWAY"),
+                        "/api/conversations/" + conversation + "/messages", alice.token, body)));
+            }
+            for (var send : sends) {
+                assertThat(send.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+            }
+            senders.shutdown();
+            reader.join(30_000);
+            // Once every message is stored, bob reads up to 37 (his reads so far may have gone further).
+            bob.socket.sendText(new JsonObject().put("type", "read").put("conversationId", conversation)
+                    .put("seq", 37).encode(), true).get(5, TimeUnit.SECONDS);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            JsonObject view;
+            while (true) {
+                view = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + conversation,
+                        bob.token).body());
+                if (view.getLong("lastSeq") == messages && view.getLong("readSeq") >= 37) {
+                    break;
+                }
+                assertThat(System.nanoTime()).as("the list caught up: %s", view).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            JsonObject history = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"),
+                    "/api/conversations/" + conversation + "/messages?afterSeq=0&limit=200", bob.token).body());
+            long stored = history.getJsonArray("items").size();
+            assertThat(stored).isEqualTo(messages);
+            assertThat(view.getLong("unreadCount")).isEqualTo(stored - view.getLong("readSeq"));
+            JsonObject unread = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"), "/api/unread", bob.token)
+                    .body());
+            assertThat(unread.getJsonObject("conversations").getLong(conversation, 0L))
+                    .isEqualTo(view.getLong("unreadCount"));
+            // Every count bob's connection was told was a real one, never below zero.
+            Thread.sleep(300);
+            List<JsonObject> told = new ArrayList<>(bob.backlog);
+            bob.frames.forEach(f -> told.add(new JsonObject(f)));
+            List<JsonObject> counts = told.stream().filter(f -> "unread".equals(f.getString("type"))).toList();
+            assertThat(counts).isNotEmpty();
+            assertThat(counts).allSatisfy(f -> {
+                assertThat(f.getLong("count")).isBetween(0L, (long) messages);
+                assertThat(f.getLong("total")).isGreaterThanOrEqualTo(f.getLong("count"));
+            });
+            assertThat(counts.get(counts.size() - 1).getLong("count")).isEqualTo(view.getLong("unreadCount"));
+        }
+    }
+
+    /** The next unread frame of {@code conversation} with {@code count}, skipping earlier counts of it. */
+    private static JsonObject nextUnread(Client client, String conversation, long count) throws Exception {
+        while (true) {
+            JsonObject frame = client.next("unread");
+            if (conversation.equals(frame.getString("conversationId")) && frame.getLong("count") == count) {
+                return frame;
+            }
+        }
+    }
+
+    @Test
     void aClientAwayDuringFiftyMessagesResumesWithExactlyThoseInOrderThenLiveOnes() throws Exception {
         try (Client alice = new Client().connect(); Client bob = new Client().connect()) {
             String conversation = directConversation(alice, bob);

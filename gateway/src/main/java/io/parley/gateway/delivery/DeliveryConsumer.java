@@ -3,14 +3,15 @@ package io.parley.gateway.delivery;
 import io.parley.events.Event;
 import io.parley.events.MessageEvent;
 import io.parley.events.PresenceRouted;
+import io.parley.events.ReadMoved;
+import io.parley.events.UnreadChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import java.util.Collection;
-
 /**
- * Delivers every message event to the open connections of this instance whose user is a participant, and to every
- * admin's connections for support conversations; to nobody else.
+ * Delivers every message and read event to the open connections of this instance whose user is a participant, and
+ * to every admin's connections for support conversations, to nobody else; and unread counts to their user's own
+ * connections.
  */
 @ApplicationScoped
 public class DeliveryConsumer {
@@ -23,16 +24,42 @@ public class DeliveryConsumer {
 
     @Incoming("deliver-messages")
     public void deliver(Event event) {
+        if (event instanceof ReadMoved read) {
+            String frame = Frames.json().createObjectNode().put("type", "read")
+                    .put("conversationId", read.conversationId().toString()).put("userId", read.userId())
+                    .put("seq", read.seq()).toString();
+            sessions.forEachInConversation(read.participants(), read.conversationType(), s -> s.sendNow(frame));
+            return;
+        }
         if (!(event instanceof MessageEvent message)) {
             return;
         }
         String frame = Frames.message(message.type(), message.message());
-        boolean created = MessageEvent.CREATED.equals(message.type());
-        for (String userId : message.participants()) {
-            send(sessions.of(userId), message, created, frame);
+        if (MessageEvent.CREATED.equals(message.type())) {
+            // in seq order, held back while the connection replays what it missed
+            sessions.forEachInConversation(message.participants(), message.conversationType(),
+                    s -> s.offer(message.conversationId(), message.message().seq(), frame));
+        } else {
+            sessions.forEachInConversation(message.participants(), message.conversationType(),
+                    s -> s.sendNow(frame));
         }
-        if ("support".equals(message.conversationType())) {
-            send(sessions.admins(), message, created, frame);
+    }
+
+    /** New unread counts, to each connection of the user they belong to: a badge clears on every device at once. */
+    @Incoming("deliver-unread")
+    public void deliverUnread(Event event) {
+        if (!(event instanceof UnreadChanged unread)) {
+            return;
+        }
+        for (UnreadChanged.Count count : unread.counts()) {
+            var sessionsOfUser = sessions.of(count.userId());
+            if (sessionsOfUser.isEmpty()) {
+                continue;
+            }
+            String frame = Frames.json().createObjectNode().put("type", "unread")
+                    .put("conversationId", unread.conversationId().toString()).put("count", count.count())
+                    .put("total", count.total()).toString();
+            sessionsOfUser.forEach(session -> session.sendNow(frame));
         }
     }
 
@@ -51,16 +78,6 @@ public class DeliveryConsumer {
         }
         if (presence.toAdmins()) {
             sessions.admins().forEach(session -> session.sendNow(text));
-        }
-    }
-
-    private static void send(Collection<Session> targets, MessageEvent event, boolean created, String frame) {
-        for (Session session : targets) {
-            if (created) {
-                session.offer(event.conversationId(), event.message().seq(), frame);
-            } else {
-                session.sendNow(frame);
-            }
         }
     }
 }

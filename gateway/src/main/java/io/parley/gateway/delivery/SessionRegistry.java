@@ -39,6 +39,20 @@ public class SessionRegistry {
         return admins;
     }
 
+    /**
+     * Runs {@code action} for every connection of this instance that an event of a conversation goes to: each of its
+     * participants', and every admin's for a support conversation.
+     */
+    public void forEachInConversation(Collection<String> participants, String conversationType,
+                                      java.util.function.Consumer<Session> action) {
+        for (String userId : participants) {
+            of(userId).forEach(action);
+        }
+        if ("support".equals(conversationType)) {
+            admins.forEach(action);
+        }
+    }
+
     /** Every open connection of this instance. */
     public java.util.stream.Stream<Session> all() {
         return byUser.values().stream().flatMap(Set::stream);

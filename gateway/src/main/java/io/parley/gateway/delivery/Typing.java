@@ -13,7 +13,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,15 +105,7 @@ public class Typing {
         String frame = Frames.json().createObjectNode().put("type", "typing")
                 .put("conversationId", typing.conversationId().toString())
                 .put("userId", typing.userId()).put("state", state).toString();
-        for (String userId : typing.participants()) {
-            send(sessions.of(userId), frame);
-        }
-        if ("support".equals(typing.conversationType())) {
-            send(sessions.admins(), frame);
-        }
-    }
-
-    private static void send(Collection<Session> targets, String frame) {
-        targets.forEach(session -> session.sendNow(frame));
+        sessions.forEachInConversation(typing.participants(), typing.conversationType(),
+                session -> session.sendNow(frame));
     }
 }

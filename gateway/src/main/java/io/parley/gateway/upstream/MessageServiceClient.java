@@ -24,6 +24,11 @@ public class MessageServiceClient {
         return http.call(HttpMethod.POST, "/api/conversations/" + conversationId + "/messages", token, body);
     }
 
+    public Uni<UpstreamHttp.Answer> read(String token, UUID conversationId, long seq) {
+        return http.call(HttpMethod.POST, "/api/conversations/" + conversationId + "/read", token,
+                new JsonObject().put("seq", seq));
+    }
+
     public Uni<UpstreamHttp.Answer> after(String token, UUID conversationId, long afterSeq, int limit) {
         return http.call(HttpMethod.GET, "/api/conversations/" + conversationId + "/messages?afterSeq=" + afterSeq
                 + "&limit=" + limit, token, null);

@@ -91,8 +91,13 @@ public class ChatSocket {
                 .invoke(() -> sessions.add(session));
     }
 
+    /** Answers a frame with at most one frame; some frames (typing, read) have no answer when they work. */
     @OnTextMessage
-    public Uni<String> onText(String text) {
+    public Uni<Void> onText(String text) {
+        return answer(text).chain(frame -> frame == null ? Uni.createFrom().voidItem() : connection.sendText(frame));
+    }
+
+    private Uni<String> answer(String text) {
         Session session = connection.userData().get(SESSION);
         JsonNode frame;
         try {
@@ -110,6 +115,7 @@ public class ChatSocket {
             case "send" -> send(session, ref, frame);
             case "auth" -> auth(session, ref, frame);
             case "typing" -> typing(session, ref, frame);
+            case "read" -> read(session, ref, frame);
             case "resume" -> resume(session, ref, frame);
             default -> reply(Frames.error(ref, "invalid", "Unknown frame type: " + type));
         };
@@ -141,6 +147,26 @@ public class ChatSocket {
             return Frames.error(ref, "unavailable", "The message was not stored; send it again with the same "
                     + "clientMessageId.");
         });
+    }
+
+    /**
+     * Moves the reader's position; nothing answers a read that worked: the read event that follows goes to every
+     * connection of the conversation, and the reader's new counts to each of the reader's connections.
+     */
+    private Uni<String> read(Session session, String ref, JsonNode frame) {
+        UUID conversationId = uuid(frame.path("conversationId").asText(null));
+        JsonNode seq = frame.get("seq");
+        if (conversationId == null || seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong()
+                || seq.asLong() < 0) {
+            return reply(Frames.error(ref, "invalid", "read needs conversationId and seq, a whole number from 0."));
+        }
+        return messages.read(session.token(), conversationId, seq.asLong()).map(answer -> answer.ok()
+                ? null
+                : Frames.error(ref, code(answer.status()), answer.body().getString("detail", "Refused.")))
+                .onFailure().recoverWithItem(e -> {
+                    Log.warnf("read through the message-service failed: %s", e.toString());
+                    return Frames.error(ref, "unavailable", "The read position was not stored; send it again.");
+                });
     }
 
     private Uni<String> typing(Session session, String ref, JsonNode frame) {

@@ -1,0 +1,46 @@
+package io.parley.gateway.delivery;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Ready only once every delivery consumer has its partitions. Each instance reads the delivery topics from their end,
+ * so an event published before its consumer joined would never reach this instance's connections: until then the
+ * instance says it is not ready, and neither the local stack nor a load balancer sends clients to it.
+ */
+@ApplicationScoped
+@Identifier("delivery-consumers")
+@Readiness
+public class ConsumersReady implements KafkaConsumerRebalanceListener, HealthCheck {
+
+    /** The delivery channels, each in a consumer group of its own. */
+    static final int CHANNELS = 4;
+
+    private final Set<String> assignedGroups = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            assignedGroups.add(consumer.groupMetadata().groupId());
+        }
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("delivery consumers assigned")
+                .status(assignedGroups.size() >= CHANNELS)
+                .withData("assigned", assignedGroups.size())
+                .withData("channels", CHANNELS)
+                .build();
+    }
+}

@@ -2,17 +2,15 @@ package io.parley.conversation.inbox;
 
 import io.parley.events.Event;
 import io.parley.events.EventJson;
+import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.ReadMoved;
 import io.parley.events.UnreadChanged;
-import io.parley.kit.ProcessedEvents;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,9 +19,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,59 +58,90 @@ public class InboxConsumer {
 
     @Incoming("inbox-messages")
     public Uni<Void> consume(List<Event> batch) {
-        Map<UUID, Set<String>> touched = new LinkedHashMap<>();
-        return store.pool().withTransaction(tx -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Event event : batch) {
-                        if (event instanceof MessageEvent || event instanceof ReadMoved) {
-                            chain = chain.chain(() -> ProcessedEvents.firstTime(tx, event.eventId())
-                                    .chain(first -> first ? apply(tx, event, touched) : Uni.createFrom().voidItem()));
-                        }
-                    }
-                    return chain.chain(() -> counts(tx, touched));
-                })
+        List<Event> relevant = batch.stream()
+                .filter(e -> e instanceof MessageEvent || e instanceof ReadMoved).toList();
+        if (relevant.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.pool().withTransaction(tx -> store.firstTime(tx, relevant.stream().map(Event::eventId).toList())
+                        .chain(fresh -> apply(tx, relevant.stream().filter(e -> fresh.contains(e.eventId())).toList())))
                 .chain(this::publish);
     }
 
-    private Uni<Void> apply(SqlClient tx, Event event, Map<UUID, Set<String>> touched) {
-        if (event instanceof ReadMoved read) {
-            touched.computeIfAbsent(read.conversationId(), id -> new LinkedHashSet<>()).add(read.userId());
-            return store.read(tx, read.conversationId(), read.userId(), read.seq());
+    /**
+     * Applies a batch's new events, in their order per conversation (their partition's order): for each conversation
+     * its latest new message, every changed message after that, and every reader's furthest position (a sender has
+     * read their own message); then reads the counts of everyone the batch concerns.
+     */
+    private Uni<List<UnreadChanged>> apply(SqlClient tx, List<Event> events) {
+        Map<UUID, InboxStore.Latest> latest = new LinkedHashMap<>();
+        Map<UUID, String> answeredBy = new HashMap<>();
+        List<MessageEvent> changed = new ArrayList<>();
+        Map<String, InboxStore.Position> positions = new LinkedHashMap<>();
+        Map<UUID, Set<String>> touched = new LinkedHashMap<>();
+        for (Event event : events) {
+            if (event instanceof ReadMoved read) {
+                position(positions, read.conversationId(), read.userId(), read.seq());
+                touched.computeIfAbsent(read.conversationId(), id -> new LinkedHashSet<>()).add(read.userId());
+                continue;
+            }
+            MessageEvent message = (MessageEvent) event;
+            MessageData m = message.message();
+            String json = new String(EventJson.writeValue(m), StandardCharsets.UTF_8);
+            if (!MessageEvent.CREATED.equals(message.type())) {
+                changed.add(message);
+                continue;
+            }
+            boolean fromAdmin = "admin".equals(m.senderRole());
+            if (fromAdmin) {
+                answeredBy.put(m.conversationId(), m.senderId());
+            }
+            InboxStore.Latest before = latest.get(m.conversationId());
+            if (before == null || before.seq() < m.seq()) {
+                latest.put(m.conversationId(), new InboxStore.Latest(m.conversationId(), m.seq(), json,
+                        m.createdAt().toString(), fromAdmin, null));
+            }
+            position(positions, m.conversationId(), m.senderId(), m.seq());
+            Set<String> users = touched.computeIfAbsent(m.conversationId(), id -> new LinkedHashSet<>());
+            users.addAll(message.participants());
+            users.add(m.senderId());
         }
-        MessageEvent message = (MessageEvent) event;
-        JsonObject json = new JsonObject(Buffer.buffer(EventJson.writeValue(message.message())));
-        if (!MessageEvent.CREATED.equals(message.type())) {
-            return store.messageChanged(tx, message.message(), json);
+        List<InboxStore.Latest> last = latest.values().stream()
+                .map(l -> new InboxStore.Latest(l.conversationId(), l.seq(), l.messageJson(), l.createdAt(),
+                        l.fromAdmin(), answeredBy.get(l.conversationId())))
+                .toList();
+        Uni<Void> chain = store.messagesCreated(tx, last);
+        for (MessageEvent message : changed) {
+            chain = chain.chain(() -> store.messageChanged(tx, message.conversationId(), message.message().seq(),
+                    new String(EventJson.writeValue(message.message()), StandardCharsets.UTF_8)));
         }
-        Set<String> users = touched.computeIfAbsent(message.conversationId(), id -> new LinkedHashSet<>());
-        users.addAll(message.participants());
-        users.add(message.message().senderId());
-        return store.messageCreated(tx, message.message(), json);
-    }
-
-    private Uni<List<UnreadChanged>> counts(SqlClient tx, Map<UUID, Set<String>> touched) {
-        List<UnreadChanged> changes = new ArrayList<>();
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        List<UUID> conversations = new ArrayList<>();
+        List<String> users = new ArrayList<>();
+        touched.forEach((conversation, members) -> members.forEach(user -> {
+            conversations.add(conversation);
+            users.add(user);
+        }));
         Instant now = Instant.now();
-        for (Map.Entry<UUID, Set<String>> entry : touched.entrySet()) {
-            chain = chain.chain(() -> store.counts(tx, entry.getKey(), entry.getValue()).invoke(counts -> {
-                if (!counts.isEmpty()) {
-                    changes.add(UnreadChanged.of(entry.getKey(), counts, now));
-                }
-            }).replaceWithVoid());
-        }
-        return chain.replaceWith(changes);
+        return chain.chain(() -> store.read(tx, List.copyOf(positions.values())))
+                .chain(() -> store.counts(tx, conversations, users))
+                .map(counts -> counts.entrySet().stream()
+                        .map(e -> UnreadChanged.of(e.getKey(), e.getValue(), now)).toList());
     }
 
-    /** Counts are derived state: one that is lost is corrected by the next change or by GET /api/unread. */
+    private static void position(Map<String, InboxStore.Position> positions, UUID conversation, String user, long seq) {
+        positions.merge(conversation + "|" + user, new InboxStore.Position(conversation, user, seq),
+                (a, b) -> a.seq() >= b.seq() ? a : b);
+    }
+
+    /**
+     * Hands the batch's counts to the Kafka producer without waiting for the broker, so the next batch is applied
+     * meanwhile; the producer keeps each conversation's records in order. Counts are derived state: one that is lost
+     * is corrected by the next change or by GET /api/unread.
+     */
     private Uni<Void> publish(List<UnreadChanged> changes) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
         for (UnreadChanged change : changes) {
-            chain = chain.chain(() -> unread.send(Record.of(change.key(), change))
-                    .onFailure().invoke(e -> Log.warnf("unread counts of %s not published: %s",
-                            change.conversationId(), e.toString()))
-                    .onFailure().recoverWithNull());
+            unread.sendAndForget(Record.of(change.key(), change));
         }
-        return chain;
+        return Uni.createFrom().voidItem();
     }
 }

@@ -1,22 +1,25 @@
 package io.parley.conversation.inbox;
 
-import io.parley.events.MessageData;
 import io.parley.events.UnreadChanged;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
-/** SQL of the inbox read model: what message and read events change, and the unread counts they lead to. */
+/**
+ * SQL of the inbox read model. Each method applies a whole batch of events in one statement, so that a batch costs a
+ * few round trips however many events it holds.
+ */
 @ApplicationScoped
 public class InboxStore {
 
@@ -30,82 +33,127 @@ public class InboxStore {
         return pool;
     }
 
+    /** Records the ids of a batch of events; answers those never seen before (the others are redeliveries). */
+    public Uni<Set<UUID>> firstTime(SqlClient tx, List<UUID> eventIds) {
+        return tx.preparedQuery("INSERT INTO processed_event (event_id) SELECT unnest($1::uuid[]) "
+                        + "ON CONFLICT DO NOTHING RETURNING event_id")
+                .execute(Tuple.of(eventIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Set<UUID> fresh = new HashSet<>();
+                    rows.forEach(r -> fresh.add(r.getUUID(0)));
+                    return fresh;
+                });
+    }
+
     /**
-     * A new message: it becomes the conversation's last message and moves the conversation to the top of the list
-     * (the move is recorded for readers paging through the list); in a support conversation it is awaiting a reply
-     * unless an admin sent it; its sender has read up to it.
+     * The latest new message of each conversation in a batch: it becomes the conversation's last message and moves the
+     * conversation to the top of the list (the move is recorded for readers paging through the list). In a support
+     * conversation a reply is awaited unless an admin sent it; {@code answeredBy} is the admin who sent the batch's
+     * last admin message there, or null to keep the one before.
      */
-    public Uni<Void> messageCreated(SqlClient tx, MessageData m, JsonObject message) {
+    public record Latest(UUID conversationId, long seq, String messageJson, String createdAt, boolean fromAdmin,
+                         String answeredBy) {
+    }
+
+    public Uni<Void> messagesCreated(SqlClient tx, List<Latest> latest) {
+        if (latest.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return tx.preparedQuery("""
-                        WITH old AS (
-                            SELECT id, activity FROM conversation WHERE id = $1 AND last_seq < $2 FOR UPDATE),
+                        WITH input AS (
+                            SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::boolean[],
+                                                 $6::text[]) AS t(id, seq, message, at, from_admin, answered_by)),
+                        old AS (
+                            SELECT c.id, c.activity FROM conversation c JOIN input ON input.id = c.id
+                            WHERE c.last_seq < input.seq ORDER BY c.id FOR UPDATE OF c),
                         bumped AS (
                             UPDATE conversation c
-                            SET last_seq = $2, last_message = $3, activity = nextval('activity_rank'),
-                                last_activity_at = $4,
-                                awaiting_reply = (c.kind = 'support' AND $5 <> 'admin'),
-                                answered_by = CASE WHEN c.kind = 'support' AND $5 = 'admin' THEN $6 ELSE c.answered_by END
-                            FROM old WHERE c.id = old.id
-                            RETURNING c.id, old.activity AS old_activity, c.activity AS new_activity),
-                        moved AS (
-                            INSERT INTO activity_move (conversation_id, old_activity, new_activity)
-                            SELECT id, old_activity, new_activity FROM bumped)
-                        INSERT INTO read_state (conversation_id, user_id, read_seq)
-                        SELECT id, $6, $2 FROM bumped
-                        ON CONFLICT (user_id, conversation_id) DO UPDATE
-                            SET read_seq = greatest(read_state.read_seq, EXCLUDED.read_seq)""")
-                .execute(Tuple.of(m.conversationId(), m.seq(), message, m.createdAt().atOffset(ZoneOffset.UTC),
-                        m.senderRole(), m.senderId()))
+                            SET last_seq = input.seq, last_message = input.message::jsonb,
+                                activity = nextval('activity_rank'), last_activity_at = input.at::timestamptz,
+                                awaiting_reply = (c.kind = 'support' AND NOT input.from_admin),
+                                answered_by = CASE WHEN c.kind = 'support' AND input.answered_by IS NOT NULL
+                                                   THEN input.answered_by ELSE c.answered_by END
+                            FROM input, old WHERE c.id = input.id AND old.id = c.id
+                            RETURNING c.id, old.activity AS old_activity, c.activity AS new_activity)
+                        INSERT INTO activity_move (conversation_id, old_activity, new_activity)
+                        SELECT id, old_activity, new_activity FROM bumped""")
+                .execute(Tuple.of(
+                        latest.stream().map(Latest::conversationId).toArray(UUID[]::new),
+                        latest.stream().map(Latest::seq).toArray(Long[]::new),
+                        latest.stream().map(Latest::messageJson).toArray(String[]::new),
+                        latest.stream().map(Latest::createdAt).toArray(String[]::new),
+                        latest.stream().map(Latest::fromAdmin).toArray(Boolean[]::new),
+                        latest.stream().map(Latest::answeredBy).toArray(String[]::new)))
                 .replaceWithVoid();
     }
 
     /** An edited or deleted message: if it is the conversation's last one, the list shows it as it is now. */
-    public Uni<Void> messageChanged(SqlClient tx, MessageData m, JsonObject message) {
-        return tx.preparedQuery("UPDATE conversation SET last_message = $3 WHERE id = $1 AND last_seq = $2")
-                .execute(Tuple.of(m.conversationId(), m.seq(), message))
+    public Uni<Void> messageChanged(SqlClient tx, UUID conversationId, long seq, String messageJson) {
+        return tx.preparedQuery("UPDATE conversation SET last_message = $3::jsonb WHERE id = $1 AND last_seq = $2")
+                .execute(Tuple.of(conversationId, seq, messageJson))
                 .replaceWithVoid();
     }
 
+    /** A reader's position in a conversation (one per pair in a batch). */
+    public record Position(UUID conversationId, String userId, long seq) {
+    }
+
     /**
-     * A reader's position moved forward (never back): a participant's, or an admin's in a support conversation (the
-     * message-service checked who may read before it published the move).
+     * Moves read positions forward (never back): participants', and admins' in support conversations (the
+     * message-service checked who may read before it published a move; a sender has read their own message).
      */
-    public Uni<Void> read(SqlClient tx, UUID conversationId, String userId, long seq) {
+    public Uni<Void> read(SqlClient tx, List<Position> positions) {
+        if (positions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return tx.preparedQuery("""
                         INSERT INTO read_state (conversation_id, user_id, read_seq)
-                        SELECT id, $2, $3 FROM conversation c WHERE id = $1 AND (c.kind = 'support' OR EXISTS (
-                            SELECT 1 FROM participant p WHERE p.conversation_id = $1 AND p.user_id = $2))
+                        SELECT t.conversation_id, t.user_id, t.seq
+                        FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS t(conversation_id, user_id, seq)
+                        JOIN conversation c ON c.id = t.conversation_id
+                        WHERE c.kind = 'support' OR EXISTS (SELECT 1 FROM participant p
+                              WHERE p.conversation_id = t.conversation_id AND p.user_id = t.user_id)
+                        ORDER BY t.user_id, t.conversation_id
                         ON CONFLICT (user_id, conversation_id) DO UPDATE
                             SET read_seq = greatest(read_state.read_seq, EXCLUDED.read_seq)""")
-                .execute(Tuple.of(conversationId, userId, seq))
+                .execute(Tuple.of(
+                        positions.stream().map(Position::conversationId).toArray(UUID[]::new),
+                        positions.stream().map(Position::userId).toArray(String[]::new),
+                        positions.stream().map(Position::seq).toArray(Long[]::new)))
                 .replaceWithVoid();
     }
 
     /**
-     * The unread count in the conversation and the total of each of {@code users} who takes part in it or has read
-     * in it (an admin in a support conversation). The total counts the conversations a user takes part in, as
-     * GET /api/unread does.
+     * For each (conversation, user) pair where the user takes part in the conversation or has read in it (an admin in
+     * a support conversation): the user's unread count there and their total, which counts the conversations they take
+     * part in, as GET /api/unread does. Grouped by conversation.
      */
-    public Uni<List<UnreadChanged.Count>> counts(SqlClient tx, UUID conversationId, Collection<String> users) {
+    public Uni<Map<UUID, List<UnreadChanged.Count>>> counts(SqlClient tx, List<UUID> conversations,
+                                                            List<String> users) {
+        if (conversations.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
         return tx.preparedQuery("""
-                        SELECT u.user_id,
+                        SELECT t.conversation_id, t.user_id,
                                greatest(c.last_seq - coalesce(r.read_seq, 0), 0) AS count,
                                (SELECT coalesce(sum(greatest(c2.last_seq - coalesce(r2.read_seq, 0), 0)), 0)::bigint
                                 FROM participant p2 JOIN conversation c2 ON c2.id = p2.conversation_id
                                 LEFT JOIN read_state r2
                                        ON r2.user_id = p2.user_id AND r2.conversation_id = p2.conversation_id
-                                WHERE p2.user_id = u.user_id) AS total
-                        FROM unnest($2::text[]) AS u(user_id)
-                        JOIN conversation c ON c.id = $1
-                        LEFT JOIN read_state r ON r.user_id = u.user_id AND r.conversation_id = $1
+                                WHERE p2.user_id = t.user_id) AS total
+                        FROM unnest($1::uuid[], $2::text[]) AS t(conversation_id, user_id)
+                        JOIN conversation c ON c.id = t.conversation_id
+                        LEFT JOIN read_state r ON r.user_id = t.user_id AND r.conversation_id = t.conversation_id
                         WHERE (c.kind = 'support' AND r.user_id IS NOT NULL)
-                           OR EXISTS (SELECT 1 FROM participant p WHERE p.conversation_id = $1 AND p.user_id = u.user_id)
-                        ORDER BY u.user_id""")
-                .execute(Tuple.of(conversationId, users.toArray(String[]::new)))
+                           OR EXISTS (SELECT 1 FROM participant p
+                                      WHERE p.conversation_id = t.conversation_id AND p.user_id = t.user_id)
+                        ORDER BY t.conversation_id, t.user_id""")
+                .execute(Tuple.of(conversations.toArray(UUID[]::new), users.toArray(String[]::new)))
                 .map(rows -> {
-                    List<UnreadChanged.Count> counts = new ArrayList<>(rows.size());
-                    rows.forEach(r -> counts.add(new UnreadChanged.Count(r.getString("user_id"), r.getLong("count"),
-                            r.getLong("total"))));
+                    Map<UUID, List<UnreadChanged.Count>> counts = new LinkedHashMap<>();
+                    rows.forEach(r -> counts.computeIfAbsent(r.getUUID("conversation_id"), id -> new ArrayList<>())
+                            .add(new UnreadChanged.Count(r.getString("user_id"), r.getLong("count"),
+                                    r.getLong("total"))));
                     return counts;
                 });
     }

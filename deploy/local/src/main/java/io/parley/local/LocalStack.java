@@ -120,6 +120,11 @@ public final class LocalStack {
             env.put("PARLEY_NOTIFICATION_URL", "http://127.0.0.1:" + config.notificationPort());
             // Local push endpoints (a test receiver on this machine) are plain http.
             env.put("PARLEY_PUSH_ALLOW_LOOPBACK_HTTP", "true");
+            // Web Push's VAPID key pair: made once in the data folder unless one is given.
+            if (System.getenv("PARLEY_PUSH_VAPID_PUBLIC_KEY") == null && System.getenv("PARLEY_PUSH_VAPID_KEYS_FILE") == null) {
+                env.put("PARLEY_PUSH_VAPID_KEYS_FILE", config.dataDir().resolve("keys").resolve("vapid.keys")
+                        .toAbsolutePath().toString());
+            }
             services.add(startService(name, env));
         }
         recordPids();

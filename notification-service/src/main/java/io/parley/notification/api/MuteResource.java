@@ -1,0 +1,108 @@
+package io.parley.notification.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.kit.Problem;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The caller's muted conversations: no alert for them until {@code until}, or until unmuted. Muting is the caller's
+ * own setting and answers the same for any conversation id, so it tells nothing about conversations.
+ */
+@Path("/api/push/mutes")
+@RolesAllowed({"client", "expert", "admin"})
+@Produces(MediaType.APPLICATION_JSON)
+public class MuteResource {
+
+    private static final int MAX_MUTES = 10_000;
+
+    private final Pool pool;
+    private final JsonWebToken jwt;
+
+    public MuteResource(Pool pool, JsonWebToken jwt) {
+        this.pool = pool;
+        this.jwt = jwt;
+    }
+
+    public record Mute(UUID conversationId, Instant until) {
+    }
+
+    @GET
+    public Uni<Map<String, List<Mute>>> list() {
+        return pool.preparedQuery("SELECT conversation_id, until FROM conversation_mute "
+                        + "WHERE user_id = $1 AND (until IS NULL OR until > now()) ORDER BY conversation_id LIMIT $2")
+                .execute(Tuple.of(jwt.getSubject(), MAX_MUTES))
+                .map(rows -> {
+                    List<Mute> mutes = new ArrayList<>();
+                    rows.forEach(r -> mutes.add(new Mute(r.getUUID(0),
+                            r.getOffsetDateTime(1) == null ? null : r.getOffsetDateTime(1).toInstant())));
+                    Map<String, List<Mute>> answer = new LinkedHashMap<>();
+                    answer.put("items", mutes);
+                    return answer;
+                });
+    }
+
+    /** Mutes the conversation; {@code {"until": "2026-12-01T08:00:00Z"}} for a while, no body or no until for good. */
+    @PUT
+    @Path("/{conversationId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> mute(@PathParam("conversationId") String conversationId, JsonNode body) {
+        UUID conversation = Problem.parseId(conversationId);
+        Instant until = until(body);
+        return pool.preparedQuery("""
+                        INSERT INTO conversation_mute (user_id, conversation_id, until) VALUES ($1, $2, $3)
+                        ON CONFLICT (user_id, conversation_id) DO UPDATE SET until = EXCLUDED.until""")
+                .execute(Tuple.of(jwt.getSubject(), conversation, until == null ? null : until.atOffset(ZoneOffset.UTC)))
+                .replaceWith(Response.noContent().build());
+    }
+
+    @DELETE
+    @Path("/{conversationId}")
+    public Uni<Response> unmute(@PathParam("conversationId") String conversationId) {
+        UUID conversation = Problem.parseId(conversationId);
+        return pool.preparedQuery("DELETE FROM conversation_mute WHERE user_id = $1 AND conversation_id = $2")
+                .execute(Tuple.of(jwt.getSubject(), conversation))
+                .replaceWith(Response.noContent().build());
+    }
+
+    private static Instant until(JsonNode body) {
+        if (body == null || body.isNull() || !body.hasNonNull("until")) {
+            if (body != null && !body.isNull() && !body.isObject()) {
+                throw Problem.badRequest("The body is an object: {\"until\": an ISO-8601 time}, or nothing.");
+            }
+            return null;
+        }
+        JsonNode until = body.get("until");
+        try {
+            Instant at = OffsetDateTime.parse(until.asText()).toInstant();
+            if (!until.isTextual() || at.isBefore(Instant.now())) {
+                throw Problem.badRequest("until must be a time in the future.");
+            }
+            return at;
+        } catch (DateTimeParseException e) {
+            throw Problem.badRequest("until is an ISO-8601 time with an offset, such as 2026-12-01T08:00:00Z.");
+        }
+    }
+}

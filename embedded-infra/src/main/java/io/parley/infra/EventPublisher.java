@@ -31,6 +31,15 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
+    /** Hands {@code event} to the producer without waiting; {@link #flush()} waits for everything handed over. */
+    public void send(String topic, Event event) {
+        producer.send(new ProducerRecord<>(topic, event.key(), event));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));

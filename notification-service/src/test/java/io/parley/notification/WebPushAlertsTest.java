@@ -43,6 +43,9 @@ class WebPushAlertsTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     PushEndpoint push;
     EventPublisher events;
 
@@ -69,6 +72,8 @@ class WebPushAlertsTest {
         subscribe(bob, push.device(laptop));
         events.publish(Topics.INBOX, UnreadChanged.of(UUID.randomUUID(),
                 List.of(new UnreadChanged.Count(bob, 2, 5)), Instant.now()));
+        await().atMost(Duration.ofSeconds(15)).until(() -> stored("SELECT total FROM user_unread WHERE user_id = $1",
+                bob).equals(List.of(5L)));
 
         Instant sent = Instant.now();
         MessageEvent first = message(conversation, 1, alice, List.of(alice, bob), "are you there?");
@@ -110,13 +115,15 @@ class WebPushAlertsTest {
         String device = "device-" + UUID.randomUUID();
         subscribe(carol, push.device(device));
         events.publish(Topics.PRESENCE, PresenceChanged.of(carol, "client", true, Instant.now()));
-        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        await().atMost(Duration.ofSeconds(15)).until(() -> stored(
+                "SELECT online FROM user_presence WHERE user_id = $1", carol).equals(List.of(true)));
         events.publish(Topics.MESSAGES, message(conversation, 1, alice, List.of(alice, carol), "hi"));
         Thread.sleep(QUIET.toMillis());
         assertThat(push.to(device)).isEmpty();
 
         events.publish(Topics.PRESENCE, PresenceChanged.of(carol, "client", false, Instant.now()));
-        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        await().atMost(Duration.ofSeconds(15)).until(() -> stored(
+                "SELECT online FROM user_presence WHERE user_id = $1", carol).equals(List.of(false)));
         events.publish(Topics.MESSAGES, message(conversation, 2, alice, List.of(alice, carol), "still there?"));
         await().atMost(Duration.ofSeconds(10)).until(() -> push.to(device).size() == 1);
         assertThat(push.to(device).get(0).payload().getInteger("count")).isEqualTo(1);
@@ -182,6 +189,14 @@ class WebPushAlertsTest {
         }
         given().contentType(ContentType.JSON).body("{}").put("/api/push/mutes/" + UUID.randomUUID())
                 .then().statusCode(401);
+    }
+
+    /** A precondition kept from events by another consumer: waited for, so that a slow first join is no race. */
+    private List<Object> stored(String sql, String user) {
+        List<Object> values = new java.util.ArrayList<>();
+        pool.preparedQuery(sql).execute(io.vertx.mutiny.sqlclient.Tuple.of(user)).await().indefinitely()
+                .forEach(row -> values.add(row.getValue(0)));
+        return values;
     }
 
     private static String subscribe(String user, PushEndpoint.Device device) {

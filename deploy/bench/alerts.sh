@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Push alerts per second and their lag (docs/benchmarks.md), against a local stack started with a short grace delay:
+#   PARLEY_NOTIFICATION_GRACE_DELAY=2s deploy/local/run        # in one terminal
+#   PARLEY_NOTIFICATION_GRACE_DELAY=2s deploy/bench/alerts.sh 5000
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [[ ! -f deploy/bench/target/bench.jar ]]; then
+  ./mvnw -B -q package -DskipTests -pl deploy/bench -am
+fi
+exec java -Xmx1g -cp "deploy/bench/target/bench.jar:deploy/bench/target/lib/*" io.parley.bench.AlertBench "$@"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Push alerts per second and their lag (docs/benchmarks.md), against a local stack started with a short grace delay:
 #   PARLEY_NOTIFICATION_GRACE_DELAY=2s deploy/local/run        # in one terminal
-#   PARLEY_NOTIFICATION_GRACE_DELAY=2s deploy/bench/alerts.sh 5000
+#   PARLEY_NOTIFICATION_GRACE_DELAY=2s deploy/bench/alerts.sh 5000        # 5,000 alerts due at once
+#   PARLEY_NOTIFICATION_GRACE_DELAY=2s deploy/bench/alerts.sh 10000 500    # 500 new alerts a second, 20 s
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [[ ! -f deploy/bench/target/bench.jar ]]; then

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Push alerts, against a running local stack started with a short grace delay
  * ({@code PARLEY_NOTIFICATION_GRACE_DELAY=2s deploy/local/run}): {@code <alerts>} users each subscribe one Web Push
  * device on this process's own push endpoint (loopback), then one message each, from another user, is published on
- * the message topic at once. Every alert falls due at its message's time plus the grace delay; the endpoint records
+ * the message topic, all at once or at {@code [messages/s]}. Every alert falls due at its message's time plus the grace delay; the endpoint records
  * when each arrives (matched by its Topic, the conversation). Reports alerts per second, from the first arrival to the
  * last, and the lag from each alert's due time to its arrival.
  */
@@ -107,8 +107,16 @@ public final class AlertBench {
         }
         System.out.printf(Locale.ROOT, "%d users subscribed a device on %s%n", alerts, base);
 
+        // With a rate, the messages are published at that pace (an open loop); without, all at once (a burst).
+        long interval = args.length > 1 ? TimeUnit.SECONDS.toNanos(1) / Integer.parseInt(args[1]) : 0;
+        long start = System.nanoTime();
         try (EventPublisher publisher = new EventPublisher(kafka)) {
-            for (String user : users) {
+            for (int i = 0; i < users.size(); i++) {
+                String user = users.get(i);
+                long dueNow = start + i * interval;
+                while (System.nanoTime() < dueNow) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                }
                 UUID conversation = UUID.randomUUID();
                 Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 MessageData message = new MessageData(UUID.randomUUID(), conversation, 1, UUID.randomUUID().toString(),

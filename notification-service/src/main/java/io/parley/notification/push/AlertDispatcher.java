@@ -121,7 +121,11 @@ public class AlertDispatcher {
         if (room <= 0) {
             return Uni.createFrom().voidItem();
         }
-        return store.lease(room, LEASE).invoke(leased -> leased.forEach(this::send)).replaceWithVoid();
+        return store.lease(room, LEASE).chain(leased -> {
+            leased.forEach(this::send);
+            // a full lease means more is due: go on without waiting for the next tick
+            return leased.size() == room ? sendDue() : Uni.createFrom().voidItem();
+        });
     }
 
     private void send(Leased delivery) {
@@ -133,7 +137,11 @@ public class AlertDispatcher {
             default -> Uni.createFrom().item(PushOutcome.notConfigured());
         };
         sent.chain(outcome -> record(delivery, outcome))
-                .onTermination().invoke(inFlight::decrementAndGet)
+                .onTermination().invoke(() -> {
+                    if (inFlight.decrementAndGet() == MAX_IN_FLIGHT / 2) {
+                        tick(); // room again: more may be due before the next tick
+                    }
+                })
                 .subscribe().with(done -> { }, failure ->
                         Log.warnf("outcome of delivery %d not recorded (it is sent again once its lease ends): %s",
                                 delivery.id(), failure.toString()));

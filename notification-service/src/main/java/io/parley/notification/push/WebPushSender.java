@@ -33,7 +33,12 @@ public class WebPushSender {
 
     private final Optional<WebPush> webPush;
     private final Optional<VapidKeys> keys;
+    private static final int TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
+    private static final long TOKEN_REUSE_MS = 60 * 60 * 1000L;
+
     private final HttpClient http;
+    private final Vertx vertx;
+    private final Map<String, Token> tokens = new java.util.concurrent.ConcurrentHashMap<>();
 
     public WebPushSender(Vertx vertx,
                          @ConfigProperty(name = "parley.push.vapid.public-key") Optional<String> publicKey,
@@ -49,6 +54,7 @@ public class WebPushSender {
             keys = Optional.empty();
         }
         webPush = keys.map(k -> new WebPush(subject, k));
+        this.vertx = vertx;
         http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000)
                 .setIdleTimeout(60).setMaxPoolSize(64));
     }
@@ -66,17 +72,41 @@ public class WebPushSender {
         if (webPush.isEmpty()) {
             return Uni.createFrom().item(PushOutcome.notConfigured());
         }
-        Map<String, String> headers = webPush.get().getHeaders(subscription.address(), TTL_SECONDS, topic,
-                WebPush.Urgency.Normal);
-        byte[] body = webPush.get().getBody(payload.getBytes(StandardCharsets.UTF_8),
-                Base64.getUrlDecoder().decode(subscription.p256dh()), Base64.getUrlDecoder().decode(subscription.auth()));
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(subscription.address()).setTimeout(10_000);
-        headers.forEach(request::putHeader);
-        return http.request(request)
-                .chain(r -> r.send(Buffer.buffer(body)))
+        // The encryption (a key pair and an ECDH agreement per push) runs on a worker thread, not the event loop.
+        return vertx.executeBlocking(() -> {
+                    WebPush push = webPush.get();
+                    Map<String, String> headers = push.getHeadersWithToken(token(push, subscription.address()),
+                            TTL_SECONDS, topic, WebPush.Urgency.Normal);
+                    byte[] body = push.getBody(payload.getBytes(StandardCharsets.UTF_8),
+                            Base64.getUrlDecoder().decode(subscription.p256dh()),
+                            Base64.getUrlDecoder().decode(subscription.auth()));
+                    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
+                            .setAbsoluteURI(subscription.address()).setTimeout(10_000);
+                    headers.forEach(request::putHeader);
+                    return Map.entry(request, body);
+                }, false)
+                .chain(prepared -> http.request(prepared.getKey())
+                        .chain(r -> r.send(Buffer.buffer(prepared.getValue()))))
                 .map(response -> PushOutcome.of(response.statusCode(), response.getHeader("Retry-After")))
                 .onFailure().recoverWithItem(e -> PushOutcome.unreachable(e.toString()));
+    }
+
+    /**
+     * The VAPID token for a push service (the endpoint's origin), signed once and reused for an hour: it is valid
+     * for twelve.
+     */
+    private String token(WebPush push, String endpoint) {
+        String audience = push.getAudience(endpoint);
+        long now = System.currentTimeMillis();
+        Token cached = tokens.get(audience);
+        if (cached == null || cached.signedAt() < now - TOKEN_REUSE_MS) {
+            cached = new Token(push.getToken(audience, TOKEN_LIFETIME_SECONDS), now);
+            tokens.put(audience, cached);
+        }
+        return cached.jwt();
+    }
+
+    private record Token(String jwt, long signedAt) {
     }
 
     /** A topic for the conversation: at most 32 characters of the URL-safe base64 alphabet (RFC 8030). */

@@ -42,22 +42,33 @@ public class AlertDispatcher {
 
     private final DeliveryStore store;
     private final WebPushSender webPush;
+    private final FcmSender fcm;
     private final Duration tick;
     private final String preview;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private Vertx vertx;
+    private long timer;
 
-    public AlertDispatcher(DeliveryStore store, WebPushSender webPush,
+    public AlertDispatcher(DeliveryStore store, WebPushSender webPush, FcmSender fcm,
                            @ConfigProperty(name = "parley.push.tick", defaultValue = "250ms") Duration tick,
                            @ConfigProperty(name = "parley.push.preview") String preview) {
         this.store = store;
         this.webPush = webPush;
+        this.fcm = fcm;
         this.tick = tick;
         this.preview = preview;
     }
 
     void start(@Observes StartupEvent start, Vertx vertx) {
-        vertx.setPeriodic(tick.toMillis(), id -> tick());
+        timer = vertx.setPeriodic(tick.toMillis(), id -> tick());
+        this.vertx = vertx;
+    }
+
+    void stop(@Observes io.quarkus.runtime.ShutdownEvent stop) {
+        if (vertx != null) {
+            vertx.cancelTimer(timer);
+        }
     }
 
     void tick() {
@@ -134,6 +145,8 @@ public class AlertDispatcher {
         Uni<PushOutcome> sent = switch (device.kind()) {
             case PushSubscription.WEBPUSH -> webPush.send(device, delivery.payload(),
                     WebPushSender.topic(delivery.conversationId()));
+            case PushSubscription.FCM -> fcm.send(device, new JsonObject(delivery.payload()),
+                    WebPushSender.topic(delivery.conversationId()));
             default -> Uni.createFrom().item(PushOutcome.notConfigured());
         };
         sent.chain(outcome -> record(delivery, outcome))
@@ -162,6 +175,8 @@ public class AlertDispatcher {
                     yield store.done(delivery.id());
                 }
                 Duration wait = outcome.retryAfter().orElse(backoff(delivery.attempts()));
+                Log.debugf("delivery %d to be retried in %s: %d %s", delivery.id(), wait, outcome.status(),
+                        outcome.detail());
                 yield store.retryAt(delivery.id(), Instant.now().plus(wait));
             }
             case REFUSED -> {

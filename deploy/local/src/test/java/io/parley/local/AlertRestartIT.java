@@ -43,11 +43,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AlertRestartIT {
 
-    static {
-        // the broker runs inside this JVM: its INFO lines would bury the build's output
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    }
-
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test

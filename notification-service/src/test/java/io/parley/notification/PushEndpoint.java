@@ -1,5 +1,6 @@
 package io.parley.notification;
 
+import io.parley.infra.PushKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +18,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
@@ -88,13 +87,11 @@ final class PushEndpoint implements AutoCloseable {
 
     /** A new browser subscription on this endpoint. */
     Device device(String name) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair keys = generator.generateKeyPair();
+        KeyPair keys = PushKeys.newPair();
         byte[] auth = new byte[16];
         new SecureRandom().nextBytes(auth);
         Device device = new Device(name, "http://127.0.0.1:" + server.actualPort() + "/push/" + name,
-                b64(uncompressed((ECPublicKey) keys.getPublic())), b64(auth), keys, auth);
+                PushKeys.base64url(PushKeys.uncompressed((ECPublicKey) keys.getPublic())), PushKeys.base64url(auth), keys, auth);
         devices.put(name, device);
         return device;
     }
@@ -124,7 +121,7 @@ final class PushEndpoint implements AutoCloseable {
         agreement.init(device.keys().getPrivate());
         agreement.doPhase(publicKey(serverKey), true);
         byte[] shared = agreement.generateSecret();
-        byte[] userKey = uncompressed((ECPublicKey) device.keys().getPublic());
+        byte[] userKey = PushKeys.uncompressed((ECPublicKey) device.keys().getPublic());
         byte[] keyInfo = concat("WebPush: info\0".getBytes(StandardCharsets.US_ASCII), userKey, serverKey);
         byte[] ikm = expand(hmac(device.authSecret(), shared), keyInfo, 32);
         byte[] prk = hmac(salt, ikm);
@@ -177,26 +174,10 @@ final class PushEndpoint implements AutoCloseable {
         if (uncompressed.length != 65 || uncompressed[0] != 4) {
             throw new IllegalStateException("not an uncompressed P-256 point");
         }
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        var params = ((ECPublicKey) generator.generateKeyPair().getPublic()).getParams();
+        var params = ((ECPublicKey) PushKeys.newPair().getPublic()).getParams();
         ECPoint point = new ECPoint(new BigInteger(1, Arrays.copyOfRange(uncompressed, 1, 33)),
                 new BigInteger(1, Arrays.copyOfRange(uncompressed, 33, 65)));
         return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, params));
-    }
-
-    static byte[] uncompressed(ECPublicKey key) {
-        byte[] out = new byte[65];
-        out[0] = 4;
-        copy(key.getW().getAffineX(), out, 1);
-        copy(key.getW().getAffineY(), out, 33);
-        return out;
-    }
-
-    private static void copy(BigInteger value, byte[] out, int at) {
-        byte[] bytes = value.toByteArray();
-        int length = Math.min(bytes.length, 32);
-        System.arraycopy(bytes, bytes.length - length, out, at + 32 - length, length);
     }
 
     private static byte[] hmac(byte[] key, byte[] data) throws Exception {
@@ -222,10 +203,6 @@ final class PushEndpoint implements AutoCloseable {
             at += part.length;
         }
         return out;
-    }
-
-    private static String b64(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     @Override

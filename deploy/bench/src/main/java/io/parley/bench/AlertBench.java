@@ -5,6 +5,7 @@ import io.parley.events.MessageEvent;
 import io.parley.events.Topics;
 import io.parley.infra.DevKeys;
 import io.parley.infra.EventPublisher;
+import io.parley.infra.PushKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -18,14 +19,10 @@ import org.HdrHistogram.Histogram;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,10 +76,8 @@ public final class AlertBench {
         // One device per user; the keys are real P-256 points (the service encrypts for them).
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(32));
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        String p256dh = b64(uncompressed((ECPublicKey) generator.generateKeyPair().getPublic()));
-        String auth = b64(new byte[16]);
+        String p256dh = PushKeys.newP256dh();
+        String auth = PushKeys.base64url(new byte[16]);
         List<String> users = new ArrayList<>();
         List<Future<Integer>> pending = new ArrayList<>();
         for (int i = 0; i < alerts; i++) {
@@ -140,19 +135,5 @@ public final class AlertBench {
                 lag.getValueAtPercentile(50) / 1e6, lag.getValueAtPercentile(90) / 1e6,
                 lag.getValueAtPercentile(99) / 1e6, lag.getValueAtPercentile(99.9) / 1e6, lag.getMaxValue() / 1e6);
         System.exit(0);
-    }
-
-    private static byte[] uncompressed(ECPublicKey key) {
-        byte[] out = new byte[65];
-        out[0] = 4;
-        byte[] x = key.getW().getAffineX().toByteArray();
-        byte[] y = key.getW().getAffineY().toByteArray();
-        System.arraycopy(x, Math.max(0, x.length - 32), out, 1 + 32 - Math.min(32, x.length), Math.min(32, x.length));
-        System.arraycopy(y, Math.max(0, y.length - 32), out, 33 + 32 - Math.min(32, y.length), Math.min(32, y.length));
-        return out;
-    }
-
-    private static String b64(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

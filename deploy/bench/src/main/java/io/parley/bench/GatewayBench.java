@@ -157,33 +157,15 @@ public final class GatewayBench {
         }
         Thread.sleep(3_000); // the message-service learns of the conversations from Kafka
         System.out.printf(Locale.ROOT, "%d users connected in %d conversations%n", users, pairs.size());
-        long total = (long) rate * seconds;
-        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        long start = System.nanoTime();
-        for (long i = 0; i < total; i++) {
-            long dueAt = start + i * interval;
-            long wait;
-            while ((wait = dueAt - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(Math.min(wait, 200_000));
-            }
-            Pair pair = pairs.get((int) (i % pairs.size()));
-            String clientMessageId = UUID.randomUUID().toString();
-            due.put(clientMessageId, dueAt);
-            String frame = new JsonObject().put("type", "send").put("ref", clientMessageId)
-                    .put("conversationId", pair.conversation()).put("clientMessageId", clientMessageId)
-                    .put("content", "bench " + i).encode();
-            vertx.runOnContext(v -> pair.sender().writeTextMessage(frame));
-        }
+        long total = sendOpenLoop(rate, seconds, pairs.stream().map(Pair::sender).toList(),
+                pairs.stream().map(Pair::conversation).toList(), "bench", due::put);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (received.get() < total && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         System.out.printf(Locale.ROOT, "open loop %d messages/s, %d users, %d s: %d sent, %d delivered%n",
                 rate, users, seconds, total, received.get());
-        System.out.printf(Locale.ROOT, "send to recipient's message.created, ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
-                histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(90) / 1e6,
-                histogram.getValueAtPercentile(99) / 1e6, histogram.getValueAtPercentile(99.9) / 1e6,
-                histogram.getMaxValue() / 1e6);
+        print("send to recipient's message.created", histogram);
     }
 
     /** Open loop over pairs as in latency; ack to the recipient's unread count, and to the list, per message. */
@@ -238,22 +220,8 @@ public final class GatewayBench {
         // the connections' presence and support conversations are settled before the clock starts
         Thread.sleep(Long.parseLong(System.getenv().getOrDefault("BENCH_SETTLE_SECONDS", "3")) * 1000);
         System.out.printf(Locale.ROOT, "%d users connected in %d conversations%n", users, pairs.size());
-        long total = (long) rate * seconds;
-        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        long start = System.nanoTime();
-        for (long i = 0; i < total; i++) {
-            long dueAt = start + i * interval;
-            long wait;
-            while ((wait = dueAt - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(Math.min(wait, 200_000));
-            }
-            InboxPair pair = pairs.get((int) (i % pairs.size()));
-            String clientMessageId = UUID.randomUUID().toString();
-            String frame = new JsonObject().put("type", "send").put("ref", clientMessageId)
-                    .put("conversationId", pair.conversation()).put("clientMessageId", clientMessageId)
-                    .put("content", "inbox " + i).encode();
-            vertx.runOnContext(v -> pair.sender().writeTextMessage(frame));
-        }
+        long total = sendOpenLoop(rate, seconds, pairs.stream().map(InboxPair::sender).toList(),
+                pairs.stream().map(InboxPair::conversation).toList(), "inbox", (id, dueAt) -> { });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while ((counted.get() < total || listed.get() < sampled.get()) && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -263,6 +231,34 @@ public final class GatewayBench {
                 sampled.get());
         print("ack to recipient's unread frame", toUnread);
         print("ack to recipient's GET /api/conversations/{id} showing it (2 ms polls)", toList);
+    }
+
+    /**
+     * Writes {@code rate × seconds} send frames on an open loop (each at its due time, however the system answers),
+     * round-robin over the senders and their conversations; tells {@code onDue} each clientMessageId and its due time
+     * before the frame leaves. Answers how many were sent.
+     */
+    private long sendOpenLoop(int rate, int seconds, List<WebSocket> senders, List<String> conversations,
+                              String content, java.util.function.ObjLongConsumer<String> onDue) {
+        long total = (long) rate * seconds;
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long dueAt = start + i * interval;
+            long wait;
+            while ((wait = dueAt - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(Math.min(wait, 200_000));
+            }
+            int pair = (int) (i % senders.size());
+            String clientMessageId = UUID.randomUUID().toString();
+            onDue.accept(clientMessageId, dueAt);
+            String frame = new JsonObject().put("type", "send").put("ref", clientMessageId)
+                    .put("conversationId", conversations.get(pair)).put("clientMessageId", clientMessageId)
+                    .put("content", content + " " + i).encode();
+            WebSocket sender = senders.get(pair);
+            vertx.runOnContext(v -> sender.writeTextMessage(frame));
+        }
+        return total;
     }
 
     private void pollList(String conversation, String token, long seq, long ackAt, Histogram into, AtomicLong done,

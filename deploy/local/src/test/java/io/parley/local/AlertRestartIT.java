@@ -8,6 +8,7 @@ import io.parley.infra.EventPublisher;
 import io.parley.infra.FreePort;
 import io.parley.infra.KafkaBroker;
 import io.parley.infra.PostgresServer;
+import io.parley.infra.PushKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -19,16 +20,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,13 +70,11 @@ class AlertRestartIT {
             Process service = start(env, dir.resolve("first.log"), port);
             try {
                 String bob = "bob-" + UUID.randomUUID();
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-                generator.initialize(new ECGenParameterSpec("secp256r1"));
                 JsonObject subscription = new JsonObject().put("kind", "webpush")
                         .put("endpoint", "http://127.0.0.1:" + endpoint.actualPort() + "/push/" + bob)
                         .put("keys", new JsonObject()
-                                .put("p256dh", b64(uncompressed((ECPublicKey) generator.generateKeyPair().getPublic())))
-                                .put("auth", b64(new byte[16])));
+                                .put("p256dh", PushKeys.newP256dh())
+                                .put("auth", PushKeys.base64url(new byte[16])));
                 HttpResponse<String> subscribed = HTTP.send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + port + "/api/push/subscriptions"))
                         .header("Authorization", "Bearer " + keys.token(bob, "client", "Bob", Duration.ofHours(1)))
@@ -156,19 +151,5 @@ class AlertRestartIT {
             rows.next();
             return rows.getInt(1);
         }
-    }
-
-    private static byte[] uncompressed(ECPublicKey key) {
-        byte[] out = new byte[65];
-        out[0] = 4;
-        byte[] x = key.getW().getAffineX().toByteArray();
-        byte[] y = key.getW().getAffineY().toByteArray();
-        System.arraycopy(x, Math.max(0, x.length - 32), out, 1 + 32 - Math.min(32, x.length), Math.min(32, x.length));
-        System.arraycopy(y, Math.max(0, y.length - 32), out, 33 + 32 - Math.min(32, y.length), Math.min(32, y.length));
-        return out;
-    }
-
-    private static String b64(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

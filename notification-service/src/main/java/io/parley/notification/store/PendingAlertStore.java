@@ -1,9 +1,7 @@
 package io.parley.notification.store;
 
-import io.parley.notification.domain.PendingAlert;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,21 +68,5 @@ public class PendingAlertStore {
                         WHERE user_id = $1 AND conversation_id = $2 AND first_seq <= $3 AND last_seq > $3""")
                 .execute(Tuple.of(userId, conversationId, seq))
                 .replaceWithVoid();
-    }
-
-    public Uni<List<PendingAlert>> forUser(String userId) {
-        return pool.preparedQuery("SELECT * FROM pending_alert WHERE user_id = $1 ORDER BY conversation_id")
-                .execute(Tuple.of(userId))
-                .map(rows -> {
-                    List<PendingAlert> alerts = new ArrayList<>();
-                    rows.forEach(r -> alerts.add(toAlert(r)));
-                    return alerts;
-                });
-    }
-
-    private static PendingAlert toAlert(Row r) {
-        return new PendingAlert(r.getString("user_id"), r.getUUID("conversation_id"), r.getLong("first_seq"),
-                r.getLong("last_seq"), r.getInteger("message_count"), r.getString("last_sender_name"),
-                r.getOffsetDateTime("due_at").toInstant());
     }
 }

@@ -1,7 +1,5 @@
 package io.parley.notification;
 
-import io.parley.events.MessageData;
-import io.parley.events.MessageEvent;
 import io.parley.events.Topics;
 import io.parley.infra.EventPublisher;
 import io.parley.infra.InfraTestResource;
@@ -9,7 +7,6 @@ import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -20,8 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +29,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = FcmStandIn.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ApnsStandIn.class, scope = TestResourceScope.GLOBAL)
 class FcmAlertsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -52,8 +48,8 @@ class FcmAlertsTest {
         String phone = "fcm-device-" + UUID.randomUUID();
         subscribe(bob, phone);
         try (EventPublisher events = new EventPublisher(kafka)) {
-            events.publish(Topics.MESSAGES, message(conversation, 1, alice, List.of(alice, bob)));
-            events.publish(Topics.MESSAGES, message(conversation, 2, alice, List.of(alice, bob)));
+            events.publish(Topics.MESSAGES, Alerts.message(conversation, 1, alice, List.of(alice, bob)));
+            events.publish(Topics.MESSAGES, Alerts.message(conversation, 2, alice, List.of(alice, bob)));
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> to(phone).size() == 1);
         Thread.sleep(2_000);
@@ -82,7 +78,7 @@ class FcmAlertsTest {
         HTTP.send(HttpRequest.newBuilder(URI.create(fcm + "/gone/" + token))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         try (EventPublisher events = new EventPublisher(kafka)) {
-            events.publish(Topics.MESSAGES, message(UUID.randomUUID(), 1, alice, List.of(alice, carol)));
+            events.publish(Topics.MESSAGES, Alerts.message(UUID.randomUUID(), 1, alice, List.of(alice, carol)));
         }
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 given().auth().oauth2(TestKeys.token(carol, "client")).delete("/api/push/subscriptions/" + id)
@@ -101,15 +97,6 @@ class FcmAlertsTest {
     }
 
     private static String subscribe(String user, String token) {
-        return given().auth().oauth2(TestKeys.token(user, "client")).contentType(ContentType.JSON)
-                .body(Map.of("kind", "fcm", "token", token))
-                .post("/api/push/subscriptions").then().statusCode(201).extract().path("id");
-    }
-
-    private static MessageEvent message(UUID conversation, long seq, String sender, List<String> participants) {
-        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        MessageData data = new MessageData(UUID.randomUUID(), conversation, seq, UUID.randomUUID().toString(), sender,
-                "client", "Alice", "text", "message " + seq, List.of(), at, null, null);
-        return MessageEvent.of(MessageEvent.CREATED, "direct", participants, data, at);
+        return Alerts.subscribe(user, Map.of("kind", "fcm", "token", token));
     }
 }

@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = FcmStandIn.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ApnsStandIn.class, scope = TestResourceScope.GLOBAL)
 class PushSubscriptionTest {
 
     private static final String P256DH = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[65]);

@@ -1,6 +1,5 @@
 package io.parley.notification;
 
-import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.PresenceChanged;
 import io.parley.events.ReadMoved;
@@ -36,6 +35,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = FcmStandIn.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ApnsStandIn.class, scope = TestResourceScope.GLOBAL)
 class WebPushAlertsTest {
 
     /** Long enough after the grace delay for an alert that should not come to have come. */
@@ -77,11 +77,11 @@ class WebPushAlertsTest {
                 bob).equals(List.of(5L)));
 
         Instant sent = Instant.now();
-        MessageEvent first = message(conversation, 1, alice, List.of(alice, bob), "are you there?");
+        MessageEvent first = Alerts.message(conversation, 1, alice, List.of(alice, bob), "are you there?");
         events.publish(Topics.MESSAGES, first);
         events.publish(Topics.MESSAGES, first); // Kafka may deliver an event again: it counts once
-        events.publish(Topics.MESSAGES, message(conversation, 2, alice, List.of(alice, bob), "hello?"));
-        events.publish(Topics.MESSAGES, message(conversation, 3, alice, List.of(alice, bob), "call me"));
+        events.publish(Topics.MESSAGES, Alerts.message(conversation, 2, alice, List.of(alice, bob), "hello?"));
+        events.publish(Topics.MESSAGES, Alerts.message(conversation, 3, alice, List.of(alice, bob), "call me"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> push.to(phone).size() == 1 && push.to(laptop).size() == 1);
         assertThat(Duration.between(sent, Instant.now())).as("not before the grace delay")
@@ -118,14 +118,14 @@ class WebPushAlertsTest {
         events.publish(Topics.PRESENCE, PresenceChanged.of(carol, "client", true, Instant.now()));
         await().atMost(Duration.ofSeconds(15)).until(() -> stored(
                 "SELECT online FROM user_presence WHERE user_id = $1", carol).equals(List.of(true)));
-        events.publish(Topics.MESSAGES, message(conversation, 1, alice, List.of(alice, carol), "hi"));
+        events.publish(Topics.MESSAGES, Alerts.message(conversation, 1, alice, List.of(alice, carol), "hi"));
         Thread.sleep(QUIET.toMillis());
         assertThat(push.to(device)).isEmpty();
 
         events.publish(Topics.PRESENCE, PresenceChanged.of(carol, "client", false, Instant.now()));
         await().atMost(Duration.ofSeconds(15)).until(() -> stored(
                 "SELECT online FROM user_presence WHERE user_id = $1", carol).equals(List.of(false)));
-        events.publish(Topics.MESSAGES, message(conversation, 2, alice, List.of(alice, carol), "still there?"));
+        events.publish(Topics.MESSAGES, Alerts.message(conversation, 2, alice, List.of(alice, carol), "still there?"));
         await().atMost(Duration.ofSeconds(10)).until(() -> push.to(device).size() == 1);
         assertThat(push.to(device).get(0).payload().getInteger("count")).isEqualTo(1);
     }
@@ -144,16 +144,16 @@ class WebPushAlertsTest {
         given().auth().oauth2(TestKeys.token(dave, "client")).get("/api/push/mutes")
                 .then().statusCode(200).body("items.conversationId", org.hamcrest.Matchers.hasItem(muted.toString()));
 
-        events.publish(Topics.MESSAGES, message(read, 1, alice, List.of(alice, dave), "one"));
+        events.publish(Topics.MESSAGES, Alerts.message(read, 1, alice, List.of(alice, dave), "one"));
         events.publish(Topics.MESSAGES, ReadMoved.of(read, "direct", List.of(alice, dave), dave, 1, Instant.now()));
-        events.publish(Topics.MESSAGES, message(muted, 1, alice, List.of(alice, dave), "shh"));
+        events.publish(Topics.MESSAGES, Alerts.message(muted, 1, alice, List.of(alice, dave), "shh"));
         Thread.sleep(QUIET.toMillis());
         assertThat(push.to(device)).isEmpty();
 
         // Unmuted, the next message alerts again.
         given().auth().oauth2(TestKeys.token(dave, "client")).delete("/api/push/mutes/" + muted)
                 .then().statusCode(204);
-        events.publish(Topics.MESSAGES, message(muted, 2, alice, List.of(alice, dave), "now?"));
+        events.publish(Topics.MESSAGES, Alerts.message(muted, 2, alice, List.of(alice, dave), "now?"));
         await().atMost(Duration.ofSeconds(10)).until(() -> push.to(device).size() == 1);
         assertThat(push.to(device).get(0).payload().getString("conversationId")).isEqualTo(muted.toString());
     }
@@ -170,7 +170,7 @@ class WebPushAlertsTest {
         push.answer(gone, 410);
         push.answer(busy, 429, 503);
 
-        events.publish(Topics.MESSAGES, message(conversation, 1, alice, List.of(alice, frank), "hello"));
+        events.publish(Topics.MESSAGES, Alerts.message(conversation, 1, alice, List.of(alice, frank), "hello"));
         await().atMost(Duration.ofSeconds(20)).until(() -> push.to(busy).size() == 1);
         assertThat(push.attempts.get(busy).get()).as("429, 503, then taken").isEqualTo(3);
         assertThat(push.attempts.get(gone).get()).isEqualTo(1);
@@ -201,17 +201,8 @@ class WebPushAlertsTest {
     }
 
     private static String subscribe(String user, PushEndpoint.Device device) {
-        return given().auth().oauth2(TestKeys.token(user, "client")).contentType(ContentType.JSON)
-                .body(Map.of("kind", "webpush", "endpoint", device.endpoint(),
-                        "keys", Map.of("p256dh", device.p256dh(), "auth", device.auth())))
-                .post("/api/push/subscriptions").then().statusCode(201).extract().path("id");
+        return Alerts.subscribe(user, Map.of("kind", "webpush", "endpoint", device.endpoint(),
+                "keys", Map.of("p256dh", device.p256dh(), "auth", device.auth())));
     }
 
-    private static MessageEvent message(UUID conversation, long seq, String sender, List<String> participants,
-                                        String content) {
-        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        MessageData data = new MessageData(UUID.randomUUID(), conversation, seq, UUID.randomUUID().toString(), sender,
-                "client", "Alice", "text", content, List.of(), at, null, null);
-        return MessageEvent.of(MessageEvent.CREATED, "direct", participants, data, at);
-    }
 }

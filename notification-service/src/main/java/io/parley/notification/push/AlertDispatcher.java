@@ -43,6 +43,7 @@ public class AlertDispatcher {
     private final DeliveryStore store;
     private final WebPushSender webPush;
     private final FcmSender fcm;
+    private final ApnsSender apns;
     private final Duration tick;
     private final String preview;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -50,12 +51,13 @@ public class AlertDispatcher {
     private Vertx vertx;
     private long timer;
 
-    public AlertDispatcher(DeliveryStore store, WebPushSender webPush, FcmSender fcm,
+    public AlertDispatcher(DeliveryStore store, WebPushSender webPush, FcmSender fcm, ApnsSender apns,
                            @ConfigProperty(name = "parley.push.tick", defaultValue = "250ms") Duration tick,
                            @ConfigProperty(name = "parley.push.preview") String preview) {
         this.store = store;
         this.webPush = webPush;
         this.fcm = fcm;
+        this.apns = apns;
         this.tick = tick;
         this.preview = preview;
     }
@@ -147,6 +149,8 @@ public class AlertDispatcher {
                     WebPushSender.topic(delivery.conversationId()));
             case PushSubscription.FCM -> fcm.send(device, new JsonObject(delivery.payload()),
                     WebPushSender.topic(delivery.conversationId()));
+            case PushSubscription.APNS -> apns.send(device, new JsonObject(delivery.payload()),
+                    WebPushSender.topic(delivery.conversationId()));
             default -> Uni.createFrom().item(PushOutcome.notConfigured());
         };
         sent.chain(outcome -> record(delivery, outcome))
@@ -164,8 +168,8 @@ public class AlertDispatcher {
         return switch (outcome.kind()) {
             case DELIVERED -> store.done(delivery.id());
             case GONE -> {
-                Log.infof("push service answered %d for subscription %s: deleted", outcome.status(),
-                        delivery.subscription().id());
+                Log.infof("push service answered %d %s for subscription %s: deleted", outcome.status(),
+                        outcome.detail() == null ? "" : outcome.detail(), delivery.subscription().id());
                 yield store.forget(delivery.subscription().id());
             }
             case RETRY -> {
@@ -180,7 +184,8 @@ public class AlertDispatcher {
                 yield store.retryAt(delivery.id(), Instant.now().plus(wait));
             }
             case REFUSED -> {
-                Log.warnf("push service refused delivery %d with %d: dropped", delivery.id(), outcome.status());
+                Log.warnf("push service refused delivery %d with %d %s: dropped", delivery.id(), outcome.status(),
+                        outcome.detail() == null ? "" : outcome.detail());
                 yield store.done(delivery.id());
             }
             case NOT_CONFIGURED -> {

@@ -27,6 +27,15 @@ public record PushOutcome(Kind kind, int status, Optional<Duration> retryAfter, 
         return new PushOutcome(Kind.REFUSED, status, Optional.empty(), null);
     }
 
+    /** The device will never take an alert again (its token or endpoint is unregistered). */
+    static PushOutcome gone(int status, String detail) {
+        return new PushOutcome(Kind.GONE, status, Optional.empty(), detail);
+    }
+
+    PushOutcome withDetail(String detail) {
+        return new PushOutcome(kind, status, retryAfter, detail);
+    }
+
     static PushOutcome unreachable(String detail) {
         return new PushOutcome(Kind.RETRY, 0, Optional.empty(), detail);
     }

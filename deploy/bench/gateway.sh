@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# The gateway benchmarks (docs/benchmarks.md), against a running local stack (deploy/local/run):
-#   deploy/bench/gateway.sh latency 500 1000 30   # 500 messages/s among 1,000 connected users, 30 s
-#   deploy/bench/gateway.sh idle 10000            # memory of 10,000 idle connections on the gateway
+# The inbox and support-desk benchmarks (docs/benchmarks.md), against a running local stack (deploy/local/run);
+# end-to-end delivery, idle connections, fan-out and the reconnect storm are deploy/bench/harness.sh's:
 #   deploy/bench/gateway.sh inbox 200 1000 30     # ack to the recipient's unread count and list, 200 messages/s
 #   deploy/bench/gateway.sh desk 10000 2000       # an admin's first page of the support desk, 10,000 conversations
 # The send rate limit is per user (20/s): at 500 messages/s over 500 senders each sends 1/s.

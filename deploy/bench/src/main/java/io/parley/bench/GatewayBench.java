@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,13 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The whole system through the gateway, against a running local stack:
+ * The inbox and the support desk through the gateway, against a running local stack (end-to-end delivery, idle
+ * connections and the rest are {@link Harness}'s):
  * <ul>
- *   <li>{@code latency <messages/s> <users> <seconds>}: users in pairs, each pair with a direct conversation and both
- *   connected over WebSocket; an open loop sends over the senders' sockets at the given rate and measures from the
- *   moment each send was due to the moment the recipient's {@code message.created} arrives;</li>
- *   <li>{@code idle <connections>}: opens that many authenticated idle connections and reports the gateway's
- *   resident memory before and after (its pid from the stack's pids file);</li>
  *   <li>{@code inbox <messages/s> <users> <seconds>}: like latency, and measures from each send's {@code ack} to the
  *   recipient's {@code unread} frame that counts it, and, for one message at a time, to the moment the recipient's
  *   {@code GET /api/conversations/{id}} shows it (polled every 2 ms);</li>
@@ -66,15 +61,13 @@ public final class GatewayBench {
         DevKeys keys = DevKeys.loadOrCreate(data.resolve("keys"), "parley-local");
         GatewayBench bench = new GatewayBench(
                 URI.create(System.getenv().getOrDefault("BENCH_GATEWAY_URL", "http://127.0.0.1:8080")), keys);
-        if (args[0].equals("idle")) {
-            bench.idle(Integer.parseInt(args[1]), data);
-        } else if (args[0].equals("inbox")) {
+        if (args[0].equals("inbox")) {
             bench.inbox(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         } else if (args[0].equals("desk")) {
             bench.desk(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     URI.create(System.getenv().getOrDefault("BENCH_CONVERSATION_URL", "http://127.0.0.1:8081")));
         } else {
-            bench.latency(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            throw new IllegalArgumentException("usage: gateway.sh inbox|desk ...");
         }
         System.exit(0);
     }
@@ -89,86 +82,7 @@ public final class GatewayBench {
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    private void idle(int count, Path data) throws Exception {
-        long pid = gatewayPid(data);
-        long before = rssKb(pid);
-        List<WebSocket> open = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            String token = keys.token("idle-" + i, "client", "Idle " + i, Duration.ofHours(2));
-            open.add(connect(token, text -> { }));
-            if ((i + 1) % 1000 == 0) {
-                System.out.printf(Locale.ROOT, "%d connections%n", i + 1);
-            }
-        }
-        Thread.sleep(10_000);
-        long after = rssKb(pid);
-        System.out.printf(Locale.ROOT, "gateway RSS %d KiB before, %d KiB with %d idle connections: %.1f KiB each%n",
-                before, after, count, (after - before) / (double) count);
-    }
-
-    private static long gatewayPid(Path data) throws Exception {
-        for (String line : Files.readAllLines(data.resolve("pids"))) {
-            if (line.endsWith(" gateway")) {
-                return Long.parseLong(line.split(" ")[0]);
-            }
-        }
-        throw new IllegalStateException("no gateway in " + data.resolve("pids"));
-    }
-
-    private static long rssKb(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return -1;
-    }
-
-    private record Pair(String conversation, WebSocket sender) {
-    }
-
-    private void latency(int rate, int users, int seconds) throws Exception {
-        Map<String, Long> due = new ConcurrentHashMap<>();
-        Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-        AtomicLong received = new AtomicLong();
-        List<Pair> pairs = new ArrayList<>();
-        for (int i = 0; i < users / 2; i++) {
-            String a = "bench-a-" + UUID.randomUUID();
-            String b = "bench-b-" + UUID.randomUUID();
-            String tokenA = keys.token(a, "client", "A" + i, Duration.ofHours(2));
-            String tokenB = keys.token(b, "client", "B" + i, Duration.ofHours(2));
-            JsonObject created = post("/api/conversations", tokenA,
-                    new JsonObject().put("type", "direct").put("participants", List.of(b)));
-            String conversation = created.getString("id");
-            WebSocket sender = connect(tokenA, text -> { });
-            connect(tokenB, text -> {
-                JsonObject frame = new JsonObject(text);
-                if ("message.created".equals(frame.getString("type"))) {
-                    Long sentAt = due.remove(frame.getJsonObject("message").getString("clientMessageId"));
-                    if (sentAt != null) {
-                        synchronized (histogram) {
-                            histogram.recordValue(Math.max(0, System.nanoTime() - sentAt));
-                        }
-                        received.incrementAndGet();
-                    }
-                }
-            });
-            pairs.add(new Pair(conversation, sender));
-        }
-        Thread.sleep(3_000); // the message-service learns of the conversations from Kafka
-        System.out.printf(Locale.ROOT, "%d users connected in %d conversations%n", users, pairs.size());
-        long total = sendOpenLoop(rate, seconds, pairs.stream().map(Pair::sender).toList(),
-                pairs.stream().map(Pair::conversation).toList(), "bench", due::put);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (received.get() < total && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        System.out.printf(Locale.ROOT, "open loop %d messages/s, %d users, %d s: %d sent, %d delivered%n",
-                rate, users, seconds, total, received.get());
-        print("send to recipient's message.created", histogram);
-    }
-
-    /** Open loop over pairs as in latency; ack to the recipient's unread count, and to the list, per message. */
+    /** An open loop over pairs of users, each pair a direct conversation; ack to the recipient's unread count, and to the list, per message. */
     private void inbox(int rate, int users, int seconds) throws Exception {
         Histogram toUnread = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         Histogram toList = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);

@@ -21,11 +21,23 @@ final class ChildProcess {
     private final String name;
     private final Process process;
     private final Path log;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path workDir;
 
-    private ChildProcess(String name, Process process, Path log) {
+    private ChildProcess(String name, Process process, Path log, List<String> command, Map<String, String> env,
+                         Path workDir) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.command = command;
+        this.env = env;
+        this.workDir = workDir;
+    }
+
+    /** The same command with the same environment, its output appended to the same log. */
+    ChildProcess restart() {
+        return start(name, command, env, log, workDir);
     }
 
     static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log, Path workDir) {
@@ -36,7 +48,7 @@ final class ChildProcess {
         // Standard input stays a pipe from this launcher: children that watch it end when the launcher is gone.
         builder.environment().putAll(env);
         try {
-            return new ChildProcess(name, builder.start(), log);
+            return new ChildProcess(name, builder.start(), log, List.copyOf(command), Map.copyOf(env), workDir);
         } catch (IOException e) {
             throw new StackException("could not start " + name + ": " + e.getMessage(), e);
         }

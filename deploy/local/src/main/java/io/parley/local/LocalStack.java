@@ -34,7 +34,11 @@ public final class LocalStack {
     static final Map<String, String> DEMO_USERS = demoUsers();
 
     private final StackConfig config;
-    private final List<ChildProcess> services = new ArrayList<>();
+    private final List<ChildProcess> services = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When each service was last started again after it ended on its own. */
+    private final Map<String, java.util.Deque<Long>> restarts = new HashMap<>();
+    private static final int MAX_RESTARTS = 3;
+    private static final Duration RESTART_WINDOW = Duration.ofMinutes(5);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ChildProcess kafka;
     private volatile PostgresServer postgres;
@@ -251,10 +255,16 @@ public final class LocalStack {
     private int superviseUntilStopped() {
         while (!stopping) {
             for (ChildProcess child : allChildren()) {
-                if (!child.isAlive() && !stoppingSoon()) {
+                if (!child.isAlive() && !(endedBySignalToGroup(child) && stoppingSoon())) {
+                    if (child != kafka && mayRestart(child.name())) {
+                        restart(child);
+                        continue;
+                    }
                     System.err.println("[parley] " + child.name() + " stopped unexpectedly (exit code "
                             + child.process().exitValue() + "); its log is " + child.log() + ":\n"
-                            + ChildProcess.tail(child.log(), 15) + "\n[parley] stopping the stack");
+                            + ChildProcess.tail(child.log(), 15) + "\n[parley] "
+                            + (child == kafka ? "" : "it was started again " + MAX_RESTARTS + " times in "
+                            + RESTART_WINDOW.toMinutes() + " minutes; ") + "stopping the stack");
                     return 1;
                 }
             }
@@ -267,6 +277,43 @@ public final class LocalStack {
             }
         }
         return 0;
+    }
+
+    /** A service may be started again after it ended on its own, at most {@link #MAX_RESTARTS} times in a window. */
+    private boolean mayRestart(String name) {
+        java.util.Deque<Long> times = restarts.computeIfAbsent(name, n -> new java.util.ArrayDeque<>());
+        long now = System.nanoTime();
+        while (!times.isEmpty() && now - times.peekFirst() > RESTART_WINDOW.toNanos()) {
+            times.removeFirst();
+        }
+        if (times.size() >= MAX_RESTARTS) {
+            return false;
+        }
+        times.addLast(now);
+        return true;
+    }
+
+    /** As a service manager would: the same command again, its output appended to the same log. */
+    private void restart(ChildProcess child) {
+        System.err.println("[parley] " + child.name() + " stopped unexpectedly (exit code "
+                + child.process().exitValue() + "); starting it again (log " + child.log() + ")");
+        ChildProcess again = child.restart();
+        services.set(services.indexOf(child), again);
+        if (stopping) {
+            again.stop(Duration.ofSeconds(15));
+            return;
+        }
+        try {
+            recordPids();
+        } catch (IOException e) {
+            System.err.println("[parley] pids not recorded: " + e.getMessage());
+        }
+    }
+
+    /** Ended by SIGINT or SIGTERM (exit code 130 or 143), as Ctrl-C in the terminal does to the whole group. */
+    private static boolean endedBySignalToGroup(ChildProcess child) {
+        int code = child.process().exitValue();
+        return code == 130 || code == 143 || code == 0;
     }
 
     /**

@@ -1,0 +1,194 @@
+package io.parley.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One user on one WebSocket, behaving as the contract asks of an app: it keeps the highest seq it has of each
+ * conversation, keeps every send until its ack (and sends it again with the same clientMessageId after a reconnect
+ * or an {@code unavailable}/{@code rate_limited} error), and when its connection drops it reconnects and resumes
+ * from those seqs before sending anything else.
+ */
+final class Client {
+
+    final String userId;
+    private final String token;
+    private final WebSocketClient via;
+    private final URI gateway;
+    private final Vertx vertx;
+    /** Where what this client sees is written down; a new one per measured run. */
+    volatile Ledger ledger;
+    private final Map<String, Long> highest = new ConcurrentHashMap<>();
+    /** Sends not acked yet, by clientMessageId, in the order they were made. */
+    private final Map<String, String> unacked = new LinkedHashMap<>();
+    private volatile WebSocket socket;
+    private volatile boolean live;
+    private volatile boolean closing;
+    volatile boolean reconnect;
+    volatile long resumedAtNanos;
+    volatile int connects;
+
+    Client(String userId, String token, WebSocketClient via, URI gateway, Vertx vertx, Ledger ledger) {
+        this.userId = userId;
+        this.token = token;
+        this.via = via;
+        this.gateway = gateway;
+        this.vertx = vertx;
+        this.ledger = ledger;
+    }
+
+    /** Opens the connection; completes when the gateway's welcome frame has arrived (and, after a drop, resumed). */
+    Future<Void> connect() {
+        Promise<Void> ready = Promise.promise();
+        via.connect(new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(gateway.getPort())
+                        .setURI("/ws").addHeader("Authorization", "Bearer " + token))
+                .onFailure(ready::tryFail)
+                .onSuccess(ws -> {
+                    socket = ws;
+                    connects++;
+                    boolean again = connects > 1;
+                    ws.textMessageHandler(text -> onText(text, again, ready));
+                    ws.closeHandler(v -> onClose(ws));
+                    // a gateway that vanishes resets the connection: the close handler reconnects
+                    ws.exceptionHandler(e -> { });
+                });
+        return ready.future();
+    }
+
+    boolean live() {
+        return live;
+    }
+
+    private void onText(String text, boolean again, Promise<Void> ready) {
+        long now = System.nanoTime();
+        JsonObject frame = new JsonObject(text);
+        switch (frame.getString("type", "")) {
+            case "welcome" -> {
+                if (again) {
+                    JsonObject positions = new JsonObject();
+                    highest.forEach(positions::put);
+                    socket.writeTextMessage(new JsonObject().put("type", "resume").put("positions", positions).encode());
+                } else {
+                    live = true;
+                    ready.tryComplete();
+                }
+            }
+            case "resumed" -> {
+                resumedAtNanos = now;
+                live = true;
+                resendUnacked();
+                ready.tryComplete();
+            }
+            case "message.created" -> {
+                JsonObject message = frame.getJsonObject("message");
+                String conversation = message.getString("conversationId");
+                long seq = message.getLong("seq");
+                highest.compute(conversation, (c, had) -> ledger.received(userId, c, seq,
+                        message.getString("clientMessageId"), had == null ? 0 : had, now));
+            }
+            case "ack" -> {
+                JsonObject message = frame.getJsonObject("message");
+                synchronized (unacked) {
+                    unacked.remove(message.getString("clientMessageId"));
+                }
+                ledger.acked(message.getString("conversationId"), message.getString("clientMessageId"),
+                        message.getLong("seq"));
+            }
+            case "error" -> {
+                String code = frame.getString("code", "");
+                String ref = frame.getString("ref");
+                if (ref != null && (code.equals("rate_limited") || code.equals("unavailable"))) {
+                    long wait = frame.getLong("retryAfterMs", 200L);
+                    vertx.setTimer(Math.max(1, wait), id -> resend(ref));
+                } else {
+                    ledger.refused();
+                }
+            }
+            default -> {
+                // presence, typing, unread, read: not this harness's business
+            }
+        }
+    }
+
+    private void onClose(WebSocket ws) {
+        if (ws != socket) {
+            return;
+        }
+        live = false;
+        if (closing || !reconnect) {
+            return;
+        }
+        retryConnect(50);
+    }
+
+    /** Again after a pause of 50 ms growing to 500 ms, jittered, until it works. */
+    private void retryConnect(long pauseMs) {
+        long pause = pauseMs / 2 + ThreadLocalRandom.current().nextLong(pauseMs / 2 + 1);
+        vertx.setTimer(Math.max(1, pause), id -> connect().onFailure(e -> {
+            if (!closing) {
+                retryConnect(Math.min(500, pauseMs * 2));
+            }
+        }));
+    }
+
+    /** A send frame, kept until acked; written now if the connection is up, else after the next resume. */
+    void send(String conversation, String clientMessageId, String content) {
+        String frame = new JsonObject().put("type", "send").put("ref", clientMessageId)
+                .put("conversationId", conversation).put("clientMessageId", clientMessageId)
+                .put("content", content).encode();
+        synchronized (unacked) {
+            unacked.put(clientMessageId, frame);
+        }
+        WebSocket ws = socket;
+        if (live && ws != null) {
+            ws.writeTextMessage(frame);
+        }
+    }
+
+    private void resend(String clientMessageId) {
+        String frame;
+        synchronized (unacked) {
+            frame = unacked.get(clientMessageId);
+        }
+        WebSocket ws = socket;
+        if (frame != null && live && ws != null) {
+            ws.writeTextMessage(frame);
+        }
+    }
+
+    private void resendUnacked() {
+        java.util.List<String> frames;
+        synchronized (unacked) {
+            frames = java.util.List.copyOf(unacked.values());
+        }
+        WebSocket ws = socket;
+        frames.forEach(ws::writeTextMessage);
+    }
+
+    int unackedCount() {
+        synchronized (unacked) {
+            return unacked.size();
+        }
+    }
+
+    long highest(String conversation) {
+        return highest.getOrDefault(conversation, 0L);
+    }
+
+    Future<Void> close() {
+        closing = true;
+        WebSocket ws = socket;
+        return ws == null ? Future.succeededFuture() : ws.close();
+    }
+}

@@ -1,0 +1,142 @@
+package io.parley.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a scenario sent and what each client received. Latency runs from the moment a send was due on the open-loop
+ * schedule to a recipient's {@code message.created} (the sender's own copy is not counted). Loss and duplication are
+ * judged by seq: every member of a conversation must see 1, 2, 3... of it exactly once, in order.
+ */
+final class Ledger {
+
+    /** A send on its way: when it was due, who sent it, how many recipients are still to get it. */
+    private static final class InFlight {
+        final long dueNanos;
+        final String sender;
+        int remaining;
+        long lastNanos;
+
+        InFlight(long dueNanos, String sender, int remaining) {
+            this.dueNanos = dueNanos;
+            this.sender = sender;
+            this.remaining = remaining;
+        }
+    }
+
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** clientMessageId to the seq it was stored with: a second seq for one id would be a duplicate stored. */
+    private final Map<String, Long> storedSeq = new ConcurrentHashMap<>();
+    /** Per conversation, the highest seq acked to its senders. */
+    private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+    final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+    final Histogram lastDelivery = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong acked = new AtomicLong();
+    final AtomicLong delivered = new AtomicLong();
+    final AtomicLong duplicated = new AtomicLong();
+    final AtomicLong skipped = new AtomicLong();
+    final AtomicLong storedTwice = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    private volatile boolean measuring = true;
+    private volatile long lastReceivedNanos;
+
+    /** A send is due now; {@code recipients} members other than the sender should get it. */
+    void due(String clientMessageId, String sender, long dueNanos, int recipients) {
+        inFlight.put(clientMessageId, new InFlight(dueNanos, sender, recipients));
+        sent.incrementAndGet();
+    }
+
+    void acked(String conversation, String clientMessageId, long seq) {
+        Long before = storedSeq.putIfAbsent(clientMessageId, seq);
+        if (before == null) {
+            acked.incrementAndGet();
+        } else if (before != seq) {
+            storedTwice.incrementAndGet();
+        }
+        lastSeq.merge(conversation, seq, Math::max);
+    }
+
+    void refused() {
+        refused.incrementAndGet();
+    }
+
+    /** Latency figures from here on only (after a warm-up, say); counts are kept throughout. */
+    void resetLatency() {
+        synchronized (latency) {
+            latency.reset();
+            lastDelivery.reset();
+        }
+    }
+
+    void measuring(boolean on) {
+        measuring = on;
+    }
+
+    /**
+     * A client got {@code message.created}; {@code highest} is the highest seq it had of that conversation. Answers
+     * the client's new highest seq.
+     */
+    long received(String user, String conversation, long seq, String clientMessageId, long highest, long nowNanos) {
+        if (seq <= highest) {
+            duplicated.incrementAndGet();
+            return highest;
+        }
+        if (seq > highest + 1) {
+            skipped.addAndGet(seq - highest - 1);
+        }
+        lastReceivedNanos = nowNanos;
+        InFlight flight = clientMessageId == null ? null : inFlight.get(clientMessageId);
+        if (flight != null && !flight.sender.equals(user)) {
+            delivered.incrementAndGet();
+            long took = Math.max(0, nowNanos - flight.dueNanos);
+            boolean last;
+            synchronized (flight) {
+                flight.lastNanos = Math.max(flight.lastNanos, nowNanos);
+                last = --flight.remaining == 0;
+            }
+            if (measuring) {
+                synchronized (latency) {
+                    latency.recordValue(Math.min(took, latency.getHighestTrackableValue()));
+                    if (last) {
+                        lastDelivery.recordValue(Math.min(Math.max(0, flight.lastNanos - flight.dueNanos),
+                                lastDelivery.getHighestTrackableValue()));
+                    }
+                }
+            }
+            if (last) {
+                inFlight.remove(clientMessageId);
+            }
+        }
+        return seq;
+    }
+
+    long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    long lastSeq(String conversation) {
+        return lastSeq.getOrDefault(conversation, 0L);
+    }
+
+    /** Deliveries still expected. */
+    long outstanding() {
+        return inFlight.values().stream().mapToLong(f -> Math.max(0, f.remaining)).sum();
+    }
+
+    Histogram latencySnapshot() {
+        synchronized (latency) {
+            return latency.copy();
+        }
+    }
+
+    Histogram lastDeliverySnapshot() {
+        synchronized (latency) {
+            return lastDelivery.copy();
+        }
+    }
+}

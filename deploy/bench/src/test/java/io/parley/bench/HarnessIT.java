@@ -1,0 +1,80 @@
+package io.parley.bench;
+
+import io.parley.infra.FreePort;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The harness at a tiny scale on a local stack of the packaged services, every scenario, so that it cannot rot:
+ * nothing lost, nothing duplicated, every send acked and delivered, every client back after the gateway is killed.
+ * Timings are printed, never asserted.
+ */
+class HarnessIT {
+
+    @Test
+    void everyScenarioRunsAtATinyScaleWithoutLossOrDuplicates() throws Exception {
+        Path repository = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
+        Path data = Files.createTempDirectory("parley-harness-");
+        Map<String, String> env = new HashMap<>();
+        for (String name : List.of("GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION", "KAFKA",
+                "KAFKA_CONTROLLER", "POSTGRES")) {
+            env.put("PARLEY_" + name + "_PORT", String.valueOf(FreePort.find()));
+        }
+        PrintStream out = System.out;
+        JsonObject results;
+        try (StackProcess stack = StackProcess.start(repository, data, env, out)) {
+            results = Harness.run(Harness.Options.parse("all",
+                    "--gateway", "http://127.0.0.1:" + env.get("PARLEY_GATEWAY_PORT"), "--data", data.toString(),
+                    "--users", "6", "--rates", "20,40", "--seconds", "2", "--warmup", "1",
+                    "--start", "20", "--step", "20", "--max-rate", "40", "--trial", "2", "--hold", "2",
+                    "--members", "5", "--messages", "5", "--interval", "100",
+                    "--connections", "20", "--connect-rate", "0",
+                    "--rate", "10", "--before", "2", "--after", "2"), repository, env, out);
+        }
+        out.println(Harness.table(results));
+
+        Map<String, JsonObject> by = new HashMap<>();
+        results.getJsonArray("scenarios").forEach(s -> by.put(((JsonObject) s).getString("scenario"), (JsonObject) s));
+        assertThat(by).containsOnlyKeys("pairs", "max", "fanout", "idle", "storm");
+
+        assertThat(by.get("pairs").getJsonArray("runs")).hasSize(2);
+        by.get("pairs").getJsonArray("runs").forEach(r -> complete((JsonObject) r, 1));
+        by.get("max").getJsonArray("trials").forEach(r -> complete((JsonObject) r, 1));
+        assertThat(by.get("max").getInteger("highestRate")).isPositive();
+        complete(by.get("max").getJsonObject("held"), 1);
+
+        JsonObject fanout = by.get("fanout");
+        complete(fanout, 4);
+        assertThat(fanout.getJsonObject("lastDeliveryMs").getLong("count")).isEqualTo(5);
+
+        JsonObject idle = by.get("idle");
+        assertThat(idle.getLong("held")).isEqualTo(20);
+
+        JsonObject storm = by.get("storm");
+        assertThat(storm.getValue("allResumedSeconds")).as("every client resumed after the gateway was killed")
+                .isNotNull();
+        complete(storm, 1);
+        assertThat(storm.getJsonArray("processes").stream().map(p -> ((JsonObject) p).getString("process")))
+                .contains("gateway", "message-service", "postgresql", "kafka", "harness");
+    }
+
+    /** Every send acked once, every recipient got each message once, in seq order, nothing refused. */
+    private static void complete(JsonObject run, int recipients) {
+        assertThat(run.getLong("sent")).as("sent in %s", run).isPositive();
+        assertThat(run.getLong("acked")).as("acked in %s", run).isEqualTo(run.getLong("sent"));
+        assertThat(run.getLong("delivered")).as("delivered in %s", run).isEqualTo(run.getLong("sent") * recipients);
+        assertThat(run.getLong("lost")).as("lost in %s", run).isZero();
+        assertThat(run.getLong("duplicated")).as("duplicated in %s", run).isZero();
+        assertThat(run.getLong("refused")).as("refused in %s", run).isZero();
+        assertThat(run.getLong("unacked")).as("unacked in %s", run).isZero();
+    }
+}

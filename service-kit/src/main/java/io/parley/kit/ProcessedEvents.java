@@ -4,6 +4,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -21,5 +24,17 @@ public final class ProcessedEvents {
         return tx.preparedQuery("INSERT INTO processed_event (event_id) VALUES ($1) ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(eventId))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Records the ids of a batch of events in one statement; answers those never seen before. */
+    public static Uni<Set<UUID>> firstTimes(SqlClient tx, List<UUID> eventIds) {
+        return tx.preparedQuery("INSERT INTO processed_event (event_id) SELECT unnest($1::uuid[]) "
+                        + "ON CONFLICT DO NOTHING RETURNING event_id")
+                .execute(Tuple.of(eventIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Set<UUID> fresh = new HashSet<>();
+                    rows.forEach(r -> fresh.add(r.getUUID(0)));
+                    return fresh;
+                });
     }
 }

@@ -6,6 +6,7 @@ import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.ReadMoved;
 import io.parley.events.UnreadChanged;
+import io.parley.kit.ProcessedEvents;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -63,7 +64,7 @@ public class InboxConsumer {
         if (relevant.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return store.pool().withTransaction(tx -> store.firstTime(tx, relevant.stream().map(Event::eventId).toList())
+        return store.pool().withTransaction(tx -> ProcessedEvents.firstTimes(tx, relevant.stream().map(Event::eventId).toList())
                         .chain(fresh -> apply(tx, relevant.stream().filter(e -> fresh.contains(e.eventId())).toList())))
                 .chain(this::publish);
     }

@@ -9,11 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -31,18 +29,6 @@ public class InboxStore {
 
     public Pool pool() {
         return pool;
-    }
-
-    /** Records the ids of a batch of events; answers those never seen before (the others are redeliveries). */
-    public Uni<Set<UUID>> firstTime(SqlClient tx, List<UUID> eventIds) {
-        return tx.preparedQuery("INSERT INTO processed_event (event_id) SELECT unnest($1::uuid[]) "
-                        + "ON CONFLICT DO NOTHING RETURNING event_id")
-                .execute(Tuple.of(eventIds.toArray(UUID[]::new)))
-                .map(rows -> {
-                    Set<UUID> fresh = new HashSet<>();
-                    rows.forEach(r -> fresh.add(r.getUUID(0)));
-                    return fresh;
-                });
     }
 
     /**

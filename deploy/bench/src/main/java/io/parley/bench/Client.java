@@ -17,8 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * One user on one WebSocket, behaving as the contract asks of an app: it keeps the highest seq it has of each
  * conversation, keeps every send until its ack (and sends it again with the same clientMessageId after a reconnect
- * or an {@code unavailable}/{@code rate_limited} error), and when its connection drops it reconnects and resumes
- * from those seqs before sending anything else.
+ * or an {@code unavailable}/{@code rate_limited} error), and when its connection drops it reconnects with
+ * {@code ?resume=1} and resumes every conversation it knows from those seqs before sending anything else.
  */
 final class Client {
 
@@ -30,6 +30,8 @@ final class Client {
     /** Where what this client sees is written down; a new one per measured run. */
     volatile Ledger ledger;
     private final Map<String, Long> highest = new ConcurrentHashMap<>();
+    /** The conversations this user knows of (an app has them from its list): all of them are resumed. */
+    private final java.util.Set<String> conversations = ConcurrentHashMap.newKeySet();
     /** Sends not acked yet, by clientMessageId, in the order they were made. */
     private final Map<String, String> unacked = new LinkedHashMap<>();
     private volatile WebSocket socket;
@@ -52,7 +54,7 @@ final class Client {
     Future<Void> connect() {
         Promise<Void> ready = Promise.promise();
         via.connect(new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(gateway.getPort())
-                        .setURI("/ws").addHeader("Authorization", "Bearer " + token))
+                        .setURI(connects == 0 ? "/ws" : "/ws?resume=1").addHeader("Authorization", "Bearer " + token))
                 .onFailure(ready::tryFail)
                 .onSuccess(ws -> {
                     socket = ws;
@@ -77,6 +79,7 @@ final class Client {
             case "welcome" -> {
                 if (again) {
                     JsonObject positions = new JsonObject();
+                    conversations.forEach(c -> positions.put(c, highest.getOrDefault(c, 0L)));
                     highest.forEach(positions::put);
                     socket.writeTextMessage(new JsonObject().put("type", "resume").put("positions", positions).encode());
                 } else {
@@ -103,7 +106,7 @@ final class Client {
                     unacked.remove(message.getString("clientMessageId"));
                 }
                 ledger.acked(message.getString("conversationId"), message.getString("clientMessageId"),
-                        message.getLong("seq"));
+                        message.getLong("seq"), now);
             }
             case "error" -> {
                 String code = frame.getString("code", "");
@@ -140,6 +143,11 @@ final class Client {
                 retryConnect(Math.min(500, pauseMs * 2));
             }
         }));
+    }
+
+    /** A conversation of this user's, resumed after a reconnect even if nothing of it has arrived yet. */
+    void knows(String conversation) {
+        conversations.add(conversation);
     }
 
     /** A send frame, kept until acked; written now if the connection is up, else after the next resume. */

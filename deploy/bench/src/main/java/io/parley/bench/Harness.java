@@ -78,6 +78,8 @@ public final class Harness implements AutoCloseable {
         }
     }
 
+    static final String BENCH_JAVA_OPTS = "-Xms256m -Xmx512m -XX:+UseParallelGC";
+
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     private final List<WebSocketClient> sources = new ArrayList<>();
     private final HttpClient http;
@@ -91,6 +93,7 @@ public final class Harness implements AutoCloseable {
         return t;
     });
     private final List<Client> clients = new ArrayList<>();
+    int jitWarmupSeconds = 20;
 
     Harness(URI gateway, DevKeys keys, Path dataDir, int sourceAddresses, PrintStream out) {
         this.gateway = gateway;
@@ -141,6 +144,9 @@ public final class Harness implements AutoCloseable {
                 Path data = Path.of(options.text("stack-data", repository.resolve("deploy/bench/target/stack-"
                         + scenario + "-" + System.currentTimeMillis()).toString()));
                 out.println("starting a local stack in " + data);
+                // throughput-minded JVM options unless the caller chose others (the stack's own default favours
+                // memory and start-up: C1 only, a small serial heap)
+                env.putIfAbsent("PARLEY_JAVA_OPTS", BENCH_JAVA_OPTS);
                 try (StackProcess stack = StackProcess.start(repository, data, env, out);
                      Harness harness = new Harness(URI.create("http://127.0.0.1:"
                              + env.getOrDefault("PARLEY_GATEWAY_PORT", "8080")), keys(options, data), data,
@@ -150,6 +156,7 @@ public final class Harness implements AutoCloseable {
             }
         }
         return new JsonObject().put("machine", machine()).put("at", Instant.now().toString())
+                .put("serviceJavaOptions", env.getOrDefault("PARLEY_JAVA_OPTS", "(the stack's default)"))
                 .put("command", "deploy/bench/harness.sh " + options.scenario() + " " + options.values().entrySet()
                         .stream().map(e -> "--" + e.getKey() + " " + e.getValue()).reduce("", (a, b) -> a + " " + b).trim())
                 .put("scenarios", done);
@@ -161,6 +168,7 @@ public final class Harness implements AutoCloseable {
     }
 
     JsonObject scenario(String name, Options o) throws Exception {
+        jitWarmupSeconds = o.integer("jit-warmup", 60);
         return switch (name) {
             case "pairs" -> pairs(o.integers("rates", "100,500,1000,2000"), o.integer("users", 2000),
                     o.integer("seconds", 30), o.integer("warmup", 5));
@@ -179,6 +187,7 @@ public final class Harness implements AutoCloseable {
     /** Scenario 1: users in pairs, each pair a direct conversation; each rate on an open loop for a while. */
     JsonObject pairs(List<Integer> rates, int users, int seconds, int warmup) throws Exception {
         List<Pair> pairs = makePairs(users);
+        warmJit(pairs);
         JsonArray runs = new JsonArray();
         for (int rate : rates) {
             runs.add(openLoop(pairs, rate, seconds, warmup));
@@ -190,6 +199,7 @@ public final class Harness implements AutoCloseable {
     JsonObject max(int users, int start, int step, int trial, int hold, double p99TargetMs, int maxRate)
             throws Exception {
         List<Pair> pairs = makePairs(users);
+        warmJit(pairs);
         JsonArray trials = new JsonArray();
         int best = 0;
         for (int rate = start; rate <= maxRate; rate += step) {
@@ -230,14 +240,22 @@ public final class Harness implements AutoCloseable {
         String conversation = post("/api/conversations", token(ids.get(0), "client"), new JsonObject()
                 .put("type", "group").put("title", "Fan-out " + run)
                 .put("participants", new JsonArray(ids.subList(1, ids.size())))).getString("id");
+        group.forEach(member -> member.knows(conversation));
         Thread.sleep(3_000); // the message-service learns of the group from Kafka
         stats.start();
         long startNanos = System.nanoTime();
         Progress progress = progress("fanout " + members, ledger, group.size());
         Client sender = group.get(0);
-        for (int i = 0; i < messages; i++) {
+        // the first few messages warm the JVMs up and are not in the figures
+        int warm = Math.min(10, jitWarmupSeconds);
+        ledger.measuring(warm == 0);
+        for (int i = 0; i < warm + messages; i++) {
             long due = startNanos + TimeUnit.MILLISECONDS.toNanos((long) i * intervalMs);
             waitUntil(due);
+            if (i == warm) {
+                ledger.resetLatency();
+                ledger.measuring(true);
+            }
             String id = UUID.randomUUID().toString();
             ledger.due(id, sender.userId, due, members - 1);
             sender.send(conversation, id, "fan-out " + i);
@@ -364,7 +382,10 @@ public final class Harness implements AutoCloseable {
         for (int i = 0; i < made.size(); i++) {
             String conversation = made.get(i).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS)
                     .getString("id");
-            pairs.add(new Pair(conversation, connected.get(2 * i), connected.get(2 * i + 1)));
+            Pair pair = new Pair(conversation, connected.get(2 * i), connected.get(2 * i + 1));
+            pair.a.knows(conversation);
+            pair.b.knows(conversation);
+            pairs.add(pair);
         }
         Thread.sleep(3_000); // the message-service learns of the conversations from Kafka
         out.printf(Locale.ROOT, "%d users connected in %d direct conversations%n", connected.size(), pairs.size());
@@ -401,11 +422,25 @@ public final class Harness implements AutoCloseable {
         JsonObject run = counts(ledger, everyone, conversations(pairs), startNanos)
                 .put("rate", rate).put("seconds", seconds).put("warmupSeconds", warmup)
                 .put("latencyMs", percentiles(ledger.latencySnapshot()))
+                .put("toAckMs", percentiles(ledger.toAckSnapshot()))
                 .put("processes", processes);
-        out.printf(Locale.ROOT, "%d msg/s: p50 %.2f p99 %.2f max %.2f ms; %d lost, %d duplicated%n", rate,
+        out.printf(Locale.ROOT, "%d msg/s: p50 %.2f p99 %.2f max %.2f ms (to the ack: p50 %.2f p99 %.2f); "
+                        + "%d lost, %d duplicated%n", rate,
                 run.getJsonObject("latencyMs").getDouble("p50"), run.getJsonObject("latencyMs").getDouble("p99"),
-                run.getJsonObject("latencyMs").getDouble("max"), run.getLong("lost"), run.getLong("duplicated"));
+                run.getJsonObject("latencyMs").getDouble("max"), run.getJsonObject("toAckMs").getDouble("p50"),
+                run.getJsonObject("toAckMs").getDouble("p99"), run.getLong("lost"), run.getLong("duplicated"));
         return run.put("sendSeconds", round((sentEnd - startNanos) / 1e9));
+    }
+
+    /**
+     * A fresh stack's JVMs run interpreted and C1-compiled code at first: {@code --jit-warmup} seconds (60 by default)
+     * of 300 messages a second, not reported, before the first measured run.
+     */
+    private void warmJit(List<Pair> pairs) throws Exception {
+        if (jitWarmupSeconds > 0) {
+            out.printf(Locale.ROOT, "warming up the JVMs: %d s at 300 msg/s, not reported%n", jitWarmupSeconds);
+            openLoop(pairs, 300, jitWarmupSeconds, 0);
+        }
     }
 
     /** Message {@code i}: pair i mod n, sent by one side then the other on its next turn. */
@@ -449,6 +484,7 @@ public final class Harness implements AutoCloseable {
                 .put("deliveredPerSecond", round(seconds <= 0 ? 0 : ledger.delivered.get() / seconds))
                 .put("lost", missing + ledger.skipped.get())
                 .put("duplicated", ledger.duplicated.get() + ledger.storedTwice.get())
+                .put("receivedTwice", ledger.duplicated.get()).put("storedTwice", ledger.storedTwice.get())
                 .put("refused", ledger.refused.get()).put("unacked", unacked)
                 .put("connections", everyone.stream().filter(Client::live).count());
     }

@@ -35,6 +35,8 @@ final class Ledger {
     private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
     final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
     final Histogram lastDelivery = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+    /** From due to the sender's ack: the store path (gateway, message-service, PostgreSQL) without the delivery. */
+    final Histogram toAck = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
     final AtomicLong sent = new AtomicLong();
     final AtomicLong acked = new AtomicLong();
     final AtomicLong delivered = new AtomicLong();
@@ -51,10 +53,16 @@ final class Ledger {
         sent.incrementAndGet();
     }
 
-    void acked(String conversation, String clientMessageId, long seq) {
+    void acked(String conversation, String clientMessageId, long seq, long nowNanos) {
         Long before = storedSeq.putIfAbsent(clientMessageId, seq);
         if (before == null) {
             acked.incrementAndGet();
+            InFlight flight = inFlight.get(clientMessageId);
+            if (flight != null && measuring) {
+                synchronized (latency) {
+                    toAck.recordValue(Math.min(Math.max(0, nowNanos - flight.dueNanos), toAck.getHighestTrackableValue()));
+                }
+            }
         } else if (before != seq) {
             storedTwice.incrementAndGet();
         }
@@ -70,6 +78,7 @@ final class Ledger {
         synchronized (latency) {
             latency.reset();
             lastDelivery.reset();
+            toAck.reset();
         }
     }
 
@@ -131,6 +140,12 @@ final class Ledger {
     Histogram latencySnapshot() {
         synchronized (latency) {
             return latency.copy();
+        }
+    }
+
+    Histogram toAckSnapshot() {
+        synchronized (latency) {
+            return toAck.copy();
         }
     }
 

@@ -23,6 +23,7 @@ final class ProcessStats {
 
     private final Path dataDir;
     private final Map<String, Long> startTicks = new LinkedHashMap<>();
+    private final Map<String, List<Long>> startPids = new LinkedHashMap<>();
     private final Map<String, Long> peakRssKb = new LinkedHashMap<>();
     private long startNanos;
 
@@ -34,8 +35,12 @@ final class ProcessStats {
     synchronized void start() {
         startNanos = System.nanoTime();
         startTicks.clear();
+        startPids.clear();
         peakRssKb.clear();
-        processes().forEach((name, pids) -> startTicks.put(name, ticks(pids)));
+        processes().forEach((name, pids) -> {
+            startTicks.put(name, ticks(pids));
+            startPids.put(name, pids);
+        });
     }
 
     /** Samples memory; call every second or so. */
@@ -49,8 +54,12 @@ final class ProcessStats {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         JsonArray rows = new JsonArray();
         processes().forEach((name, pids) -> {
-            long used = ticks(pids) - startTicks.getOrDefault(name, 0L);
-            rows.add(new JsonObject().put("process", name)
+            // a service started again meanwhile (the storm) counts from its new start; its predecessor's last
+            // moments are not counted
+            boolean restarted = !name.equals("postgresql") && startPids.containsKey(name)
+                    && !startPids.get(name).equals(pids);
+            long used = ticks(pids) - (restarted ? 0 : startTicks.getOrDefault(name, 0L));
+            rows.add(new JsonObject().put("process", name).put("restarted", restarted)
                     .put("cpuSeconds", round(used / TICKS_PER_SECOND))
                     .put("cpuPercentOfOneCore", round(100 * used / TICKS_PER_SECOND / Math.max(seconds, 0.001)))
                     .put("rssMiB", round(rssKb(pids) / 1024.0))

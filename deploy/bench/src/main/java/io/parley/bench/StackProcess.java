@@ -39,12 +39,27 @@ final class StackProcess implements AutoCloseable {
         CountDownLatch ready = new CountDownLatch(1);
         Path out = dataDir.resolve("stack.out");
         Thread pump = new Thread(() -> {
+            // one file handle for the whole run (a harness near its descriptor limit cannot open one per line), and
+            // the launcher's output is read to its end whatever happens to the file
+            java.io.Writer log = null;
+            try {
+                log = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                progress.println("  stack output not kept: " + e.getMessage());
+            }
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(launcher.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
-                    Files.writeString(out, line + "\n", StandardCharsets.UTF_8,
-                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                    if (ready.getCount() > 0 || !line.startsWith("[parley] ") || line.contains("unexpectedly")) {
+                    if (log != null) {
+                        try {
+                            log.write(line + "\n");
+                            log.flush();
+                        } catch (IOException e) {
+                            log = null;
+                        }
+                    }
+                    if (ready.getCount() > 0 || !line.startsWith("[parley] ") || line.contains("unexpectedly")
+                            || line.contains("stopping")) {
                         if (!line.contains(".eyJ")) { // not the demo tokens
                             progress.println("  stack> " + line);
                         }
@@ -60,6 +75,18 @@ final class StackProcess implements AutoCloseable {
         }, "stack-output");
         pump.setDaemon(true);
         pump.start();
+        // Ctrl-C or SIGTERM to the harness stops the stack it started too
+        Thread stopper = new Thread(() -> {
+            if (launcher.isAlive()) {
+                launcher.destroy();
+                try {
+                    launcher.waitFor(90, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "stack-stopper");
+        Runtime.getRuntime().addShutdownHook(stopper);
         if (!ready.await(300, TimeUnit.SECONDS) || !launcher.isAlive()) {
             launcher.destroy();
             throw new IllegalStateException("the local stack did not start; its output is in " + out);

@@ -34,7 +34,7 @@ class HarnessIT {
         try (StackProcess stack = StackProcess.start(repository, data, env, out)) {
             results = Harness.run(Harness.Options.parse("all",
                     "--gateway", "http://127.0.0.1:" + env.get("PARLEY_GATEWAY_PORT"), "--data", data.toString(),
-                    "--users", "6", "--rates", "20,40", "--seconds", "2", "--warmup", "1",
+                    "--jit-warmup", "1", "--users", "6", "--rates", "20,40", "--seconds", "2", "--warmup", "1",
                     "--start", "20", "--step", "20", "--max-rate", "40", "--trial", "2", "--hold", "2",
                     "--members", "5", "--messages", "5", "--interval", "100",
                     "--connections", "20", "--connect-rate", "0",
@@ -55,6 +55,7 @@ class HarnessIT {
         JsonObject fanout = by.get("fanout");
         complete(fanout, 4);
         assertThat(fanout.getJsonObject("lastDeliveryMs").getLong("count")).isEqualTo(5);
+        assertThat(fanout.getLong("sent")).isEqualTo(6); // one to warm up, five measured
 
         JsonObject idle = by.get("idle");
         assertThat(idle.getLong("held")).isEqualTo(20);

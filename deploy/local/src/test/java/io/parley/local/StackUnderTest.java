@@ -129,9 +129,14 @@ final class StackUnderTest implements AutoCloseable {
 
     /** A WebSocket on the gateway that queues every text frame it receives. */
     WebSocket openSocket(String token, LinkedBlockingQueue<String> frames) throws Exception {
+        return openSocket(token, frames, "/ws");
+    }
+
+    /** The same on {@code path} (with its query). */
+    WebSocket openSocket(String token, LinkedBlockingQueue<String> frames, String path) throws Exception {
         return HTTP.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create("ws://127.0.0.1:" + port("GATEWAY") + "/ws"), new WebSocket.Listener() {
+                .buildAsync(URI.create("ws://127.0.0.1:" + port("GATEWAY") + path), new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 
                     @Override

@@ -39,6 +39,15 @@ public final class Session {
     record Pending(long seq, String frame) {
     }
 
+    /**
+     * Live message frames held since the connection opened, for a client that said it will resume first
+     * ({@code /ws?resume=1}); null when not holding. Guarded by {@code this}.
+     */
+    private List<Held> heldUntilResume;
+
+    private record Held(UUID conversationId, long seq, String frame) {
+    }
+
     public Session(WebSocketConnection connection, String userId, boolean admin, String token, long expiresAt,
                    io.vertx.core.http.HttpConnection tcp) {
         this.socket = Backpressure.underlying(connection);
@@ -78,6 +87,10 @@ public final class Session {
 
     /** A live message frame: sent now, held back during a replay of its conversation, dropped if already sent. */
     public synchronized void offer(UUID conversationId, long seq, String frame) {
+        if (heldUntilResume != null) {
+            heldUntilResume.add(new Held(conversationId, seq, frame));
+            return;
+        }
         List<Pending> held = replaying.get(conversationId);
         if (held != null) {
             held.add(new Pending(seq, frame));
@@ -90,6 +103,26 @@ public final class Session {
             lastSeq.put(conversationId, seq);
         }
         send(frame);
+    }
+
+    /**
+     * Holds every live message frame until {@link #releaseHold}: a reconnecting client's resume then decides what it
+     * lacks, and no live message can overtake the replay of the ones before it.
+     */
+    public synchronized void holdUntilResume() {
+        heldUntilResume = new ArrayList<>();
+    }
+
+    /**
+     * Ends the hold (at the client's resume, after {@link #startReplay} for its conversations, or when it did not
+     * come in time): held frames of conversations being replayed wait for their replay; the others go out now.
+     */
+    public synchronized void releaseHold() {
+        List<Held> held = heldUntilResume;
+        heldUntilResume = null;
+        if (held != null) {
+            held.forEach(h -> offer(h.conversationId(), h.seq(), h.frame()));
+        }
     }
 
     /** A frame that is not ordered by seq (edits, deletes, receipts): sent now. */

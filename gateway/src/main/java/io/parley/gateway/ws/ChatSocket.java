@@ -53,10 +53,15 @@ public class ChatSocket {
     private final JWTParser parser;
     private final Typing typing;
     private final Backpressure backpressure;
+    private final io.vertx.core.Vertx vertx;
+    /** How long live messages wait for the resume of a client that connected with {@code ?resume=1}. */
+    static final long RESUME_WAIT_MS = 10_000;
 
     public ChatSocket(WebSocketConnection connection, JsonWebToken jwt, PresenceRegistry presence,
                       SessionRegistry sessions, MessageServiceClient messages, OpenConnections openConnections,
-                      SendRateLimiter rateLimiter, JWTParser parser, Typing typing, Backpressure backpressure) {
+                      SendRateLimiter rateLimiter, JWTParser parser, Typing typing, Backpressure backpressure,
+                      io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         this.typing = typing;
         this.backpressure = backpressure;
         this.connection = connection;
@@ -78,6 +83,10 @@ public class ChatSocket {
         WebSocketConnection self = openConnections.findByConnectionId(connection.id()).orElseThrow();
         Session session = new Session(self, userId, role == Role.ADMIN, jwt.getRawToken(), jwt.getExpirationTime(),
                 backpressure.take(self));
+        if (resumesFirst(connection.handshakeRequest().query())) {
+            session.holdUntilResume();
+            vertx.setTimer(RESUME_WAIT_MS, id -> session.releaseHold());
+        }
         connection.userData().put(SESSION, session);
         connection.userData().put(ROLE, role.wire());
         String welcome = Frames.json().createObjectNode()
@@ -89,6 +98,19 @@ public class ChatSocket {
         return presence.opened(userId, role.wire(), connection.id())
                 .chain(() -> self.sendText(welcome))
                 .invoke(() -> sessions.add(session));
+    }
+
+    /** {@code resume=1} (or {@code true}) in the handshake's query: the client sends {@code resume} first. */
+    static boolean resumesFirst(String query) {
+        if (query == null) {
+            return false;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.equals("resume=1") || pair.equals("resume=true")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Answers a frame with at most one frame; some frames (typing, read) have no answer when they work. */
@@ -222,6 +244,7 @@ public class ChatSocket {
         }
         // Every conversation of the resume holds its live frames from now on, until its own replay is done.
         wanted.forEach(position -> session.startReplay(position.getKey(), position.getValue()));
+        session.releaseHold();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Map.Entry<UUID, Long> position : wanted) {
             chain = chain.chain(() -> replay(session, position.getKey(), position.getValue()));

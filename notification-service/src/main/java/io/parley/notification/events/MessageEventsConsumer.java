@@ -7,13 +7,18 @@ import io.parley.events.ReadMoved;
 import io.parley.kit.ProcessedEvents;
 import io.parley.notification.store.PendingAlertStore;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Turns each new message into pending alerts for its recipients, and each read (or send) into cancelled ones, once
@@ -35,8 +40,11 @@ public class MessageEventsConsumer {
     }
 
     /**
-     * A batch of events from one poll is applied in one transaction (one commit for many messages); each event still
-     * counts once, by its id.
+     * A batch of events from one poll is applied in one transaction with three statements, whatever its size: the
+     * events' ids (each event counts once), the new unread messages per (recipient, conversation), then the reads
+     * (and each sender's own position) per (reader, conversation). Reads go after the new messages: a read up to seq
+     * r cancels every message up to r, and a message's event always comes before the reads that reach it (both are
+     * keyed by conversation), so applying them in that order gives what applying the events one by one would.
      */
     @Incoming("message-events")
     public Uni<Void> consume(List<Event> batch) {
@@ -47,29 +55,54 @@ public class MessageEventsConsumer {
         if (relevant.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return alerts.pool().withTransaction(tx -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (Event event : relevant) {
-                chain = chain.chain(() -> ProcessedEvents.firstTime(tx, event.eventId())
-                        .chain(first -> first ? apply(tx, event) : Uni.createFrom().voidItem()));
-            }
-            return chain;
-        });
+        return alerts.pool().withTransaction(tx -> ProcessedEvents.firstTimes(tx,
+                        relevant.stream().map(Event::eventId).toList())
+                .chain(fresh -> {
+                    Set<UUID> once = new HashSet<>(fresh);
+                    List<Event> apply = relevant.stream().filter(e -> once.remove(e.eventId())).toList();
+                    return alerts.addUnread(tx, unread(apply)).chain(() -> alerts.read(tx, reads(apply)));
+                }));
     }
 
-    private Uni<Void> apply(SqlClient tx, Event event) {
-        if (event instanceof ReadMoved read) {
-            return alerts.read(tx, read.userId(), read.conversationId(), read.seq());
+    /** The new messages of a batch, one row per (recipient, conversation). */
+    private List<PendingAlertStore.Unread> unread(List<Event> events) {
+        Map<Map.Entry<String, UUID>, PendingAlertStore.Unread> rows = new LinkedHashMap<>();
+        for (Event event : events) {
+            if (!(event instanceof MessageEvent created)) {
+                continue;
+            }
+            MessageData message = created.message();
+            Instant due = created.occurredAt().plus(graceDelay);
+            for (String recipient : created.participants()) {
+                if (recipient.equals(message.senderId())) {
+                    continue;
+                }
+                PendingAlertStore.Unread one = new PendingAlertStore.Unread(recipient, message.conversationId(),
+                        message.seq(), message.seq(), 1, message.senderName(), preview(message), due);
+                rows.merge(Map.entry(recipient, message.conversationId()), one, (had, next) ->
+                        new PendingAlertStore.Unread(had.userId(), had.conversationId(),
+                                Math.min(had.firstSeq(), next.firstSeq()), Math.max(had.lastSeq(), next.lastSeq()),
+                                had.count() + 1,
+                                next.lastSeq() > had.lastSeq() ? next.lastSenderName() : had.lastSenderName(),
+                                next.lastSeq() > had.lastSeq() ? next.lastPreview() : had.lastPreview(),
+                                had.dueAt().isBefore(next.dueAt()) ? had.dueAt() : next.dueAt()));
+            }
         }
-        MessageEvent created = (MessageEvent) event;
-        MessageData message = created.message();
-        List<String> recipients = created.participants().stream()
-                .filter(userId -> !userId.equals(message.senderId()))
-                .toList();
-        // The sender has read up to their own message: nothing pending for them there any more.
-        return alerts.read(tx, message.senderId(), message.conversationId(), message.seq())
-                .chain(() -> alerts.addUnread(tx, recipients, message.conversationId(), message.seq(),
-                        message.senderName(), preview(message), created.occurredAt().plus(graceDelay)));
+        return List.copyOf(rows.values());
+    }
+
+    /** The furthest position of each (reader, conversation) in a batch: reads, and each sender at their message. */
+    private static List<PendingAlertStore.Read> reads(List<Event> events) {
+        Map<Map.Entry<String, UUID>, PendingAlertStore.Read> rows = new LinkedHashMap<>();
+        for (Event event : events) {
+            PendingAlertStore.Read read = event instanceof ReadMoved moved
+                    ? new PendingAlertStore.Read(moved.userId(), moved.conversationId(), moved.seq())
+                    : new PendingAlertStore.Read(((MessageEvent) event).message().senderId(),
+                    ((MessageEvent) event).message().conversationId(), ((MessageEvent) event).message().seq());
+            rows.merge(Map.entry(read.userId(), read.conversationId()), read,
+                    (had, next) -> next.seq() > had.seq() ? next : had);
+        }
+        return List.copyOf(rows.values());
     }
 
     private static String preview(MessageData message) {

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -26,47 +26,75 @@ public class PendingAlertStore {
     }
 
     /**
-     * Adds one unread message for each recipient: the first one of a conversation opens a pending alert due at
-     * {@code dueAt}; later ones join it, so the recipient gets one alert for all of them.
+     * A recipient's unread messages of one conversation from a batch of events: {@code count} of them, from
+     * {@code firstSeq} to {@code lastSeq}, the last one from {@code lastSenderName}, due at {@code dueAt}.
      */
-    public Uni<Void> addUnread(SqlClient tx, List<String> recipients, UUID conversationId, long seq,
-                               String senderName, String preview, Instant dueAt) {
-        if (recipients.isEmpty()) {
+    public record Unread(String userId, UUID conversationId, long firstSeq, long lastSeq, int count,
+                         String lastSenderName, String lastPreview, Instant dueAt) {
+    }
+
+    /** A reader's (or a sender's) position: {@code userId} has seen {@code conversationId} up to {@code seq}. */
+    public record Read(String userId, UUID conversationId, long seq) {
+    }
+
+    /**
+     * Adds unread messages, one row per (recipient, conversation) in one statement: the first ones open a pending
+     * alert due at {@code dueAt}; later ones join it, so the recipient gets one alert for all of them.
+     */
+    public Uni<Void> addUnread(SqlClient tx, List<Unread> unread) {
+        if (unread.isEmpty()) {
             return Uni.createFrom().voidItem();
-        }
-        List<Tuple> rows = new ArrayList<>(recipients.size());
-        for (String userId : recipients) {
-            rows.add(Tuple.of(userId, conversationId, seq, senderName, dueAt.atOffset(ZoneOffset.UTC), preview));
         }
         return tx.preparedQuery("""
                         INSERT INTO pending_alert (user_id, conversation_id, first_seq, last_seq, message_count,
-                                                   last_sender_name, due_at, last_preview)
-                        VALUES ($1, $2, $3, $3, 1, $4, $5, $6)
+                                                   last_sender_name, last_preview, due_at)
+                        SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[], $5::integer[],
+                                             $6::text[], $7::text[], $8::timestamptz[])
+                        ORDER BY 1, 2
                         ON CONFLICT (user_id, conversation_id) DO UPDATE
                         SET first_seq = least(pending_alert.first_seq, excluded.first_seq),
                             last_seq = greatest(pending_alert.last_seq, excluded.last_seq),
-                            message_count = pending_alert.message_count + 1,
+                            message_count = pending_alert.message_count + excluded.message_count,
                             last_sender_name = CASE WHEN excluded.last_seq > pending_alert.last_seq
                                                THEN excluded.last_sender_name ELSE pending_alert.last_sender_name END,
                             last_preview = CASE WHEN excluded.last_seq > pending_alert.last_seq
                                            THEN excluded.last_preview ELSE pending_alert.last_preview END""")
-                .executeBatch(rows)
+                .execute(Tuple.from(new Object[] {
+                        unread.stream().map(Unread::userId).toArray(String[]::new),
+                        unread.stream().map(Unread::conversationId).toArray(UUID[]::new),
+                        unread.stream().map(Unread::firstSeq).toArray(Long[]::new),
+                        unread.stream().map(Unread::lastSeq).toArray(Long[]::new),
+                        unread.stream().map(Unread::count).toArray(Integer[]::new),
+                        unread.stream().map(Unread::lastSenderName).toArray(String[]::new),
+                        unread.stream().map(Unread::lastPreview).toArray(String[]::new),
+                        unread.stream().map(u -> u.dueAt().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)}))
                 .replaceWithVoid();
     }
 
     /**
-     * {@code userId} has read the conversation up to {@code seq} (or sent a message there): what is pending up to it
-     * is cancelled; what came after stays pending.
+     * Readers have read their conversations up to a seq (or sent a message there), one row per (reader,
+     * conversation) in one statement: what is pending up to it is cancelled; what came after stays pending.
      */
-    public Uni<Void> read(SqlClient tx, String userId, UUID conversationId, long seq) {
+    public Uni<Void> read(SqlClient tx, List<Read> reads) {
+        if (reads.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return tx.preparedQuery("""
-                        WITH gone AS (
-                            DELETE FROM pending_alert
-                            WHERE user_id = $1 AND conversation_id = $2 AND last_seq <= $3)
-                        UPDATE pending_alert
-                        SET first_seq = $3 + 1, message_count = least(message_count, (last_seq - $3)::integer)
-                        WHERE user_id = $1 AND conversation_id = $2 AND first_seq <= $3 AND last_seq > $3""")
-                .execute(Tuple.of(userId, conversationId, seq))
+                        WITH input AS (
+                            SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS t(user_id, conversation_id, seq)),
+                        gone AS (
+                            DELETE FROM pending_alert p USING input i
+                            WHERE p.user_id = i.user_id AND p.conversation_id = i.conversation_id
+                              AND p.last_seq <= i.seq)
+                        UPDATE pending_alert p
+                        SET first_seq = i.seq + 1, message_count = least(p.message_count, (p.last_seq - i.seq)::integer)
+                        FROM input i
+                        WHERE p.user_id = i.user_id AND p.conversation_id = i.conversation_id
+                          AND p.first_seq <= i.seq AND p.last_seq > i.seq""")
+                .execute(Tuple.of(
+                        reads.stream().map(Read::userId).toArray(String[]::new),
+                        reads.stream().map(Read::conversationId).toArray(UUID[]::new),
+                        reads.stream().map(Read::seq).toArray(Long[]::new)))
                 .replaceWithVoid();
     }
 }

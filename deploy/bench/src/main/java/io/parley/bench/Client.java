@@ -135,12 +135,15 @@ final class Client {
         retryConnect(50);
     }
 
-    /** Again after a pause of 50 ms growing to 500 ms, jittered, until it works. */
+    /**
+     * Again after a pause of 50 ms growing to 1 s (a starting gateway answers 503 with Retry-After: 1), jittered,
+     * until it works.
+     */
     private void retryConnect(long pauseMs) {
         long pause = pauseMs / 2 + ThreadLocalRandom.current().nextLong(pauseMs / 2 + 1);
         vertx.setTimer(Math.max(1, pause), id -> connect().onFailure(e -> {
             if (!closing) {
-                retryConnect(Math.min(500, pauseMs * 2));
+                retryConnect(Math.min(1_000, pauseMs * 2));
             }
         }));
     }

@@ -244,7 +244,7 @@ public final class Harness implements AutoCloseable {
         Thread.sleep(3_000); // the message-service learns of the group from Kafka
         stats.start();
         long startNanos = System.nanoTime();
-        Progress progress = progress("fanout " + members, ledger, group.size());
+        Progress progress = progress("fanout " + members, ledger, group);
         Client sender = group.get(0);
         // the first few messages warm the JVMs up and are not in the figures
         int warm = Math.min(10, jitWarmupSeconds);
@@ -274,6 +274,8 @@ public final class Harness implements AutoCloseable {
 
     /** Scenario 4: idle authenticated connections on one gateway; its memory before and after. */
     JsonObject idle(int connections, int connectRate) throws Exception {
+        long gatewayPid = stats.processes().getOrDefault("gateway", List.of(-1L)).get(0);
+        long heapBefore = heapUsedKbAfterGc(gatewayPid);
         long before = stats.rssKb("gateway");
         stats.start();
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -289,7 +291,12 @@ public final class Harness implements AutoCloseable {
         Thread.sleep(15_000);
         long held = open.stream().filter(Client::live).count();
         long after = stats.rssKb("gateway");
+        long heapAfter = heapUsedKbAfterGc(gatewayPid);
         JsonObject result = new JsonObject().put("scenario", "idle").put("asked", connections)
+                .put("gatewayHeapMiBBefore", round(heapBefore / 1024.0))
+                .put("gatewayHeapMiBAfter", round(heapAfter / 1024.0))
+                .put("heapKibPerConnection", held == 0 || heapBefore < 0 || heapAfter < 0 ? null
+                        : round((heapAfter - heapBefore) / (double) held))
                 .put("connected", open.size()).put("held", held).put("connectSeconds", round(connectSeconds))
                 .put("gatewayRssMiBBefore", round(before / 1024.0)).put("gatewayRssMiBAfter", round(after / 1024.0))
                 .put("kibPerConnection", held == 0 ? 0 : round((after - before) / (double) held))
@@ -309,7 +316,7 @@ public final class Harness implements AutoCloseable {
         Ledger ledger = new Ledger();
         everyone.forEach(c -> c.ledger = ledger);
         stats.start();
-        Progress progress = progress("storm " + rate + "/s", ledger, everyone.size());
+        Progress progress = progress("storm " + rate + "/s", ledger, everyone);
         long startNanos = System.nanoTime();
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long killAt = 0;
@@ -361,6 +368,32 @@ public final class Harness implements AutoCloseable {
         return result;
     }
 
+    /**
+     * The live heap of a local JVM after a full collection (jcmd GC.run, then GC.heap_info: the generations' used
+     * space), in KiB; -1 if it cannot be read. Resident memory also holds heap the JVM grew and keeps.
+     */
+    static long heapUsedKbAfterGc(long pid) {
+        if (pid < 0) {
+            return -1;
+        }
+        try {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run").redirectErrorStream(true).start().waitFor();
+            Process info = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info").redirectErrorStream(true)
+                    .start();
+            String text = new String(info.getInputStream().readAllBytes());
+            info.waitFor();
+            long used = 0;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(text);
+            while (m.find()) {
+                used += Long.parseLong(m.group(1));
+            }
+            return used == 0 ? -1 : used;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     // ---- the open loop over pairs ----
 
     record Pair(String conversation, Client a, Client b) {
@@ -397,7 +430,7 @@ public final class Harness implements AutoCloseable {
         Ledger ledger = new Ledger();
         List<Client> everyone = pairs.stream().flatMap(p -> java.util.stream.Stream.of(p.a, p.b)).toList();
         everyone.forEach(c -> c.ledger = ledger);
-        Progress progress = progress(rate + " msg/s", ledger, everyone.size());
+        Progress progress = progress(rate + " msg/s", ledger, everyone);
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long startNanos = System.nanoTime();
         long measureFrom = startNanos + TimeUnit.SECONDS.toNanos(warmup);
@@ -557,7 +590,7 @@ public final class Harness implements AutoCloseable {
         void stop();
     }
 
-    private Progress progress(String what, Ledger ledger, int connections) {
+    private Progress progress(String what, Ledger ledger, List<Client> connected) {
         long start = System.nanoTime();
         var task = ticker.scheduleAtFixedRate(() -> {
             stats.sample();
@@ -565,7 +598,8 @@ public final class Harness implements AutoCloseable {
             out.printf(Locale.ROOT, "[%s] %3.0f s  sent %d  acked %d  delivered %d  waiting %d  p99 %.1f ms  "
                             + "lost-so-far %d  dup %d  connections %d%n", what, (System.nanoTime() - start) / 1e9,
                     ledger.sent.get(), ledger.acked.get(), ledger.delivered.get(), ledger.outstanding(),
-                    h.getValueAtPercentile(99) / 1e6, ledger.skipped.get(), ledger.duplicated.get(), connections);
+                    h.getValueAtPercentile(99) / 1e6, ledger.skipped.get(), ledger.duplicated.get(),
+                    connected.stream().filter(Client::live).count());
         }, 1, 1, TimeUnit.SECONDS);
         return () -> task.cancel(false);
     }
@@ -662,10 +696,12 @@ public final class Harness implements AutoCloseable {
                         r.getLong("duplicated"), r.getLong("connections")));
             }
             if (s.getString("scenario").equals("idle")) {
-                t.append(String.format(Locale.ROOT, "idle: %d of %d connections held; gateway %.1f -> %.1f MiB: "
-                                + "%.1f KiB per connection%n", s.getLong("held"), s.getLong("asked"),
+                t.append(String.format(Locale.ROOT, "idle: %d of %d connections held; gateway RSS %.1f -> %.1f MiB: "
+                                + "%.1f KiB per connection; live heap after a full GC %s -> %s MiB: %s KiB each%n",
+                        s.getLong("held"), s.getLong("asked"),
                         s.getDouble("gatewayRssMiBBefore"), s.getDouble("gatewayRssMiBAfter"),
-                        s.getDouble("kibPerConnection")));
+                        s.getDouble("kibPerConnection"), s.getValue("gatewayHeapMiBBefore"),
+                        s.getValue("gatewayHeapMiBAfter"), s.getValue("heapKibPerConnection")));
             }
             if (s.getString("scenario").equals("max")) {
                 t.append("max: highest rate held with p99 <= ").append(s.getDouble("p99TargetMs")).append(" ms: ")

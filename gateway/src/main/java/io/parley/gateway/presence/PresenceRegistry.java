@@ -112,7 +112,11 @@ public class PresenceRegistry {
 
     private static Uni<Void> lockUser(SqlClient tx, String userId) {
         // Serialises the opens and closes of one user across instances, so online/offline alternate correctly.
-        return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        // Presence is soft state, asserted again by every connection and heartbeat: its commits need not wait for
+        // the WAL to reach the disk (a PostgreSQL crash could forget the last fraction of a second of it, never a
+        // message), which keeps a reconnect storm from queueing behind the flushes of the send path.
+        return tx.preparedQuery("SELECT set_config('synchronous_commit', 'off', true), "
+                        + "pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .execute(Tuple.of(userId)).replaceWithVoid();
     }
 

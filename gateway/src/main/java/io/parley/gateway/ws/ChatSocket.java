@@ -54,8 +54,12 @@ public class ChatSocket {
     private final Typing typing;
     private final Backpressure backpressure;
     private final io.vertx.core.Vertx vertx;
-    /** How long live messages wait for the resume of a client that connected with {@code ?resume=1}. */
-    static final long RESUME_WAIT_MS = 10_000;
+    /**
+     * How long after the welcome live messages wait for the resume of a client that connected with
+     * {@code ?resume=1}: generous, since a loaded gateway may take seconds to read it, and only a client that
+     * promised a resume and did not send one waits that long.
+     */
+    static final long RESUME_WAIT_MS = 30_000;
 
     public ChatSocket(WebSocketConnection connection, JsonWebToken jwt, PresenceRegistry presence,
                       SessionRegistry sessions, MessageServiceClient messages, OpenConnections openConnections,
@@ -83,9 +87,9 @@ public class ChatSocket {
         WebSocketConnection self = openConnections.findByConnectionId(connection.id()).orElseThrow();
         Session session = new Session(self, userId, role == Role.ADMIN, jwt.getRawToken(), jwt.getExpirationTime(),
                 backpressure.take(self));
-        if (resumesFirst(connection.handshakeRequest().query())) {
+        boolean resumesFirst = resumesFirst(connection.handshakeRequest().query());
+        if (resumesFirst) {
             session.holdUntilResume();
-            vertx.setTimer(RESUME_WAIT_MS, id -> session.releaseHold());
         }
         connection.userData().put(SESSION, session);
         connection.userData().put(ROLE, role.wire());
@@ -97,6 +101,12 @@ public class ChatSocket {
         // welcome is the first frame: the connection receives deliveries only once it is written.
         return presence.opened(userId, role.wire(), connection.id())
                 .chain(() -> self.sendText(welcome))
+                // the client answers the welcome with its resume; if none comes, live messages flow after a while
+                .invoke(() -> {
+                    if (resumesFirst) {
+                        vertx.setTimer(RESUME_WAIT_MS, id -> session.releaseHold());
+                    }
+                })
                 .invoke(() -> sessions.add(session));
     }
 

@@ -170,8 +170,10 @@ public final class LocalStack {
 
     private ChildProcess startKafka() throws IOException {
         Path log = rotate(config.logs().resolve("kafka.log"));
-        List<String> command = new ArrayList<>(List.of(java(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(List.of(config.kafkaJavaOptions().trim().split("\\s+")));
+        command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"),
                 "io.parley.infra.KafkaBrokerMain",
                 config.dataDir().resolve("kafka").toString(),

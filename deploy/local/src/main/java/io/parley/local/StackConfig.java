@@ -9,7 +9,7 @@ import java.util.Map;
  */
 record StackConfig(Path repository, Path dataDir, int gatewayPort, int conversationPort, int messagePort,
                    int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort,
-                   String publicKeyLocation, String issuer, String javaOptions) {
+                   String publicKeyLocation, String issuer, String javaOptions, String kafkaJavaOptions) {
 
     static final String DEFAULT_ISSUER = "parley-local";
 
@@ -27,7 +27,8 @@ record StackConfig(Path repository, Path dataDir, int gatewayPort, int conversat
                 port(env, "PARLEY_POSTGRES_PORT", 15432),
                 blankToNull(env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION")),
                 blankToNull(env.get("MP_JWT_VERIFY_ISSUER")),
-                env.getOrDefault("PARLEY_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+                env.getOrDefault("PARLEY_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+                env.getOrDefault("PARLEY_KAFKA_JAVA_OPTS", "-Xms128m -Xmx512m -XX:+UseSerialGC"));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

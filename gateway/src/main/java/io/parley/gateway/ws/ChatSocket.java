@@ -241,6 +241,7 @@ public class ChatSocket {
     private Uni<String> resume(Session session, String ref, JsonNode frame) {
         JsonNode positions = frame.path("positions");
         if (!positions.isObject()) {
+            session.releaseHold(); // a resume that cannot be read holds nothing back
             return reply(Frames.error(ref, "invalid", "resume needs positions: {conversationId: lastSeq}."));
         }
         List<Map.Entry<UUID, Long>> wanted = new ArrayList<>();
@@ -248,6 +249,7 @@ public class ChatSocket {
             Map.Entry<String, JsonNode> entry = it.next();
             UUID conversationId = uuid(entry.getKey());
             if (conversationId == null || !entry.getValue().canConvertToLong() || entry.getValue().asLong() < 0) {
+                session.releaseHold();
                 return reply(Frames.error(ref, "invalid", "positions maps conversation ids to seqs."));
             }
             wanted.add(Map.entry(conversationId, entry.getValue().asLong()));

@@ -109,9 +109,7 @@ public final class AlertBench {
             for (int i = 0; i < users.size(); i++) {
                 String user = users.get(i);
                 long dueNow = start + i * interval;
-                while (System.nanoTime() < dueNow) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-                }
+                Api.waitUntil(dueNow);
                 UUID conversation = UUID.randomUUID();
                 Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 MessageData message = new MessageData(UUID.randomUUID(), conversation, 1, UUID.randomUUID().toString(),

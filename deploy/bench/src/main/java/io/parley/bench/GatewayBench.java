@@ -3,11 +3,6 @@ package io.parley.bench;
 import io.parley.infra.DevKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -26,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The inbox and the support desk through the gateway, against a running local stack (end-to-end delivery, idle
@@ -44,7 +38,7 @@ public final class GatewayBench {
 
     private final Vertx vertx = Vertx.vertx();
     private final WebSocketClient sockets;
-    private final HttpClient http;
+    private final Api api;
     private final URI gateway;
     private final DevKeys keys;
 
@@ -53,7 +47,7 @@ public final class GatewayBench {
         this.keys = keys;
         this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
                 .setConnectTimeout(30_000));
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(32));
+        this.api = new Api(vertx);
     }
 
     public static void main(String[] args) throws Exception {
@@ -100,8 +94,8 @@ public final class GatewayBench {
             String b = "inbox-b-" + UUID.randomUUID();
             String tokenA = keys.token(a, "client", "A" + i, Duration.ofHours(2));
             String tokenB = keys.token(b, "client", "B" + i, Duration.ofHours(2));
-            String conversation = post("/api/conversations", tokenA,
-                    new JsonObject().put("type", "direct").put("participants", List.of(b))).getString("id");
+            String conversation = api.postAndWait(gateway, "/api/conversations", tokenA,
+                    new JsonObject().put("type", "direct").put("participants", List.of(b)), 10).getString("id");
             var pending = new java.util.concurrent.ConcurrentSkipListMap<Long, Long>();
             acked.put(conversation, pending);
             WebSocket sender = connect(tokenA, text -> {
@@ -159,10 +153,7 @@ public final class GatewayBench {
         long start = System.nanoTime();
         for (long i = 0; i < total; i++) {
             long dueAt = start + i * interval;
-            long wait;
-            while ((wait = dueAt - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(Math.min(wait, 200_000));
-            }
+            Api.waitUntil(dueAt);
             int pair = (int) (i % senders.size());
             String clientMessageId = UUID.randomUUID().toString();
             onDue.accept(clientMessageId, dueAt);
@@ -177,7 +168,7 @@ public final class GatewayBench {
 
     private void pollList(String conversation, String token, long seq, long ackAt, Histogram into, AtomicLong done,
                           java.util.concurrent.atomic.AtomicBoolean polling) {
-        get(gateway, "/api/conversations/" + conversation, token).onComplete(answer -> {
+        api.get(gateway, "/api/conversations/" + conversation, token).onComplete(answer -> {
             long now = System.nanoTime();
             if (answer.succeeded() && answer.result().getLong("lastSeq", 0L) >= seq) {
                 synchronized (into) {
@@ -200,7 +191,7 @@ public final class GatewayBench {
         for (int i = 0; i < conversations; i++) {
             String token = keys.token("desk-" + UUID.randomUUID(), "client", "Client " + i, Duration.ofHours(2));
             tokens.add(token);
-            made.add(get(gateway, "/api/conversations/support", token));
+            made.add(api.get(gateway, "/api/conversations/support", token));
             if (made.size() == 64 || i == conversations - 1) {
                 for (Future<JsonObject> f : made) {
                     ids.add(f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).getString("id"));
@@ -214,7 +205,7 @@ public final class GatewayBench {
         Thread.sleep(3_000); // the message-service learns of them from Kafka
         List<Future<JsonObject>> sent = new ArrayList<>();
         for (int i = 0; i < conversations; i += 3) {
-            sent.add(post(gateway, "/api/conversations/" + ids.get(i) + "/messages", tokens.get(i),
+            sent.add(api.post(gateway, "/api/conversations/" + ids.get(i) + "/messages", tokens.get(i),
                     new JsonObject().put("clientMessageId", UUID.randomUUID().toString()).put("content", "help")));
             if (sent.size() == 64) {
                 for (Future<JsonObject> f : sent) {
@@ -233,7 +224,7 @@ public final class GatewayBench {
             int items = 0;
             for (int i = 0; i < requests + 200; i++) {
                 long start = System.nanoTime();
-                JsonObject page = get(service, "/api/conversations" + query, admin)
+                JsonObject page = api.get(service, "/api/conversations" + query, admin)
                         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 long took = System.nanoTime() - start;
                 if (i >= 200) { // after 200 to warm up
@@ -251,24 +242,5 @@ public final class GatewayBench {
         System.out.printf(Locale.ROOT, "%s, ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", what,
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
                 h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
-    }
-
-    private Future<JsonObject> get(URI base, String path, String token) {
-        return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost())
-                        .setPort(base.getPort()).setURI(path).putHeader("Authorization", "Bearer " + token))
-                .compose(r -> r.send().compose(resp -> resp.body()))
-                .map(b -> b.toJsonObject());
-    }
-
-    private Future<JsonObject> post(URI base, String path, String token, JsonObject body) {
-        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
-                        .setPort(base.getPort()).setURI(path).putHeader("Authorization", "Bearer " + token)
-                        .putHeader("Content-Type", "application/json"))
-                .compose(r -> r.send(body.toBuffer()).compose(resp -> resp.body()))
-                .map(b -> b.toJsonObject());
-    }
-
-    private JsonObject post(String path, String token, JsonObject body) throws Exception {
-        return post(gateway, path, token, body).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

@@ -4,11 +4,6 @@ import io.parley.infra.DevKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
@@ -34,7 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The benchmark harness: loads the whole system through the gateway the way apps do (users made through the API,
@@ -82,7 +76,7 @@ public final class Harness implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     private final List<WebSocketClient> sources = new ArrayList<>();
-    private final HttpClient http;
+    private final Api api;
     private final URI gateway;
     private final DevKeys keys;
     private final ProcessStats stats;
@@ -105,8 +99,7 @@ public final class Harness implements AutoCloseable {
             sources.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
                     .setConnectTimeout(30_000).setLocalAddress("127.0.0." + (1 + i))));
         }
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(32));
+        this.api = new Api(vertx);
     }
 
     public static void main(String[] args) throws Exception {
@@ -237,9 +230,9 @@ public final class Harness implements AutoCloseable {
         }
         Ledger ledger = new Ledger();
         List<Client> group = connectAll(ids, "client", ledger);
-        String conversation = post("/api/conversations", token(ids.get(0), "client"), new JsonObject()
-                .put("type", "group").put("title", "Fan-out " + run)
-                .put("participants", new JsonArray(ids.subList(1, ids.size())))).getString("id");
+        String conversation = api.postAndWait(gateway, "/api/conversations", token(ids.get(0), "client"),
+                new JsonObject().put("type", "group").put("title", "Fan-out " + run)
+                .put("participants", new JsonArray(ids.subList(1, ids.size()))), 60).getString("id");
         group.forEach(member -> member.knows(conversation));
         Thread.sleep(3_000); // the message-service learns of the group from Kafka
         stats.start();
@@ -251,7 +244,7 @@ public final class Harness implements AutoCloseable {
         ledger.measuring(warm == 0);
         for (int i = 0; i < warm + messages; i++) {
             long due = startNanos + TimeUnit.MILLISECONDS.toNanos((long) i * intervalMs);
-            waitUntil(due);
+            Api.waitUntil(due);
             if (i == warm) {
                 ledger.resetLatency();
                 ledger.measuring(true);
@@ -311,7 +304,7 @@ public final class Harness implements AutoCloseable {
      */
     JsonObject storm(int users, int rate, int beforeSeconds, int afterSeconds) throws Exception {
         List<Pair> pairs = makePairs(users);
-        List<Client> everyone = pairs.stream().flatMap(p -> java.util.stream.Stream.of(p.a, p.b)).toList();
+        List<Client> everyone = members(pairs);
         everyone.forEach(c -> c.reconnect = true);
         Ledger ledger = new Ledger();
         everyone.forEach(c -> c.ledger = ledger);
@@ -328,7 +321,7 @@ public final class Harness implements AutoCloseable {
         long deadline = startNanos + TimeUnit.SECONDS.toNanos(beforeSeconds + 180);
         for (long i = 0; ; i++) {
             long due = startNanos + i * interval;
-            waitUntil(due);
+            Api.waitUntil(due);
             if (killAt == 0 && due - startNanos >= TimeUnit.SECONDS.toNanos(beforeSeconds)) {
                 out.println("killing the gateway (pid " + pid + ")");
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -408,7 +401,7 @@ public final class Harness implements AutoCloseable {
         List<Client> connected = connectAll(ids, "client", new Ledger());
         List<Future<JsonObject>> made = new ArrayList<>();
         for (int i = 0; i < connected.size(); i += 2) {
-            made.add(post(gateway, "/api/conversations", token(ids.get(i), "client"), new JsonObject()
+            made.add(api.post(gateway, "/api/conversations", token(ids.get(i), "client"), new JsonObject()
                     .put("type", "direct").put("participants", new JsonArray().add(ids.get(i + 1)))));
         }
         List<Pair> pairs = new ArrayList<>();
@@ -428,7 +421,7 @@ public final class Harness implements AutoCloseable {
     /** {@code rate} messages a second over the pairs for {@code warmup + seconds}; figures from after the warm-up. */
     private JsonObject openLoop(List<Pair> pairs, int rate, int seconds, int warmup) throws Exception {
         Ledger ledger = new Ledger();
-        List<Client> everyone = pairs.stream().flatMap(p -> java.util.stream.Stream.of(p.a, p.b)).toList();
+        List<Client> everyone = members(pairs);
         everyone.forEach(c -> c.ledger = ledger);
         Progress progress = progress(rate + " msg/s", ledger, everyone);
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -439,7 +432,7 @@ public final class Harness implements AutoCloseable {
         ledger.measuring(warmup == 0);
         for (long i = 0; i < total; i++) {
             long due = startNanos + i * interval;
-            waitUntil(due);
+            Api.waitUntil(due);
             if (!measuring && due >= measureFrom) {
                 measuring = true;
                 ledger.resetLatency();
@@ -483,6 +476,10 @@ public final class Harness implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         ledger.due(id, sender.userId, due, 1);
         sender.send(pair.conversation, id, "m" + i);
+    }
+
+    private static List<Client> members(List<Pair> pairs) {
+        return pairs.stream().flatMap(p -> java.util.stream.Stream.of(p.a, p.b)).toList();
     }
 
     private static Map<String, List<Client>> conversations(List<Pair> pairs) {
@@ -541,7 +538,7 @@ public final class Harness implements AutoCloseable {
         long start = System.nanoTime();
         for (int i = 0; i < ids.size(); i++) {
             if (perSecond > 0) {
-                waitUntil(start + TimeUnit.SECONDS.toNanos(1) * i / perSecond);
+                Api.waitUntil(start + TimeUnit.SECONDS.toNanos(1) * i / perSecond);
             }
             window.acquire();
             Client client = new Client(ids.get(i), token(ids.get(i), role), sources.get(i % sources.size()), gateway,
@@ -602,29 +599,6 @@ public final class Harness implements AutoCloseable {
                     connected.stream().filter(Client::live).count());
         }, 1, 1, TimeUnit.SECONDS);
         return () -> task.cancel(false);
-    }
-
-    private JsonObject post(String path, String token, JsonObject body) throws Exception {
-        return post(gateway, path, token, body).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
-
-    private Future<JsonObject> post(URI base, String path, String token, JsonObject body) {
-        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
-                        .setPort(base.getPort()).setURI(path).putHeader("Authorization", "Bearer " + token)
-                        .putHeader("Content-Type", "application/json"))
-                .compose(r -> r.send(body.toBuffer()).compose(response -> response.body().map(b -> {
-                    if (response.statusCode() >= 300) {
-                        throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + b);
-                    }
-                    return b.toJsonObject();
-                })));
-    }
-
-    private static void waitUntil(long dueNanos) {
-        long wait;
-        while ((wait = dueNanos - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(Math.min(wait, 200_000));
-        }
     }
 
     static JsonObject percentiles(Histogram h) {

@@ -144,13 +144,12 @@ public class AlertDispatcher {
     private void send(Leased delivery) {
         inFlight.incrementAndGet();
         PushSubscription device = delivery.subscription();
+        // one alert per conversation on each device: Web Push Topic, FCM collapse key, apns-collapse-id
+        String collapseKey = WebPushSender.topic(delivery.conversationId());
         Uni<PushOutcome> sent = switch (device.kind()) {
-            case PushSubscription.WEBPUSH -> webPush.send(device, delivery.payload(),
-                    WebPushSender.topic(delivery.conversationId()));
-            case PushSubscription.FCM -> fcm.send(device, new JsonObject(delivery.payload()),
-                    WebPushSender.topic(delivery.conversationId()));
-            case PushSubscription.APNS -> apns.send(device, new JsonObject(delivery.payload()),
-                    WebPushSender.topic(delivery.conversationId()));
+            case PushSubscription.WEBPUSH -> webPush.send(device, delivery.payload(), collapseKey);
+            case PushSubscription.FCM -> fcm.send(device, new JsonObject(delivery.payload()), collapseKey);
+            case PushSubscription.APNS -> apns.send(device, new JsonObject(delivery.payload()), collapseKey);
             default -> Uni.createFrom().item(PushOutcome.notConfigured());
         };
         sent.chain(outcome -> record(delivery, outcome))

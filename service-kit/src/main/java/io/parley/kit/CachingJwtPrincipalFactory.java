@@ -28,6 +28,35 @@ public class CachingJwtPrincipalFactory extends JWTCallerPrincipalFactory {
     private final JWTCallerPrincipalFactory delegate = new DefaultJWTCallerPrincipalFactory();
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
+    /** The longest user id ({@code sub}) a token may carry. */
+    public static final int MAX_SUBJECT_LENGTH = 255;
+
+    /**
+     * Refuses a token whose identity cannot be stored and answered back exactly: a {@code sub} that is missing, empty,
+     * longer than {@value #MAX_SUBJECT_LENGTH} characters, or holding what {@link Text} refuses; a {@code name} that
+     * is not a string or that {@link Text} refuses. Such a token is answered like any invalid token (401), however well it is signed.
+     *
+     * @throws ParseException naming the claim
+     */
+    static void checkIdentity(JWTCallerPrincipal principal) throws ParseException {
+        String subject = principal.getSubject();
+        if (subject == null || subject.isEmpty() || subject.length() > MAX_SUBJECT_LENGTH) {
+            throw new ParseException("the token's sub must be 1 to " + MAX_SUBJECT_LENGTH + " characters");
+        }
+        String why = Text.whyNot(subject);
+        if (why != null) {
+            throw new ParseException("the token's sub " + why);
+        }
+        Object name = principal.getClaim("name");
+        if (name != null && !(name instanceof String)) {
+            throw new ParseException("the token's name must be a string");
+        }
+        why = Text.whyNot((String) name);
+        if (why != null) {
+            throw new ParseException("the token's name " + why);
+        }
+    }
+
     @Override
     public JWTCallerPrincipal parse(String token, JWTAuthContextInfo context) throws ParseException {
         Verified known = verified.get(token);
@@ -37,6 +66,7 @@ public class CachingJwtPrincipalFactory extends JWTCallerPrincipalFactory {
             return known.principal();
         }
         JWTCallerPrincipal principal = delegate.parse(token, context);
+        checkIdentity(principal);
         if (verified.size() >= MAX_ENTRIES) {
             verified.clear();
         }

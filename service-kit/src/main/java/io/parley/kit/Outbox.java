@@ -30,6 +30,16 @@ public final class Outbox {
                 .replaceWithVoid();
     }
 
+    /**
+     * Appends {@code event} like {@link #append} and answers the outbox row's id, for a caller that waits for it to be
+     * published ({@link OutboxRelay#awaitPublished}).
+     */
+    public static Uni<Long> appendReturningId(SqlClient tx, String topic, Event event) {
+        return tx.preparedQuery("INSERT INTO outbox (topic, record_key, payload) VALUES ($1, $2, $3) RETURNING id")
+                .execute(Tuple.of(topic, event.key(), Buffer.buffer(EventJson.write(event))))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
     public static Uni<Void> appendAll(SqlClient tx, String topic, List<? extends Event> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();

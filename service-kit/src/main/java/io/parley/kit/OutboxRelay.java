@@ -3,6 +3,9 @@ package io.parley.kit;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -22,6 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +53,8 @@ public class OutboxRelay {
     private final String bootstrapServers;
     private final Duration pollInterval;
     private final Semaphore wake = new Semaphore(0);
+    /** Callers waiting for outbox rows to be acknowledged by Kafka, by row id. */
+    private final ConcurrentHashMap<Long, List<CompletableFuture<Boolean>>> waiters = new ConcurrentHashMap<>();
 
     private volatile boolean running;
     private volatile boolean paused;
@@ -100,6 +108,57 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * Completes with true once the outbox row {@code outboxId} has been acknowledged by Kafka (published by this
+     * instance's relay or by another instance's), or with false when {@code timeout} passes first or this instance
+     * does not publish at all ({@code parley.outbox.enabled=false}); it never fails. A caller that acknowledges a
+     * change only once its event is in Kafka uses it after the commit. The item is emitted on the caller's Vert.x
+     * context when there is one.
+     */
+    public Uni<Boolean> awaitPublished(long outboxId, Duration timeout) {
+        if (!enabled) {
+            return Uni.createFrom().item(false);
+        }
+        CompletableFuture<Boolean> published = new CompletableFuture<>();
+        waiters.computeIfAbsent(outboxId, id -> new CopyOnWriteArrayList<>()).add(published);
+        wakeUp();
+        Context context = Vertx.currentContext();
+        Uni<Boolean> outcome = Uni.createFrom().completionStage(published)
+                .ifNoItem().after(timeout).recoverWithItem(false)
+                .onTermination().invoke(() -> forget(outboxId, published));
+        return context == null ? outcome : outcome.emitOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+
+    private void forget(long outboxId, CompletableFuture<Boolean> published) {
+        waiters.computeIfPresent(outboxId, (id, list) -> {
+            list.remove(published);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    private void settle(Long outboxId) {
+        List<CompletableFuture<Boolean>> done = waiters.remove(outboxId);
+        if (done != null) {
+            done.forEach(f -> f.complete(true));
+        }
+    }
+
+    /** Completes the waiters whose rows are gone from the outbox: another instance's relay published them. */
+    private void settleWaiters() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        Long[] waiting = waiters.keySet().toArray(Long[]::new);
+        java.util.Set<Long> still = new java.util.HashSet<>();
+        pool.preparedQuery("SELECT id FROM outbox WHERE id = ANY($1)").executeAndAwait(Tuple.of(waiting))
+                .forEach(row -> still.add(row.getLong(0)));
+        for (Long id : waiting) {
+            if (!still.contains(id)) {
+                settle(id);
+            }
+        }
+    }
+
     /** Stops publishing, as a process that died after its commits would; for tests of crash recovery. */
     public void pause() {
         paused = true;
@@ -118,11 +177,13 @@ public class OutboxRelay {
                 if (leader == null) {
                     leader = acquireLeadership();
                     if (leader == null) {
-                        sleep(Duration.ofSeconds(1));
+                        settleWaiters();
+                        sleep(waiters.isEmpty() ? Duration.ofSeconds(1) : pollInterval);
                         continue;
                     }
                 }
                 if (paused || publishBatch(leader) < BATCH) {
+                    settleWaiters();
                     wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
                     wake.drainPermits();
                 }
@@ -181,6 +242,9 @@ public class OutboxRelay {
         }
         leader.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
                 .executeAndAwait(Tuple.of(ids.toArray(Long[]::new)));
+        if (!waiters.isEmpty()) {
+            ids.forEach(this::settle);
+        }
         return ids.size();
     }
 

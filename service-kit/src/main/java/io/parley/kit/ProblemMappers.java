@@ -1,6 +1,8 @@
 package io.parley.kit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -14,7 +16,35 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
+        if (e instanceof StrictText.InvalidText invalid) {
+            return Problem.badRequest(path(invalid) + " " + invalid.reason + ".").getResponse();
+        }
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            return Problem.badRequest(path(mapping) + " has a value of the wrong type or form.").getResponse();
+        }
         return Problem.badRequest("The body is not valid JSON for this request.").getResponse();
+    }
+
+    /** A value of the wrong JSON type: a 400 naming it, rather than the framework's own answer. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return unreadableJson(e);
+    }
+
+    /** The JSON path of the value that failed, as {@code attachments[2].name}; {@code body} for the whole body. */
+    static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,49 @@
+package io.parley.kit;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+
+/**
+ * Applies {@link Text}'s rule to every {@code String} a request body binds to a record or class (lists and arrays of
+ * strings included): a string holding U+0000 or an unpaired surrogate fails deserialization with
+ * {@link InvalidText}, which {@link ProblemMappers} answers as a 400 naming the field by its JSON path. Strings inside
+ * free JSON ({@code JsonNode}, {@code Map<String, Object>}) are not bound here: the code that takes them checks them.
+ */
+@Singleton
+public class StrictText implements ObjectMapperCustomizer {
+
+    /** A string in a request body that {@link Text} refuses; its path names the field. */
+    public static final class InvalidText extends JsonMappingException {
+        final String reason;
+
+        InvalidText(JsonParser parser, String reason) {
+            super(parser, reason);
+            this.reason = reason;
+        }
+    }
+
+    static final class Deserializer extends StringDeserializer {
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String value = super.deserialize(p, ctxt);
+            String why = Text.whyNot(value);
+            if (why != null) {
+                throw new InvalidText(p, why);
+            }
+            return value;
+        }
+    }
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        mapper.registerModule(new SimpleModule("parley-strict-text").addDeserializer(String.class, new Deserializer()));
+    }
+}

@@ -1,0 +1,277 @@
+/**
+ * The resources and frames of the Parley client contract (docs/api.md).
+ *
+ * @packageDocumentation
+ */
+
+/** A user's role, from the token's `groups`. */
+export type Role = 'client' | 'expert' | 'admin';
+
+/** What a conversation is: a user's support conversation, a direct one between two users, or a group. */
+export type ConversationType = 'support' | 'direct' | 'group';
+
+/** A message's kind; clients send `text` or `file`, `system` messages come from the server only. */
+export type MessageType = 'text' | 'file' | 'system';
+
+/** An attachment: a JSON object of any shape (at most 10 per message). */
+export type Attachment = Record<string, unknown>;
+
+/**
+ * A stored message. `seq` counts 1, 2, 3... per conversation with no gap; a deleted message keeps its
+ * place and seq, with `content` null, `attachments` empty and `deletedAt` set.
+ */
+export interface Message {
+  /** The message's id (a UUID). */
+  id: string;
+  /** The conversation it belongs to. */
+  conversationId: string;
+  /** Its position in the conversation, from 1, with no gap. */
+  seq: number;
+  /** The sender's idempotency key (a UUID). */
+  clientMessageId: string;
+  /** The sender's user id. */
+  senderId: string;
+  /** The sender's role at the time of sending. */
+  senderRole: Role;
+  /** The sender's display name. */
+  senderName: string;
+  /** `text`, `file` or `system`. */
+  type: MessageType;
+  /** The text; `null` once deleted. */
+  content: string | null;
+  /** The attachments; empty once deleted. */
+  attachments: Attachment[];
+  /** ISO-8601 instant of creation. */
+  createdAt: string;
+  /** ISO-8601 instant of the last edit, or null. */
+  editedAt: string | null;
+  /** ISO-8601 instant of the deletion, or null. */
+  deletedAt: string | null;
+}
+
+/** A conversation as the caller sees it (`readSeq`, `unreadCount`, `pinned`, `muted` are the caller's own). */
+export interface Conversation {
+  /** The conversation's id (a UUID). */
+  id: string;
+  /** `support`, `direct` or `group`. */
+  type: ConversationType;
+  /** The title, if any. */
+  title: string | null;
+  /** The participants' user ids. */
+  participants: string[];
+  /** ISO-8601 instant of creation. */
+  createdAt: string;
+  /** The latest message as it is now (edited or deleted), or null. */
+  lastMessage: Message | null;
+  /** The seq of the latest message (0 before any). */
+  lastSeq: number;
+  /** How far the caller has read. */
+  readSeq: number;
+  /** `lastSeq - readSeq`. */
+  unreadCount: number;
+  /** True only on a support conversation, for its owner. */
+  pinned: boolean;
+  /** Whether the caller muted it. */
+  muted: boolean;
+  /** Support conversations: the last message is not from an admin. */
+  awaitingReply: boolean;
+  /** Support conversations: the admin who sent the last admin message, or null. */
+  answeredBy: string | null;
+  /** Support conversations: since when the client has been waiting (issue 13; absent on older servers). */
+  awaitingSince?: string | null;
+}
+
+/** A page of the conversation list. */
+export interface ConversationPage {
+  /** The conversations, latest activity first. */
+  items: Conversation[];
+  /** Pass it as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** A page of history, always in ascending seq order. */
+export interface MessagePage {
+  /** The messages, ascending by seq. */
+  items: Message[];
+  /** After `afterSeq`: more follow; before `beforeSeq` or latest: older ones exist. */
+  hasMore: boolean;
+}
+
+/** The caller's unread counts. */
+export interface UnreadCounts {
+  /** The sum over all the caller's conversations. */
+  total: number;
+  /** Unread count per conversation id (only those with unread messages). */
+  conversations: Record<string, number>;
+}
+
+/** A push subscription to register. */
+export type PushSubscriptionRequest =
+  | { kind: 'webpush'; endpoint: string; keys: { p256dh: string; auth: string } }
+  | { kind: 'fcm'; token: string }
+  | { kind: 'apns'; token: string };
+
+/** A muted conversation. */
+export interface Mute {
+  /** The conversation muted. */
+  conversationId: string;
+  /** ISO-8601 instant until which it is muted, or null: until unmuted. */
+  until: string | null;
+}
+
+/** The gateway's root document (`GET /`). */
+export interface GatewayInfo {
+  /** The service's name. */
+  name: string;
+  /** Where the REST API is. */
+  api: string;
+  /** Where the WebSocket is. */
+  websocket: string;
+  /** Where the OpenAPI document is. */
+  openapi: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// WebSocket frames
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The error codes of `error` frames. */
+export type ErrorCode =
+  | 'invalid'
+  | 'not_found'
+  | 'too_large'
+  | 'conflict'
+  | 'unavailable'
+  | 'rate_limited'
+  | 'unauthorized'
+  | 'forbidden'
+  | (string & {});
+
+/** `{type: welcome}`: the first frame of every connection. */
+export interface WelcomeFrame {
+  type: 'welcome';
+  userId: string;
+  connectionId: string;
+}
+
+/** A new message, to every connection of every participant (the sender's included). */
+export interface MessageCreatedFrame {
+  type: 'message.created';
+  message: Message;
+}
+
+/** An edited message. */
+export interface MessageUpdatedFrame {
+  type: 'message.updated';
+  message: Message;
+}
+
+/** A deleted message (content null, deletedAt set). */
+export interface MessageDeletedFrame {
+  type: 'message.deleted';
+  message: Message;
+}
+
+/** Someone started or stopped typing. */
+export interface TypingFrame {
+  type: 'typing';
+  conversationId: string;
+  userId: string;
+  state: 'start' | 'stop';
+}
+
+/** A user came online or went offline. */
+export interface PresenceFrame {
+  type: 'presence';
+  userId: string;
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+/** A reader's position moved forward (seen receipts). */
+export interface ReadFrame {
+  type: 'read';
+  conversationId: string;
+  userId: string;
+  seq: number;
+}
+
+/** The caller's unread counts changed. */
+export interface UnreadFrame {
+  type: 'unread';
+  conversationId: string;
+  count: number;
+  total: number;
+}
+
+/** An error answering a frame. */
+export interface ErrorFrame {
+  type: 'error';
+  ref?: string;
+  code: ErrorCode;
+  message: string;
+  /** The conversation the error is about (resume, read, typing, send), when the server names it. */
+  conversationId?: string;
+  /** The frame field that was wrong (`invalid`). */
+  field?: string;
+  /** `rate_limited`: how long to wait before sending again. */
+  retryAfterMs?: number;
+}
+
+/** A `send` was stored. */
+export interface AckFrame {
+  type: 'ack';
+  ref: string;
+  message: Message;
+}
+
+/** An `auth` frame was accepted. */
+export interface AuthenticatedFrame {
+  type: 'authenticated';
+  ref?: string;
+  /** ISO-8601 instant when the new token expires. */
+  expiresAt: string;
+}
+
+/** The replay of a `resume` is over. */
+export interface ResumedFrame {
+  type: 'resumed';
+  ref?: string;
+}
+
+/** The answer to a `ping`. */
+export interface PongFrame {
+  type: 'pong';
+}
+
+/** A conversation was created or changed (issue 13, item 4; not sent by older servers). */
+export interface ConversationFrame {
+  type: 'conversation.created' | 'conversation.updated';
+  conversation: Conversation;
+}
+
+/** Every frame the server sends. */
+export type ServerFrame =
+  | WelcomeFrame
+  | MessageCreatedFrame
+  | MessageUpdatedFrame
+  | MessageDeletedFrame
+  | TypingFrame
+  | PresenceFrame
+  | ReadFrame
+  | UnreadFrame
+  | ErrorFrame
+  | AckFrame
+  | AuthenticatedFrame
+  | ResumedFrame
+  | PongFrame
+  | ConversationFrame;
+
+/** Every frame a client sends. */
+export type ClientFrame =
+  | { type: 'ping' }
+  | { type: 'send'; ref: string; conversationId: string; clientMessageId: string; content: string }
+  | { type: 'resume'; ref?: string; positions: Record<string, number> }
+  | { type: 'auth'; ref?: string; token: string }
+  | { type: 'typing'; ref?: string; conversationId: string; state: 'start' | 'stop' }
+  | { type: 'read'; ref?: string; conversationId: string; seq: number };

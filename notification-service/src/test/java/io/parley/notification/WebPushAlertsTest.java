@@ -192,6 +192,32 @@ class WebPushAlertsTest {
                 .then().statusCode(401);
     }
 
+    @Test
+    void muteTextThatCannotBeStoredIsRefusedNamingTheFieldAndTheMuteStays() {
+        String user = "user-" + UUID.randomUUID();
+        UUID conversation = UUID.randomUUID();
+        String until = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
+        given().auth().oauth2(TestKeys.token(user, "client")).contentType(ContentType.JSON)
+                .body(Map.of("until", until)).put("/api/push/mutes/" + conversation).then().statusCode(204);
+        for (String bad : List.of("\\u0000", "\\uD800")) {
+            given().auth().oauth2(TestKeys.token(user, "client")).contentType(ContentType.JSON)
+                    .body("{\"until\":\"" + until + bad + "\"}")
+                    .put("/api/push/mutes/" + conversation).then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.startsWith("until "));
+        }
+        given().auth().oauth2(TestKeys.token(user, "client")).urlEncodingEnabled(false)
+                .contentType(ContentType.JSON).body("{}")
+                .put("/api/push/mutes/a%00b").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.startsWith("conversationId "));
+        given().auth().oauth2(TestKeys.token(user, "client")).urlEncodingEnabled(false)
+                .delete("/api/push/mutes/a%00b").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.startsWith("conversationId "));
+        given().auth().oauth2(TestKeys.token(user, "client")).get("/api/push/mutes").then().statusCode(200)
+                .body("items.find { it.conversationId == '" + conversation + "' }.until",
+                        org.hamcrest.Matchers.equalTo(until));
+    }
+
     /** A precondition kept from events by another consumer: waited for, so that a slow first join is no race. */
     private List<Object> stored(String sql, String user) {
         List<Object> values = new java.util.ArrayList<>();

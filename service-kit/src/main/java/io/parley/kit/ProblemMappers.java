@@ -49,6 +49,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            // the JSON body reader wraps most binding failures: answer them naming the field all the same
+            return unreadableJson(unreadable);
+        }
         Response original = e.getResponse();
         if (original.hasEntity() && original.getMediaType() != null
                 && Problem.MEDIA_TYPE.equals(original.getMediaType().toString())) {

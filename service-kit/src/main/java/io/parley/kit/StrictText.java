@@ -2,7 +2,7 @@ package io.parley.kit;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -21,11 +21,11 @@ import java.io.IOException;
 public class StrictText implements ObjectMapperCustomizer {
 
     /** A string in a request body that {@link Text} refuses; its path names the field. */
-    public static final class InvalidText extends JsonMappingException {
+    public static final class InvalidText extends MismatchedInputException {
         final String reason;
 
         InvalidText(JsonParser parser, String reason) {
-            super(parser, reason);
+            super(parser, reason, String.class);
             this.reason = reason;
         }
     }

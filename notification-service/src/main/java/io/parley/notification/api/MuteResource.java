@@ -2,6 +2,7 @@ package io.parley.notification.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.kit.Problem;
+import io.parley.kit.Text;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -69,7 +70,7 @@ public class MuteResource {
     @Path("/{conversationId}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> mute(@PathParam("conversationId") String conversationId, JsonNode body) {
-        UUID conversation = Problem.parseId(conversationId);
+        UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
         Instant until = until(body);
         return pool.preparedQuery("""
                         INSERT INTO conversation_mute (user_id, conversation_id, until) VALUES ($1, $2, $3)
@@ -81,28 +82,39 @@ public class MuteResource {
     @DELETE
     @Path("/{conversationId}")
     public Uni<Response> unmute(@PathParam("conversationId") String conversationId) {
-        UUID conversation = Problem.parseId(conversationId);
+        UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
         return pool.preparedQuery("DELETE FROM conversation_mute WHERE user_id = $1 AND conversation_id = $2")
                 .execute(Tuple.of(jwt.getSubject(), conversation))
                 .replaceWith(Response.noContent().build());
     }
 
-    private static Instant until(JsonNode body) {
-        if (body == null || body.isNull() || !body.hasNonNull("until")) {
-            if (body != null && !body.isNull() && !body.isObject()) {
-                throw Problem.badRequest("The body is an object: {\"until\": an ISO-8601 time}, or nothing.");
-            }
+    /**
+     * The {@code until} of a mute body (free JSON, so checked here rather than by the kit's Jackson module): null for
+     * no body or no until; otherwise an ISO-8601 time with an offset, in the future, or a 400 naming it.
+     */
+    static Instant until(JsonNode body) {
+        if (body == null || body.isNull() || body.isMissingNode()) {
             return null;
         }
+        if (!body.isObject()) {
+            throw Problem.badRequest("The body is an object: {\"until\": an ISO-8601 time}, or nothing.");
+        }
         JsonNode until = body.get("until");
+        if (until == null || until.isNull()) {
+            return null;
+        }
+        if (!until.isTextual()) {
+            throw Problem.badRequest("until is an ISO-8601 time with an offset, such as 2026-12-01T08:00:00Z.");
+        }
+        Instant at;
         try {
-            Instant at = OffsetDateTime.parse(until.asText()).toInstant();
-            if (!until.isTextual() || at.isBefore(Instant.now())) {
-                throw Problem.badRequest("until must be a time in the future.");
-            }
-            return at;
+            at = OffsetDateTime.parse(Text.require("until", until.textValue())).toInstant();
         } catch (DateTimeParseException e) {
             throw Problem.badRequest("until is an ISO-8601 time with an offset, such as 2026-12-01T08:00:00Z.");
         }
+        if (!at.isAfter(Instant.now())) {
+            throw Problem.badRequest("until must be a time in the future.");
+        }
+        return at;
     }
 }

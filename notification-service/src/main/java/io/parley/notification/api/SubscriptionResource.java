@@ -1,6 +1,7 @@
 package io.parley.notification.api;
 
 import io.parley.kit.Problem;
+import io.parley.kit.Text;
 import io.parley.notification.domain.PushSubscription;
 import io.parley.notification.store.SubscriptionStore;
 import io.smallrye.mutiny.Uni;
@@ -18,10 +19,14 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
+/** The caller's devices that receive alerts: Web Push subscriptions and FCM / APNs device tokens. */
 @Path("/api/push/subscriptions")
 @RolesAllowed({"client", "expert", "admin"})
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,6 +45,14 @@ public class SubscriptionResource {
         this.allowLoopbackHttp = allowLoopbackHttp;
     }
 
+    /**
+     * Subscribes a device of the caller.
+     *
+     * @param request a Web Push subscription ({@code endpoint}, {@code keys.p256dh}, {@code keys.auth}) or an FCM or
+     *                APNs {@code token}
+     * @return 201 with the subscription's id (the same id for the same endpoint or token again); 400 naming every
+     *         part that is wrong
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> subscribe(SubscriptionRequest request) {
@@ -48,9 +61,17 @@ public class SubscriptionResource {
                 .map(id -> Response.status(201).entity(Map.of("id", id)).build());
     }
 
+    /**
+     * Deletes a subscription of the caller.
+     *
+     * @param id the subscription's id, from the path
+     * @return 204; 404 when the caller has no subscription with that id (one that is not a UUID names none); 400 for
+     *         an id that is not text that can be stored
+     */
     @DELETE
     @Path("/{id}")
     public Uni<Response> unsubscribe(@PathParam("id") String id) {
+        Text.require("id", id);
         UUID subscriptionId;
         try {
             subscriptionId = UUID.fromString(id);
@@ -65,51 +86,99 @@ public class SubscriptionResource {
         });
     }
 
-    private PushSubscription validate(SubscriptionRequest r) {
+    /**
+     * The subscription the request describes, stored exactly as sent; otherwise a 400 whose detail names each part
+     * that is wrong (several at once: "endpoint must be an https URL; keys.auth must be ...").
+     */
+    PushSubscription validate(SubscriptionRequest r) {
         if (r == null || r.kind() == null) {
             throw Problem.badRequest("kind is required: webpush, fcm or apns.");
         }
+        Text.require("kind", r.kind());
         String user = jwt.getSubject();
         switch (r.kind()) {
             case PushSubscription.WEBPUSH -> {
-                checkEndpoint(r.endpoint());
-                if (r.keys() == null || !isBase64Url(r.keys().p256dh(), 65) || !isBase64Url(r.keys().auth(), 16)) {
-                    throw Problem.badRequest("keys.p256dh (a P-256 public key) and keys.auth (16 bytes) are "
-                            + "required, base64url-encoded.");
+                List<String> wrong = new ArrayList<>();
+                String endpoint = endpointProblem(r.endpoint());
+                if (endpoint != null) {
+                    wrong.add(endpoint);
+                }
+                if (r.keys() == null) {
+                    wrong.add("keys is required for webpush: {p256dh, auth}, base64url-encoded");
+                } else {
+                    String p256dh = keyProblem("keys.p256dh", r.keys().p256dh(), 65, "a P-256 public key (65 bytes)");
+                    if (p256dh != null) {
+                        wrong.add(p256dh);
+                    }
+                    String auth = keyProblem("keys.auth", r.keys().auth(), 16, "16 bytes");
+                    if (auth != null) {
+                        wrong.add(auth);
+                    }
+                }
+                if (!wrong.isEmpty()) {
+                    throw Problem.badRequest(String.join("; ", wrong) + ".");
                 }
                 return new PushSubscription(UUID.randomUUID(), user, r.kind(), r.endpoint(), r.keys().p256dh(),
                         r.keys().auth());
             }
             case PushSubscription.FCM, PushSubscription.APNS -> {
-                if (r.token() == null || r.token().isBlank() || r.token().length() > MAX_ADDRESS_LENGTH) {
+                String token = r.token();
+                if (token == null || token.isBlank()) {
                     throw Problem.badRequest("token is required for " + r.kind() + ".");
                 }
-                return new PushSubscription(UUID.randomUUID(), user, r.kind(), r.token().strip(), null, null);
+                Text.require("token", token);
+                if (token.length() > MAX_ADDRESS_LENGTH) {
+                    throw Problem.badRequest("token is longer than " + MAX_ADDRESS_LENGTH + " characters.");
+                }
+                if (!token.equals(token.strip())) {
+                    throw Problem.badRequest("token has white space before or after it.");
+                }
+                return new PushSubscription(UUID.randomUUID(), user, r.kind(), token, null, null);
             }
             default -> throw Problem.badRequest("kind must be webpush, fcm or apns.");
         }
     }
 
-    private void checkEndpoint(String endpoint) {
-        if (endpoint == null || endpoint.length() > MAX_ADDRESS_LENGTH) {
-            throw Problem.badRequest("endpoint is required for webpush.");
+    /** What is wrong with a Web Push endpoint, or null when it is an https URL (or http on loopback when allowed). */
+    private String endpointProblem(String endpoint) {
+        if (endpoint == null) {
+            return "endpoint is required for webpush";
+        }
+        String why = Text.whyNot(endpoint);
+        if (why != null) {
+            return "endpoint " + why;
+        }
+        if (endpoint.length() > MAX_ADDRESS_LENGTH) {
+            return "endpoint is longer than " + MAX_ADDRESS_LENGTH + " characters";
         }
         URI uri;
         try {
-            uri = URI.create(endpoint);
-        } catch (IllegalArgumentException e) {
-            throw Problem.badRequest("endpoint is not a URL.");
+            uri = new URI(endpoint);
+        } catch (URISyntaxException e) {
+            return "endpoint is not a URL";
         }
         if (uri.getHost() == null) {
-            throw Problem.badRequest("endpoint is not an absolute URL.");
+            return "endpoint is not an absolute URL";
         }
         if ("https".equals(uri.getScheme())) {
-            return;
+            return null;
         }
         if ("http".equals(uri.getScheme()) && allowLoopbackHttp && isLoopback(uri.getHost())) {
-            return;
+            return null;
         }
-        throw Problem.badRequest("endpoint must be an https URL.");
+        return "endpoint must be an https URL";
+    }
+
+    /** What is wrong with a key, or null when it is {@code bytes} bytes, base64url-encoded. */
+    private static String keyProblem(String field, String value, int bytes, String what) {
+        if (value == null) {
+            return field + " is required: " + what + ", base64url-encoded";
+        }
+        String why = Text.whyNot(value);
+        if (why != null) {
+            return field + " " + why;
+        }
+        return isBase64Url(value, bytes) ? null : field + " must be " + what + ", base64url-encoded";
     }
 
     private static boolean isLoopback(String host) {

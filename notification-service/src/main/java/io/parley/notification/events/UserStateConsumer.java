@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,13 @@ public class UserStateConsumer {
         this.store = store;
     }
 
+    /**
+     * A presence change: the user is online or offline from its time on (an older change than the one stored changes
+     * nothing).
+     *
+     * @param event a presence event; others (and null) are skipped
+     * @return completion once stored
+     */
     @Incoming("presence-events")
     public Uni<Void> presence(Event event) {
         if (!(event instanceof PresenceChanged change)) {
@@ -35,17 +43,31 @@ public class UserStateConsumer {
         return store.presence(store.pool(), change.userId(), change.online(), change.occurredAt());
     }
 
+    /**
+     * Users' totals, for the badge: the latest of each user in the batch, stored unless an even later one is (totals
+     * of one user come from several partitions, keyed by conversation, so they may be consumed out of order).
+     *
+     * @param batch a poll's inbox events; others (and null) are skipped
+     * @return completion once stored
+     */
     @Incoming("unread-events")
     public Uni<Void> unread(List<Event> batch) {
-        Map<String, Long> totals = new LinkedHashMap<>();
+        Map<String, Total> totals = new LinkedHashMap<>();
         for (Event event : batch) {
             if (event instanceof UnreadChanged unread) {
-                unread.counts().forEach(count -> totals.put(count.userId(), count.total()));
+                unread.counts().forEach(count -> totals.merge(count.userId(),
+                        new Total(count.total(), unread.occurredAt()),
+                        (had, next) -> next.at().isBefore(had.at()) ? had : next));
             }
         }
         if (totals.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return store.unreadTotals(store.pool(), new ArrayList<>(totals.keySet()), new ArrayList<>(totals.values()));
+        return store.unreadTotals(store.pool(), new ArrayList<>(totals.keySet()),
+                totals.values().stream().map(Total::total).toList(),
+                totals.values().stream().map(Total::at).toList());
+    }
+
+    private record Total(long total, Instant at) {
     }
 }

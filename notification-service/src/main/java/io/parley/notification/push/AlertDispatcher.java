@@ -1,5 +1,6 @@
 package io.parley.notification.push;
 
+import io.parley.notification.domain.AlertText;
 import io.parley.notification.domain.PushSubscription;
 import io.parley.notification.store.DeliveryStore;
 import io.parley.notification.store.DeliveryStore.Due;
@@ -103,7 +104,7 @@ public class AlertDispatcher {
         for (Due alert : due) {
             String payload = payload(alert);
             for (UUID subscription : devices.getOrDefault(alert.userId(), List.of())) {
-                deliveries.add(new NewDelivery(subscription, alert.conversationId(), payload));
+                deliveries.add(new NewDelivery(subscription, alert.conversationId(), alert.lastSeq(), payload));
             }
         }
         return deliveries;
@@ -111,21 +112,12 @@ public class AlertDispatcher {
 
     /**
      * The alert as the device shows it, one per conversation: "3 new messages" from the last sender, the last message
-     * itself with {@code preview=full}, nothing about the sender or the content with {@code preview=none}.
+     * itself with {@code preview=full} (the count alone once it was deleted), nothing about the sender or the content
+     * with {@code preview=none} (see {@link AlertText}).
      */
     String payload(Due alert) {
-        String sender = alert.lastSenderName() == null ? "Someone" : alert.lastSenderName();
-        String count = alert.messageCount() == 1 ? "New message" : alert.messageCount() + " new messages";
-        JsonObject json = new JsonObject().put("type", "messages")
-                .put("conversationId", alert.conversationId().toString())
-                .put("count", alert.messageCount()).put("lastSeq", alert.lastSeq()).put("badge", alert.badge());
-        switch (preview) {
-            case "full" -> json.put("title", sender).put("body", alert.messageCount() == 1 && alert.lastPreview() != null
-                    ? alert.lastPreview() : count + (alert.lastPreview() == null ? "" : ": " + alert.lastPreview()));
-            case "none" -> json.put("title", count).putNull("body");
-            default -> json.put("title", sender).put("body", count + " from " + sender);
-        }
-        return json.encode();
+        return AlertText.payload(preview, alert.conversationId(), alert.messageCount(), alert.lastSeq(), alert.badge(),
+                alert.lastSenderName(), alert.lastPreview()).encode();
     }
 
     /** Leases what is due, as much as the in-flight limit allows, and sends each on its own. */

@@ -1,5 +1,6 @@
 package io.parley.notification.store;
 
+import io.parley.notification.domain.MessageBatch;
 import io.parley.notification.domain.PushSubscription;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -30,6 +31,7 @@ public class DeliveryStore {
         this.pool = pool;
     }
 
+    /** @return the service's connection pool, to open transactions on */
     public Pool pool() {
         return pool;
     }
@@ -42,6 +44,7 @@ public class DeliveryStore {
                       String lastPreview, boolean online, boolean muted, long badge) {
     }
 
+    /** Removes up to {@code limit} due pending alerts (skipping those another transaction holds) and answers them. */
     public Uni<List<Due>> claimDue(SqlClient tx, int limit) {
         return tx.preparedQuery("""
                         WITH due AS (
@@ -82,19 +85,87 @@ public class DeliveryStore {
                 });
     }
 
-    /** One alert for one device. */
-    public record NewDelivery(UUID subscriptionId, UUID conversationId, String payload) {
+    /** One alert for one device; {@code lastSeq} is the message it previews. */
+    public record NewDelivery(UUID subscriptionId, UUID conversationId, long lastSeq, String payload) {
     }
 
+    /** Stores {@code deliveries}, due now, in one statement. */
     public Uni<Void> insert(SqlClient tx, List<NewDelivery> deliveries) {
         if (deliveries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return tx.preparedQuery("INSERT INTO push_delivery (subscription_id, conversation_id, payload) "
-                        + "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[])")
+        return tx.preparedQuery("INSERT INTO push_delivery (subscription_id, conversation_id, last_seq, payload) "
+                        + "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[])")
                 .execute(Tuple.of(deliveries.stream().map(NewDelivery::subscriptionId).toArray(UUID[]::new),
                         deliveries.stream().map(NewDelivery::conversationId).toArray(UUID[]::new),
+                        deliveries.stream().map(NewDelivery::lastSeq).toArray(Long[]::new),
                         deliveries.stream().map(NewDelivery::payload).toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Drops what is on its way to the devices of {@code userId} for {@code conversationId} and not sent yet (one
+     * being sent at this very moment is past stopping).
+     */
+    public Uni<Void> drop(SqlClient tx, UUID conversationId, String userId) {
+        return tx.preparedQuery("""
+                        DELETE FROM push_delivery d USING push_subscription s
+                        WHERE d.conversation_id = $1 AND s.id = d.subscription_id AND s.user_id = $2""")
+                .execute(Tuple.of(conversationId, userId)).replaceWithVoid();
+    }
+
+    /**
+     * Drops the deliveries, in the conversations of {@code members}, to devices of anyone those pairs do not name
+     * (see {@link PendingAlertStore#keepOnly}).
+     */
+    public Uni<Void> keepOnly(SqlClient tx, List<MessageBatch.Member> members) {
+        if (members.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery("""
+                        WITH members AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS t(conversation_id, user_id))
+                        DELETE FROM push_delivery d USING push_subscription s
+                        WHERE d.conversation_id IN (SELECT conversation_id FROM members)
+                          AND s.id = d.subscription_id
+                          AND NOT EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = d.conversation_id
+                                                                    AND m.user_id = s.user_id)""")
+                .execute(RemovalStore.members(members)).replaceWithVoid();
+    }
+
+    /** A delivery not sent yet whose last message was edited or deleted, locked until the transaction ends. */
+    public record Queued(long id, UUID conversationId, long lastSeq, String payload) {
+    }
+
+    /** @return the deliveries whose last message is one of {@code revisions}, locked for {@link #rewrite} */
+    public Uni<List<Queued>> previewing(SqlClient tx, List<MessageBatch.Revision> revisions) {
+        if (revisions.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return tx.preparedQuery("""
+                        SELECT d.id, d.conversation_id, d.last_seq, d.payload FROM push_delivery d
+                        JOIN unnest($1::uuid[], $2::bigint[]) AS t(conversation_id, seq)
+                          ON d.conversation_id = t.conversation_id AND d.last_seq = t.seq
+                        ORDER BY d.id FOR UPDATE OF d""")
+                .execute(Tuple.of(revisions.stream().map(MessageBatch.Revision::conversationId).toArray(UUID[]::new),
+                        revisions.stream().map(MessageBatch.Revision::seq).toArray(Long[]::new)))
+                .map(rows -> {
+                    List<Queued> queued = new ArrayList<>(rows.size());
+                    rows.forEach(r -> queued.add(new Queued(r.getLong("id"), r.getUUID("conversation_id"),
+                            r.getLong("last_seq"), r.getString("payload"))));
+                    return queued;
+                });
+    }
+
+    /** Replaces the payload of each of {@code deliveries} (by id) with theirs. */
+    public Uni<Void> rewrite(SqlClient tx, List<Queued> deliveries) {
+        if (deliveries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery("""
+                        UPDATE push_delivery d SET payload = t.payload
+                        FROM unnest($1::bigint[], $2::text[]) AS t(id, payload) WHERE d.id = t.id""")
+                .execute(Tuple.of(deliveries.stream().map(Queued::id).toArray(Long[]::new),
+                        deliveries.stream().map(Queued::payload).toArray(String[]::new)))
                 .replaceWithVoid();
     }
 
@@ -130,10 +201,12 @@ public class DeliveryStore {
                 r.getString("kind"), r.getString("address"), r.getString("p256dh"), r.getString("auth")));
     }
 
+    /** The delivery is over (taken, refused for good, or given up): deleted. */
     public Uni<Void> done(long id) {
         return pool.preparedQuery("DELETE FROM push_delivery WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
     }
 
+    /** The delivery is sent again at {@code at}. */
     public Uni<Void> retryAt(long id, Instant at) {
         return pool.preparedQuery("UPDATE push_delivery SET next_at = $2 WHERE id = $1")
                 .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC))).replaceWithVoid();
@@ -154,11 +227,18 @@ public class DeliveryStore {
                 .execute(Tuple.of(userId, online, at.atOffset(ZoneOffset.UTC))).replaceWithVoid();
     }
 
-    /** A user's total unread, for the badge. */
-    public Uni<Void> unreadTotals(SqlClient tx, List<String> users, List<Long> totals) {
+    /**
+     * Users' total unread, for the badge, each as of {@code at} (the time the conversation-service counted it): an
+     * older total than the one stored changes nothing, since totals of one user come from several partitions.
+     */
+    public Uni<Void> unreadTotals(SqlClient tx, List<String> users, List<Long> totals, List<Instant> at) {
         return tx.preparedQuery("""
-                        INSERT INTO user_unread (user_id, total) SELECT * FROM unnest($1::text[], $2::bigint[])
-                        ON CONFLICT (user_id) DO UPDATE SET total = EXCLUDED.total""")
-                .execute(Tuple.of(users.toArray(String[]::new), totals.toArray(Long[]::new))).replaceWithVoid();
+                        INSERT INTO user_unread (user_id, total, changed_at)
+                        SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[])
+                        ON CONFLICT (user_id) DO UPDATE SET total = EXCLUDED.total, changed_at = EXCLUDED.changed_at
+                        WHERE user_unread.changed_at IS NULL OR user_unread.changed_at <= EXCLUDED.changed_at""")
+                .execute(Tuple.of(users.toArray(String[]::new), totals.toArray(Long[]::new),
+                        at.stream().map(t -> t.atOffset(ZoneOffset.UTC)).toArray(java.time.OffsetDateTime[]::new)))
+                .replaceWithVoid();
     }
 }

@@ -1,5 +1,6 @@
 package io.parley.notification.store;
 
+import io.parley.notification.domain.MessageBatch;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -12,6 +13,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
+/**
+ * Pending alerts ({@code pending_alert}): one per (recipient, conversation), collapsing the recipient's unread messages
+ * there until the grace delay is over. Every method is one statement on the caller's transaction.
+ */
 @ApplicationScoped
 public class PendingAlertStore {
 
@@ -21,6 +26,7 @@ public class PendingAlertStore {
         this.pool = pool;
     }
 
+    /** @return the service's connection pool, to open transactions on */
     public Pool pool() {
         return pool;
     }
@@ -95,6 +101,47 @@ public class PendingAlertStore {
                         reads.stream().map(Read::userId).toArray(String[]::new),
                         reads.stream().map(Read::conversationId).toArray(UUID[]::new),
                         reads.stream().map(Read::seq).toArray(Long[]::new)))
+                .replaceWithVoid();
+    }
+
+    /** Drops the pending alert of {@code userId} for {@code conversationId}, if any. */
+    public Uni<Void> drop(SqlClient tx, UUID conversationId, String userId) {
+        return tx.preparedQuery("DELETE FROM pending_alert WHERE conversation_id = $1 AND user_id = $2")
+                .execute(Tuple.of(conversationId, userId)).replaceWithVoid();
+    }
+
+    /**
+     * Drops the pending alerts, in the conversations of {@code members}, of anyone those pairs do not name: the
+     * participants as the conversation's latest message event names them decide who has an alert there.
+     */
+    public Uni<Void> keepOnly(SqlClient tx, List<MessageBatch.Member> members) {
+        if (members.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery("""
+                        WITH members AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS t(conversation_id, user_id))
+                        DELETE FROM pending_alert p
+                        WHERE p.conversation_id IN (SELECT conversation_id FROM members)
+                          AND NOT EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = p.conversation_id
+                                                                    AND m.user_id = p.user_id)""")
+                .execute(RemovalStore.members(members)).replaceWithVoid();
+    }
+
+    /**
+     * Messages were edited or deleted: a pending alert whose last message is one of them shows its new preview (null
+     * once deleted). Its count is unchanged: a deleted message counts until read.
+     */
+    public Uni<Void> revise(SqlClient tx, List<MessageBatch.Revision> revisions) {
+        if (revisions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery("""
+                        UPDATE pending_alert p SET last_preview = t.preview
+                        FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS t(conversation_id, seq, preview)
+                        WHERE p.conversation_id = t.conversation_id AND p.last_seq = t.seq""")
+                .execute(Tuple.of(revisions.stream().map(MessageBatch.Revision::conversationId).toArray(UUID[]::new),
+                        revisions.stream().map(MessageBatch.Revision::seq).toArray(Long[]::new),
+                        revisions.stream().map(MessageBatch.Revision::preview).toArray(String[]::new)))
                 .replaceWithVoid();
     }
 }

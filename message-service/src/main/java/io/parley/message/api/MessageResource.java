@@ -3,6 +3,7 @@ package io.parley.message.api;
 import io.parley.events.MessageData;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
+import io.parley.kit.Text;
 import io.parley.message.domain.MessageService;
 import io.parley.message.domain.MessageService.ChangeRefused;
 import io.parley.message.domain.MessageService.Refused;
@@ -27,6 +28,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+/**
+ * A conversation's messages: send, read history, edit and delete. Every client string is checked against the text
+ * rule ({@link Text}) before anything is stored; a body that creates one message is refused whole, naming the part.
+ */
 @Path("/api/conversations/{conversationId}/messages")
 @RolesAllowed({"client", "expert", "admin"})
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,7 +39,7 @@ public class MessageResource {
 
     /** The longest content a message may have, in characters. */
     public static final int MAX_CONTENT = 8_000;
-    public static final int MAX_ATTACHMENTS = 10;
+    public static final int MAX_ATTACHMENTS = Attachments.MAX;
     public static final int DEFAULT_PAGE = 50;
     public static final int MAX_PAGE = 200;
     private static final Set<String> CLIENT_TYPES = Set.of("text", "file");
@@ -47,6 +52,10 @@ public class MessageResource {
         this.jwt = jwt;
     }
 
+    /**
+     * Stores a message: {@code 201} with it, {@code 200} with the stored one for a retried clientMessageId; {@code 400}
+     * naming the first wrong field or attachment part, {@code 413} for content too long, {@code 404}, {@code 409}.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> send(@PathParam("conversationId") String conversationId, SendMessageRequest request) {
@@ -59,15 +68,13 @@ public class MessageResource {
         if (!CLIENT_TYPES.contains(type)) {
             throw Problem.badRequest("type must be text or file.");
         }
-        List<Map<String, Object>> attachments = request.attachments() == null ? List.of() : request.attachments();
-        if (attachments.size() > MAX_ATTACHMENTS || attachments.stream().anyMatch(java.util.Objects::isNull)) {
-            throw Problem.badRequest("attachments is a list of at most " + MAX_ATTACHMENTS + " objects.");
-        }
+        List<Map<String, Object>> attachments = Attachments.check(request.attachments());
         checkContent(request.content(), !attachments.isEmpty());
         return messages.send(Caller.of(jwt), conversation, clientMessageId, type, request.content(), attachments)
                 .map(sent -> Response.status(sent.isNew() ? 201 : 200).entity(sent.message()).build());
     }
 
+    /** A page of history, ascending: after {@code afterSeq}, before {@code beforeSeq}, or the latest. */
     @GET
     public Uni<MessageService.Page> history(@PathParam("conversationId") String conversationId,
                                             @QueryParam("afterSeq") String afterSeq,
@@ -83,6 +90,7 @@ public class MessageResource {
         return messages.history(Caller.of(jwt), conversation, after, before, size);
     }
 
+    /** Replaces the content of the caller's own message; answers the message as it is now. */
     @PATCH
     @Path("/{messageId}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -97,6 +105,7 @@ public class MessageResource {
         return messages.edit(Caller.of(jwt), conversation, message, request.content());
     }
 
+    /** Erases a message (its sender, or an admin); {@code 204} also when it was deleted already. */
     @DELETE
     @Path("/{messageId}")
     public Uni<Response> delete(@PathParam("conversationId") String conversationId,
@@ -106,6 +115,7 @@ public class MessageResource {
         return messages.delete(Caller.of(jwt), conversation, message).map(deleted -> Response.noContent().build());
     }
 
+    /** A send, edit or delete the replica or the stored messages refuse: {@code 404} or {@code 409}. */
     @ServerExceptionMapper
     public Response refused(Refused e) {
         return switch (e.reason) {
@@ -115,6 +125,7 @@ public class MessageResource {
         };
     }
 
+    /** A change the message's rules refuse: {@code 403} or {@code 409}. */
     @ServerExceptionMapper
     public Response changeRefused(ChangeRefused e) {
         return switch (e.reason) {
@@ -139,6 +150,7 @@ public class MessageResource {
         if (content == null || (content.isBlank() && !hasAttachments)) {
             throw Problem.badRequest("content is required.");
         }
+        Text.require("content", content);
         if (content.length() > MAX_CONTENT) {
             throw Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE,
                     "content is at most " + MAX_CONTENT + " characters.");

@@ -1,9 +1,10 @@
 package io.parley.message.api;
 
-import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
 
-/** Body of {@code POST /api/conversations/{id}/messages}. */
-public record SendMessageRequest(String clientMessageId, String content, String type,
-                                 List<Map<String, Object>> attachments) {
+/**
+ * Body of {@code POST /api/conversations/{id}/messages}. {@code attachments} (a list of free JSON objects) is read as a
+ * JSON tree and checked part by part ({@link Attachments}), so that a wrong part is named by its full path.
+ */
+public record SendMessageRequest(String clientMessageId, String content, String type, JsonNode attachments) {
 }

@@ -23,10 +23,12 @@ public class MembershipStore {
         this.pool = pool;
     }
 
+    /** The pool the replica is read through. */
     public Pool pool() {
         return pool;
     }
 
+    /** Adds the conversation and its first participants, in {@code tx}; a second delivery changes nothing. */
     public Uni<Void> apply(SqlClient tx, ConversationCreated e) {
         return tx.preparedQuery("INSERT INTO conversation_replica (id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(e.conversationId(), e.conversationType()))
@@ -37,17 +39,33 @@ public class MembershipStore {
                 .replaceWithVoid();
     }
 
+    /**
+     * Adds the participant (if the replica knows the conversation); one who was not a member starts reading where the
+     * conversation is: their read position is its last seq, as the conversation-service's read model has it.
+     */
     public Uni<Void> apply(SqlClient tx, ParticipantAdded e) {
         return tx.preparedQuery("""
-                        INSERT INTO conversation_member (conversation_id, user_id)
-                        SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM conversation_replica WHERE id = $1)
-                        ON CONFLICT DO NOTHING""")
+                        WITH member AS (
+                            INSERT INTO conversation_member (conversation_id, user_id)
+                            SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM conversation_replica WHERE id = $1)
+                            ON CONFLICT DO NOTHING
+                            RETURNING conversation_id)
+                        INSERT INTO read_position (conversation_id, user_id, seq, updated_at)
+                        SELECT c.id, $2, c.last_seq, now() FROM conversation_replica c JOIN member ON c.id = member.conversation_id
+                        WHERE c.last_seq > 0
+                        ON CONFLICT (conversation_id, user_id) DO UPDATE
+                            SET seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at
+                            WHERE read_position.seq < EXCLUDED.seq""")
                 .execute(Tuple.of(e.conversationId(), e.userId()))
                 .replaceWithVoid();
     }
 
+    /** Removes the participant and their read position: from this commit on they may not read, send or mark read. */
     public Uni<Void> apply(SqlClient tx, ParticipantRemoved e) {
-        return tx.preparedQuery("DELETE FROM conversation_member WHERE conversation_id = $1 AND user_id = $2")
+        return tx.preparedQuery("""
+                        WITH gone AS (
+                            DELETE FROM conversation_member WHERE conversation_id = $1 AND user_id = $2)
+                        DELETE FROM read_position WHERE conversation_id = $1 AND user_id = $2""")
                 .execute(Tuple.of(e.conversationId(), e.userId()))
                 .replaceWithVoid();
     }
@@ -57,26 +75,31 @@ public class MembershipStore {
         return kind(pool, conversationId);
     }
 
+    /** The type of the conversation, read in {@code client}; empty when the replica does not know it. */
     public Uni<Optional<String>> kind(SqlClient client, UUID conversationId) {
         return client.preparedQuery("SELECT kind FROM conversation_replica WHERE id = $1")
                 .execute(Tuple.of(conversationId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
     }
 
+    /** Whether {@code userId} takes part in the conversation now. */
     public Uni<Boolean> isMember(UUID conversationId, String userId) {
         return isMember(pool, conversationId, userId);
     }
 
+    /** Whether {@code userId} takes part in the conversation, read in {@code client}. */
     public Uni<Boolean> isMember(SqlClient client, UUID conversationId, String userId) {
         return client.preparedQuery("SELECT 1 FROM conversation_member WHERE conversation_id = $1 AND user_id = $2")
                 .execute(Tuple.of(conversationId, userId))
                 .map(rows -> rows.size() > 0);
     }
 
+    /** The conversation's participants, by user id. */
     public Uni<List<String>> members(UUID conversationId) {
         return members(pool, conversationId);
     }
 
+    /** The conversation's participants, by user id, read in {@code client}. */
     public Uni<List<String>> members(SqlClient client, UUID conversationId) {
         return client.preparedQuery("SELECT user_id FROM conversation_member WHERE conversation_id = $1 ORDER BY user_id")
                 .execute(Tuple.of(conversationId))

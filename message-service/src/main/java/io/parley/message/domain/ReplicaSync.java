@@ -1,0 +1,70 @@
+package io.parley.message.domain;
+
+import io.parley.events.Topics;
+import io.parley.message.client.KafkaEndOffsets;
+import io.parley.message.client.KafkaEndOffsets.PartitionEnd;
+import io.parley.message.store.ReplicaPositionStore;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Waits until the membership replica holds what the conversation-service published about a conversation: every record
+ * its partition of {@code parley.conversation-events} held when asked. The conversation-service asks after a creation,
+ * an addition or a removal was published and before it answers its own caller, so whatever it acknowledged is in
+ * force here at once; a send still needs no call to another service.
+ */
+@ApplicationScoped
+public class ReplicaSync {
+
+    /** How often the replica's position is read again while waiting. */
+    static final Duration POLL = Duration.ofMillis(10);
+
+    private final KafkaEndOffsets offsets;
+    private final ReplicaPositionStore positions;
+    private final Duration timeout;
+
+    public ReplicaSync(KafkaEndOffsets offsets, ReplicaPositionStore positions,
+                       @ConfigProperty(name = "parley.replica.sync-timeout", defaultValue = "3s") Duration timeout) {
+        this.offsets = offsets;
+        this.positions = positions;
+        this.timeout = timeout;
+    }
+
+    /** The longest {@link #awaitApplied} waits. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Answers true once the replica has applied every record that the partition of {@code conversationId} held when
+     * this was called; false when that did not happen within the timeout or Kafka could not be asked. Never fails, and
+     * never blocks a thread: it reads the position again every {@link #POLL}.
+     */
+    public Uni<Boolean> awaitApplied(UUID conversationId) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return offsets.endOf(Topics.CONVERSATIONS, conversationId.toString())
+                .chain(end -> reached(end, deadline))
+                .ifNoItem().after(timeout).recoverWithItem(false)
+                .onFailure().recoverWithItem(failure -> {
+                    Log.warnf("replica sync for %s failed: %s", conversationId, failure.toString());
+                    return false;
+                });
+    }
+
+    private Uni<Boolean> reached(PartitionEnd end, long deadline) {
+        return positions.nextOffset(end.partition()).chain(next -> {
+            if (next >= end.endOffset()) {
+                return Uni.createFrom().item(true);
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return Uni.createFrom().item(false);
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().by(POLL).chain(() -> reached(end, deadline));
+        });
+    }
+}

@@ -1,0 +1,363 @@
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { isParleyApiError, type Conversation, type Message, type OutboxEntry } from '@parley/client';
+import {
+  useConversation,
+  useMessages,
+  usePresence,
+  useReadReceipts,
+  useSend,
+  useTyping,
+  type TimelineItem,
+} from '@parley/react';
+import type { Session } from './auth';
+import { nameOf, others, shortTime, titleOf } from './format';
+import { Participants } from './Participants';
+
+interface Props {
+  id: string;
+  session: Session;
+  onBack: () => void;
+}
+
+export function ConversationView({ id, session, onBack }: Props) {
+  const me = session.userId;
+  const conversation = useConversation(id);
+  const c = conversation.data;
+  const messages = useMessages(id);
+  const actions = useSend(id);
+  const { typing, signal } = useTyping(id);
+  const receipts = useReadReceipts(id);
+  const people = c ? others(c, me) : [];
+  const presence = usePresence(people);
+  const logRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const olderAnchor = useRef<{ height: number; top: number } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  // on a phone the list disappears when a conversation opens: move the focus to its heading (wide screens focus
+  // the message box instead)
+  useEffect(() => {
+    if (!window.matchMedia?.('(min-width: 721px)').matches) headingRef.current?.focus();
+  }, []);
+
+  // read up to the last message while the page is visible
+  const lastSeq = Math.max(messages.lastSeq, 0);
+  const readSeq = c?.readSeq ?? 0;
+  const { markRead } = receipts;
+  useEffect(() => {
+    const read = () => {
+      if (document.visibilityState === 'visible' && lastSeq > readSeq) markRead(lastSeq);
+    };
+    read();
+    document.addEventListener('visibilitychange', read);
+    return () => document.removeEventListener('visibilitychange', read);
+  }, [lastSeq, readSeq, markRead]);
+
+  // keep the view at the bottom for new messages (when it was there), and in place when older ones load
+  const lastKey = messages.items[messages.items.length - 1]?.key;
+  const firstKey = messages.items[0]?.key;
+  useLayoutEffect(() => {
+    const el = logRef.current;
+    if (!el) return;
+    if (olderAnchor.current) {
+      el.scrollTop = el.scrollHeight - olderAnchor.current.height + olderAnchor.current.top;
+      olderAnchor.current = null;
+    } else if (atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+  }, [lastKey, firstKey, typing.length]);
+
+  const onScroll = () => {
+    const el = logRef.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (el.scrollTop < 60 && messages.hasOlder && !messages.loadingOlder) {
+      olderAnchor.current = { height: el.scrollHeight, top: el.scrollTop };
+      void messages.loadOlder();
+    }
+  };
+
+  if (conversation.status === 'error' || messages.status === 'error') {
+    const err = conversation.error ?? messages.error;
+    const gone = isParleyApiError(err) && err.status === 404;
+    return (
+      <section className="conversation" aria-label="Conversation">
+        <header className="conv-header">
+          <button type="button" className="back" onClick={onBack} aria-label="Back to the conversations">
+            ←
+          </button>
+          <h2>{gone ? 'Not available' : 'Could not load'}</h2>
+        </header>
+        <p className="pad" role="alert">
+          {gone ? 'This conversation does not exist or you are no longer part of it.' : 'The conversation could not be read.'}
+        </p>
+      </section>
+    );
+  }
+
+  const title = c ? titleOf(c, me, session.role) : '…';
+  const typingNames = typing.map((u) => nameOf(u, c));
+  const adminInSupport = session.role === 'admin' && c?.type === 'support';
+  const lastOwnSeen = (() => {
+    for (let i = messages.messages.length - 1; i >= 0; i--) {
+      const m = messages.messages[i]!;
+      if (m.senderId === me) return receipts.seenBy(m.seq).length > 0 ? m.seq : 0;
+    }
+    return 0;
+  })();
+
+  const run = async (work: Promise<unknown>, what: string) => {
+    try {
+      await work;
+      setNotice(null);
+    } catch (e) {
+      setNotice(`${what} failed${isParleyApiError(e) ? `: ${e.detail ?? e.title}` : '.'}`);
+    }
+  };
+
+  return (
+    <section className="conversation" aria-label={`Conversation: ${title}`}>
+      <header className="conv-header">
+        <button type="button" className="back" onClick={onBack} aria-label="Back to the conversations">
+          ←
+        </button>
+        <div className="conv-heading">
+          <h2 ref={headingRef} tabIndex={-1}>
+            {title} {c?.type === 'support' && <span className="badge">Support</span>}
+          </h2>
+          <p className="muted small">
+            {c?.type === 'support' && c.participants.includes(me)
+              ? 'Our support team answers here.'
+              : people.length === 0
+              ? 'Only you'
+              : people.map((u, i) => (
+                  <span key={u}>
+                    {i > 0 && ', '}
+                    <span className={presence[u]?.online ? 'dot online' : 'dot'} aria-hidden="true" /> {nameOf(u, c)}
+                    {presence[u] && !presence[u]!.online && presence[u]!.lastSeenAt
+                      ? ` (seen ${shortTime(presence[u]!.lastSeenAt)})`
+                      : presence[u]?.online
+                        ? ' (online)'
+                        : ''}
+                  </span>
+                ))}
+          </p>
+        </div>
+        {c?.type === 'group' && <Participants conversation={c} me={me} onLeft={onBack} />}
+      </header>
+      <div ref={logRef} className="log" role="log" aria-label="Messages" aria-live="polite" tabIndex={0} onScroll={onScroll}>
+        {messages.hasOlder && (
+          <div className="older">
+            <button type="button" className="link" onClick={() => void messages.loadOlder()} disabled={messages.loadingOlder}>
+              {messages.loadingOlder ? 'Loading older messages…' : 'Older messages'}
+            </button>
+          </div>
+        )}
+        {messages.status === 'pending' && <p className="muted pad">Loading messages…</p>}
+        {messages.status === 'success' && messages.items.length === 0 && (
+          <p className="muted pad">No messages yet. Say hello!</p>
+        )}
+        {messages.items.map((item) => (
+          <Item
+            key={item.key}
+            item={item}
+            me={me}
+            seen={item.kind === 'message' && item.message.seq === lastOwnSeen}
+            canDelete={item.kind === 'message' && (item.message.senderId === me || adminInSupport)}
+            editing={editing}
+            setEditing={setEditing}
+            onEdit={(m, content) => run(actions.edit(m.id, content), 'Editing')}
+            onDelete={(m) => {
+              if (window.confirm('Delete this message?')) void run(actions.remove(m.id), 'Deleting');
+            }}
+            onRetry={(e) => actions.retry(e.clientMessageId)}
+            onDiscard={(e) => actions.discard(e.clientMessageId)}
+          />
+        ))}
+      </div>
+      <div className="typing" aria-live="polite">
+        {typingNames.length > 0 && `${typingNames.join(', ')} ${typingNames.length > 1 ? 'are' : 'is'} typing…`}
+      </div>
+      {notice && (
+        <p className="notice" role="alert">
+          {notice}
+        </p>
+      )}
+      <Composer
+        onSend={(text) => {
+          atBottom.current = true;
+          actions.send(text);
+          signal('stop');
+        }}
+        onTyping={signal}
+      />
+    </section>
+  );
+}
+
+function Item({
+  item,
+  me,
+  seen,
+  canDelete,
+  editing,
+  setEditing,
+  onEdit,
+  onDelete,
+  onRetry,
+  onDiscard,
+}: {
+  item: TimelineItem;
+  me: string;
+  seen: boolean;
+  canDelete: boolean;
+  editing: string | null;
+  setEditing: (id: string | null) => void;
+  onEdit: (m: Message, content: string) => Promise<void>;
+  onDelete: (m: Message) => void;
+  onRetry: (e: OutboxEntry) => void;
+  onDiscard: (e: OutboxEntry) => void;
+}) {
+  if (item.kind === 'outbox') {
+    const e = item.entry;
+    return (
+      <article className={`msg own ${e.status}`} data-status={e.status} data-client-message-id={e.clientMessageId}>
+        <p className="content">{e.content}</p>
+        <p className="meta">
+          {e.status === 'pending' ? (
+            <span className="state">Sending…</span>
+          ) : (
+            <>
+              <span className="state failed">Not sent{e.error ? `: ${e.error.message || e.error.code}` : ''}</span>{' '}
+              <button type="button" className="link" onClick={() => onRetry(e)}>
+                Retry
+              </button>{' '}
+              <button type="button" className="link" onClick={() => onDiscard(e)}>
+                Discard
+              </button>
+            </>
+          )}
+        </p>
+      </article>
+    );
+  }
+  const m = item.message;
+  const own = m.senderId === me;
+  const deleted = !!m.deletedAt;
+  return (
+    <article
+      className={`msg ${own ? 'own' : ''} ${deleted ? 'deleted' : ''} sent`}
+      data-seq={m.seq}
+      data-status="sent"
+      data-client-message-id={m.clientMessageId}
+    >
+      {!own && (
+        <p className="sender">
+          {m.senderName}
+          {m.senderRole === 'admin' && <span className="badge small">Support</span>}
+        </p>
+      )}
+      {editing === m.id ? (
+        <EditForm message={m} onCancel={() => setEditing(null)} onSave={(t) => onEdit(m, t).then(() => setEditing(null))} />
+      ) : (
+        <p className="content">{deleted ? <em>Message deleted</em> : m.content}</p>
+      )}
+      <p className="meta">
+        <time dateTime={m.createdAt}>{shortTime(m.createdAt)}</time>
+        {m.editedAt && !deleted && <span> · edited</span>}
+        {own && !deleted && <span className="state"> · {seen ? 'Seen' : 'Sent'}</span>}
+        {!deleted && own && editing !== m.id && (
+          <>
+            {' '}
+            <button type="button" className="link" onClick={() => setEditing(m.id)} aria-label={`Edit message ${m.seq}`}>
+              Edit
+            </button>
+          </>
+        )}
+        {!deleted && canDelete && (
+          <>
+            {' '}
+            <button type="button" className="link" onClick={() => onDelete(m)} aria-label={`Delete message ${m.seq}`}>
+              Delete
+            </button>
+          </>
+        )}
+      </p>
+    </article>
+  );
+}
+
+function EditForm({ message, onCancel, onSave }: { message: Message; onCancel: () => void; onSave: (t: string) => Promise<void> }) {
+  const [text, setText] = useState(message.content ?? '');
+  return (
+    <form
+      className="edit"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (text.trim()) void onSave(text);
+      }}
+    >
+      <textarea
+        aria-label="Edit message"
+        value={text}
+        autoFocus
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onCancel();
+          if (e.key === 'Enter' && !e.shiftKey) {
+            e.preventDefault();
+            if (text.trim()) void onSave(text);
+          }
+        }}
+      />
+      <button type="submit" className="primary small">
+        Save
+      </button>
+      <button type="button" className="link" onClick={onCancel}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+function Composer({ onSend, onTyping }: { onSend: (text: string) => void; onTyping: (s: 'start' | 'stop') => void }) {
+  const [text, setText] = useState('');
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!text.trim()) return;
+    onSend(text);
+    setText('');
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  };
+  return (
+    <form className="composer" onSubmit={submit}>
+      <textarea
+        aria-label="Message"
+        placeholder="Write a message"
+        title="Enter sends; Shift+Enter starts a new line"
+        rows={1}
+        maxLength={8000}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          onTyping(e.target.value ? 'start' : 'stop');
+        }}
+        onBlur={() => onTyping('stop')}
+        onKeyDown={onKeyDown}
+        autoFocus={window.matchMedia?.('(min-width: 721px)').matches}
+      />
+      <button type="submit" className="primary">
+        Send
+      </button>
+    </form>
+  );
+}
+
+export type { Conversation };

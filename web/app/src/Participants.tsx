@@ -1,0 +1,71 @@
+import { useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { isParleyApiError, type Conversation } from '@parley/client';
+import { parleyKeys, removeConversation, useParleyClient, type ConversationsData } from '@parley/react';
+
+/** A group's participants: add one, remove one (the creator or an admin), or leave. */
+export function Participants({ conversation, me, onLeft }: { conversation: Conversation; me: string; onLeft: () => void }) {
+  const client = useParleyClient();
+  const qc = useQueryClient();
+  const [userId, setUserId] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const id = conversation.id;
+
+  const wrap = async (work: () => Promise<void>) => {
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(isParleyApiError(e) ? (e.detail ?? e.title) : 'That did not work.');
+    }
+  };
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    const u = userId.trim();
+    if (!u) return;
+    void wrap(async () => {
+      qc.setQueryData(parleyKeys.conversation(id), await client.api.addParticipant(id, u));
+      setUserId('');
+    });
+  };
+  const remove = (u: string) =>
+    wrap(async () => {
+      await client.api.removeParticipant(id, u);
+      if (u === me) {
+        qc.setQueryData<ConversationsData>(parleyKeys.conversations(), (d) => removeConversation(d, id));
+        client.untrack(id);
+        onLeft();
+      } else {
+        qc.setQueryData<Conversation>(parleyKeys.conversation(id), (c) =>
+          c ? { ...c, participants: c.participants.filter((p) => p !== u) } : c,
+        );
+      }
+    });
+
+  return (
+    <details className="participants">
+      <summary>Participants ({conversation.participants.length})</summary>
+      <ul aria-label="Participants">
+        {conversation.participants.map((u) => (
+          <li key={u}>
+            {u === me ? `${u} (you)` : u}{' '}
+            <button type="button" className="link" onClick={() => void remove(u)}>
+              {u === me ? 'Leave' : `Remove`}
+              {u !== me && <span className="sr-only"> {u}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={add}>
+        <label>
+          Add a participant
+          <input value={userId} onChange={(e) => setUserId(e.target.value)} placeholder="user id" />
+        </label>
+        <button type="submit" className="small">
+          Add
+        </button>
+      </form>
+      {error && <p role="alert">{error}</p>}
+    </details>
+  );
+}

@@ -1,0 +1,417 @@
+// Browser end-to-end tests of the Parley app, in headless Chromium (the system's /usr/bin/chromium) driven by
+// playwright-core. Against a running stack:
+//
+//   PARLEY_TEST_GATEWAY=http://127.0.0.1:8080 PARLEY_TEST_TOKENS='{"client":"<JWT>","admin":"<JWT>","client2":"<JWT>"}' npm run e2e
+//
+// or against the in-memory stand-in of e2e/standin.mjs (after `npm run build`): `npm run e2e -- --standin`.
+// Env: PARLEY_CHROMIUM (default /usr/bin/chromium), PARLEY_SCREENSHOTS (default docs/screenshots of the repo),
+// PARLEY_E2E_ONLY (a word of the scenario names to run only those).
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const screenshots = process.env.PARLEY_SCREENSHOTS ?? join(here, '..', '..', 'docs', 'screenshots');
+const executablePath = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+const TIMEOUT = 15_000;
+
+let gateway = process.env.PARLEY_TEST_GATEWAY;
+let tokens = process.env.PARLEY_TEST_TOKENS ? JSON.parse(process.env.PARLEY_TEST_TOKENS) : undefined;
+let standIn;
+if (process.argv.includes('--standin')) {
+  const { startStandIn } = await import('./standin.mjs');
+  standIn = await startStandIn();
+  gateway = standIn.url;
+  tokens = standIn.tokens;
+  console.log(`# against the stand-in at ${gateway}`);
+}
+if (!gateway || !tokens) {
+  console.error('Set PARLEY_TEST_GATEWAY and PARLEY_TEST_TOKENS (JSON {client, admin, client2, ...}), or pass --standin.');
+  process.exit(2);
+}
+if (Array.isArray(tokens)) tokens = { client: tokens[0], admin: tokens[1], client2: tokens[2] };
+gateway = gateway.replace(/\/+$/, '');
+
+// --- helpers ----------------------------------------------------------------------------------------------------
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const unique = (s) => `${s} ${Math.random().toString(36).slice(2, 8)}`;
+function sub(token) {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
+}
+
+async function rest(token, method, path, body) {
+  const res = await fetch(gateway + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+async function allMessages(token, conversationId) {
+  const page = await rest(token, 'GET', `/api/conversations/${conversationId}/messages?limit=200`);
+  return page.items;
+}
+
+async function waitUntil(what, fn, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
+function assert(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+/** Opens the app in a new page of the context, signed in with the token (the address fragment). */
+async function openApp(context, token, conversationId) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('pageerror', (e) => console.log(`#   page error: ${e.message}`));
+  const query = conversationId ? `?c=${encodeURIComponent(conversationId)}` : '';
+  await page.goto(`${gateway}/${query}#access_token=${token}`);
+  await page.getByRole('list', { name: 'Conversations' }).or(page.getByRole('log', { name: 'Messages' })).first().waitFor();
+  await waitUntil('the connection to open', async () => (await status(page)) === 'open');
+  return page;
+}
+
+const status = (page) => page.getByRole('status').first().textContent();
+const log = (page) => page.getByRole('log', { name: 'Messages' });
+/** The texts of the messages shown in the open conversation, in order. */
+const shown = (page) => log(page).locator('.msg .content').allTextContents();
+
+async function send(page, text) {
+  const box = page.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+async function openConversationFromList(page, index = 0) {
+  await page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').nth(index).getByRole('button').click();
+  await log(page).waitFor();
+}
+
+async function shot(page, name) {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`) });
+}
+
+// --- scenarios --------------------------------------------------------------------------------------------------
+
+const scenarios = [];
+const scenario = (name, fn) => scenarios.push({ name, fn });
+
+let supportId;
+const clientSupport = async () => (supportId ??= (await rest(tokens.client, 'GET', '/api/conversations/support')).id);
+
+scenario('a client and an admin chat in the support conversation', async (browser) => {
+  const cc = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const ac = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  try {
+    const client = await openApp(cc, tokens.client);
+    const list = client.getByRole('list', { name: 'Conversations' });
+    await waitUntil('the support conversation first', async () =>
+      (await list.getByRole('listitem').first().textContent())?.includes('Support'),
+    );
+    await openConversationFromList(client, 0);
+    const hello = unique('Hello from the client');
+    await send(client, hello);
+    await waitUntil('the client to see its message sent', async () => (await shown(client)).includes(hello));
+
+    // the list is a read model that follows a message by a few milliseconds: wait until it shows it
+    const id = await clientSupport();
+    await waitUntil('the read model to list the conversation as unanswered', async () =>
+      (await rest(tokens.admin, 'GET', '/api/conversations?filter=unanswered&limit=100')).items.some((c) => c.id === id),
+    );
+    const admin = await openApp(ac, tokens.admin);
+    // the desk: the client's conversation waits for an answer
+    await admin.getByRole('tab', { name: 'Unanswered' }).click();
+    const desk = admin.getByRole('list', { name: 'Unanswered support conversations' });
+    await waitUntil('the conversation in the unanswered filter', async () =>
+      (await desk.textContent())?.includes(hello.slice(0, 20)),
+    );
+    await shot(admin, 'admin-support-desk');
+    await desk.locator(`[data-conversation-id="${id}"] button`).first().click();
+    await waitUntil('the admin to see the client message', async () => (await shown(admin)).includes(hello));
+    // the typing indicator
+    await admin.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('Hel');
+    await waitUntil('the client to see the admin typing', async () =>
+      (await client.locator('.typing').textContent())?.includes('typing'),
+    );
+    const reply = unique('Hello from support');
+    await send(admin, reply);
+    await waitUntil('the client to see the reply', async () => (await shown(client)).includes(reply));
+    await waitUntil('the typing indicator to go', async () => !(await client.locator('.typing').textContent()));
+    // "seen": the client has the conversation open, so the admin's reply is read and marked seen for the admin
+    await admin.locator('.msg', { hasText: reply }).getByText('Seen').waitFor();
+    await waitUntil('the reply to leave the unanswered filter', async () =>
+      !(await desk.locator(`[data-conversation-id="${id}"]`).count()),
+    );
+    await shot(client, 'client-conversation');
+    await shot(admin, 'admin-conversation');
+  } finally {
+    await cc.close();
+    await ac.close();
+  }
+});
+
+scenario('three messages sent while the recipient is offline show once each, in order', async (browser) => {
+  const cc = await browser.newContext();
+  const ac = await browser.newContext();
+  try {
+    const id = await clientSupport();
+    const admin = await openApp(ac, tokens.admin, id);
+    const client = await openApp(cc, tokens.client, id);
+    await log(admin).waitFor();
+    await ac.setOffline(true);
+    await waitUntil('the admin page to notice', async () => (await status(admin)) !== 'open');
+    const texts = [unique('cut 1'), unique('cut 2'), unique('cut 3')];
+    for (const t of texts) {
+      await send(client, t);
+      await waitUntil(`"${t}" stored`, async () =>
+        (await client.locator(`.msg.sent .content`).allTextContents()).includes(t),
+      );
+    }
+    await sleep(500);
+    await ac.setOffline(false);
+    await waitUntil('the admin page to resume', async () => (await status(admin)) === 'open');
+    await waitUntil('the three messages on the admin page', async () => {
+      const s = await shown(admin);
+      return texts.every((t) => s.includes(t));
+    });
+    await sleep(1_000); // anything sent twice would show by now
+    const s = await shown(admin);
+    for (const t of texts) assert(s.filter((x) => x === t).length === 1, `"${t}" shows ${s.filter((x) => x === t).length} times`);
+    const at = texts.map((t) => s.indexOf(t));
+    assert(at[0] < at[1] && at[1] < at[2], `out of order: ${at}`);
+  } finally {
+    await cc.close();
+    await ac.close();
+  }
+});
+
+scenario('a message written offline and reloaded before it was sent is sent once after the reload', async (browser) => {
+  const cc = await browser.newContext();
+  try {
+    const id = await clientSupport();
+    // the socket is cut (page loads still work, so the page can be reloaded): a route keeps every /ws unconnected
+    let cut = true;
+    const held = [];
+    await cc.routeWebSocket(/\/ws/, (ws) => {
+      if (cut) held.push(ws);
+      else ws.connectToServer();
+    });
+    const page = await cc.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${gateway}/?c=${id}#access_token=${tokens.client}`);
+    await log(page).waitFor();
+    const text = unique('written offline');
+    await send(page, text);
+    await page.locator('.msg[data-status="pending"]', { hasText: text }).waitFor();
+    await sleep(500); // the outbox is written to IndexedDB
+    await page.reload();
+    await page.locator('.msg[data-status="pending"]', { hasText: text }).waitFor();
+    assert((await allMessages(tokens.client, id)).every((m) => m.content !== text), 'sent while cut');
+    cut = false;
+    for (const ws of held.splice(0)) await ws.close().catch(() => {});
+    await page.locator('.msg[data-status="sent"]', { hasText: text }).waitFor();
+    await sleep(1_500);
+    const stored = (await allMessages(tokens.client, id)).filter((m) => m.content === text);
+    assert(stored.length === 1, `stored ${stored.length} times`);
+    const s = await shown(page);
+    assert(s.filter((x) => x === text).length === 1, `shows ${s.filter((x) => x === text).length} times`);
+  } finally {
+    await cc.close();
+  }
+});
+
+scenario('reading on one tab clears the badge on the other', async (browser) => {
+  const cc = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  try {
+    const id = await clientSupport();
+    const a = await openApp(cc, tokens.client);
+    const b = await openApp(cc, tokens.client);
+    await rest(tokens.admin, 'POST', `/api/conversations/${id}/messages`, {
+      clientMessageId: crypto.randomUUID(),
+      content: unique('Are you there?'),
+    });
+    const badge = (p) => p.locator(`[data-conversation-id="${id}"] .unread-count`);
+    await badge(a).waitFor();
+    await badge(b).waitFor();
+    await b.locator(`[data-conversation-id="${id}"] button`).first().click();
+    await badge(b).waitFor({ state: 'detached' });
+    await badge(a).waitFor({ state: 'detached' });
+  } finally {
+    await cc.close();
+  }
+});
+
+scenario("a removed participant's app stops showing the conversation's new messages", async (browser) => {
+  if (!tokens.client2) throw new Error('skip: PARLEY_TEST_TOKENS has no client2');
+  const c2 = await browser.newContext();
+  try {
+    const group = await rest(tokens.client, 'POST', '/api/conversations', {
+      type: 'group',
+      participants: [sub(tokens.client2)],
+      title: unique('Removal'),
+    });
+    const page = await openApp(c2, tokens.client2, group.id);
+    const before = unique('before the removal');
+    await rest(tokens.client, 'POST', `/api/conversations/${group.id}/messages`, { clientMessageId: crypto.randomUUID(), content: before });
+    await waitUntil('the message before the removal', async () => (await shown(page)).includes(before));
+    await rest(tokens.client, 'DELETE', `/api/conversations/${group.id}/participants/${encodeURIComponent(sub(tokens.client2))}`);
+    const after = unique('after the removal');
+    await rest(tokens.client, 'POST', `/api/conversations/${group.id}/messages`, { clientMessageId: crypto.randomUUID(), content: after });
+    await sleep(2_000);
+    assert(!(await shown(page)).includes(after), 'the new message is shown to the removed participant');
+    assert(!(await page.locator('body').textContent()).includes(after), 'the new message is in the list');
+  } finally {
+    await c2.close();
+  }
+});
+
+scenario('edits and deletions: the sender edits, an admin deletes in a support conversation', async (browser) => {
+  const cc = await browser.newContext();
+  const ac = await browser.newContext();
+  try {
+    const id = await clientSupport();
+    const client = await openApp(cc, tokens.client, id);
+    const admin = await openApp(ac, tokens.admin, id);
+    admin.on('dialog', (d) => void d.accept());
+    const text = unique('to be edited');
+    await send(client, text);
+    const mine = client.locator('.msg[data-status="sent"]', { hasText: text });
+    await mine.waitFor();
+    await mine.getByRole('button', { name: /^Edit message/ }).click();
+    const box = client.getByRole('textbox', { name: 'Edit message' });
+    await box.fill(`${text} (edited)`);
+    await box.press('Enter');
+    await waitUntil('the admin to see the edit', async () => (await shown(admin)).includes(`${text} (edited)`));
+    await admin.locator('.msg', { hasText: `${text} (edited)` }).getByRole('button', { name: /^Delete message/ }).click();
+    await waitUntil('the client to see the deletion', async () => !(await shown(client)).includes(`${text} (edited)`));
+    assert((await shown(client)).includes('Message deleted'), 'no trace of the deleted message');
+  } finally {
+    await cc.close();
+    await ac.close();
+  }
+});
+
+scenario('history loads older messages when scrolled to the top', async (browser) => {
+  const cc = await browser.newContext();
+  try {
+    const group = await rest(tokens.client, 'POST', '/api/conversations', {
+      type: 'group',
+      participants: [tokens.client2 ? sub(tokens.client2) : sub(tokens.admin)],
+      title: unique('History'),
+    });
+    for (let i = 1; i <= 70; i++) {
+      const body = { clientMessageId: crypto.randomUUID(), content: `history ${i}` };
+      await waitUntil(`message ${i} stored`, async () => {
+        const res = await fetch(`${gateway}/api/conversations/${group.id}/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens.client}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        if (res.status === 429) await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
+        return res.ok;
+      });
+    }
+    const page = await openApp(cc, tokens.client, group.id);
+    await waitUntil('the latest page', async () => (await shown(page)).includes('history 70'));
+    assert(!(await shown(page)).includes('history 1'), 'the first page holds everything');
+    await waitUntil('the oldest message after scrolling up', async () => {
+      await log(page).evaluate((el) => {
+        el.scrollTop = 0;
+        el.dispatchEvent(new Event('scroll'));
+      });
+      return (await shown(page)).includes('history 1');
+    });
+    const s = await shown(page);
+    for (let i = 1; i <= 70; i++) assert(s.filter((x) => x === `history ${i}`).length === 1, `history ${i} not once`);
+  } finally {
+    await cc.close();
+  }
+});
+
+scenario('screenshots of the three roles', async (browser) => {
+  const roles = [
+    ['client', tokens.client, { width: 1200, height: 800 }],
+    ['expert', tokens.expert, { width: 1200, height: 800 }],
+    ['admin', tokens.admin, { width: 1200, height: 800 }],
+    ['client-phone', tokens.client, { width: 390, height: 760 }],
+  ];
+  for (const [name, token, viewport] of roles) {
+    if (!token) {
+      console.log(`#   no ${name} token: no screenshot`);
+      continue;
+    }
+    const ctx = await browser.newContext({ viewport });
+    try {
+      if (name === 'expert') {
+        const support = await rest(token, 'GET', '/api/conversations/support');
+        if (support.lastSeq === 0) {
+          await rest(token, 'POST', `/api/conversations/${support.id}/messages`, {
+            clientMessageId: crypto.randomUUID(),
+            content: 'Hello, could someone check why my profile is not visible yet?',
+          });
+        }
+      }
+      const page = await openApp(ctx, token);
+      if (name === 'admin') await page.getByRole('tab', { name: 'Support desk' }).click();
+      else await openConversationFromList(page, 0);
+      await sleep(500);
+      await shot(page, `${name}-main`);
+    } finally {
+      await ctx.close();
+    }
+  }
+});
+
+// --- run --------------------------------------------------------------------------------------------------------
+
+const only = process.env.PARLEY_E2E_ONLY;
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  // launch() gives each run a fresh temporary profile (the role of a fresh --user-data-dir)
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  for (const s of scenarios) {
+    if (only && !s.name.includes(only)) continue;
+    const t0 = Date.now();
+    try {
+      await s.fn(browser);
+      passed++;
+      console.log(`ok - ${s.name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      if (String(e?.message).startsWith('skip:')) {
+        skipped++;
+        console.log(`skip - ${s.name}: ${e.message.slice(5).trim()}`);
+      } else {
+        failed++;
+        console.log(`not ok - ${s.name}: ${e?.stack ?? e}`);
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  await standIn?.stop();
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed ? 1 : 0);

@@ -11,7 +11,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
-/** Plays the message-service's part in these tests: publishes message.created and read.moved events. */
+/**
+ * Plays the message-service's part in these tests: publishes message.created, message.updated, message.deleted and
+ * read.moved events.
+ */
 final class Messages implements AutoCloseable {
 
     private final EventPublisher publisher;
@@ -28,6 +31,31 @@ final class Messages implements AutoCloseable {
         publisher.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, type, participants, message,
                 message.createdAt()));
         return message;
+    }
+
+    /** Publishes the message edited to {@code content}; answers the event, which a test may publish again. */
+    MessageEvent updated(MessageData m, String type, List<String> participants, String content) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        MessageData edited = new MessageData(m.id(), m.conversationId(), m.seq(), m.clientMessageId(), m.senderId(),
+                m.senderRole(), m.senderName(), m.type(), content, m.attachments(), m.createdAt(), now, null);
+        MessageEvent event = MessageEvent.of(MessageEvent.UPDATED, type, participants, edited, now);
+        publisher.publish(Topics.MESSAGES, event);
+        return event;
+    }
+
+    /** Publishes the message deleted (content null, no attachments, deletedAt set); answers the event. */
+    MessageEvent deleted(MessageData m, String type, List<String> participants) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        MessageData gone = new MessageData(m.id(), m.conversationId(), m.seq(), m.clientMessageId(), m.senderId(),
+                m.senderRole(), m.senderName(), m.type(), null, List.of(), m.createdAt(), m.editedAt(), now);
+        MessageEvent event = MessageEvent.of(MessageEvent.DELETED, type, participants, gone, now);
+        publisher.publish(Topics.MESSAGES, event);
+        return event;
+    }
+
+    /** Publishes an event again, as a redelivery would (same eventId). */
+    void again(MessageEvent event) {
+        publisher.publish(Topics.MESSAGES, event);
     }
 
     void read(UUID conversation, String type, List<String> participants, String reader, long seq) {

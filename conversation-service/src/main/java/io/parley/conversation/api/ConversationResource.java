@@ -5,7 +5,9 @@ import io.parley.conversation.domain.ConversationService;
 import io.parley.conversation.domain.ConversationService.Refused;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
+import io.parley.kit.Text;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -28,7 +31,9 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class ConversationResource {
 
-    private static final int MAX_USER_ID_LENGTH = 200;
+    /** As long as a token's {@code sub} may be. */
+    static final int MAX_USER_ID_LENGTH = 255;
+    static final int MAX_TITLE_LENGTH = 200;
     private static final int DEFAULT_PAGE = 20;
     private static final int MAX_PAGE = 100;
 
@@ -40,6 +45,12 @@ public class ConversationResource {
         this.jwt = jwt;
     }
 
+    /**
+     * Creates a direct or group conversation. The body is checked whole before anything is stored: a wrong part
+     * (the type, the title, or any element of {@code participants}, named by its index) refuses the whole create with a
+     * 400 that names it. Answers 201 with the new conversation once the message-service knows it, or 200 with the
+     * direct conversation the two users have already.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(CreateConversationRequest request) {
@@ -47,28 +58,31 @@ public class ConversationResource {
             throw Problem.badRequest("type is required: direct or group.");
         }
         List<String> others = request.participants() == null ? List.of() : request.participants();
-        others.forEach(ConversationResource::checkUserId);
+        for (int i = 0; i < others.size(); i++) {
+            checkUserId("participants[" + i + "]", others.get(i));
+        }
         Caller caller = Caller.of(jwt);
         long distinctOthers = others.stream().filter(u -> !u.equals(caller.userId())).distinct().count();
         switch (request.type()) {
             case Conversation.DIRECT -> {
                 if (distinctOthers != 1) {
-                    throw Problem.badRequest("A direct conversation has exactly one other participant.");
+                    throw Problem.badRequest("participants: a direct conversation has exactly one other participant.");
                 }
             }
             case Conversation.GROUP -> {
                 if (distinctOthers + 1 > ConversationService.MAX_PARTICIPANTS) {
-                    throw Problem.badRequest("A group has at most " + ConversationService.MAX_PARTICIPANTS
-                            + " participants.");
+                    throw Problem.badRequest("participants: a group has at most "
+                            + ConversationService.MAX_PARTICIPANTS + " participants.");
                 }
             }
             default -> throw Problem.badRequest("type must be direct or group.");
         }
-        String title = request.title() == null ? null : request.title().strip();
-        if (title != null && title.length() > 200) {
-            throw Problem.badRequest("title is at most 200 characters.");
+        String title = request.title();
+        Text.require("title", title);
+        if (title != null && title.codePointCount(0, title.length()) > MAX_TITLE_LENGTH) {
+            throw Problem.badRequest("title is at most " + MAX_TITLE_LENGTH + " characters.");
         }
-        return conversations.create(caller, request.type(), others, title)
+        return conversations.create(caller, authorization(), request.type(), others, title)
                 .chain(created -> conversations.readSeq(caller, created.conversation().id())
                         .map(readSeq -> Response.status(created.isNew() ? 201 : 200)
                                 .entity(ConversationView.of(created.conversation(), caller.userId(), readSeq))
@@ -82,10 +96,13 @@ public class ConversationResource {
     @GET
     public Uni<ConversationPage> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                       @QueryParam("filter") String filter) {
+        Text.require("limit", limit);
+        Text.require("cursor", cursor);
+        Text.require("filter", filter);
         int size = (int) Problem.number("limit", limit, 1, MAX_PAGE, DEFAULT_PAGE);
         Caller caller = Caller.of(jwt);
         ConversationService.AdminView view = adminView(filter, caller);
-        return conversations.list(caller, view, Cursor.decode(cursor), size)
+        return conversations.list(caller, authorization(), view, Cursor.decode(cursor), size)
                 .map(page -> new ConversationPage(
                         page.items().stream().map(c -> ConversationView.of(c, caller.userId(),
                                 page.readSeqs().getOrDefault(c.id(), 0L))).toList(),
@@ -112,7 +129,7 @@ public class ConversationResource {
     @RolesAllowed({"client", "expert"})
     public Uni<ConversationView> support() {
         Caller caller = Caller.of(jwt);
-        return conversations.support(caller.userId()).chain(c -> conversations.readSeq(caller, c.id())
+        return conversations.support(caller.userId(), authorization()).chain(c -> conversations.readSeq(caller, c.id())
                 .map(readSeq -> ConversationView.of(c, caller.userId(), readSeq)));
     }
 
@@ -127,6 +144,9 @@ public class ConversationResource {
                         .map(readSeq -> ConversationView.of(c, caller.userId(), readSeq)));
     }
 
+    /**
+     * Adds {@code userId} to a group; answers the conversation once the message-service knows the new participant.
+     */
     @POST
     @Path("/{id}/participants")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -135,18 +155,26 @@ public class ConversationResource {
         if (request == null) {
             throw Problem.badRequest("userId is required.");
         }
-        checkUserId(request.userId());
+        checkUserId("userId", request.userId());
         Caller caller = Caller.of(jwt);
-        return conversations.addParticipant(caller, conversationId, request.userId())
+        return conversations.addParticipant(caller, authorization(), conversationId, request.userId())
                 .chain(c -> conversations.readSeq(caller, c.id())
                         .map(readSeq -> ConversationView.of(c, caller.userId(), readSeq)));
     }
 
+    /**
+     * Removes {@code userId} from a group; answers 204 once the removal is everywhere (the message-service refuses the
+     * removed user, their totals no longer count the conversation). The user id is the path's last segment, decoded
+     * strictly: one that is not valid UTF-8 or holds NUL is a 400 naming {@code userId}.
+     */
     @DELETE
     @Path("/{id}/participants/{userId}")
-    public Uni<Response> removeParticipant(@PathParam("id") String id, @PathParam("userId") String userId) {
+    public Uni<Response> removeParticipant(@PathParam("id") String id, @PathParam("userId") String userId,
+                                           @Context HttpServerRequest request) {
         UUID conversationId = Problem.parseId(id);
-        return conversations.removeParticipant(Caller.of(jwt), conversationId, userId)
+        String exact = PathText.lastSegment("userId", request.path(), userId);
+        checkUserId("userId", exact);
+        return conversations.removeParticipant(Caller.of(jwt), authorization(), conversationId, exact)
                 .replaceWith(Response.noContent().build());
     }
 
@@ -162,9 +190,25 @@ public class ConversationResource {
         };
     }
 
-    private static void checkUserId(String userId) {
-        if (userId == null || userId.isBlank() || userId.length() > MAX_USER_ID_LENGTH) {
-            throw Problem.badRequest("participants must be user ids.");
+    /**
+     * A user id as a client gives it: present, not empty, at most {@value #MAX_USER_ID_LENGTH} characters (as a
+     * token's {@code sub}), and text that round-trips; otherwise a 400 naming {@code field}.
+     */
+    private static void checkUserId(String field, String userId) {
+        if (userId == null) {
+            throw Problem.badRequest(field + " is required: a user id.");
         }
+        Text.require(field, userId);
+        if (userId.isEmpty()) {
+            throw Problem.badRequest(field + " is empty: a user id.");
+        }
+        if (userId.codePointCount(0, userId.length()) > MAX_USER_ID_LENGTH) {
+            throw Problem.badRequest(field + " is over " + MAX_USER_ID_LENGTH + " characters: a user id.");
+        }
+    }
+
+    /** The caller's Authorization header (their bearer token), to forward to the message-service. */
+    private String authorization() {
+        return "Bearer " + jwt.getRawToken();
     }
 }

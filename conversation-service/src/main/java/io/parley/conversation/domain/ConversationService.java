@@ -1,19 +1,22 @@
 package io.parley.conversation.domain;
 
 import io.parley.conversation.store.ConversationStore;
+import io.parley.conversation.store.ConversationStore.DirectPair;
 import io.parley.conversation.store.ConversationStore.Position;
 import io.parley.conversation.store.ConversationStore.Scope;
 import io.parley.events.ConversationCreated;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
 import io.parley.events.Topics;
+import io.parley.events.UnreadChanged;
 import io.parley.kit.Caller;
 import io.parley.kit.Outbox;
-import io.parley.kit.OutboxRelay;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,20 +27,27 @@ import java.util.UUID;
 
 /**
  * Conversations and their participants. Every change and its event are written in one transaction; the outbox
- * relay publishes the event after the commit.
+ * relay publishes the event after the commit, and a change of membership is answered once the message-service has
+ * applied it ({@link ReplicaCatchUp}).
  */
 @ApplicationScoped
 public class ConversationService {
+
+    /**
+     * How long after its creation a conversation that this request did not create is still checked with the
+     * message-service before it is answered (see {@link #catchUpIfRecent}); its event is published within milliseconds.
+     */
+    static final Duration RECENT = Duration.ofSeconds(30);
 
     /** The most participants a group may have. */
     public static final int MAX_PARTICIPANTS = 5_000;
 
     private final ConversationStore store;
-    private final OutboxRelay relay;
+    private final ReplicaCatchUp catchUp;
 
-    public ConversationService(ConversationStore store, OutboxRelay relay) {
+    public ConversationService(ConversationStore store, ReplicaCatchUp catchUp) {
         this.store = store;
-        this.relay = relay;
+        this.catchUp = catchUp;
     }
 
     public record Created(Conversation conversation, boolean isNew) {
@@ -55,50 +65,72 @@ public class ConversationService {
         }
     }
 
-    /** Creates a direct or group conversation; a direct one that exists already is returned as it is. */
-    public Uni<Created> create(Caller caller, String kind, List<String> others, String title) {
+    /**
+     * Creates a direct or group conversation; a direct one that exists already is returned as it is. A new one is
+     * answered once its event is published and the message-service has applied it (see {@link ReplicaCatchUp}), so
+     * that a send right after the answer is accepted.
+     *
+     * @param authorization the caller's Authorization header, forwarded to the message-service
+     */
+    public Uni<Created> create(Caller caller, String authorization, String kind, List<String> others, String title) {
         Set<String> members = new LinkedHashSet<>();
         members.add(caller.userId());
         members.addAll(others);
         Conversation conversation = Conversation.fresh(UUID.randomUUID(), kind, title, caller.userId(),
                 ConversationStore.now(), List.copyOf(members));
-        String directKey = Conversation.DIRECT.equals(kind) ? directKey(members) : null;
-        return insert(conversation, directKey, null)
-                .chain(inserted -> inserted
-                        ? Uni.createFrom().item(new Created(conversation, true))
-                        : store.findByDirectKey(store.pool(), directKey)
-                                .map(existing -> new Created(existing.orElseThrow(), false)));
+        DirectPair pair = Conversation.DIRECT.equals(kind) ? directPair(caller.userId(), members) : null;
+        return insert(conversation, pair, null)
+                .chain(outboxId -> outboxId != null
+                        ? catchUp.await(outboxId, conversation.id(), authorization)
+                                .replaceWith(new Created(conversation, true))
+                        : store.findDirect(store.pool(), pair)
+                                .map(existing -> new Created(existing.orElseThrow(), false))
+                                .call(existing -> catchUpIfRecent(existing.conversation(), authorization)));
     }
 
     /**
      * The support conversation of a client or expert, created the first time it is needed: exactly one, however many
-     * first requests race (the owner is a unique key; the losers read the winner's).
+     * first requests race (the owner is a unique key; the losers read the winner's). One that this call creates is
+     * answered once the message-service has it (see {@link ReplicaCatchUp}).
+     *
+     * @param authorization the caller's Authorization header, forwarded to the message-service; null when the owner
+     *                      is not the caller (a connection seen through a presence event)
      */
-    public Uni<Conversation> support(String ownerId) {
+    public Uni<Conversation> support(String ownerId, String authorization) {
         return store.findSupport(store.pool(), ownerId).chain(found -> {
             if (found.isPresent()) {
-                return Uni.createFrom().item(found.get());
+                return catchUpIfRecent(found.get(), authorization).replaceWith(found.get());
             }
             Conversation conversation = Conversation.fresh(UUID.randomUUID(), Conversation.SUPPORT, null, ownerId,
                     ConversationStore.now(), List.of(ownerId));
             return insert(conversation, null, ownerId)
-                    .chain(inserted -> inserted
-                            ? Uni.createFrom().item(conversation)
-                            : store.findSupport(store.pool(), ownerId).map(Optional::orElseThrow));
+                    .chain(outboxId -> outboxId != null
+                            ? catchUp.await(outboxId, conversation.id(), authorization).replaceWith(conversation)
+                            : store.findSupport(store.pool(), ownerId).map(Optional::orElseThrow)
+                                    .call(winner -> catchUpIfRecent(winner, authorization)));
         });
     }
 
-    private Uni<Boolean> insert(Conversation c, String directKey, String supportOwner) {
-        return store.pool().withTransaction(tx -> store.insert(tx, c, directKey, supportOwner)
-                        .call(inserted -> inserted
-                                ? Outbox.append(tx, Topics.CONVERSATIONS, ConversationCreated.of(c.id(), c.kind(),
-                                        c.title(), c.createdBy(), c.participants(), c.createdAt()))
-                                : Uni.createFrom().voidItem()))
-                .invoke(inserted -> {
-                    if (inserted) {
-                        relay.wakeUp();
-                    }
-                });
+    /**
+     * A conversation that another request or event created a moment ago (a first request that raced this one, the
+     * other user's request for the same direct conversation, a connection that made the support conversation) may not
+     * be known to the message-service yet: before answering it to a caller, wait until everything committed so far is
+     * published and the message-service has applied it. Older conversations are answered at once.
+     */
+    private Uni<Void> catchUpIfRecent(Conversation c, String authorization) {
+        if (authorization == null || c.createdAt().isBefore(Instant.now().minus(RECENT))) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.lastOutboxId().chain(last -> catchUp.await(last, c.id(), authorization));
+    }
+
+    /** Inserts the conversation and its event; answers the event's outbox id, or null when its key was taken. */
+    private Uni<Long> insert(Conversation c, DirectPair pair, String supportOwner) {
+        return store.pool().withTransaction(tx -> store.insert(tx, c, pair, supportOwner)
+                .chain(inserted -> inserted
+                        ? Outbox.appendReturningId(tx, Topics.CONVERSATIONS, ConversationCreated.of(c.id(), c.kind(),
+                                c.title(), c.createdBy(), c.participants(), c.createdAt()))
+                        : Uni.createFrom().nullItem()));
     }
 
     /** The conversation if the caller may see it: its participants, and every admin for support conversations. */
@@ -119,9 +151,10 @@ public class ConversationService {
     /**
      * The caller's conversations by latest activity. A client's or expert's support conversation comes first on the
      * first page, pinned, and takes one of its places; admins see every support conversation besides their own, or
-     * the support desk's filters. {@code after} is null for the first page.
+     * the support desk's filters. {@code after} is null for the first page; {@code authorization} is the caller's
+     * header, forwarded to the message-service if the support conversation is created here.
      */
-    public Uni<Page> list(Caller caller, AdminView view, Position after, int limit) {
+    public Uni<Page> list(Caller caller, String authorization, AdminView view, Position after, int limit) {
         Position from = after == null ? Position.TOP : after;
         Uni<Page> page;
         if (caller.isAdmin()) {
@@ -133,7 +166,7 @@ public class ConversationService {
             page = store.page(caller.userId(), scope, null, from, limit + 1)
                     .map(rows -> page(List.of(), rows, limit, from));
         } else {
-            page = support(caller.userId()).chain(pinned -> {
+            page = support(caller.userId(), authorization).chain(pinned -> {
                 List<Conversation> head = after == null ? List.of(pinned) : List.of();
                 int room = limit - head.size();
                 return store.page(caller.userId(), Scope.OWN, pinned.id(), from, room + 1)
@@ -165,30 +198,51 @@ public class ConversationService {
                 .map(positions -> positions.getOrDefault(conversationId, 0L));
     }
 
-    /** Adds a participant to a group: its creator or an admin. */
-    public Uni<Conversation> addParticipant(Caller caller, UUID conversationId, String userId) {
+    /**
+     * Adds a participant to a group: its creator or an admin. Answered once the message-service has applied the
+     * addition (see {@link ReplicaCatchUp}), so that the new participant may send at once; adding a participant again
+     * changes nothing and publishes nothing.
+     *
+     * @param authorization the caller's Authorization header, forwarded to the message-service
+     * @return the conversation with its participants after the change
+     */
+    public Uni<Conversation> addParticipant(Caller caller, String authorization, UUID conversationId, String userId) {
+        record Added(Conversation conversation, Long outboxId) {
+        }
         return store.pool().withTransaction(tx -> lockVisible(tx, conversationId, caller).chain(c -> {
                     requireGroup(c);
                     if (!c.createdBy().equals(caller.userId()) && !caller.isAdmin()) {
                         throw new Refused(Refused.Reason.NOT_ALLOWED);
                     }
                     if (c.participants().contains(userId)) {
-                        return Uni.createFrom().item(c);
+                        return Uni.createFrom().item(new Added(c, null));
                     }
                     if (c.participants().size() >= MAX_PARTICIPANTS) {
                         throw new Refused(Refused.Reason.TOO_MANY);
                     }
                     var now = ConversationStore.now();
                     return store.addParticipant(tx, conversationId, userId, now)
-                            .chain(() -> Outbox.append(tx, Topics.CONVERSATIONS,
+                            .chain(() -> Outbox.appendReturningId(tx, Topics.CONVERSATIONS,
                                     ParticipantAdded.of(conversationId, userId, caller.userId(), now)))
-                            .chain(() -> store.find(tx, conversationId, false).map(Optional::orElseThrow));
+                            .chain(outboxId -> store.find(tx, conversationId, false)
+                                    .map(found -> new Added(found.orElseThrow(), outboxId)));
                 }))
-                .invoke(relay::wakeUp);
+                .chain(added -> added.outboxId() == null
+                        ? Uni.createFrom().item(added.conversation())
+                        : catchUp.await(added.outboxId(), conversationId, authorization)
+                                .replaceWith(added.conversation()));
     }
 
-    /** Removes a participant from a group: its creator or an admin; anyone may remove themselves. */
-    public Uni<Void> removeParticipant(Caller caller, UUID conversationId, String userId) {
+    /**
+     * Removes a participant from a group: its creator or an admin; anyone may remove themselves. In the same
+     * transaction, what the removed user had there leaves their totals: their read position there is forgotten and an
+     * {@code unread.changed} for the conversation (count 0, their new total) goes out through the outbox, so their
+     * badge follows on every device. Answered once both events are published and the message-service has applied the
+     * removal (see {@link ReplicaCatchUp}), so that the removed user is refused everywhere from the answer on.
+     *
+     * @param authorization the caller's Authorization header, forwarded to the message-service
+     */
+    public Uni<Void> removeParticipant(Caller caller, String authorization, UUID conversationId, String userId) {
         return store.pool().withTransaction(tx -> lockVisible(tx, conversationId, caller).chain(c -> {
                     requireGroup(c);
                     boolean self = userId.equals(caller.userId());
@@ -200,10 +254,13 @@ public class ConversationService {
                     }
                     var now = ConversationStore.now();
                     return store.removeParticipant(tx, conversationId, userId)
-                            .chain(() -> Outbox.append(tx, Topics.CONVERSATIONS,
-                                    ParticipantRemoved.of(conversationId, userId, caller.userId(), now)));
+                            .chain(() -> Outbox.appendReturningId(tx, Topics.CONVERSATIONS,
+                                    ParticipantRemoved.of(conversationId, userId, caller.userId(), now)))
+                            .chain(() -> store.unreadTotal(tx, userId))
+                            .chain(total -> Outbox.appendReturningId(tx, Topics.INBOX, UnreadChanged.of(conversationId,
+                                    List.of(new UnreadChanged.Count(userId, 0, total)), now)));
                 }))
-                .invoke(relay::wakeUp);
+                .chain(lastOutboxId -> catchUp.await(lastOutboxId, conversationId, authorization));
     }
 
     private Uni<Conversation> lockVisible(SqlClient tx, UUID conversationId, Caller caller) {
@@ -221,7 +278,9 @@ public class ConversationService {
         return c.participants().contains(caller.userId()) || (caller.isAdmin() && c.isSupport());
     }
 
-    static String directKey(Set<String> members) {
-        return members.stream().sorted().reduce((a, b) -> a + "|" + b).orElseThrow();
+    /** The pair of a direct conversation: the caller and the one other member. */
+    static DirectPair directPair(String caller, Set<String> members) {
+        String other = members.stream().filter(m -> !m.equals(caller)).findFirst().orElseThrow();
+        return new DirectPair(caller, other);
     }
 }

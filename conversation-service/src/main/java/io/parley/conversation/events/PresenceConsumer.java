@@ -38,7 +38,7 @@ public class PresenceConsumer {
         }
         boolean clientOrExpert = "client".equals(presence.role()) || "expert".equals(presence.role());
         Uni<Void> support = presence.online() && clientOrExpert
-                ? conversations.support(presence.userId()).replaceWithVoid()
+                ? conversations.support(presence.userId(), null).replaceWithVoid()
                 : Uni.createFrom().voidItem();
         return support
                 .chain(() -> store.findSupport(store.pool(), presence.userId()))

@@ -78,7 +78,7 @@ public class InboxConsumer {
         Map<UUID, InboxStore.Latest> latest = new LinkedHashMap<>();
         Map<UUID, String> answeredBy = new HashMap<>();
         List<MessageEvent> changed = new ArrayList<>();
-        Map<String, InboxStore.Position> positions = new LinkedHashMap<>();
+        Map<Reader, InboxStore.Position> positions = new LinkedHashMap<>();
         Map<UUID, Set<String>> touched = new LinkedHashMap<>();
         for (Event event : events) {
             if (event instanceof ReadMoved read) {
@@ -129,8 +129,12 @@ public class InboxConsumer {
                         .map(e -> UnreadChanged.of(e.getKey(), e.getValue(), now)).toList());
     }
 
-    private static void position(Map<String, InboxStore.Position> positions, UUID conversation, String user, long seq) {
-        positions.merge(conversation + "|" + user, new InboxStore.Position(conversation, user, seq),
+    /** A reader in a conversation: the pair itself is the key, never a string made of the two. */
+    private record Reader(UUID conversationId, String userId) {
+    }
+
+    private static void position(Map<Reader, InboxStore.Position> positions, UUID conversation, String user, long seq) {
+        positions.merge(new Reader(conversation, user), new InboxStore.Position(conversation, user, seq),
                 (a, b) -> a.seq() >= b.seq() ? a : b);
     }
 

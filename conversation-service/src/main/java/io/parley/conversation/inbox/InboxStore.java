@@ -73,9 +73,25 @@ public class InboxStore {
                 .replaceWithVoid();
     }
 
-    /** An edited or deleted message: if it is the conversation's last one, the list shows it as it is now. */
+    /**
+     * An edited or deleted message ({@code messageJson}, the message as it is after the change): if it is the
+     * conversation's last one (by seq), the list, the conversation and the support desk show it as it is now. Nothing
+     * else changes: not the place in the list, not the counts (a deleted message counts until read), not
+     * awaitingReply nor answeredBy (a deleted message keeps its place). A deletion is final and an edit never replaces
+     * a later one (by {@code editedAt}), so a change applied out of order or twice changes nothing. The JSON goes
+     * as text and is cast in SQL: a Java string bound to a jsonb parameter would be stored as a JSON string.
+     */
     public Uni<Void> messageChanged(SqlClient tx, UUID conversationId, long seq, String messageJson) {
-        return tx.preparedQuery("UPDATE conversation SET last_message = $3::jsonb WHERE id = $1 AND last_seq = $2")
+        return tx.preparedQuery("""
+                        WITH changed AS (SELECT $3::text::jsonb AS message)
+                        UPDATE conversation SET last_message = changed.message
+                        FROM changed
+                        WHERE id = $1 AND last_seq = $2
+                          AND (last_message IS NULL OR last_message->>'deletedAt' IS NULL)
+                          AND (changed.message->>'deletedAt' IS NOT NULL
+                               OR last_message IS NULL
+                               OR coalesce((changed.message->>'editedAt')::timestamptz, '-infinity')
+                                  >= coalesce((last_message->>'editedAt')::timestamptz, '-infinity'))""")
                 .execute(Tuple.of(conversationId, seq, messageJson))
                 .replaceWithVoid();
     }

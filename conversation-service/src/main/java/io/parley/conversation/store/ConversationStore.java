@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -46,22 +47,36 @@ public class ConversationStore {
     }
 
     /**
-     * Inserts the conversation and its participants unless its unique key (direct pair or support owner) is taken;
-     * answers whether it did.
+     * The two users of a direct conversation, in either order: the pair itself is the conversation's key (stored as
+     * the lower and the higher id in code point order), never a string made of the two.
      */
-    public Uni<Boolean> insert(SqlClient tx, Conversation c, String directKey, String supportOwner) {
+    public record DirectPair(String one, String other) {
+        public DirectPair {
+            Objects.requireNonNull(one);
+            Objects.requireNonNull(other);
+        }
+    }
+
+    /**
+     * Inserts the conversation and its participants unless its unique key (direct pair or support owner) is taken;
+     * answers whether it did. {@code pair} is null unless the conversation is direct, {@code supportOwner} unless it is
+     * a support conversation.
+     */
+    public Uni<Boolean> insert(SqlClient tx, Conversation c, DirectPair pair, String supportOwner) {
         return tx.preparedQuery("""
                         WITH created AS (
                             INSERT INTO conversation (id, kind, title, created_by, created_at, last_activity_at,
-                                                      direct_key, support_owner)
-                            VALUES ($1, $2, $3, $4, $5, $5, $6, $7) ON CONFLICT DO NOTHING
+                                                      direct_low, direct_high, support_owner)
+                            VALUES ($1, $2, $3, $4, $5, $5, least($6::text COLLATE "C", $7::text COLLATE "C"),
+                                    greatest($6::text COLLATE "C", $7::text COLLATE "C"), $8)
+                            ON CONFLICT DO NOTHING
                             RETURNING id, activity),
                         moved AS (
                             INSERT INTO activity_move (conversation_id, old_activity, new_activity)
                             SELECT id, NULL, activity FROM created)
                         SELECT id FROM created""")
                 .execute(Tuple.from(new Object[]{c.id(), c.kind(), c.title(), c.createdBy(), utc(c.createdAt()),
-                        directKey, supportOwner}))
+                        pair == null ? null : pair.one(), pair == null ? null : pair.other(), supportOwner}))
                 .onItem().transformToUni(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(false);
@@ -76,9 +91,22 @@ public class ConversationStore {
                 });
     }
 
-    public Uni<Optional<Conversation>> findByDirectKey(SqlClient client, String directKey) {
-        return client.preparedQuery(SELECT + " WHERE c.direct_key = $1")
-                .execute(Tuple.of(directKey))
+    /**
+     * The id of the last row in the outbox, or null when it is empty: once that row is published, so is every event
+     * committed before this call (the relay publishes in id order).
+     */
+    public Uni<Long> lastOutboxId() {
+        return pool.query("SELECT max(id) FROM outbox").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** The direct conversation of these two users, if they have one. */
+    public Uni<Optional<Conversation>> findDirect(SqlClient client, DirectPair pair) {
+        return client.preparedQuery(SELECT + """
+                         WHERE c.kind = 'direct'
+                           AND c.direct_low = least($1::text COLLATE "C", $2::text COLLATE "C")
+                           AND c.direct_high = greatest($1::text COLLATE "C", $2::text COLLATE "C")""")
+                .execute(Tuple.of(pair.one(), pair.other()))
                 .map(ConversationStore::first);
     }
 
@@ -110,10 +138,35 @@ public class ConversationStore {
                 .map(rows -> rows.iterator().next().getLong(0) == 1);
     }
 
+    /**
+     * Removes a participant and their read position there: what they had in the conversation leaves their totals.
+     * Answers whether they were a participant.
+     */
     public Uni<Boolean> removeParticipant(SqlClient tx, UUID conversationId, String userId) {
-        return tx.preparedQuery("DELETE FROM participant WHERE conversation_id = $1 AND user_id = $2")
+        return tx.preparedQuery("""
+                        WITH removed AS (
+                            DELETE FROM participant WHERE conversation_id = $1 AND user_id = $2
+                            RETURNING conversation_id),
+                        forgotten AS (
+                            DELETE FROM read_state WHERE conversation_id = $1 AND user_id = $2
+                              AND EXISTS (SELECT 1 FROM removed))
+                        SELECT count(*) FROM removed""")
                 .execute(Tuple.of(conversationId, userId))
-                .map(rows -> rows.rowCount() == 1);
+                .map(rows -> rows.iterator().next().getLong(0) == 1);
+    }
+
+    /**
+     * {@code userId}'s unread messages in all the conversations they take part in, as {@link #unread} sums them (in
+     * the transaction {@code client} is in, so that a change made there counts).
+     */
+    public Uni<Long> unreadTotal(SqlClient client, String userId) {
+        return client.preparedQuery("""
+                        SELECT coalesce(sum(c.last_seq - coalesce(r.read_seq, 0)), 0)::bigint
+                        FROM participant p JOIN conversation c ON c.id = p.conversation_id
+                        LEFT JOIN read_state r ON r.user_id = p.user_id AND r.conversation_id = p.conversation_id
+                        WHERE p.user_id = $1 AND c.last_seq > coalesce(r.read_seq, 0)""")
+                .execute(Tuple.of(userId))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** The users who share a conversation with {@code userId}, without them. */

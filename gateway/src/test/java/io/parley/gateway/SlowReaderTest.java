@@ -81,6 +81,22 @@ class SlowReaderTest {
         }
         assertThat(head.toString()).startsWith("HTTP/1.1 101");
         await().atMost(Duration.ofSeconds(10)).until(() -> presence.connections(slow).await().indefinitely() == 1);
+        // It never reads, but it is not gone: it sends a pong of its own (a masked, empty frame) every half second,
+        // so it is closed for not reading, not for silence.
+        java.io.OutputStream slowOut = slowSocket.getOutputStream();
+        Thread heartbeat = new Thread(() -> {
+            try {
+                while (!slowSocket.isClosed()) {
+                    slowOut.write(new byte[] {(byte) 0x8A, (byte) 0x80, 0, 0, 0, 0});
+                    slowOut.flush();
+                    Thread.sleep(500);
+                }
+            } catch (Exception e) {
+                // the server cut the connection, or the test closed it
+            }
+        }, "slow-heartbeat");
+        heartbeat.setDaemon(true);
+        heartbeat.start();
 
         UUID conversation = UUID.randomUUID();
         String content = "x".repeat(2_000);

@@ -106,7 +106,7 @@ class WebSocketRulesTest {
     void malformedFramesGetErrorsAndTheConnectionStaysOpen() throws Exception {
         Connection connection = new Connection(withHeader(TestKeys.token("carol-" + UUID.randomUUID(), "client")));
         for (String bad : List.of("not json", "[1,2]", "{\"type\":\"launch\"}", "{\"type\":\"send\",\"ref\":\"r\"}",
-                "{\"type\":\"resume\",\"positions\":[1]}", "{\"type\":\"resume\",\"positions\":{\"nope\":1}}",
+                "{\"type\":\"resume\",\"positions\":[1]}",
                 "{\"type\":\"auth\"}", "null", "{\"type\":\"read\",\"seq\":1}",
                 "{\"type\":\"read\",\"conversationId\":\"" + UUID.randomUUID() + "\",\"seq\":-1}",
                 "{\"type\":\"read\",\"conversationId\":\"" + UUID.randomUUID() + "\",\"seq\":\"7\"}",
@@ -116,6 +116,14 @@ class WebSocketRulesTest {
             assertThat(error.getString("type")).as(bad).isEqualTo("error");
             assertThat(error.getString("code")).as(bad).isEqualTo("invalid");
         }
+        // A key of positions that is not a UUID names no conversation: not_found for it, and the resume goes on.
+        connection.socket.writeTextMessage("{\"type\":\"resume\",\"ref\":\"q\",\"positions\":{\"nope\":1}}");
+        JsonObject notFound = connection.next();
+        assertThat(notFound.getString("code")).isEqualTo("not_found");
+        assertThat(notFound.getString("conversationId")).isEqualTo("nope");
+        JsonObject resumed = connection.next();
+        assertThat(resumed.getString("type")).isEqualTo("resumed");
+        assertThat(resumed.getString("ref")).isEqualTo("q");
         // A well-formed read that cannot be stored (no message-service in these tests) is answered, not dropped.
         connection.socket.writeTextMessage("{\"type\":\"read\",\"ref\":\"r9\",\"conversationId\":\""
                 + UUID.randomUUID() + "\",\"seq\":3}");

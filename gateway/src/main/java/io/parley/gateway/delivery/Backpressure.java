@@ -3,6 +3,7 @@ package io.parley.gateway.delivery;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,31 +16,66 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the gateway needs to drop a client that stopped reading, which websockets-next does not expose: whether the
  * connection's outbound queue is full (Vert.x's {@code writeQueueFull} on the WebSocket under the connection), and
  * the HTTP connection under it, to cut a connection whose close frame cannot get through its full queue.
- * The HTTP connection is captured at the upgrade, keyed by the request's Sec-WebSocket-Key.
+ * The HTTP connection is captured at the upgrade, keyed by the TCP connection's two addresses (remote and local host
+ * and port), which no two open connections share; never by a header that the client chooses (two clients may send
+ * the same Sec-WebSocket-Key, and one would then be handed the other's connection).
  */
 @ApplicationScoped
 public class Backpressure {
 
     private static final Method UNDERLYING = underlyingAccessor();
 
-    private final Map<String, HttpConnection> upgrading = new ConcurrentHashMap<>();
+    /** One TCP connection: its remote and local address. */
+    record Key(String remoteHost, int remotePort, String localHost, int localPort) {
+
+        /** The key of the connection between {@code remote} and {@code local}, or null if either is unknown. */
+        static Key of(SocketAddress remote, SocketAddress local) {
+            if (remote == null || local == null) {
+                return null;
+            }
+            return new Key(remote.hostAddress(), remote.port(), local.hostAddress(), local.port());
+        }
+    }
+
+    private final Map<Key, HttpConnection> upgrading = new ConcurrentHashMap<>();
 
     void capture(@Observes Router router) {
         router.route("/ws").order(-200).handler(context -> {
-            String key = context.request().getHeader("Sec-WebSocket-Key");
-            if (key != null) {
-                HttpConnection connection = context.request().connection();
-                upgrading.put(key, connection);
-                connection.closeHandler(v -> upgrading.remove(key));
+            HttpConnection connection = context.request().connection();
+            Key key = Key.of(connection.remoteAddress(), connection.localAddress());
+            if (key != null && upgrading.put(key, connection) == null) {
+                connection.closeHandler(v -> upgrading.remove(key, connection));
             }
             context.next();
         });
     }
 
-    /** The HTTP connection under an open WebSocket, found by its handshake key (once). */
+    /** The HTTP connection under an open WebSocket, found by its TCP addresses (once); null if unknown. */
     public HttpConnection take(WebSocketConnection connection) {
-        String key = connection.handshakeRequest().header("Sec-WebSocket-Key");
+        WebSocketBase socket = underlying(connection);
+        if (socket == null) {
+            return null;
+        }
+        Key key = Key.of(socket.remoteAddress(), socket.localAddress());
         return key == null ? null : upgrading.remove(key);
+    }
+
+    /**
+     * Cuts the TCP connection under a WebSocket. Neither {@link HttpConnection#close()} nor a close of the Netty
+     * channel would: once upgraded, Vert.x turns either into a close frame and waits for the client's answer, which a
+     * client that is gone, or that does not read, never sends. The close is therefore asked of the first handler of
+     * the channel's pipeline, which passes it straight to the socket; Vert.x then sees the connection end, as when
+     * the client drops it, and the connection's close callbacks run.
+     */
+    static void cut(HttpConnection tcp) {
+        if (tcp instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            io.netty.channel.ChannelHandlerContext first = base.channel().pipeline().firstContext();
+            if (first != null) {
+                first.close();
+                return;
+            }
+        }
+        tcp.close();
     }
 
     /** The Vert.x WebSocket under {@code connection}, or null if this Quarkus version hides it. */

@@ -16,8 +16,16 @@ public final class Session {
 
     private final WebSocketConnection connection;
     private final String userId;
-    private final boolean admin;
+    /** Whether the current token is an admin's: decided by each token, the one of the upgrade and each auth frame's. */
+    private volatile boolean admin;
+    /** The role of the current token, as the wire spells it. */
+    private volatile String role;
+    /** False once the connection closed: it is never registered again. Guarded by the registry, under {@code this}. */
+    boolean registered;
     private volatile String token;
+    /** When a frame (text or pong) last came from the client, in nanos: a client silent for too long is gone. */
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile boolean silenceClosed;
     /** When the token expires, in epoch seconds: the connection is closed then, unless a fresh token came. */
     private volatile long expiresAt;
     /** The Vert.x WebSocket under the connection, to see whether its client keeps reading (null if unavailable). */
@@ -31,6 +39,9 @@ public final class Session {
     /** How long a client may leave its outbound queue full before it is disconnected. */
     static final long SLOW_READER_GRACE_NANOS = 5_000_000_000L;
     public static final short TOO_SLOW = 1013;
+    /** The close of a connection whose client stopped answering pings. */
+    public static final io.quarkus.websockets.next.CloseReason SILENT =
+            new io.quarkus.websockets.next.CloseReason(1001, "no pong: the connection is taken for dead");
     /** Guarded by {@code this}. */
     private final Map<UUID, Long> lastSeq = new HashMap<>();
     /** Conversations being replayed, with the live frames that arrived meanwhile. Guarded by {@code this}. */
@@ -48,13 +59,22 @@ public final class Session {
     private record Held(UUID conversationId, long seq, String frame) {
     }
 
-    public Session(WebSocketConnection connection, String userId, boolean admin, String token, long expiresAt,
+    /**
+     * @param connection the connection itself (not the per-callback proxy)
+     * @param userId     the token's {@code sub}
+     * @param role       the token's role as the wire spells it ({@code client}, {@code expert}, {@code admin})
+     * @param token      the raw token, used for the calls made on the client's behalf
+     * @param expiresAt  the token's {@code exp}, in epoch seconds
+     * @param tcp        the HTTP connection under the WebSocket, or null if unknown
+     */
+    public Session(WebSocketConnection connection, String userId, String role, String token, long expiresAt,
                    io.vertx.core.http.HttpConnection tcp) {
         this.socket = Backpressure.underlying(connection);
         this.tcp = tcp;
         this.connection = connection;
         this.userId = userId;
-        this.admin = admin;
+        this.role = role;
+        this.admin = "admin".equals(role);
         this.token = token;
         this.expiresAt = expiresAt;
     }
@@ -67,18 +87,51 @@ public final class Session {
         return userId;
     }
 
+    /** Whether the connection's current token is an admin's. */
     public boolean isAdmin() {
         return admin;
     }
 
+    /** The role of the connection's current token: {@code client}, {@code expert} or {@code admin}. */
+    public String role() {
+        return role;
+    }
+
+    /** The connection's current token, raw. */
     public String token() {
         return token;
     }
 
-    /** Replaces the connection's token with a fresh one of the same user. */
-    public void renew(String token, long expiresAt) {
+    /**
+     * Replaces the connection's token with a fresh one of the same user, and with it everything a token decides:
+     * the role (and so whether support conversations' events reach it) and the expiry. Called by
+     * {@link SessionRegistry#renew}, which keeps its set of admins in step.
+     */
+    void renew(String token, long expiresAt, String role) {
         this.token = token;
         this.expiresAt = expiresAt;
+        this.role = role;
+        this.admin = "admin".equals(role);
+    }
+
+    /** Notes that something (a text frame, a pong) came from the client just now. */
+    public void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    /**
+     * Closes the connection if nothing came from its client for longer than {@code timeoutNanos}: its network is
+     * gone (pings are sent meanwhile, and every live client answers them). Close 1001, then the TCP connection is
+     * cut a second later, since a close frame does not reach a client that is gone. Answers whether it closed.
+     */
+    public boolean closeIfSilent(long timeoutNanos) {
+        if (silenceClosed || System.nanoTime() - lastHeardNanos <= timeoutNanos) {
+            return false;
+        }
+        silenceClosed = true;
+        connection.close(SILENT).subscribe().with(ok -> { }, failure -> { });
+        cutSoon();
+        return true;
     }
 
     public long expiresAt() {
@@ -174,10 +227,15 @@ public final class Session {
         } else if (System.nanoTime() - fullSince > SLOW_READER_GRACE_NANOS) {
             overflowed = true;
             socket.close(TOO_SLOW, "too slow: reconnect and resume");
-            if (tcp != null) {
-                java.util.concurrent.CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS)
-                        .execute(tcp::close);
-            }
+            cutSoon();
+        }
+    }
+
+    /** Cuts the TCP connection a second from now, whether or not the client answered the close frame. */
+    private void cutSoon() {
+        if (tcp != null) {
+            java.util.concurrent.CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS)
+                    .execute(() -> Backpressure.cut(tcp));
         }
     }
 

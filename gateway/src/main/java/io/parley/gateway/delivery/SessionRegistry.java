@@ -15,26 +15,56 @@ public class SessionRegistry {
     private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
     private final Set<Session> admins = ConcurrentHashMap.newKeySet();
 
+    /** Registers an open connection: it receives deliveries from now on (every support event too if an admin's). */
     public void add(Session session) {
-        byUser.computeIfAbsent(session.userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
-        if (session.isAdmin()) {
-            admins.add(session);
+        synchronized (session) {
+            session.registered = true;
+            byUser.computeIfAbsent(session.userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
+            if (session.isAdmin()) {
+                admins.add(session);
+            }
         }
     }
 
+    /** Forgets a closed connection: nothing is delivered to it any more. */
     public void remove(Session session) {
-        byUser.computeIfPresent(session.userId(), (u, sessions) -> {
-            sessions.remove(session);
-            return sessions.isEmpty() ? null : sessions;
-        });
-        admins.remove(session);
+        synchronized (session) {
+            session.registered = false;
+            byUser.computeIfPresent(session.userId(), (u, sessions) -> {
+                sessions.remove(session);
+                return sessions.isEmpty() ? null : sessions;
+            });
+            admins.remove(session);
+        }
     }
 
+    /**
+     * Replaces the token of {@code session} with a fresh one of the same user and applies what it decides at once:
+     * its expiry, and its role, so that a connection whose new token is not an admin's stops receiving support
+     * conversations' messages, typing, presence and read receipts (and one whose new token is an admin's starts).
+     *
+     * @param token     the fresh token, raw
+     * @param expiresAt its {@code exp}, in epoch seconds
+     * @param role      its role as the wire spells it
+     */
+    public void renew(Session session, String token, long expiresAt, String role) {
+        synchronized (session) {
+            session.renew(token, expiresAt, role);
+            if (session.isAdmin() && session.registered) {
+                admins.add(session);
+            } else {
+                admins.remove(session);
+            }
+        }
+    }
+
+    /** The open connections of {@code userId} on this instance (none: empty). */
     public Collection<Session> of(String userId) {
         Set<Session> sessions = byUser.get(userId);
         return sessions == null ? List.of() : sessions;
     }
 
+    /** The open connections on this instance whose current token is an admin's. */
     public Collection<Session> admins() {
         return admins;
     }
@@ -58,6 +88,7 @@ public class SessionRegistry {
         return byUser.values().stream().flatMap(Set::stream);
     }
 
+    /** Whether {@code userId} has an open connection on this instance. */
     public boolean hasAny(String userId) {
         return byUser.containsKey(userId);
     }

@@ -5,11 +5,17 @@ import io.quarkus.websockets.next.CloseReason;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
 
 /**
  * Every second: closes the connections whose token has expired and was not replaced by an {@code auth} frame (1008,
- * "token expired"), and those whose client stopped reading (1013, see {@link Session#closeIfStalled()}). Either
- * client reconnects and resumes.
+ * "token expired"), those whose client stopped reading (1013, see {@link Session#closeIfStalled()}), and those whose
+ * client has sent nothing, not even the pong to the pings sent every {@code parley.gateway.ping-interval}, for
+ * {@code parley.gateway.idle-timeout} (1001 and the TCP connection cut, see {@link Session#closeIfSilent}): a network
+ * that vanished without closing TCP. Each close publishes offline if it was the user's last connection. Every client
+ * reconnects and resumes.
  */
 @ApplicationScoped
 public class TokenExpiry {
@@ -17,9 +23,21 @@ public class TokenExpiry {
     public static final CloseReason EXPIRED = new CloseReason(1008, "token expired");
 
     private final SessionRegistry sessions;
+    private final long idleTimeoutNanos;
 
-    public TokenExpiry(SessionRegistry sessions) {
+    /**
+     * @param idleTimeout how long a client may send nothing (no frame, no pong) before its connection is taken for
+     *                    dead; longer than the ping interval, so that a live client answers a ping meanwhile
+     */
+    public TokenExpiry(SessionRegistry sessions,
+                       @ConfigProperty(name = "parley.gateway.idle-timeout") Duration idleTimeout,
+                       @ConfigProperty(name = "parley.gateway.ping-interval") Duration pingInterval) {
+        if (idleTimeout.compareTo(pingInterval) <= 0) {
+            throw new IllegalArgumentException("parley.gateway.idle-timeout (" + idleTimeout
+                    + ") must be longer than parley.gateway.ping-interval (" + pingInterval + ")");
+        }
         this.sessions = sessions;
+        this.idleTimeoutNanos = idleTimeout.toNanos();
     }
 
     void start(@Observes StartupEvent event, Vertx vertx) {
@@ -31,7 +49,7 @@ public class TokenExpiry {
         sessions.all().forEach(session -> {
             if (session.expiresAt() <= now && session.connection().isOpen()) {
                 session.connection().close(EXPIRED).subscribe().with(ok -> { }, e -> { });
-            } else {
+            } else if (!session.closeIfSilent(idleTimeoutNanos)) {
                 session.closeIfStalled();
             }
         });

@@ -3,6 +3,7 @@ package io.parley.gateway.delivery;
 import io.parley.events.Event;
 import io.parley.events.TypingChanged;
 import io.parley.gateway.upstream.ConversationServiceClient;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -13,9 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,18 +27,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public class Typing {
 
     static final long EXPIRY_MS = 6_000;
-    /** How long a participant's view of a conversation is trusted before it is asked for again. */
-    private static final long MEMBERSHIP_TTL_NANOS = 5_000_000_000L;
 
-    private record Membership(String type, List<String> participants, long fetchedAt) {
+    /** Whose typing in which conversation: compared field by field, never as a joined string. */
+    record Key(UUID conversationId, String userId) {
     }
 
     private final ConversationServiceClient conversations;
     private final SessionRegistry sessions;
     private final MutinyEmitter<Record<String, Event>> out;
     private final Vertx vertx;
-    private final Map<String, Membership> memberships = new ConcurrentHashMap<>();
-    private final Map<String, Long> expiries = new ConcurrentHashMap<>();
+    private final Map<Key, Long> expiries = new ConcurrentHashMap<>();
 
     public Typing(ConversationServiceClient conversations, SessionRegistry sessions,
                   @Channel("typing-out") MutinyEmitter<Record<String, Event>> out, Vertx vertx) {
@@ -49,34 +46,29 @@ public class Typing {
         this.vertx = vertx;
     }
 
-    /** Publishes the caller's typing state; answers an error frame when the conversation is not theirs. */
+    /**
+     * Publishes the caller's typing state to the conversation's current participants; answers an error frame
+     * ({@code not_found}) when the conversation is not theirs now, else null. Membership is asked of the
+     * conversation-service for every frame, never remembered: it answers a removal only once it is committed, so a
+     * removed participant's typing stops at once, and a remaining participant's typing no longer goes to them.
+     */
     public Uni<String> publish(Session session, String ref, UUID conversationId, String state) {
-        return membership(session, conversationId).chain(found -> {
-            if (found.isEmpty()) {
-                return Uni.createFrom().item(Frames.error(ref, "not_found", "No such conversation."));
-            }
-            TypingChanged event = TypingChanged.of(conversationId, found.get().type(), found.get().participants(),
-                    session.userId(), state, Instant.now());
-            return out.send(Record.of(event.key(), event)).replaceWith((String) null);
-        });
-    }
-
-    private Uni<Optional<Membership>> membership(Session session, UUID conversationId) {
-        String key = conversationId + "|" + session.userId();
-        Membership known = memberships.get(key);
-        if (known != null && System.nanoTime() - known.fetchedAt() < MEMBERSHIP_TTL_NANOS) {
-            return Uni.createFrom().item(Optional.of(known));
-        }
-        return conversations.get(session.token(), conversationId).map(answer -> {
+        return conversations.get(session.token(), conversationId).chain(answer -> {
             if (!answer.ok()) {
-                memberships.remove(key);
-                return Optional.empty();
+                String code = Frames.code(answer.status());
+                return Uni.createFrom().item(Frames.error(ref, code, "unavailable".equals(code)
+                        ? "The conversation-service did not answer; send it again."
+                        : answer.body().getString("detail", "No such conversation."), conversationId.toString()));
             }
             JsonObject c = answer.body();
-            Membership fresh = new Membership(c.getString("type"),
-                    c.getJsonArray("participants").stream().map(String::valueOf).toList(), System.nanoTime());
-            memberships.put(key, fresh);
-            return Optional.of(fresh);
+            TypingChanged event = TypingChanged.of(conversationId, c.getString("type"),
+                    c.getJsonArray("participants").stream().map(String::valueOf).toList(),
+                    session.userId(), state, Instant.now());
+            return out.send(Record.of(event.key(), event)).replaceWith((String) null);
+        }).onFailure().recoverWithItem(e -> {
+            Log.warnf("typing not published: %s", e.toString());
+            return Frames.error(ref, "unavailable", "The typing state was not published; send it again.",
+                    conversationId.toString());
         });
     }
 
@@ -85,7 +77,7 @@ public class Typing {
         if (!(event instanceof TypingChanged typing)) {
             return;
         }
-        String key = typing.conversationId() + "|" + typing.userId();
+        Key key = new Key(typing.conversationId(), typing.userId());
         Long previous = expiries.remove(key);
         if (previous != null) {
             vertx.cancelTimer(previous);

@@ -36,7 +36,21 @@ public final class UpstreamHttp {
                 .putHeader("Content-Type", "application/json");
         return http.request(options)
                 .chain(request -> body == null ? request.send() : request.send(Buffer.buffer(body.encode())))
-                .chain(response -> response.body().map(b -> new Answer(response.statusCode(),
-                        b.length() == 0 ? new JsonObject() : new JsonObject(b.toString()))));
+                .chain(response -> response.body().map(b -> new Answer(response.statusCode(), json(b))));
+    }
+
+    /**
+     * The body as a JSON object; empty when it is empty or not a JSON object (a proxy's HTML page, say): the status
+     * alone then says what happened, so that a refusal is never taken for a failure to answer.
+     */
+    static JsonObject json(Buffer body) {
+        if (body == null || body.length() == 0) {
+            return new JsonObject();
+        }
+        try {
+            return new JsonObject(body.toString());
+        } catch (RuntimeException e) {
+            return new JsonObject();
+        }
     }
 }

@@ -9,25 +9,30 @@ import io.parley.gateway.delivery.SendRateLimiter;
 import io.parley.gateway.delivery.Session;
 import io.parley.gateway.delivery.SessionRegistry;
 import io.parley.gateway.delivery.Typing;
+import io.parley.gateway.delivery.Utf8Guard;
 import io.parley.gateway.presence.PresenceRegistry;
 import io.parley.gateway.upstream.MessageServiceClient;
 import io.parley.kit.Role;
+import io.parley.kit.Text;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +44,9 @@ import java.util.UUID;
 public class ChatSocket {
 
     private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("session");
-    private static final UserData.TypedKey<String> ROLE = UserData.TypedKey.forString("role");
     private static final int REPLAY_PAGE = 200;
     private static final CloseReason TOO_BIG = new CloseReason(1009, "a frame is at most 64 KiB");
+    private static final CloseReason NO_ROLE = new CloseReason(1008, "the token names no known role");
 
     private final WebSocketConnection connection;
     private final JsonWebToken jwt;
@@ -78,21 +83,29 @@ public class ChatSocket {
         this.messages = messages;
     }
 
+    /**
+     * Registers the connection (presence, deliveries) and sends the welcome. A token with no known role never gets
+     * here (the upgrade is refused with 403 by {@code RoleRequired}); should one, it is closed with 1008.
+     */
     @OnOpen
     public Uni<Void> onOpen() {
         String userId = jwt.getSubject();
-        Role role = Role.of(jwt.getGroups());
+        java.util.Optional<Role> found = Role.find(jwt.getGroups());
+        if (found.isEmpty()) {
+            return connection.close(NO_ROLE);
+        }
+        Role role = found.get();
         // The injected connection is a proxy bound to the current callback; deliveries from Kafka need the connection
         // itself.
         WebSocketConnection self = openConnections.findByConnectionId(connection.id()).orElseThrow();
-        Session session = new Session(self, userId, role == Role.ADMIN, jwt.getRawToken(), jwt.getExpirationTime(),
-                backpressure.take(self));
+        io.vertx.core.http.HttpConnection tcp = backpressure.take(self);
+        Utf8Guard.install(tcp);
+        Session session = new Session(self, userId, role.wire(), jwt.getRawToken(), jwt.getExpirationTime(), tcp);
         boolean resumesFirst = resumesFirst(connection.handshakeRequest().query());
         if (resumesFirst) {
             session.holdUntilResume();
         }
         connection.userData().put(SESSION, session);
-        connection.userData().put(ROLE, role.wire());
         String welcome = Frames.json().createObjectNode()
                 .put("type", "welcome")
                 .put("userId", userId)
@@ -123,14 +136,34 @@ public class ChatSocket {
         return false;
     }
 
-    /** Answers a frame with at most one frame; some frames (typing, read) have no answer when they work. */
+    /**
+     * Answers a frame with at most one frame; some frames (typing, read) have no answer when they work. A frame that
+     * cannot be handled for a reason of the gateway's own is answered {@code unavailable}, never by closing.
+     */
     @OnTextMessage
     public Uni<Void> onText(String text) {
-        return answer(text).chain(frame -> frame == null ? Uni.createFrom().voidItem() : connection.sendText(frame));
+        Session session = connection.userData().get(SESSION);
+        if (session != null) {
+            session.heard();
+        }
+        return Uni.createFrom().deferred(() -> answer(session, text))
+                .onFailure().recoverWithItem(e -> {
+                    Log.errorf(e, "frame not handled on connection %s", connection.id());
+                    return Frames.error(null, "unavailable", "The frame was not handled; send it again.");
+                })
+                .chain(frame -> frame == null ? Uni.createFrom().voidItem() : connection.sendText(frame));
     }
 
-    private Uni<String> answer(String text) {
+    /** A pong (the answer to the server's pings, or one the client sends on its own): the client is still there. */
+    @OnPongMessage
+    public void onPong(Buffer data) {
         Session session = connection.userData().get(SESSION);
+        if (session != null) {
+            session.heard();
+        }
+    }
+
+    private Uni<String> answer(Session session, String text) {
         JsonNode frame;
         try {
             frame = Frames.json().readTree(text);
@@ -140,8 +173,27 @@ public class ChatSocket {
         if (frame == null || !frame.isObject()) {
             return reply(Frames.error(null, "invalid", "A frame is a JSON object with a type."));
         }
-        String ref = frame.hasNonNull("ref") ? frame.get("ref").asText() : null;
-        String type = frame.path("type").asText("");
+        JsonNode refNode = frame.get("ref");
+        String ref = null;
+        if (refNode != null && !refNode.isNull()) {
+            if (!refNode.isTextual() && !refNode.isNumber()) {
+                return reply(Frames.invalid(null, "ref", "ref must be a string."));
+            }
+            String why = Text.whyNot(refNode.asText());
+            if (why != null) {
+                return reply(Frames.invalid(null, "ref", "ref " + why + "."));
+            }
+            ref = refNode.asText();
+        }
+        JsonNode typeNode = frame.get("type");
+        if (typeNode == null || !typeNode.isTextual()) {
+            return reply(Frames.invalid(ref, "type", "A frame is a JSON object with a type."));
+        }
+        String typeWhy = Text.whyNot(typeNode.asText());
+        if (typeWhy != null) {
+            return reply(Frames.invalid(ref, "type", "type " + typeWhy + "."));
+        }
+        String type = typeNode.asText();
         return switch (type) {
             case "ping" -> reply(Frames.of("pong"));
             case "send" -> send(session, ref, frame);
@@ -149,16 +201,43 @@ public class ChatSocket {
             case "typing" -> typing(session, ref, frame);
             case "read" -> read(session, ref, frame);
             case "resume" -> resume(session, ref, frame);
-            default -> reply(Frames.error(ref, "invalid", "Unknown frame type: " + type));
+            default -> reply(Frames.invalid(ref, "type", "Unknown frame type: " + type));
         };
     }
 
+    /**
+     * What is wrong with the frame's text field {@code field}, naming it, or null when it is a string that can be
+     * stored and answered back exactly (no NUL, no unpaired surrogate).
+     */
+    static String textProblem(JsonNode frame, String type, String field) {
+        JsonNode value = frame.get(field);
+        if (value == null || value.isNull()) {
+            return type + " needs " + field + ".";
+        }
+        if (!value.isTextual()) {
+            return field + " must be a string.";
+        }
+        String why = Text.whyNot(value.asText());
+        return why == null ? null : field + " " + why + ".";
+    }
+
     private Uni<String> send(Session session, String ref, JsonNode frame) {
-        UUID conversationId = uuid(frame.path("conversationId").asText(null));
-        if (ref == null || conversationId == null || !frame.hasNonNull("clientMessageId")
-                || !frame.path("content").isTextual()) {
-            return reply(Frames.error(ref, "invalid",
-                    "send needs ref, conversationId, clientMessageId and content."));
+        if (ref == null) {
+            return reply(Frames.invalid(null, "ref", "send needs ref."));
+        }
+        for (String field : List.of("conversationId", "clientMessageId", "content")) {
+            String problem = textProblem(frame, "send", field);
+            if (problem != null) {
+                return reply(Frames.invalid(ref, field, problem));
+            }
+        }
+        String conversationText = frame.get("conversationId").asText();
+        UUID conversationId = uuid(conversationText);
+        if (conversationId == null) {
+            return reply(Frames.error(ref, "not_found", "No such conversation.", conversationText));
+        }
+        if (uuid(frame.get("clientMessageId").asText()) == null) {
+            return reply(Frames.invalid(ref, "clientMessageId", "clientMessageId must be a UUID."));
         }
         double wait = rateLimiter.acquire(session.userId());
         if (wait > 0) {
@@ -170,10 +249,14 @@ public class ChatSocket {
                 .put("clientMessageId", frame.get("clientMessageId").asText())
                 .put("content", frame.get("content").asText());
         return messages.send(session.token(), conversationId, body).map(answer -> {
-            if (answer.ok()) {
+            if (answer.ok() && !answer.body().isEmpty()) {
                 return Frames.ack(ref, answer.body().getMap());
             }
-            return Frames.error(ref, code(answer.status()), answer.body().getString("detail", "Refused."));
+            if (answer.ok() || Frames.code(answer.status()).equals("unavailable")) {
+                return Frames.error(ref, "unavailable", "The message-service did not store the message; send it "
+                        + "again with the same clientMessageId.");
+            }
+            return Frames.error(ref, Frames.code(answer.status()), answer.body().getString("detail", "Refused."));
         }).onFailure().recoverWithItem(e -> {
             Log.warnf("send through the message-service failed: %s", e.toString());
             return Frames.error(ref, "unavailable", "The message was not stored; send it again with the same "
@@ -186,35 +269,66 @@ public class ChatSocket {
      * connection of the conversation, and the reader's new counts to each of the reader's connections.
      */
     private Uni<String> read(Session session, String ref, JsonNode frame) {
-        UUID conversationId = uuid(frame.path("conversationId").asText(null));
-        JsonNode seq = frame.get("seq");
-        if (conversationId == null || seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong()
-                || seq.asLong() < 0) {
-            return reply(Frames.error(ref, "invalid", "read needs conversationId and seq, a whole number from 0."));
+        String problem = textProblem(frame, "read", "conversationId");
+        if (problem != null) {
+            return reply(Frames.invalid(ref, "conversationId", problem));
         }
-        return messages.read(session.token(), conversationId, seq.asLong()).map(answer -> answer.ok()
-                ? null
-                : Frames.error(ref, code(answer.status()), answer.body().getString("detail", "Refused.")))
-                .onFailure().recoverWithItem(e -> {
-                    Log.warnf("read through the message-service failed: %s", e.toString());
-                    return Frames.error(ref, "unavailable", "The read position was not stored; send it again.");
-                });
+        JsonNode seq = frame.get("seq");
+        if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong() || seq.asLong() < 0) {
+            return reply(Frames.invalid(ref, "seq", "read needs seq, a whole number from 0."));
+        }
+        String conversationText = frame.get("conversationId").asText();
+        UUID conversationId = uuid(conversationText);
+        if (conversationId == null) {
+            return reply(Frames.error(ref, "not_found", "No such conversation.", conversationText));
+        }
+        return messages.read(session.token(), conversationId, seq.asLong()).map(answer -> {
+            if (answer.ok()) {
+                return (String) null;
+            }
+            String code = Frames.code(answer.status());
+            return Frames.error(ref, code, code.equals("unavailable")
+                    ? "The read position was not stored; send it again."
+                    : answer.body().getString("detail", "Refused."));
+        }).onFailure().recoverWithItem(e -> {
+            Log.warnf("read through the message-service failed: %s", e.toString());
+            return Frames.error(ref, "unavailable", "The read position was not stored; send it again.");
+        });
     }
 
     private Uni<String> typing(Session session, String ref, JsonNode frame) {
-        UUID conversationId = uuid(frame.path("conversationId").asText(null));
-        String state = frame.path("state").asText("");
-        if (conversationId == null || !(state.equals("start") || state.equals("stop"))) {
-            return reply(Frames.error(ref, "invalid", "typing needs conversationId and state start or stop."));
+        for (String field : List.of("conversationId", "state")) {
+            String problem = textProblem(frame, "typing", field);
+            if (problem != null) {
+                return reply(Frames.invalid(ref, field, problem));
+            }
+        }
+        String state = frame.get("state").asText();
+        if (!(state.equals("start") || state.equals("stop"))) {
+            return reply(Frames.invalid(ref, "state", "state is start or stop."));
+        }
+        String conversationText = frame.get("conversationId").asText();
+        UUID conversationId = uuid(conversationText);
+        if (conversationId == null) {
+            return reply(Frames.error(ref, "not_found", "No such conversation.", conversationText));
         }
         return typing.publish(session, ref, conversationId, state);
     }
 
-    /** Replaces the connection's token with a fresh one of the same user, before the old one expires. */
+    /**
+     * Replaces the connection's token with a fresh one of the same user, and everything the token decides with it:
+     * the role (an admin's connection whose new token is a client's stops receiving support conversations at once),
+     * and the expiry. A token of another user, or one that names no known role, is refused with {@code forbidden}
+     * and the connection keeps its token until that expires.
+     */
     private Uni<String> auth(Session session, String ref, JsonNode frame) {
-        String token = frame.path("token").asText(null);
-        if (token == null || token.isBlank()) {
-            return reply(Frames.error(ref, "invalid", "auth needs a token."));
+        String problem = textProblem(frame, "auth", "token");
+        if (problem != null) {
+            return reply(Frames.invalid(ref, "token", problem));
+        }
+        String token = frame.get("token").asText();
+        if (token.isBlank()) {
+            return reply(Frames.invalid(ref, "token", "auth needs a token."));
         }
         JsonWebToken fresh;
         try {
@@ -225,7 +339,11 @@ public class ChatSocket {
         if (!session.userId().equals(fresh.getSubject())) {
             return reply(Frames.error(ref, "forbidden", "The token is another user's."));
         }
-        session.renew(token, fresh.getExpirationTime());
+        java.util.Optional<Role> role = Role.find(fresh.getGroups());
+        if (role.isEmpty()) {
+            return reply(Frames.error(ref, "forbidden", "The token names no known role (client, expert, admin)."));
+        }
+        sessions.renew(session, token, fresh.getExpirationTime(), role.get().wire());
         ObjectNode ok = Frames.json().createObjectNode().put("type", "authenticated")
                 .put("expiresAt", java.time.Instant.ofEpochSecond(fresh.getExpirationTime()).toString());
         if (ref != null) {
@@ -236,30 +354,48 @@ public class ChatSocket {
 
     /**
      * Sends every message after each given position, in seq order, then {@code resumed}. Live messages of those
-     * conversations wait during the replay and follow it, none twice.
+     * conversations wait during the replay and follow it, none twice. Each position stands on its own: a key that is
+     * not a UUID names no conversation ({@code not_found} with the key as sent), a key holding text that cannot be
+     * stored or a value that is not a whole number from 0 is {@code invalid}, a conversation the caller may not see
+     * is {@code not_found}, one whose history cannot be read now is {@code unavailable} (each error carries the
+     * resume's ref and the conversation's id); every other conversation is replayed, and {@code resumed} follows.
      */
     private Uni<String> resume(Session session, String ref, JsonNode frame) {
-        JsonNode positions = frame.path("positions");
-        if (!positions.isObject()) {
+        JsonNode positions = frame.get("positions");
+        if (positions == null || !positions.isObject()) {
             session.releaseHold(); // a resume that cannot be read holds nothing back
-            return reply(Frames.error(ref, "invalid", "resume needs positions: {conversationId: lastSeq}."));
+            return reply(Frames.invalid(ref, "positions", "resume needs positions: {conversationId: lastSeq}."));
         }
-        List<Map.Entry<UUID, Long>> wanted = new ArrayList<>();
+        Map<UUID, Long> wanted = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = positions.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            UUID conversationId = uuid(entry.getKey());
-            if (conversationId == null || !entry.getValue().canConvertToLong() || entry.getValue().asLong() < 0) {
-                session.releaseHold();
-                return reply(Frames.error(ref, "invalid", "positions maps conversation ids to seqs."));
+            String key = entry.getKey();
+            String why = Text.whyNot(key);
+            if (why != null) {
+                // not echoed: a string that cannot be encoded cannot be answered back as it was sent
+                session.sendNow(Frames.invalid(ref, "positions", "A key of positions " + why + "."));
+                continue;
             }
-            wanted.add(Map.entry(conversationId, entry.getValue().asLong()));
+            UUID conversationId = uuid(key);
+            if (conversationId == null) {
+                session.sendNow(Frames.error(ref, "not_found", "No such conversation.", key));
+                continue;
+            }
+            JsonNode seq = entry.getValue();
+            if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong() || seq.asLong() < 0) {
+                session.sendNow(Frames.invalid(ref, "positions",
+                        "The position of " + key + " must be a whole number from 0.", key));
+                continue;
+            }
+            // one conversation written two ways (letter case): replayed once, from the lower position
+            wanted.merge(conversationId, seq.asLong(), Math::min);
         }
         // Every conversation of the resume holds its live frames from now on, until its own replay is done.
-        wanted.forEach(position -> session.startReplay(position.getKey(), position.getValue()));
+        wanted.forEach(session::startReplay);
         session.releaseHold();
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Map.Entry<UUID, Long> position : wanted) {
-            chain = chain.chain(() -> replay(session, position.getKey(), position.getValue()));
+        for (Map.Entry<UUID, Long> position : wanted.entrySet()) {
+            chain = chain.chain(() -> replay(session, ref, position.getKey(), position.getValue()));
         }
         return chain.replaceWith(() -> {
             ObjectNode resumed = Frames.json().createObjectNode().put("type", "resumed");
@@ -267,16 +403,25 @@ public class ChatSocket {
         });
     }
 
-    private Uni<Void> replay(Session session, UUID conversationId, long afterSeq) {
-        return page(session, conversationId, afterSeq)
+    /** Replays one conversation; an answer other than its history is an error frame about it, never a failure. */
+    private Uni<Void> replay(Session session, String ref, UUID conversationId, long afterSeq) {
+        return page(session, ref, conversationId, afterSeq)
+                .onFailure().recoverWithItem(e -> {
+                    Log.warnf("replay of %s failed: %s", conversationId, e.toString());
+                    session.sendNow(Frames.error(ref, "unavailable", "Cannot resume conversation " + conversationId
+                            + " now; resume it again.", conversationId.toString()));
+                    return null;
+                })
                 .eventually(() -> session.endReplay(conversationId));
     }
 
-    private Uni<Void> page(Session session, UUID conversationId, long afterSeq) {
+    private Uni<Void> page(Session session, String ref, UUID conversationId, long afterSeq) {
         return messages.after(session.token(), conversationId, afterSeq, REPLAY_PAGE).chain(answer -> {
             if (!answer.ok()) {
-                session.sendNow(Frames.error(null, code(answer.status()),
-                        "Cannot resume conversation " + conversationId + "."));
+                String code = Frames.code(answer.status());
+                session.sendNow(Frames.error(ref, code, "unavailable".equals(code)
+                        ? "Cannot resume conversation " + conversationId + " now; resume it again."
+                        : "Cannot resume conversation " + conversationId + ".", conversationId.toString()));
                 return Uni.createFrom().voidItem();
             }
             long last = afterSeq;
@@ -289,8 +434,8 @@ public class ChatSocket {
                 last = seq;
             }
             long next = last;
-            return answer.body().getBoolean("hasMore", false)
-                    ? page(session, conversationId, next)
+            return answer.body().getBoolean("hasMore", false) && next > afterSeq
+                    ? page(session, ref, conversationId, next)
                     : Uni.createFrom().voidItem();
         });
     }
@@ -318,20 +463,8 @@ public class ChatSocket {
         if (!sessions.hasAny(session.userId())) {
             rateLimiter.forget(session.userId());
         }
-        return presence.closed(session.userId(), connection.userData().get(ROLE), connection.id())
+        return presence.closed(session.userId(), session.role(), connection.id())
                 .onFailure().invoke(e -> Log.warnf(e, "presence of %s not updated on close", session.userId()));
-    }
-
-    private static String code(int status) {
-        return switch (status) {
-            case 400 -> "invalid";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 413 -> "too_large";
-            case 429 -> "rate_limited";
-            default -> status == 409 ? "conflict" : "unavailable";
-        };
     }
 
     private static UUID uuid(String value) {

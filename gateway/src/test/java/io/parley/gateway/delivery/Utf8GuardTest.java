@@ -1,0 +1,71 @@
+package io.parley.gateway.delivery;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The check of text frames' bytes, on a Netty channel of its own. */
+class Utf8GuardTest {
+
+    @Test
+    void aCharacterSplitAcrossFragmentsIsUtf8() {
+        EmbeddedChannel channel = new EmbeddedChannel(new Utf8Guard());
+        byte[] e = "é".getBytes(StandardCharsets.UTF_8);
+        channel.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {'a', e[0]})));
+        channel.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[] {e[1], 'b'})));
+        assertThat((Object) channel.readInbound()).isInstanceOf(TextWebSocketFrame.class);
+        assertThat((Object) channel.readInbound()).isInstanceOf(ContinuationWebSocketFrame.class);
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void aWholeFrameThatIsNotUtf8IsAnsweredAndDropped() {
+        EmbeddedChannel channel = new EmbeddedChannel(new Utf8Guard());
+        channel.writeInbound(new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[] {'{', (byte) 0xFF})));
+        assertThat((Object) channel.readInbound()).isNull();
+        TextWebSocketFrame answer = channel.readOutbound();
+        assertThat(answer.text()).contains("\"code\":\"invalid\"");
+        assertThat(channel.isOpen()).isTrue();
+        channel.writeInbound(new TextWebSocketFrame("{\"type\":\"ping\"}"));
+        assertThat((Object) channel.readInbound()).isInstanceOf(TextWebSocketFrame.class);
+    }
+
+    @Test
+    void aFragmentedMessageThatIsNotUtf8ClosesWith1007() {
+        EmbeddedChannel channel = new EmbeddedChannel(new Utf8Guard());
+        channel.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {'a', (byte) 0xC3})));
+        channel.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[] {'(', 'b'})));
+        CloseWebSocketFrame close = channel.readOutbound();
+        assertThat(close.statusCode()).isEqualTo(1007);
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aMessageThatEndsInTheMiddleOfACharacterIsNotUtf8() {
+        EmbeddedChannel channel = new EmbeddedChannel(new Utf8Guard());
+        channel.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {'a'})));
+        channel.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[] {(byte) 0xE2})));
+        assertThat(((CloseWebSocketFrame) channel.readOutbound()).statusCode()).isEqualTo(1007);
+    }
+
+    @Test
+    void refusalsKeepTheirMeaningAndOnlyServerErrorsAreUnavailable() {
+        assertThat(Frames.code(400)).isEqualTo("invalid");
+        assertThat(Frames.code(422)).isEqualTo("invalid");
+        assertThat(Frames.code(413)).isEqualTo("too_large");
+        assertThat(Frames.code(404)).isEqualTo("not_found");
+        assertThat(Frames.code(409)).isEqualTo("conflict");
+        assertThat(Frames.code(429)).isEqualTo("rate_limited");
+        assertThat(Frames.code(500)).isEqualTo("unavailable");
+        assertThat(Frames.code(503)).isEqualTo("unavailable");
+    }
+}

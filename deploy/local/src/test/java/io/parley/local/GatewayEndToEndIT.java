@@ -40,67 +40,20 @@ class GatewayEndToEndIT {
         stack.close();
     }
 
-    /** A user with a WebSocket connection. */
-    private static final class Client implements AutoCloseable {
-        final String userId = "user-" + UUID.randomUUID();
-        final String token;
-
+    /** A user of this test's stack, with a WebSocket connection once connected. */
+    private static final class Client extends StackClient {
         Client() {
             this("client");
         }
 
         Client(String role) {
-            token = keys.token(userId, role, "User " + userId.substring(5, 9), Duration.ofHours(1));
-        }
-
-        final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        /** Frames read while looking for another type, in arrival order. */
-        final List<JsonObject> backlog = new ArrayList<>();
-        WebSocket socket;
-
-        Client connect() throws Exception {
-            socket = stack.openSocket(token, frames);
-            assertThat(next().getString("type")).isEqualTo("welcome");
-            return this;
-        }
-
-        JsonObject next() throws InterruptedException {
-            String frame = frames.poll(10, TimeUnit.SECONDS);
-            assertThat(frame).as("a frame within 10 s").isNotNull();
-            return new JsonObject(frame);
-        }
-
-        /** The next frame of {@code type}; frames of other types stay in the backlog, in order. */
-        JsonObject next(String type) throws InterruptedException {
-            for (int i = 0; i < backlog.size(); i++) {
-                if (type.equals(backlog.get(i).getString("type"))) {
-                    return backlog.remove(i);
-                }
-            }
-            while (true) {
-                JsonObject frame = next();
-                if (type.equals(frame.getString("type"))) {
-                    return frame;
-                }
-                backlog.add(frame);
-            }
-        }
-
-        JsonObject send(String conversationId, String content) throws Exception {
-            String ref = UUID.randomUUID().toString();
-            socket.sendText(new JsonObject().put("type", "send").put("ref", ref).put("conversationId", conversationId)
-                    .put("clientMessageId", UUID.randomUUID().toString()).put("content", content).encode(), true)
-                    .get(5, TimeUnit.SECONDS);
-            JsonObject ack = next("ack");
-            assertThat(ack.getString("ref")).isEqualTo(ref);
-            return ack.getJsonObject("message");
+            super(GatewayEndToEndIT.stack, GatewayEndToEndIT.keys, role);
         }
 
         @Override
-        public void close() throws Exception {
-            if (socket != null && !socket.isOutputClosed()) {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
-            }
+        Client connect() throws Exception {
+            super.connect();
+            return this;
         }
     }
 
@@ -223,13 +176,9 @@ class GatewayEndToEndIT {
                 new JsonObject().put("type", "direct").put("participants", List.of(to.userId)).encode());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = new JsonObject(created.body()).getString("id");
-        // The message-service learns of it from Kafka: wait until history answers through the gateway.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + id + "/messages", from.token)
-                .statusCode() != 200) {
-            assertThat(System.nanoTime()).as("conversation known to the message-service").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        // Usable at once: the creation was acknowledged only once the message-service knew of it.
+        assertThat(StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + id + "/messages", from.token)
+                .statusCode()).isEqualTo(200);
         return id;
     }
 

@@ -169,6 +169,34 @@ class FrameFaultsTest {
         assertThat(connection.socket.isClosed()).isFalse();
     }
 
+    /** Browsers compress their frames (permessage-deflate, RFC 7692): text is checked as sent, after decompression. */
+    @Test
+    void aCompressingClientIsReadAsItWroteAndItsBadTextStillRefused() throws Exception {
+        String bob = "bob-" + UUID.randomUUID();
+        UUID conversation = UUID.randomUUID();
+        stub.conversations.put(conversation, new StubServices.Conversation("group", List.of(bob)));
+        WebSocketClient deflating = vertx.createWebSocketClient(
+                new io.vertx.core.http.WebSocketClientOptions().setTryUsePerMessageCompression(true));
+        try {
+            WsClient connection = new WsClient(deflating, ws, TestKeys.token(bob, "client"));
+            connection.send(new JsonObject().put("type", "ping"));
+            assertThat(connection.next().getString("type")).isEqualTo("pong");
+            String odd = "\u200F\u05E9 \uD83D\uDC4D \u0007 end " + "x".repeat(2_000);
+            connection.send(new JsonObject().put("type", "send").put("ref", "ok").put("conversationId",
+                    conversation.toString()).put("clientMessageId", UUID.randomUUID().toString()).put("content", odd));
+            JsonObject ack = connection.next();
+            assertThat(ack.getString("type")).as(ack.encode()).isEqualTo("ack");
+            assertThat(ack.getJsonObject("message").getString("content")).isEqualTo(odd);
+            connection.send("{\"type\":\"send\",\"ref\":\"s\",\"conversationId\":\"" + conversation
+                    + "\",\"clientMessageId\":\"" + UUID.randomUUID() + "\",\"content\":\"" + NUL + "\"}");
+            JsonObject error = connection.next();
+            assertThat(error.getString("code")).isEqualTo("invalid");
+            assertThat(error.getString("field")).isEqualTo("content");
+        } finally {
+            deflating.close();
+        }
+    }
+
     @Test
     void anIdThatIsNotAUuidNamesNoConversationAndAMissingFieldIsNamed() throws Exception {
         WsClient connection = new WsClient(client, ws, TestKeys.token("cy-" + UUID.randomUUID(), "client"));

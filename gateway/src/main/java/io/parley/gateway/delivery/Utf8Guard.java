@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.channel.ChannelFutureListener;
 import io.vertx.core.http.HttpConnection;
@@ -43,18 +44,32 @@ public final class Utf8Guard extends ChannelInboundHandlerAdapter {
             return;
         }
         ChannelPipeline pipeline = base.channel().pipeline();
-        // after the encoder too, so that the frames it writes are encoded
+        // Just before Vert.x's own handler: after the frame decoder and after a permessage-deflate decoder (RFC 7692,
+        // which browsers negotiate), so it reads the text as sent, and after the encoders, so its frames are encoded.
         if (pipeline.get("wsdecoder") != null && pipeline.get("wsencoder") != null && pipeline.get(NAME) == null) {
             try {
-                pipeline.addAfter("wsencoder", NAME, new Utf8Guard());
+                if (pipeline.get("handler") != null) {
+                    pipeline.addBefore("handler", NAME, new Utf8Guard());
+                } else {
+                    pipeline.addAfter("wsencoder", NAME, new Utf8Guard());
+                }
             } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
                 // raced with another install or with the close of the connection: nothing to guard
             }
         }
     }
 
+    /** RSV1: the message is compressed (RFC 7692, section 6). */
+    private static final int COMPRESSED = 0x4;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof WebSocketFrame frame && (frame.rsv() & COMPRESSED) != 0) {
+            // still compressed (no deflate decoder ahead of this guard): its bytes say nothing about its text
+            fragmented = null;
+            ctx.fireChannelRead(msg);
+            return;
+        }
         if (msg instanceof TextWebSocketFrame text) {
             if (text.isFinalFragment()) {
                 fragmented = null;

@@ -151,8 +151,9 @@ public final class LocalStack {
         String url = "http://localhost:" + config.gatewayPort();
         System.out.println(String.format(Locale.ROOT, "%s gateway %s (WebSocket ws://localhost:%d/ws), started in %.1f s; logs in %s",
                 READY_PREFIX, url, config.gatewayPort(), seconds, config.logs()));
+        say("web app: " + url + "/ (sign in through your identity provider, or with a demo link below)");
         if (trust.keys() != null) {
-            printDemoTokens(trust.keys());
+            printDemoTokens(trust.keys(), url);
         } else {
             say("JWT trust from MP_JWT_VERIFY_PUBLICKEY_LOCATION=" + trust.publicKeyLocation()
                     + "; use tokens from your identity provider");
@@ -208,18 +209,24 @@ public final class LocalStack {
         return new Trust(keys.publicKeyPath().toString(), issuer, keys);
     }
 
-    private void printDemoTokens(DevKeys keys) throws IOException {
+    private void printDemoTokens(DevKeys keys, String url) throws IOException {
         StringBuilder tokens = new StringBuilder();
+        StringBuilder links = new StringBuilder();
         for (Map.Entry<String, String> user : DEMO_USERS.entrySet()) {
             String role = user.getKey();
             String name = "Demo " + Character.toUpperCase(role.charAt(0)) + role.substring(1);
             String token = keys.token(user.getValue(), role, name, Duration.ofHours(24));
             tokens.append(String.format("%-6s %s  %s%n", role, user.getValue(), token));
+            links.append(String.format("sign in as the demo %-6s %s/#access_token=%s%n", role, url, token));
         }
         Path file = config.dataDir().resolve("demo-tokens.txt");
         Files.writeString(file, tokens.toString());
         say("demo tokens (24 h; also in " + file + "):");
         System.out.print(tokens);
+        Path linkFile = config.dataDir().resolve("demo-links.txt");
+        Files.writeString(linkFile, links.toString());
+        say("sign-in links for the web app (also in " + linkFile + "):");
+        System.out.print(links);
         System.out.flush();
     }
 

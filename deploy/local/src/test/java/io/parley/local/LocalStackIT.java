@@ -71,6 +71,18 @@ class LocalStackIT {
             assertThat(ready.body()).contains("\"status\": \"UP\"");
         }
         assertThat(StackUnderTest.get(ports.get("GATEWAY"), "/", null).statusCode()).isEqualTo(200);
+        // a browser gets the web app at the same address, and a sign-in link per demo user is printed
+        HttpResponse<String> page = StackUnderTest.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + ports.get("GATEWAY") + "/"))
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("<script");
+        for (String role : List.of("client", "expert", "admin")) {
+            assertThat(output).anyMatch(l -> l.startsWith("sign in as the demo " + role)
+                    && l.contains("http://localhost:" + ports.get("GATEWAY") + "/#access_token=ey"));
+        }
 
         Map<String, String> tokens = demoTokens(output);
         assertThat(tokens).containsOnlyKeys("client", "expert", "admin");

@@ -1,9 +1,6 @@
 package io.parley.local;
 
-import io.parley.infra.DevKeys;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -22,23 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole system through its one public entry: REST through the gateway, real WebSocket clients, real services,
  * Kafka and PostgreSQL, as the local stack runs them.
  */
-class GatewayEndToEndIT {
+class GatewayEndToEndIT extends RunningStack {
 
-    private static StackUnderTest stack;
-    private static DevKeys keys;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new StackUnderTest();
-        stack.start();
-        keys = DevKeys.loadOrCreate(stack.dataDir.resolve("keys"), "parley-local");
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        stack.stop();
-        stack.close();
-    }
 
     /** A user of this test's stack, with a WebSocket connection once connected. */
     private static final class Client extends StackClient {
@@ -47,7 +29,7 @@ class GatewayEndToEndIT {
         }
 
         Client(String role) {
-            super(GatewayEndToEndIT.stack, GatewayEndToEndIT.keys, role);
+            super(RunningStack.stack, RunningStack.keys, role);
         }
 
         @Override

@@ -1,10 +1,7 @@
 package io.parley.local;
 
-import io.parley.infra.DevKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -24,23 +21,8 @@ import static org.awaitility.Awaitility.await;
  * again when it changes and never from a string two people can make; a removal takes effect at once; read models
  * follow edits and deletes; one bad part of a frame spoils only itself.
  */
-class UserFaultsIT {
+class UserFaultsIT extends RunningStack {
 
-    private static StackUnderTest stack;
-    private static DevKeys keys;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new StackUnderTest();
-        stack.start();
-        keys = DevKeys.loadOrCreate(stack.dataDir.resolve("keys"), "parley-local");
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        stack.stop();
-        stack.close();
-    }
 
     private static StackClient user() {
         return new StackClient(stack, keys, "client");

@@ -1,9 +1,6 @@
 package io.parley.local;
 
-import io.parley.infra.DevKeys;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -21,24 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The web client against the real stack: the SDK's integration test (Node, real WebSockets) and the app's
  * end-to-end scenarios in headless Chromium (web/e2e), each given the gateway's address and demo users' tokens.
  */
-class WebClientIT {
+class WebClientIT extends RunningStack {
 
-    private static StackUnderTest stack;
-    private static DevKeys keys;
     private static final Path WEB = Path.of(System.getProperty("user.dir")).resolve("../../web").normalize();
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new StackUnderTest();
-        stack.start();
-        keys = DevKeys.loadOrCreate(stack.dataDir.resolve("keys"), "parley-local");
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        stack.stop();
-        stack.close();
-    }
 
     /** Fresh users of each role, as {@code PARLEY_TEST_TOKENS} gives them to the Node tests. */
     private static String tokens() {

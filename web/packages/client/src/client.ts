@@ -8,7 +8,9 @@ import type {
   AckFrame,
   AuthenticatedFrame,
   ClientFrame,
-  ConversationFrame,
+  ConversationCreatedFrame,
+  ParticipantAddedFrame,
+  ParticipantRemovedFrame,
   ErrorCode,
   ErrorFrame,
   MessageCreatedFrame,
@@ -164,10 +166,12 @@ export interface ParleyEvents {
   resumed: ResumedFrame;
   /** The answer to a ping. */
   pong: PongFrame;
-  /** A conversation was created (servers with issue 13 item 4). */
-  'conversation.created': ConversationFrame;
-  /** A conversation changed (servers with issue 13 item 4). */
-  'conversation.updated': ConversationFrame;
+  /** A conversation the caller takes part in was created (every support conversation, for admins). */
+  'conversation.created': ConversationCreatedFrame;
+  /** Someone joined a group of the caller's (the caller included). */
+  'participant.added': ParticipantAddedFrame;
+  /** Someone left a group of the caller's (the caller included: then the conversation is no longer theirs). */
+  'participant.removed': ParticipantRemovedFrame;
 }
 
 /**
@@ -587,7 +591,7 @@ export class ParleyClient {
         this.events.emit('authenticated', frame);
         break;
       default:
-        // message.updated, message.deleted, typing, presence, read, unread, pong, conversation.*
+        // message.updated, message.deleted, typing, presence, read, unread, pong, conversation.created, participant.*
         this.events.emit(frame.type, frame as never);
     }
   }

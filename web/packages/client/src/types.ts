@@ -77,8 +77,11 @@ export interface Conversation {
   awaitingReply: boolean;
   /** Support conversations: the admin who sent the last admin message, or null. */
   answeredBy: string | null;
-  /** Support conversations: since when the client has been waiting (issue 13; absent on older servers). */
-  awaitingSince?: string | null;
+  /**
+   * Support conversations: ISO-8601 instant since when the client has been waiting for a reply (the first message not
+   * from an admin after the last admin message); null when no reply is awaited, and on other conversations.
+   */
+  awaitingSince: string | null;
 }
 
 /** A page of the conversation list. */
@@ -244,10 +247,46 @@ export interface PongFrame {
   type: 'pong';
 }
 
-/** A conversation was created or changed (issue 13, item 4; not sent by older servers). */
-export interface ConversationFrame {
-  type: 'conversation.created' | 'conversation.updated';
-  conversation: Conversation;
+/** A new conversation as the `conversation.created` frame describes it: no messages yet, nothing of anyone's own. */
+export interface ConversationSummary {
+  id: string;
+  type: ConversationType;
+  title: string | null;
+  /** The participants' user ids. */
+  participants: string[];
+  /** Who created it (for a support conversation, its client or expert). */
+  createdBy: string;
+  /** ISO-8601 instant of creation. */
+  createdAt: string;
+}
+
+/** A conversation was created: to every participant's connections (every admin's too for support conversations). */
+export interface ConversationCreatedFrame {
+  type: 'conversation.created';
+  conversation: ConversationSummary;
+}
+
+/** @deprecated the name of {@link ConversationCreatedFrame} in earlier versions. */
+export type ConversationFrame = ConversationCreatedFrame;
+
+/** A participant joined a group: to every participant's connections after it, the added user's included. */
+export interface ParticipantAddedFrame {
+  type: 'participant.added';
+  conversationId: string;
+  /** Who joined. */
+  userId: string;
+  /** The participants after the addition. */
+  participants: string[];
+}
+
+/** A participant left or was removed: to the remaining participants' connections and to the removed user's. */
+export interface ParticipantRemovedFrame {
+  type: 'participant.removed';
+  conversationId: string;
+  /** Who left. */
+  userId: string;
+  /** The participants after the removal. */
+  participants: string[];
 }
 
 /** Every frame the server sends. */
@@ -265,7 +304,9 @@ export type ServerFrame =
   | AuthenticatedFrame
   | ResumedFrame
   | PongFrame
-  | ConversationFrame;
+  | ConversationCreatedFrame
+  | ParticipantAddedFrame
+  | ParticipantRemovedFrame;
 
 /** Every frame a client sends. */
 export type ClientFrame =

@@ -172,16 +172,33 @@ export function bindParleyCache(client: ParleyClient, qc: QueryClient, options: 
     client.on('presence', ({ userId, online, lastSeenAt }) => {
       qc.setQueryData<PresenceMap>(parleyKeys.presence(), (d) => ({ ...d, [userId]: { online, lastSeenAt } }));
     }),
-    client.on('conversation.created', ({ conversation }) => addConversation(conversation)),
-    client.on('conversation.updated', ({ conversation: c }) => {
-      const mine = me();
-      if (mine !== undefined && c.type !== 'support' && !c.participants.includes(mine)) {
-        dropConversation(c.id);
-        void qc.invalidateQueries({ queryKey: parleyKeys.conversation(c.id) });
+    client.on('conversation.created', ({ conversation: s }) => {
+      // a new conversation has no messages yet: its view follows from the summary
+      addConversation({
+        ...s,
+        lastMessage: null,
+        lastSeq: 0,
+        readSeq: 0,
+        unreadCount: 0,
+        pinned: s.type === 'support' && s.createdBy === me(),
+        muted: false,
+        awaitingReply: false,
+        answeredBy: null,
+        awaitingSince: null,
+      });
+    }),
+    client.on('participant.added', ({ conversationId, userId, participants }) => {
+      const found = updateEverywhere(conversationId, (c) => ({ ...c, participants }));
+      // added to a group: read it (its messages, counts and own view) and list it
+      if (!found && userId === me()) learnConversation(conversationId);
+    }),
+    client.on('participant.removed', ({ conversationId, userId, participants }) => {
+      if (userId === me()) {
+        dropConversation(conversationId);
+        void qc.invalidateQueries({ queryKey: parleyKeys.conversation(conversationId) });
         return;
       }
-      const found = updateEverywhere(c.id, (old) => ({ ...old, ...c }));
-      if (!found) addConversation(c);
+      updateEverywhere(conversationId, (c) => ({ ...c, participants }));
     }),
     client.on('error', (frame) => {
       // a resume refused for a conversation: the caller may no longer see it

@@ -89,7 +89,8 @@ export function useConversations(options: { limit?: number } = {}): Conversation
 /**
  * The support desk (admins): `support` lists every support conversation, latest activity first; `unanswered`
  * those whose last message is not from an admin, the one waiting longest first (`awaitingSince`, else the last
- * message's time; every page is read, up to `maxPages`, default 20, since the server lists latest activity first).
+ * message's time; the server lists them in that order too; every page is read, up to `maxPages`, default 20, so that
+ * the live changes merged into the cache keep one order).
  * Kept live like {@link useConversations}; an admin's reply takes a conversation out of `unanswered`, a client's
  * message puts it in.
  */
@@ -115,8 +116,8 @@ export function useSupportDesk(
     const all = flattenConversations(q.data);
     return filter === 'unanswered' ? sortUnanswered(all) : all;
   }, [q.data, filter]);
-  // the server lists latest activity first: the longest waits are on the last pages, so the unanswered filter
-  // reads every page (up to maxPages) before its order means anything
+  // the server lists the oldest wait first; the unanswered filter reads every page (up to maxPages) so that a
+  // conversation whose wait starts again (it moves to the end) is found where the live events put it
   const pages = q.data?.pages.length ?? 0;
   const { hasNextPage, isFetching, fetchNextPage } = q;
   useEffect(() => {

@@ -34,6 +34,7 @@ export function conv(id: string, extra: Partial<Conversation> = {}): Conversatio
     muted: false,
     awaitingReply: false,
     answeredBy: null,
+    awaitingSince: null,
     ...extra,
   };
 }

@@ -128,6 +128,40 @@ describe('useConversations', () => {
     await act(async () => { s.deliver({ type: 'message.created', message: msg('n', 1) }); await settle(); });
     await waitFor(() => expect(result.current.list.conversations.map((c) => c.id)).toEqual(['s', 'n', 'b', 'a']));
   });
+
+  it('follows conversation.created and participant changes: the list gains, updates and drops conversations', async () => {
+    const server = newServer();
+    server.conversations = [conv('s', { type: 'support', pinned: true, participants: ['alice'] }), conv('a')];
+    const { wrapper, socket } = setup(server);
+    const { result } = renderHook(() => useConversations(), { wrapper });
+    await waitFor(() => expect(result.current.conversations).toHaveLength(2));
+    const s = await socket();
+
+    const summary = { id: 'g', type: 'group' as const, title: 'Team', participants: ['bob', 'alice'], createdBy: 'bob', createdAt: '2026-01-02T00:00:00Z' };
+    await act(async () => { s.deliver({ type: 'conversation.created', conversation: summary }); await settle(); });
+    expect(result.current.conversations.map((c) => c.id)).toEqual(['s', 'g', 'a']);
+    const g = result.current.conversations[1]!;
+    expect(g).toMatchObject({ title: 'Team', lastSeq: 0, unreadCount: 0, pinned: false, muted: false, awaitingSince: null });
+
+    await act(async () => {
+      s.deliver({ type: 'participant.added', conversationId: 'g', userId: 'cy', participants: ['bob', 'alice', 'cy'] });
+      await settle();
+    });
+    expect(result.current.conversations[1]!.participants).toEqual(['bob', 'alice', 'cy']);
+    await act(async () => {
+      s.deliver({ type: 'participant.removed', conversationId: 'g', userId: 'alice', participants: ['bob', 'cy'] });
+      await settle();
+    });
+    expect(result.current.conversations.map((c) => c.id)).toEqual(['s', 'a']);
+
+    // added to a group the list does not have: read and listed
+    server.conversations.push(conv('h', { type: 'group', participants: ['dan', 'alice'], lastSeq: 3 }));
+    await act(async () => {
+      s.deliver({ type: 'participant.added', conversationId: 'h', userId: 'alice', participants: ['dan', 'alice'] });
+      await settle();
+    });
+    await waitFor(() => expect(result.current.conversations.map((c) => c.id)).toContain('h'));
+  });
 });
 
 describe('useSupportDesk', () => {

@@ -166,6 +166,13 @@ class SupportAndParticipantsTest {
                     .extracting(ParticipantAdded::userId).containsExactly(newcomer);
             assertThat(tap.events(ParticipantRemoved.class, e -> e.conversationId().toString().equals(id)))
                     .extracting(ParticipantRemoved::userId).containsExactly(newcomer, member);
+            // each event names the participants after the change, for the gateways to tell them
+            assertThat(tap.events(ParticipantAdded.class, e -> e.conversationId().toString().equals(id)))
+                    .extracting(e -> java.util.Set.copyOf(e.participants()))
+                    .containsExactly(java.util.Set.of(owner, member, newcomer));
+            assertThat(tap.events(ParticipantRemoved.class, e -> e.conversationId().toString().equals(id)))
+                    .extracting(e -> java.util.Set.copyOf(e.participants()))
+                    .containsExactly(java.util.Set.of(owner, member), java.util.Set.of(owner));
         });
 
         String direct = given().auth().oauth2(TestKeys.token(owner, "expert")).contentType(ContentType.JSON)

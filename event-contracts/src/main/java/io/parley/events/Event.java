@@ -24,9 +24,10 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = PresenceRouted.class, name = PresenceRouted.TYPE),
         @JsonSubTypes.Type(value = ReadMoved.class, name = ReadMoved.TYPE),
         @JsonSubTypes.Type(value = UnreadChanged.class, name = UnreadChanged.TYPE),
+        @JsonSubTypes.Type(value = MuteChanged.class, name = MuteChanged.TYPE),
 })
 public sealed interface Event permits ConversationEvent, MessageEvent, PresenceChanged, PresenceRouted, TypingChanged,
-        ReadMoved, UnreadChanged {
+        ReadMoved, UnreadChanged, MuteChanged {
 
     UUID eventId();
 
@@ -36,7 +37,7 @@ public sealed interface Event permits ConversationEvent, MessageEvent, PresenceC
 
     int version();
 
-    /** The Kafka record key: the conversation id for conversation and message events, the user id for presence. */
+    /** The Kafka record key: the conversation id for conversation and message events, the user id for presence and mutes. */
     @JsonIgnore
     String key();
 }

@@ -20,6 +20,12 @@ public final class Topics {
     /** Unread counts for the gateways to tell each user's connections, keyed by conversation id. */
     public static final String INBOX = "parley.inbox-events";
 
+    /**
+     * A user's own settings that another service answers in its views ({@code mute.changed}, from the
+     * notification-service to the conversation-service), keyed by user id.
+     */
+    public static final String USERS = "parley.user-events";
+
     /** A topic, its partition count, and how long it keeps records (null: the broker's default). */
     public record Spec(String name, int partitions, Long retentionMs) {
     }
@@ -29,7 +35,8 @@ public final class Topics {
             new Spec(MESSAGES, 12, null),
             new Spec(PRESENCE, 6, null),
             new Spec(TYPING, 6, 60_000L),
-            new Spec(INBOX, 6, null));
+            new Spec(INBOX, 6, null),
+            new Spec(USERS, 6, null));
 
     private Topics() {
     }

@@ -83,15 +83,17 @@ public class ConversationResource {
             throw Problem.badRequest("title is at most " + MAX_TITLE_LENGTH + " characters.");
         }
         return conversations.create(caller, authorization(), request.type(), others, title)
-                .chain(created -> conversations.readSeq(caller, created.conversation().id())
-                        .map(readSeq -> Response.status(created.isNew() ? 201 : 200)
-                                .entity(ConversationView.of(created.conversation(), caller.userId(), readSeq))
+                .chain(created -> conversations.own(caller, created.conversation().id())
+                        .map(own -> Response.status(created.isNew() ? 201 : 200)
+                                .entity(ConversationView.of(created.conversation(), caller.userId(), own.readSeq(),
+                                        own.muted()))
                                 .build()));
     }
 
     /**
      * The caller's conversations, latest activity first. Admins may ask for the support desk: {@code filter=support}
-     * (every support conversation) or {@code filter=unanswered} (those whose last message is not from an admin).
+     * (every support conversation, latest activity first) or {@code filter=unanswered} (those whose last message is
+     * not from an admin, the oldest wait first, paged by wait: its cursors are not the other lists').
      */
     @GET
     public Uni<ConversationPage> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
@@ -102,11 +104,13 @@ public class ConversationResource {
         int size = (int) Problem.number("limit", limit, 1, MAX_PAGE, DEFAULT_PAGE);
         Caller caller = Caller.of(jwt);
         ConversationService.AdminView view = adminView(filter, caller);
-        return conversations.list(caller, authorization(), view, Cursor.decode(cursor), size)
+        boolean byWait = view == ConversationService.AdminView.UNANSWERED;
+        return conversations.list(caller, authorization(), view, byWait ? null : Cursor.decode(cursor),
+                        byWait ? Cursor.decodeWaiting(cursor) : null, size)
                 .map(page -> new ConversationPage(
                         page.items().stream().map(c -> ConversationView.of(c, caller.userId(),
-                                page.readSeqs().getOrDefault(c.id(), 0L))).toList(),
-                        Cursor.encode(page.next())));
+                                page.readSeqs().getOrDefault(c.id(), 0L), page.muted().contains(c.id()))).toList(),
+                        byWait ? Cursor.encodeWaiting(page.nextWaiting()) : Cursor.encode(page.next())));
     }
 
     private static ConversationService.AdminView adminView(String filter, Caller caller) {
@@ -129,8 +133,8 @@ public class ConversationResource {
     @RolesAllowed({"client", "expert"})
     public Uni<ConversationView> support() {
         Caller caller = Caller.of(jwt);
-        return conversations.support(caller.userId(), authorization()).chain(c -> conversations.readSeq(caller, c.id())
-                .map(readSeq -> ConversationView.of(c, caller.userId(), readSeq)));
+        return conversations.support(caller.userId(), authorization()).chain(c -> conversations.own(caller, c.id())
+                .map(own -> ConversationView.of(c, caller.userId(), own.readSeq(), own.muted())));
     }
 
     @GET
@@ -140,8 +144,8 @@ public class ConversationResource {
         Caller caller = Caller.of(jwt);
         return conversations.findVisible(conversationId, caller)
                 .map(found -> found.orElseThrow(Problem::notFound))
-                .chain(c -> conversations.readSeq(caller, c.id())
-                        .map(readSeq -> ConversationView.of(c, caller.userId(), readSeq)));
+                .chain(c -> conversations.own(caller, c.id())
+                        .map(own -> ConversationView.of(c, caller.userId(), own.readSeq(), own.muted())));
     }
 
     /**
@@ -158,8 +162,8 @@ public class ConversationResource {
         checkUserId("userId", request.userId());
         Caller caller = Caller.of(jwt);
         return conversations.addParticipant(caller, authorization(), conversationId, request.userId())
-                .chain(c -> conversations.readSeq(caller, c.id())
-                        .map(readSeq -> ConversationView.of(c, caller.userId(), readSeq)));
+                .chain(c -> conversations.own(caller, c.id())
+                        .map(own -> ConversationView.of(c, caller.userId(), own.readSeq(), own.muted())));
     }
 
     /**

@@ -7,11 +7,14 @@ import java.util.UUID;
 
 /**
  * A conversation as stored: who is in it and its inbox state (last message, last seq, place in the list, and for
- * support conversations whether a reply is awaited and which admin answered last); nothing of any reader's own view.
+ * support conversations whether a reply is awaited, since when, and which admin answered last); nothing of any reader's
+ * own view. {@code awaitingSince} is the createdAt of the first message not from an admin after the last admin message,
+ * null when no reply is awaited (and on conversations that are not support conversations).
  */
 public record Conversation(UUID id, String kind, String title, String createdBy, Instant createdAt,
                            Instant lastActivityAt, List<String> participants, long activity, long lastSeq,
-                           Map<String, Object> lastMessage, boolean awaitingReply, String answeredBy) {
+                           Map<String, Object> lastMessage, boolean awaitingReply, String answeredBy,
+                           Instant awaitingSince) {
 
     public static final String SUPPORT = "support";
     public static final String DIRECT = "direct";
@@ -25,7 +28,7 @@ public record Conversation(UUID id, String kind, String title, String createdBy,
     public static Conversation fresh(UUID id, String kind, String title, String createdBy, Instant createdAt,
                                      List<String> participants) {
         return new Conversation(id, kind, title, createdBy, createdAt, createdAt, participants, 0, 0, null, false,
-                null);
+                null, null);
     }
 
     public boolean isSupport() {

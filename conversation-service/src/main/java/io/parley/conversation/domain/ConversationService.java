@@ -4,6 +4,7 @@ import io.parley.conversation.store.ConversationStore;
 import io.parley.conversation.store.ConversationStore.DirectPair;
 import io.parley.conversation.store.ConversationStore.Position;
 import io.parley.conversation.store.ConversationStore.Scope;
+import io.parley.conversation.store.ConversationStore.WaitPosition;
 import io.parley.events.ConversationCreated;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
@@ -139,10 +140,15 @@ public class ConversationService {
     }
 
     /**
-     * A page of the caller's list, the caller's read position in each of its conversations, and where the next page
-     * starts (null at the end).
+     * A page of the caller's list, the caller's read position in each of its conversations, those of them the caller
+     * muted, and where the next page starts (null at the end): {@code next} for the lists ordered by activity,
+     * {@code nextWaiting} for the support desk's unanswered filter (oldest wait first).
      */
-    public record Page(List<Conversation> items, Map<UUID, Long> readSeqs, Position next) {
+    public record Page(List<Conversation> items, Map<UUID, Long> readSeqs, Set<UUID> muted, Position next,
+                       WaitPosition nextWaiting) {
+        Page(List<Conversation> items, Position next) {
+            this(items, Map.of(), Set.of(), next, null);
+        }
     }
 
     /** What an admin lists: their own conversations and every support conversation, or the support desk. */
@@ -155,13 +161,29 @@ public class ConversationService {
      * header, forwarded to the message-service if the support conversation is created here.
      */
     public Uni<Page> list(Caller caller, String authorization, AdminView view, Position after, int limit) {
+        return list(caller, authorization, view, after, null, limit);
+    }
+
+    /**
+     * As {@link #list(Caller, String, AdminView, Position, int)}; {@code afterWaiting} is where a page of the
+     * support desk's unanswered filter starts (null: the first page), which lists the oldest wait first.
+     */
+    public Uni<Page> list(Caller caller, String authorization, AdminView view, Position after,
+                          WaitPosition afterWaiting, int limit) {
         Position from = after == null ? Position.TOP : after;
         Uni<Page> page;
-        if (caller.isAdmin()) {
+        if (caller.isAdmin() && view == AdminView.UNANSWERED) {
+            page = store.pageWaiting(afterWaiting, limit + 1).map(rows -> {
+                List<Conversation> items = rows.subList(0, Math.min(limit, rows.size()));
+                Conversation last = items.isEmpty() ? null : items.get(items.size() - 1);
+                return new Page(items, Map.of(), Set.of(), null, rows.size() > limit
+                        ? new WaitPosition(last.awaitingSince(), last.id()) : null);
+            });
+        } else if (caller.isAdmin()) {
             Scope scope = switch (view) {
                 case ALL -> Scope.OWN_AND_SUPPORT;
                 case SUPPORT -> Scope.SUPPORT;
-                case UNANSWERED -> Scope.SUPPORT_AWAITING_REPLY;
+                case UNANSWERED -> Scope.SUPPORT_AWAITING_REPLY; // not reached: paged by wait above
             };
             page = store.page(caller.userId(), scope, null, from, limit + 1)
                     .map(rows -> page(List.of(), rows, limit, from));
@@ -173,8 +195,12 @@ public class ConversationService {
                         .map(rows -> page(head, rows, room, from));
             });
         }
-        return page.chain(p -> store.readPositions(caller.userId(), p.items().stream().map(Conversation::id).toList())
-                .map(positions -> new Page(p.items(), positions, p.next())));
+        return page.chain(p -> {
+            List<UUID> ids = p.items().stream().map(Conversation::id).toList();
+            return store.readPositions(caller.userId(), ids)
+                    .chain(positions -> store.mutedAmong(caller.userId(), ids)
+                            .map(muted -> new Page(p.items(), positions, muted, p.next(), p.nextWaiting())));
+        });
     }
 
     private static Page page(List<Conversation> head, ConversationStore.Rows rows, int room, Position from) {
@@ -182,14 +208,28 @@ public class ConversationService {
         List<Conversation> items = new ArrayList<>(head);
         items.addAll(found.subList(0, Math.min(room, found.size())));
         if (found.size() <= room) {
-            return new Page(items, Map.of(), null);
+            return new Page(items, null);
         }
         if (room == 0) {
-            return new Page(items, Map.of(), from.isTop()
+            return new Page(items, from.isTop()
                     ? new Position(rows.snapshot(), rows.snapshotAt(), Long.MAX_VALUE) : from);
         }
         Conversation last = found.get(room - 1);
-        return new Page(items, Map.of(), new Position(rows.snapshot(), rows.snapshotAt(), last.activity()));
+        return new Page(items, new Position(rows.snapshot(), rows.snapshotAt(), last.activity()));
+    }
+
+    /** The caller's own view of one conversation: how far they read (0 before anything) and whether they muted it. */
+    public record Own(long readSeq, boolean muted) {
+    }
+
+    /**
+     * The caller's read position in {@code conversationId} and whether they muted it now.
+     *
+     * @return the caller's own part of the conversation's view
+     */
+    public Uni<Own> own(Caller caller, UUID conversationId) {
+        return readSeq(caller, conversationId).chain(readSeq -> store.mutedAmong(caller.userId(), List.of(conversationId))
+                .map(muted -> new Own(readSeq, muted.contains(conversationId))));
     }
 
     /** The caller's read position in a conversation: 0 before they read anything. */
@@ -222,10 +262,11 @@ public class ConversationService {
                     }
                     var now = ConversationStore.now();
                     return store.addParticipant(tx, conversationId, userId, now)
-                            .chain(() -> Outbox.appendReturningId(tx, Topics.CONVERSATIONS,
-                                    ParticipantAdded.of(conversationId, userId, caller.userId(), now)))
-                            .chain(outboxId -> store.find(tx, conversationId, false)
-                                    .map(found -> new Added(found.orElseThrow(), outboxId)));
+                            .chain(() -> store.find(tx, conversationId, false).map(Optional::orElseThrow))
+                            .chain(found -> Outbox.appendReturningId(tx, Topics.CONVERSATIONS,
+                                            ParticipantAdded.of(conversationId, userId, caller.userId(),
+                                                    found.participants(), now))
+                                    .map(outboxId -> new Added(found, outboxId)));
                 }))
                 .chain(added -> added.outboxId() == null
                         ? Uni.createFrom().item(added.conversation())
@@ -253,9 +294,10 @@ public class ConversationService {
                         throw new Refused(Refused.Reason.NOT_FOUND);
                     }
                     var now = ConversationStore.now();
+                    List<String> after = c.participants().stream().filter(p -> !p.equals(userId)).toList();
                     return store.removeParticipant(tx, conversationId, userId)
                             .chain(() -> Outbox.appendReturningId(tx, Topics.CONVERSATIONS,
-                                    ParticipantRemoved.of(conversationId, userId, caller.userId(), now)))
+                                    ParticipantRemoved.of(conversationId, userId, caller.userId(), after, now)))
                             .chain(() -> store.unreadTotal(tx, userId))
                             .chain(total -> Outbox.appendReturningId(tx, Topics.INBOX, UnreadChanged.of(conversationId,
                                     List.of(new UnreadChanged.Count(userId, 0, total)), now)));

@@ -77,6 +77,7 @@ public class InboxConsumer {
     private Uni<List<UnreadChanged>> apply(SqlClient tx, List<Event> events) {
         Map<UUID, InboxStore.Latest> latest = new LinkedHashMap<>();
         Map<UUID, String> answeredBy = new HashMap<>();
+        Map<UUID, Wait> waits = new HashMap<>();
         List<MessageEvent> changed = new ArrayList<>();
         Map<Reader, InboxStore.Position> positions = new LinkedHashMap<>();
         Map<UUID, Set<String>> touched = new LinkedHashMap<>();
@@ -97,10 +98,11 @@ public class InboxConsumer {
             if (fromAdmin) {
                 answeredBy.put(m.conversationId(), m.senderId());
             }
+            waits.merge(m.conversationId(), Wait.of(fromAdmin, m.createdAt().toString()), Wait::then);
             InboxStore.Latest before = latest.get(m.conversationId());
             if (before == null || before.seq() < m.seq()) {
                 latest.put(m.conversationId(), new InboxStore.Latest(m.conversationId(), m.seq(), json,
-                        m.createdAt().toString(), fromAdmin, null));
+                        m.createdAt().toString(), fromAdmin, null, null, false));
             }
             position(positions, m.conversationId(), m.senderId(), m.seq());
             Set<String> users = touched.computeIfAbsent(m.conversationId(), id -> new LinkedHashSet<>());
@@ -109,7 +111,8 @@ public class InboxConsumer {
         }
         List<InboxStore.Latest> last = latest.values().stream()
                 .map(l -> new InboxStore.Latest(l.conversationId(), l.seq(), l.messageJson(), l.createdAt(),
-                        l.fromAdmin(), answeredBy.get(l.conversationId())))
+                        l.fromAdmin(), answeredBy.get(l.conversationId()), waits.get(l.conversationId()).since(),
+                        waits.get(l.conversationId()).adminSeen()))
                 .toList();
         Uni<Void> chain = store.messagesCreated(tx, last);
         for (MessageEvent message : changed) {
@@ -127,6 +130,24 @@ public class InboxConsumer {
                 .chain(() -> store.counts(tx, conversations, users))
                 .map(counts -> counts.entrySet().stream()
                         .map(e -> UnreadChanged.of(e.getKey(), e.getValue(), now)).toList());
+    }
+
+    /**
+     * The wait a batch's new messages of one conversation describe, in their order: whether an admin message is among
+     * them, and the createdAt of the first message not from an admin after the last admin one (null if none).
+     */
+    record Wait(boolean adminSeen, String since) {
+        static Wait of(boolean fromAdmin, String createdAt) {
+            return fromAdmin ? new Wait(true, null) : new Wait(false, createdAt);
+        }
+
+        /** This wait followed by {@code next}, a later message's. */
+        Wait then(Wait next) {
+            if (next.adminSeen()) {
+                return new Wait(true, null);
+            }
+            return new Wait(adminSeen, since != null ? since : next.since());
+        }
     }
 
     /** A reader in a conversation: the pair itself is the key, never a string made of the two. */

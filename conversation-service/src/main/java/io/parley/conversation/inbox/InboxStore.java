@@ -35,10 +35,13 @@ public class InboxStore {
      * The latest new message of each conversation in a batch: it becomes the conversation's last message and moves the
      * conversation to the top of the list (the move is recorded for readers paging through the list). In a support
      * conversation a reply is awaited unless an admin sent it; {@code answeredBy} is the admin who sent the batch's
-     * last admin message there, or null to keep the one before.
+     * last admin message there, or null to keep the one before. {@code waitingSince} is the createdAt of the batch's
+     * first message not from an admin after its last admin message (null when the latest is an admin's), and
+     * {@code adminInBatch} whether the batch holds an admin message there: with one, the wait starts at
+     * {@code waitingSince}; without, a wait already running goes on and a new one starts at {@code waitingSince}.
      */
     public record Latest(UUID conversationId, long seq, String messageJson, String createdAt, boolean fromAdmin,
-                         String answeredBy) {
+                         String answeredBy, String waitingSince, boolean adminInBatch) {
     }
 
     public Uni<Void> messagesCreated(SqlClient tx, List<Latest> latest) {
@@ -48,7 +51,8 @@ public class InboxStore {
         return tx.preparedQuery("""
                         WITH input AS (
                             SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::boolean[],
-                                                 $6::text[]) AS t(id, seq, message, at, from_admin, answered_by)),
+                                                 $6::text[], $7::text[], $8::boolean[])
+                                          AS t(id, seq, message, at, from_admin, answered_by, since, admin_in_batch)),
                         old AS (
                             SELECT c.id, c.activity FROM conversation c JOIN input ON input.id = c.id
                             WHERE c.last_seq < input.seq ORDER BY c.id FOR UPDATE OF c),
@@ -57,19 +61,25 @@ public class InboxStore {
                             SET last_seq = input.seq, last_message = input.message::jsonb,
                                 activity = nextval('activity_rank'), last_activity_at = input.at::timestamptz,
                                 awaiting_reply = (c.kind = 'support' AND NOT input.from_admin),
+                                awaiting_since = CASE
+                                    WHEN c.kind <> 'support' OR input.from_admin THEN NULL
+                                    WHEN input.admin_in_batch OR NOT c.awaiting_reply THEN input.since::timestamptz
+                                    ELSE coalesce(c.awaiting_since, input.since::timestamptz) END,
                                 answered_by = CASE WHEN c.kind = 'support' AND input.answered_by IS NOT NULL
                                                    THEN input.answered_by ELSE c.answered_by END
                             FROM input, old WHERE c.id = input.id AND old.id = c.id
                             RETURNING c.id, old.activity AS old_activity, c.activity AS new_activity)
                         INSERT INTO activity_move (conversation_id, old_activity, new_activity)
                         SELECT id, old_activity, new_activity FROM bumped""")
-                .execute(Tuple.of(
+                .execute(Tuple.from(new Object[]{
                         latest.stream().map(Latest::conversationId).toArray(UUID[]::new),
                         latest.stream().map(Latest::seq).toArray(Long[]::new),
                         latest.stream().map(Latest::messageJson).toArray(String[]::new),
                         latest.stream().map(Latest::createdAt).toArray(String[]::new),
                         latest.stream().map(Latest::fromAdmin).toArray(Boolean[]::new),
-                        latest.stream().map(Latest::answeredBy).toArray(String[]::new)))
+                        latest.stream().map(Latest::answeredBy).toArray(String[]::new),
+                        latest.stream().map(Latest::waitingSince).toArray(String[]::new),
+                        latest.stream().map(Latest::adminInBatch).toArray(Boolean[]::new)}))
                 .replaceWithVoid();
     }
 

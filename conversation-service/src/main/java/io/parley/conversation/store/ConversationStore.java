@@ -17,11 +17,13 @@ import java.time.temporal.ChronoUnit;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL access to conversations and participants. */
@@ -30,7 +32,7 @@ public class ConversationStore {
 
     private static final String SELECT = """
             SELECT c.id, c.kind, c.title, c.created_by, c.created_at, c.last_activity_at, c.activity, c.last_seq,
-                   c.last_message, c.awaiting_reply, c.answered_by,
+                   c.last_message, c.awaiting_reply, c.answered_by, c.awaiting_since,
                    coalesce((SELECT array_agg(p.user_id ORDER BY p.joined_at, p.user_id)
                              FROM participant p WHERE p.conversation_id = c.id), '{}') AS participants
             FROM conversation c
@@ -264,7 +266,7 @@ public class ConversationStore {
                         // its place in the list as it was at the first page
                         list.add(new Conversation(c.id(), c.kind(), c.title(), c.createdBy(), c.createdAt(),
                                 c.lastActivityAt(), c.participants(), r.getLong("place"), c.lastSeq(),
-                                c.lastMessage(), c.awaitingReply(), c.answeredBy()));
+                                c.lastMessage(), c.awaitingReply(), c.answeredBy(), c.awaitingSince()));
                     });
                     return new Rows(list, after.snapshot(), after.snapshotAt());
                 });
@@ -288,6 +290,59 @@ public class ConversationStore {
                     rows.forEach(r -> positions.put(r.getUUID(0), r.getLong(1)));
                     return positions;
                 });
+    }
+
+    /**
+     * Which of {@code conversations} {@code userId} muted now: a mute kept from the notification-service's
+     * {@code mute.changed} events, without an {@code until} or with one still ahead.
+     */
+    public Uni<Set<UUID>> mutedAmong(String userId, List<UUID> conversations) {
+        if (conversations.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return pool.preparedQuery("SELECT conversation_id FROM conversation_mute "
+                        + "WHERE user_id = $1 AND conversation_id = ANY($2) AND muted AND (until IS NULL OR until > now())")
+                .execute(Tuple.of(userId, conversations.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Set<UUID> muted = new HashSet<>();
+                    rows.forEach(r -> muted.add(r.getUUID(0)));
+                    return muted;
+                });
+    }
+
+    /**
+     * Applies a user's mute change, unless a later change of the same mute was applied already (by
+     * {@code changedAt}): mute events of one user come in order, and this keeps a redelivered or late one harmless.
+     */
+    public Uni<Void> applyMute(SqlClient tx, String userId, UUID conversationId, boolean muted, Instant until,
+                               Instant changedAt) {
+        return tx.preparedQuery("""
+                        INSERT INTO conversation_mute (user_id, conversation_id, muted, until, changed_at)
+                        VALUES ($1, $2, $3, $4, $5)
+                        ON CONFLICT (user_id, conversation_id) DO UPDATE
+                            SET muted = EXCLUDED.muted, until = EXCLUDED.until, changed_at = EXCLUDED.changed_at
+                            WHERE conversation_mute.changed_at <= EXCLUDED.changed_at""")
+                .execute(Tuple.of(userId, conversationId, muted, utc(until), utc(changedAt)))
+                .replaceWithVoid();
+    }
+
+    /** Where a page of the support desk's unanswered filter ends: the wait and id of its last conversation. */
+    public record WaitPosition(Instant since, UUID id) {
+    }
+
+    /**
+     * Up to {@code limit} support conversations awaiting a reply, the oldest wait first ({@code awaiting_since}, then
+     * id), after {@code after} (null: from the start). A conversation keeps its key while it waits, so paging this
+     * way skips none and repeats none of those that wait throughout; one answered meanwhile leaves the filter, and one
+     * whose wait starts again has a later key and comes at the end.
+     */
+    public Uni<List<Conversation>> pageWaiting(WaitPosition after, int limit) {
+        return pool.preparedQuery(SELECT + """
+                         WHERE c.kind = 'support' AND c.awaiting_reply AND c.awaiting_since IS NOT NULL
+                           AND ($1::timestamptz IS NULL OR (c.awaiting_since, c.id) > ($1::timestamptz, $2::uuid))
+                         ORDER BY c.awaiting_since, c.id LIMIT $3""")
+                .execute(Tuple.of(after == null ? null : utc(after.since()), after == null ? null : after.id(), limit))
+                .map(ConversationStore::all);
     }
 
     /** {@code userId}'s unread count in each of their conversations that has unread messages. */
@@ -322,7 +377,9 @@ public class ConversationStore {
                 row.getOffsetDateTime("last_activity_at").toInstant(),
                 List.of(row.getArrayOfStrings("participants")), row.getLong("activity"), row.getLong("last_seq"),
                 lastMessage instanceof JsonObject json ? json.getMap() : null, row.getBoolean("awaiting_reply"),
-                row.getString("answered_by"));
+                row.getString("answered_by"),
+                row.getOffsetDateTime("awaiting_since") == null ? null
+                        : row.getOffsetDateTime("awaiting_since").toInstant());
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -27,8 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @Readiness
 public class ConsumersReady implements KafkaConsumerRebalanceListener, HealthCheck {
 
-    /** The delivery channels, each in a consumer group of its own. */
-    static final int CHANNELS = 4;
+    /** The delivery channels (messages, typing, presence, unread, conversations), each in a consumer group of its own. */
+    static final int CHANNELS = 5;
 
     private final Set<String> assignedGroups = ConcurrentHashMap.newKeySet();
 

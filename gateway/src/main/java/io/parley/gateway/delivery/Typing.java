@@ -14,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,14 @@ public class Typing {
     private final MutinyEmitter<Record<String, Event>> out;
     private final Vertx vertx;
     private final Map<Key, Long> expiries = new ConcurrentHashMap<>();
+    /** Who was removed from which conversation, and when this instance learned it (System.nanoTime()). */
+    private final Map<Key, Long> removed = new ConcurrentHashMap<>();
+
+    /**
+     * How long a removal is remembered: longer than any typing event can still arrive (the typing topic keeps them a
+     * minute, and every instance reads it live) and than a pending automatic {@code stop}.
+     */
+    static final long REMOVAL_KEPT_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
 
     public Typing(ConversationServiceClient conversations, SessionRegistry sessions,
                   @Channel("typing-out") MutinyEmitter<Record<String, Event>> out, Vertx vertx) {
@@ -81,11 +90,17 @@ public class Typing {
         Long previous = expiries.remove(key);
         if (previous != null) {
             vertx.cancelTimer(previous);
+            starts.remove(key);
+        }
+        if (removed.containsKey(key) && "start".equals(typing.state())) {
+            return; // published before the typist's removal, consumed after it
         }
         forward(typing, typing.state());
         if ("start".equals(typing.state())) {
+            starts.put(key, new Started(typing));
             long timer = vertx.setTimer(EXPIRY_MS, id -> {
                 if (expiries.remove(key, id)) {
+                    starts.remove(key);
                     forward(typing, "stop");
                 }
             });
@@ -93,11 +108,44 @@ public class Typing {
         }
     }
 
+    /**
+     * A participant left {@code conversationId} (this instance consumed the removal): from now on no typing of that
+     * conversation reaches their connections, including a typing event published before the removal and the
+     * automatic {@code stop} of a {@code start} sent before it; a {@code start} of theirs that is still running ends
+     * at once with a {@code stop} to the others, and one of theirs that arrives late is dropped.
+     */
+    public void participantRemoved(UUID conversationId, String userId) {
+        long now = System.nanoTime();
+        removed.values().removeIf(at -> now - at > REMOVAL_KEPT_NANOS);
+        Key key = new Key(conversationId, userId);
+        removed.put(key, now);
+        Long timer = expiries.remove(key);
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+            Started started = starts.remove(key);
+            if (started != null) {
+                forward(started.typing(), "stop");
+            }
+        }
+    }
+
+    /** A user joined {@code conversationId} (again): their connections get its typing from now on. */
+    public void participantAdded(UUID conversationId, String userId) {
+        removed.remove(new Key(conversationId, userId));
+    }
+
+    /** The last {@code start} of each typist whose automatic {@code stop} is pending. */
+    private record Started(TypingChanged typing) {
+    }
+
+    private final Map<Key, Started> starts = new ConcurrentHashMap<>();
+
     private void forward(TypingChanged typing, String state) {
         String frame = Frames.json().createObjectNode().put("type", "typing")
                 .put("conversationId", typing.conversationId().toString())
                 .put("userId", typing.userId()).put("state", state).toString();
-        sessions.forEachInConversation(typing.participants(), typing.conversationType(),
-                session -> session.sendNow(frame));
+        List<String> recipients = removed.isEmpty() ? typing.participants() : typing.participants().stream()
+                .filter(user -> !removed.containsKey(new Key(typing.conversationId(), user))).toList();
+        sessions.forEachInConversation(recipients, typing.conversationType(), session -> session.sendNow(frame));
     }
 }

@@ -1,6 +1,10 @@
 package io.parley.notification.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.events.MuteChanged;
+import io.parley.events.Topics;
+import io.parley.kit.Outbox;
+import io.parley.kit.OutboxRelay;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
 import io.smallrye.mutiny.Uni;
@@ -30,7 +34,9 @@ import java.util.UUID;
 
 /**
  * The caller's muted conversations: no alert for them until {@code until}, or until unmuted. Muting is the caller's
- * own setting and answers the same for any conversation id, so it tells nothing about conversations.
+ * own setting and answers the same for any conversation id, so it tells nothing about conversations. Each change
+ * also writes a {@code mute.changed} event to the outbox in its transaction ({@link Topics#USERS}, keyed by user), so
+ * that the conversation-service's views answer {@code muted} without calling this service.
  */
 @Path("/api/push/mutes")
 @RolesAllowed({"client", "expert", "admin"})
@@ -41,10 +47,12 @@ public class MuteResource {
 
     private final Pool pool;
     private final JsonWebToken jwt;
+    private final OutboxRelay relay;
 
-    public MuteResource(Pool pool, JsonWebToken jwt) {
+    public MuteResource(Pool pool, JsonWebToken jwt, OutboxRelay relay) {
         this.pool = pool;
         this.jwt = jwt;
+        this.relay = relay;
     }
 
     public record Mute(UUID conversationId, Instant until) {
@@ -72,10 +80,14 @@ public class MuteResource {
     public Uni<Response> mute(@PathParam("conversationId") String conversationId, JsonNode body) {
         UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
         Instant until = until(body);
-        return pool.preparedQuery("""
-                        INSERT INTO conversation_mute (user_id, conversation_id, until) VALUES ($1, $2, $3)
-                        ON CONFLICT (user_id, conversation_id) DO UPDATE SET until = EXCLUDED.until""")
-                .execute(Tuple.of(jwt.getSubject(), conversation, until == null ? null : until.atOffset(ZoneOffset.UTC)))
+        String user = jwt.getSubject();
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                                INSERT INTO conversation_mute (user_id, conversation_id, until) VALUES ($1, $2, $3)
+                                ON CONFLICT (user_id, conversation_id) DO UPDATE SET until = EXCLUDED.until""")
+                        .execute(Tuple.of(user, conversation, until == null ? null : until.atOffset(ZoneOffset.UTC)))
+                        .chain(() -> Outbox.append(tx, Topics.USERS,
+                                MuteChanged.of(user, conversation, true, until, Instant.now()))))
+                .invoke(relay::wakeUp)
                 .replaceWith(Response.noContent().build());
     }
 
@@ -83,8 +95,13 @@ public class MuteResource {
     @Path("/{conversationId}")
     public Uni<Response> unmute(@PathParam("conversationId") String conversationId) {
         UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
-        return pool.preparedQuery("DELETE FROM conversation_mute WHERE user_id = $1 AND conversation_id = $2")
-                .execute(Tuple.of(jwt.getSubject(), conversation))
+        String user = jwt.getSubject();
+        return pool.withTransaction(tx -> tx.preparedQuery(
+                                "DELETE FROM conversation_mute WHERE user_id = $1 AND conversation_id = $2")
+                        .execute(Tuple.of(user, conversation))
+                        .chain(() -> Outbox.append(tx, Topics.USERS,
+                                MuteChanged.of(user, conversation, false, null, Instant.now()))))
+                .invoke(relay::wakeUp)
                 .replaceWith(Response.noContent().build());
     }
 

@@ -179,8 +179,12 @@ class FrameFaultsTest {
                 new io.vertx.core.http.WebSocketClientOptions().setTryUsePerMessageCompression(true));
         try {
             WsClient connection = new WsClient(deflating, ws, TestKeys.token(bob, "client"));
-            connection.send(new JsonObject().put("type", "ping"));
-            assertThat(connection.next().getString("type")).isEqualTo("pong");
+            connection.send(new JsonObject().put("type", "ping").put("ref", "p1"));
+            JsonObject pong = connection.next();
+            assertThat(pong.getString("type")).isEqualTo("pong");
+            assertThat(pong.getString("ref")).isEqualTo("p1");
+            connection.send("{\"type\":\"ping\",\"ref\":1e400}");
+            assertThat(connection.next().getString("field")).isEqualTo("ref");
             String odd = "\u200F\u05E9 \uD83D\uDC4D \u0007 end " + "x".repeat(2_000);
             connection.send(new JsonObject().put("type", "send").put("ref", "ok").put("conversationId",
                     conversation.toString()).put("clientMessageId", UUID.randomUUID().toString()).put("content", odd));

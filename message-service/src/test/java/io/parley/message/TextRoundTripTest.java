@@ -67,6 +67,34 @@ class TextRoundTripTest {
     }
 
     @Test
+    void aMessageWithAttachmentsNeedsNoContentAndNumbersBeyondStorageAreRefused() throws Exception {
+        String alice = "alice-" + UUID.randomUUID();
+        UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, "bob"));
+        String path = "/api/conversations/" + conversation + "/messages";
+        JsonNode sent = JSON.readTree(post(alice, path, "{\"clientMessageId\": \"" + UUID.randomUUID()
+                + "\", \"type\": \"file\", \"attachments\": [{\"name\": \"f.pdf\"}]}")
+                .then().statusCode(201).extract().asByteArray());
+        assertThat(sent.get("content").isNull()).isTrue();
+        assertThat(sent.get("attachments").get(0).get("name").asText()).isEqualTo("f.pdf");
+        Response neither = post(alice, path, "{\"clientMessageId\": \"" + UUID.randomUUID() + "\"}");
+        neither.then().statusCode(400);
+        assertThat(detail(neither)).contains("content");
+
+        for (String huge : List.of("9".repeat(400), "-" + "9".repeat(30), "1" + "0".repeat(19))) {
+            Response refused = post(alice, path, body(UUID.randomUUID(), "\"x\"", "[{\"n\": " + huge + "}]"));
+            refused.then().statusCode(400);
+            assertThat(detail(refused)).as(huge).isEqualTo("attachments[0].n is a number too large to store.");
+        }
+        Response typed = post(alice, path, body(UUID.randomUUID(), "5", null));
+        typed.then().statusCode(400);
+        assertThat(detail(typed)).isEqualTo("content must be a string.");
+        JsonNode kept = JSON.readTree(post(alice, path, body(UUID.randomUUID(), "\"x\"",
+                "[{\"n\": 9223372036854775807, \"f\": 1.5}]")).then().statusCode(201).extract().asByteArray());
+        assertThat(kept.get("attachments").get(0).get("n").asLong()).isEqualTo(Long.MAX_VALUE);
+        assertThat(history(alice, path).get("items")).hasSize(2);
+    }
+
+    @Test
     void unstorableTextInAnAttachmentIsRefusedNamingTheAttachmentAndTheKey() throws Exception {
         String alice = "alice-" + UUID.randomUUID();
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, "bob"));

@@ -28,7 +28,7 @@ public class CachingJwtPrincipalFactory extends JWTCallerPrincipalFactory {
     private final JWTCallerPrincipalFactory delegate = new DefaultJWTCallerPrincipalFactory();
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
-    /** The longest user id ({@code sub}) a token may carry. */
+    /** The longest user id ({@code sub}) a token may carry, in Unicode code points (as participants are counted). */
     public static final int MAX_SUBJECT_LENGTH = 255;
 
     /**
@@ -40,7 +40,8 @@ public class CachingJwtPrincipalFactory extends JWTCallerPrincipalFactory {
      */
     static void checkIdentity(JWTCallerPrincipal principal) throws ParseException {
         String subject = principal.getSubject();
-        if (subject == null || subject.isEmpty() || subject.length() > MAX_SUBJECT_LENGTH) {
+        if (subject == null || subject.isEmpty()
+                || subject.codePointCount(0, subject.length()) > MAX_SUBJECT_LENGTH) {
             throw new ParseException("the token's sub must be 1 to " + MAX_SUBJECT_LENGTH + " characters");
         }
         String why = Text.whyNot(subject);

@@ -72,6 +72,18 @@ public class ProblemMappers {
         return builder.build();
     }
 
+    /** No valid token where one is needed: 401 with a problem body (RFC 9457) rather than an empty one. */
+    @ServerExceptionMapper
+    public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
+        return Problem.of(Response.Status.UNAUTHORIZED, "A valid token is required.").getResponse();
+    }
+
+    /** A token that does not allow this call (a role the endpoint does not admit): 403 with a problem body. */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return Problem.of(Response.Status.FORBIDDEN, "This token may not do this.").getResponse();
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         Log.error("unexpected failure", e);

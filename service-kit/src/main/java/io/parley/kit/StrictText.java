@@ -1,6 +1,7 @@
 package io.parley.kit;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +14,8 @@ import java.io.IOException;
 
 /**
  * Applies {@link Text}'s rule to every {@code String} a request body binds to a record or class (lists and arrays of
- * strings included): a string holding U+0000 or an unpaired surrogate fails deserialization with
+ * strings included): a number or a boolean where text is expected, or a string holding U+0000 or an unpaired
+ * surrogate, fails deserialization with
  * {@link InvalidText}, which {@link ProblemMappers} answers as a 400 naming the field by its JSON path. Strings inside
  * free JSON ({@code JsonNode}, {@code Map<String, Object>}) are not bound here: the code that takes them checks them.
  */
@@ -33,6 +35,12 @@ public class StrictText implements ObjectMapperCustomizer {
     static final class Deserializer extends StringDeserializer {
         @Override
         public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonToken token = p.currentToken();
+            if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT
+                    || token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+                // Jackson would store 5 as "5": a field that is text takes a JSON string and nothing else
+                throw new InvalidText(p, "must be a string");
+            }
             String value = super.deserialize(p, ctxt);
             String why = Text.whyNot(value);
             if (why != null) {

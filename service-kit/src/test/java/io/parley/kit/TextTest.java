@@ -53,6 +53,9 @@ class TextTest {
                 {"{\"content\":\"a\\u0000b\"}", "content contains U+0000 (NUL)."},
                 {"{\"participants\":[\"ok\",\"x\\ud800y\"]}", "participants[1] contains an unpaired"},
                 {"{\"attachments\":[{\"name\":\"ok\"},{\"name\":\"\\u0000\"}]}", "attachments[1].name contains U+0000"},
+                {"{\"content\":5}", "content must be a string."},
+                {"{\"participants\":[\"ok\",true]}", "participants[1] must be a string."},
+                {"{\"content\":1.5}", "content must be a string."},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> mapper.readValue(c[0], Body.class)).satisfies(e -> {

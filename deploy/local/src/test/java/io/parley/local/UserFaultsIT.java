@@ -273,7 +273,12 @@ class UserFaultsIT extends RunningStack {
     @Test
     void aTokenWithNoKnownRoleIsRefusedOnRestAndOnTheSocket() throws Exception {
         StackClient guest = user("guest");
-        assertThat(guest.get("/api/conversations").statusCode()).isEqualTo(403);
+        HttpResponse<String> refused = guest.get("/api/conversations");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        HttpResponse<String> anonymous = StackUnderTest.get(stack.port("GATEWAY"), "/api/unread", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         assertThatThrownBy(() -> stack.openSocket(guest.token, new java.util.concurrent.LinkedBlockingQueue<>()))
                 .isInstanceOf(ExecutionException.class)
                 .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse()

@@ -176,8 +176,8 @@ public class ChatSocket {
         JsonNode refNode = frame.get("ref");
         String ref = null;
         if (refNode != null && !refNode.isNull()) {
-            if (!refNode.isTextual() && !refNode.isNumber()) {
-                return reply(Frames.invalid(null, "ref", "ref must be a string."));
+            if (!refNode.isTextual() && !(refNode.isIntegralNumber() && refNode.canConvertToLong())) {
+                return reply(Frames.invalid(null, "ref", "ref must be a string or a whole number."));
             }
             String why = Text.whyNot(refNode.asText());
             if (why != null) {
@@ -195,7 +195,8 @@ public class ChatSocket {
         }
         String type = typeNode.asText();
         return switch (type) {
-            case "ping" -> reply(Frames.of("pong"));
+            case "ping" -> reply(ref == null ? Frames.of("pong")
+                    : Frames.json().createObjectNode().put("type", "pong").put("ref", ref).toString());
             case "send" -> send(session, ref, frame);
             case "auth" -> auth(session, ref, frame);
             case "typing" -> typing(session, ref, frame);

@@ -86,7 +86,9 @@ public final class Attachments {
             return Collections.unmodifiableList(list);
         }
         if (node.isNumber()) {
-            if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+            if (((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue()))
+                    || ((node.isBigInteger() || node.isBigDecimal()) && !Double.isFinite(node.doubleValue()))
+                    || (node.isBigInteger() && !node.canConvertToLong())) {
                 throw Problem.badRequest(path + " is a number too large to store.");
             }
             return node.numberValue();

@@ -147,8 +147,13 @@ public class MessageResource {
     }
 
     private static void checkContent(String content, boolean hasAttachments) {
-        if (content == null || (content.isBlank() && !hasAttachments)) {
-            throw Problem.badRequest("content is required.");
+        if (content == null || content.isBlank()) {
+            if (!hasAttachments) {
+                throw Problem.badRequest("content is required unless there are attachments.");
+            }
+            if (content == null) {
+                return;
+            }
         }
         Text.require("content", content);
         if (content.length() > MAX_CONTENT) {

@@ -64,6 +64,23 @@ final class WsClient {
     }
 
     /**
+     * Frames until each of {@code wanted} has matched one, within 10 s, in whatever order they come (frames from
+     * different topics, typing and presence say, have no order between them), skipping the others.
+     */
+    @SafeVarargs
+    final void all(Predicate<JsonObject>... wanted) throws InterruptedException {
+        List<Predicate<JsonObject>> missing = new ArrayList<>(List.of(wanted));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            JsonObject frame = frames.poll(100, TimeUnit.MILLISECONDS);
+            if (frame != null) {
+                missing.stream().filter(w -> w.test(frame)).findFirst().ifPresent(missing::remove);
+            }
+        }
+        assertThat(missing).as("frames that never came within 10 s").isEmpty();
+    }
+
+    /**
      * Every frame received until the answer to a ping sent now: the gateway writes a connection's frames in order,
      * so anything queued for this connection before the ping comes before its pong.
      */

@@ -35,6 +35,10 @@ public class ConsumersReady implements KafkaConsumerRebalanceListener, HealthChe
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty()) {
+            // "latest" is only a policy until the consumer has asked the broker for the end offset, which it does
+            // lazily, in a later poll: an event published in between would be skipped. Resolve it now, so that
+            // "ready" means every event published from here on reaches this instance.
+            partitions.forEach(consumer::position);
             assignedGroups.add(consumer.groupMetadata().groupId());
         }
     }

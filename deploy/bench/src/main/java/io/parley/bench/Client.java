@@ -187,6 +187,15 @@ final class Client {
         frames.forEach(ws::writeTextMessage);
     }
 
+    /**
+     * How many messages of the conversations this client knows it has not received yet, counted against the highest
+     * seq the ledger has seen stored in each (its own messages' echoes included).
+     */
+    long behind() {
+        Ledger current = ledger;
+        return conversations.stream().mapToLong(c -> Math.max(0, current.lastSeq(c) - highest(c))).sum();
+    }
+
     int unackedCount() {
         synchronized (unacked) {
             return unacked.size();

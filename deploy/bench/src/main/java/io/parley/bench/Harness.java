@@ -488,11 +488,15 @@ public final class Harness implements AutoCloseable {
         return members;
     }
 
-    /** Waits up to 30 s for every send to be acked and every delivery made. */
+    /**
+     * Waits up to 30 s for every send to be acked and every delivery made, the senders' own copies included (each
+     * connection reads on its own thread: a sender's copy may still be on its way when the recipient's has come).
+     */
     private void drain(Ledger ledger, List<Client> everyone) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline
-                && (ledger.outstanding() > 0 || everyone.stream().anyMatch(c -> c.unackedCount() > 0))) {
+                && (ledger.outstanding() > 0 || everyone.stream().anyMatch(c -> c.unackedCount() > 0)
+                || everyone.stream().anyMatch(c -> c.behind() > 0))) {
             Thread.sleep(50);
         }
     }

@@ -5,9 +5,12 @@
 //
 // or against the in-memory stand-in of e2e/standin.mjs (after `npm run build`): `npm run e2e -- --standin`.
 // Env: PARLEY_CHROMIUM (default /usr/bin/chromium), PARLEY_SCREENSHOTS (default docs/screenshots of the repo),
-// PARLEY_E2E_ONLY (a word of the scenario names to run only those).
+// PARLEY_E2E_ONLY (a word of the scenario names to run only those), PARLEY_TEST_MAX_FILE_SIZE (the gateway's
+// parley.files.max-size in bytes, default 26214400: the over-the-limit upload is one byte more).
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { deflateSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,13 +18,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const screenshots = process.env.PARLEY_SCREENSHOTS ?? join(here, '..', '..', 'docs', 'screenshots');
 const executablePath = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT = 15_000;
+const MAX_FILE_SIZE = Number(process.env.PARLEY_TEST_MAX_FILE_SIZE ?? 25 * 1024 * 1024);
 
 let gateway = process.env.PARLEY_TEST_GATEWAY;
 let tokens = process.env.PARLEY_TEST_TOKENS ? JSON.parse(process.env.PARLEY_TEST_TOKENS) : undefined;
 let standIn;
 if (process.argv.includes('--standin')) {
   const { startStandIn } = await import('./standin.mjs');
-  standIn = await startStandIn();
+  standIn = await startStandIn({ maxFileSize: MAX_FILE_SIZE });
   gateway = standIn.url;
   tokens = standIn.tokens;
   console.log(`# against the stand-in at ${gateway}`);
@@ -107,6 +111,86 @@ async function shot(page, name) {
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, `${name}.png`) });
 }
+
+// --- files ------------------------------------------------------------------------------------------------------
+
+const CRC = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+/** A small opaque RGB PNG (a gradient with a square), made here so that no fixture file is needed. */
+function makePng(width = 96, height = 64) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) {
+      const inSquare = x > width / 3 && x < (2 * width) / 3 && y > height / 4 && y < (3 * height) / 4;
+      row[1 + x * 3] = inSquare ? 250 : Math.round((x / width) * 255);
+      row[2 + x * 3] = inSquare ? 200 : Math.round((y / height) * 255);
+      row[3 + x * 3] = inSquare ? 40 : 160;
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+/** A one-page PDF that says `text`, with a correct cross-reference table. */
+function makePdf(text) {
+  const stream = `BT /F1 18 Tf 72 720 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+/** Picks files through the Attach button's file chooser, as a user does. */
+async function attach(page, files) {
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Attach', exact: true }).click(),
+  ]);
+  assert(chooser.isMultiple(), 'the file picker does not take several files');
+  await chooser.setFiles(files);
+}
+
+const uploadsList = (page) => page.getByRole('list', { name: 'Files to send' });
 
 // --- scenarios --------------------------------------------------------------------------------------------------
 
@@ -340,6 +424,149 @@ scenario('history loads older messages when scrolled to the top', async (browser
     });
     const s = await shown(page);
     for (let i = 1; i <= 70; i++) assert(s.filter((x) => x === `history ${i}`).length === 1, `history ${i} not once`);
+  } finally {
+    await cc.close();
+  }
+});
+
+scenario('a client attaches a picture and a PDF; the admin sees the thumbnail and downloads the PDF', async (browser) => {
+  const cc = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const ac = await browser.newContext({ viewport: { width: 1200, height: 800 }, acceptDownloads: true });
+  try {
+    const id = await clientSupport();
+    const client = await openApp(cc, tokens.client, id);
+    const admin = await openApp(ac, tokens.admin, id);
+    await log(admin).waitFor();
+    const tag = Math.random().toString(36).slice(2, 8);
+    const pngName = `photo-${tag}.png`;
+    const pdfName = `report-${tag}.pdf`;
+    const png = makePng();
+    const pdf = makePdf(`Report ${tag}`);
+    // hold the uploads a moment so that their progress bars can be seen
+    let held = 0;
+    await client.route(/\/api\/conversations\/[^/]+\/attachments$/, async (route) => {
+      held++;
+      await sleep(700);
+      await route.continue();
+    });
+    await attach(client, [
+      { name: pngName, mimeType: 'image/png', buffer: png },
+      { name: pdfName, mimeType: 'application/pdf', buffer: pdf },
+    ]);
+    const bar = client.getByRole('progressbar', { name: new RegExp(pngName.replace('.', '\\.')) });
+    await bar.waitFor();
+    assert((await bar.getAttribute('aria-valuenow')) !== null, 'the progress bar has no aria-valuenow');
+    await client.getByRole('progressbar', { name: new RegExp(pdfName.replace('.', '\\.')) }).waitFor();
+    await shot(client, 'files-uploading');
+    // finished: each has a Remove button and no progress bar
+    await uploadsList(client).getByRole('button', { name: `Remove ${pngName}` }).waitFor();
+    await uploadsList(client).getByRole('button', { name: `Remove ${pdfName}` }).waitFor();
+    assert((await client.getByRole('progressbar').count()) === 0, 'a progress bar is left');
+    assert(held === 2, `${held} upload requests for two files`);
+    const text = unique('Here are the files');
+    await client.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
+    await client.getByRole('button', { name: 'Send', exact: true }).click();
+    await waitUntil('the files list to empty', async () => (await uploadsList(client).count()) === 0);
+
+    // the stored message carries both, in order, as the contract describes them
+    const stored = await waitUntil('the message stored', async () =>
+      (await allMessages(tokens.client, id)).find((m) => m.content === text),
+    );
+    assert(stored.attachments.length === 2, `${stored.attachments.length} attachments stored`);
+    const [a0, a1] = stored.attachments;
+    assert(a0.name === pngName && a0.contentType === 'image/png' && a0.thumbnailUrl && a0.width === 96, `picture: ${JSON.stringify(a0)}`);
+    assert(a1.name === pdfName && a1.contentType === 'application/pdf' && a1.size === pdf.length && !a1.thumbnailUrl, `PDF: ${JSON.stringify(a1)}`);
+
+    // the admin sees the thumbnail (loaded with the token) and a download link with the size
+    const thumb = log(admin).getByRole('img', { name: pngName, exact: true });
+    await thumb.waitFor();
+    await waitUntil('the thumbnail to be decoded', async () =>
+      thumb.evaluate((img) => img.complete && img.naturalWidth > 0),
+    );
+    const link = log(admin).getByRole('link', { name: new RegExp(pdfName.replace('.', '\\.')) });
+    await link.waitFor();
+    assert(/\d/.test((await link.getAttribute('aria-label')) ?? ''), 'the download link does not give the size');
+    const [download] = await Promise.all([admin.waitForEvent('download'), link.click()]);
+    assert(download.suggestedFilename() === pdfName, `downloaded as ${download.suggestedFilename()}`);
+    const got = readFileSync(await download.path());
+    assert(got.equals(pdf), `downloaded ${got.length} bytes, not the PDF's ${pdf.length}`);
+    // the thumbnail opens the full picture
+    await log(admin).getByRole('button', { name: `Open ${pngName}` }).click();
+    const dialog = admin.getByRole('dialog', { name: pngName });
+    await dialog.waitFor();
+    const full = dialog.getByRole('img', { name: pngName, exact: true });
+    await waitUntil('the full picture', async () => full.evaluate((img) => img.complete && img.naturalWidth === 96));
+    await shot(admin, 'files-image-dialog');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // the client sees its own message with the picture too
+    await waitUntil('the client to see its thumbnail', async () =>
+      log(client).getByRole('img', { name: pngName, exact: true }).evaluate((img) => img.complete && img.naturalWidth > 0),
+    );
+    await shot(admin, 'files-conversation');
+  } finally {
+    await cc.close();
+    await ac.close();
+  }
+});
+
+scenario('an upload over the size limit shows the error next to the file, and nothing is sent', async (browser) => {
+  const cc = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const dir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+  try {
+    const id = await clientSupport();
+    const client = await openApp(cc, tokens.client, id);
+    const name = `too-big-${Math.random().toString(36).slice(2, 8)}.bin`;
+    const path = join(dir, name);
+    writeFileSync(path, Buffer.alloc(MAX_FILE_SIZE + 1, 7));
+    const lastSeq = async () => (await allMessages(tokens.client, id)).at(-1)?.seq ?? 0;
+    const before = await lastSeq();
+    await attach(client, [path]);
+    const item = uploadsList(client).getByRole('listitem').filter({ hasText: name });
+    const alert = item.getByRole('alert');
+    await alert.waitFor({ timeout: 60_000 });
+    const said = (await alert.textContent()) ?? '';
+    assert(said.startsWith('Too large'), `the error says "${said}"`);
+    assert((await item.getByRole('progressbar').count()) === 0, 'still a progress bar');
+    await shot(client, 'files-too-large');
+    await item.getByRole('button', { name: `Remove ${name}` }).click();
+    await item.waitFor({ state: 'detached' });
+    assert((await lastSeq()) === before, 'a message was sent');
+  } finally {
+    await cc.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+scenario('files dropped on the conversation or pasted into the message box are uploaded, and can be removed', async (browser) => {
+  const cc = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  try {
+    const id = await clientSupport();
+    const client = await openApp(cc, tokens.client, id);
+    const tag = Math.random().toString(36).slice(2, 8);
+    const dropped = `dropped-${tag}.txt`;
+    const pasted = `pasted-${tag}.png`;
+    const png = [...makePng(8, 8)];
+    // a drop of a file on the messages, then a paste of an image into the message box (as the browser fires them)
+    await log(client).evaluate((el, name) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['dropped text'], name, { type: 'text/plain' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        el.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    }, dropped);
+    await client.getByRole('textbox', { name: 'Message', exact: true }).evaluate(
+      (el, [name, bytes]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      },
+      [pasted, png],
+    );
+    for (const name of [dropped, pasted]) {
+      await uploadsList(client).getByRole('button', { name: `Remove ${name}` }).click();
+    }
+    await waitUntil('the files list to empty', async () => (await uploadsList(client).count()) === 0);
   } finally {
     await cc.close();
   }

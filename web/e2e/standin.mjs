@@ -6,7 +6,7 @@
 //
 // Exported: startStandIn({port}) → {url, tokens, stop()}.
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, createHash } from 'node:crypto';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, dirname, extname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +33,59 @@ function claims(token) {
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
-export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null } = {}) {
+// --- files (docs/api.md, Files), in memory ---------------------------------------------------------------------
+
+const MiB = 1024 * 1024;
+const REFUSED = new Set(['application/x-msdownload', 'application/x-executable', 'application/x-elf', 'application/x-sh']);
+
+/** The type of some bytes from their first bytes (a small stand-in for the server's Apache Tika), and image sizes. */
+function sniff(b) {
+  const at = (i, ...xs) => xs.every((x, k) => b[i + k] === x);
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return { contentType: 'image/png', width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+  if (at(0, 0x47, 0x49, 0x46, 0x38)) return { contentType: 'image/gif', width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
+  if (at(0, 0xff, 0xd8, 0xff)) {
+    for (let i = 2; i + 9 < b.length; ) {
+      if (b[i] !== 0xff) break;
+      const marker = b[i + 1];
+      if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+        return { contentType: 'image/jpeg', height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) };
+      }
+      i += 2 + b.readUInt16BE(i + 2);
+    }
+    return { contentType: 'image/jpeg' };
+  }
+  if (at(0, 0x25, 0x50, 0x44, 0x46, 0x2d)) return { contentType: 'application/pdf' };
+  if (at(0, 0x4d, 0x5a)) return { contentType: 'application/x-msdownload' };
+  if (at(0, 0x7f, 0x45, 0x4c, 0x46)) return { contentType: 'application/x-executable' };
+  if (at(0, 0x23, 0x21)) return { contentType: 'application/x-sh' };
+  const text = b.subarray(0, 4096);
+  if (!text.includes(0) && Buffer.from(text.toString('utf8'), 'utf8').equals(text)) {
+    return { contentType: /^\s*<(!doctype html|html)/i.test(text.toString()) ? 'text/html' : 'text/plain' };
+  }
+  return { contentType: 'application/octet-stream' };
+}
+
+/** The contract's safe display name: after the last / or \, no control or bidi characters, trimmed, "file" if empty. */
+function safeName(raw) {
+  let n = String(raw ?? '');
+  n = n.slice(Math.max(n.lastIndexOf('/'), n.lastIndexOf('\\')) + 1);
+  n = n.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '').trim();
+  if (n === '' || n === '.' || n === '..') return 'file';
+  const cps = [...n];
+  if (cps.length > 255) {
+    const dot = n.lastIndexOf('.');
+    const ext = dot > 0 ? [...n.slice(dot)] : [];
+    return ext.length > 0 && ext.length < 255 ? cps.slice(0, 255 - ext.length).join('') + ext.join('') : cps.slice(0, 255).join('');
+  }
+  return n;
+}
+
+const INLINE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']);
+
+export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null, maxFileSize = 25 * MiB, uploadsPerMinute = 30 } = {}) {
   const conversations = new Map(); // id -> {id,type,title,participants,createdAt,creator,messages,reads}
+  const uploads = new Map(); // id -> {meta, bytes, uploader, messageId, deleted}
+  const uploadTimes = new Map(); // userId -> [ms]
   const supportOf = new Map(); // userId -> conversation id
   const roles = new Map(); // userId -> role
   const conns = new Set(); // {ws, user}
@@ -100,14 +151,36 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null }
       sendTo(k, { type: 'unread', conversationId: c.id, count: view(c, k.user).unreadCount, total: u.total });
     }
   };
-  const store = (c, user, clientMessageId, content) => {
+  /** Checks `attachments: [{id}]` of a send: null when good, else {status, code, detail, field}. */
+  const checkAttachments = (c, user, list) => {
+    if (list === undefined) return null;
+    if (!Array.isArray(list) || list.length > 10) return { status: 400, code: 'invalid', field: 'attachments', detail: 'attachments must be a list of at most 10 objects.' };
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i];
+      if (!a || typeof a !== 'object' || Array.isArray(a) || Object.keys(a).length !== 1 || typeof a.id !== 'string') {
+        return { status: 400, code: 'invalid', field: `attachments[${i}].id`, detail: `attachments[${i}].id must be a UUID.` };
+      }
+      const u = uploads.get(a.id);
+      if (!u || u.deleted || u.meta.conversationId !== c.id || u.uploader !== user.sub) {
+        return { status: 400, code: 'invalid', field: `attachments[${i}]`, detail: `attachments[${i}] is not an upload of yours in this conversation.` };
+      }
+      if (u.messageId) return { status: 409, code: 'conflict', field: `attachments[${i}]`, detail: `attachments[${i}] is attached to another message.` };
+    }
+    return null;
+  };
+  const store = (c, user, clientMessageId, content, attachmentRefs = []) => {
     const existing = c.messages.find((m) => m.clientMessageId === clientMessageId && m.senderId === user.sub);
     if (existing) return { message: existing, created: false };
     const m = {
       id: randomUUID(), conversationId: c.id, seq: c.messages.length + 1, clientMessageId, senderId: user.sub,
-      senderRole: user.role, senderName: user.name, type: 'text', content, attachments: [],
+      senderRole: user.role, senderName: user.name, type: 'text', content: content ?? null,
+      attachments: attachmentRefs.map(({ id }) => {
+        const { conversationId: _c, createdAt: _t, ...meta } = uploads.get(id).meta;
+        return meta;
+      }),
       createdAt: new Date().toISOString(), editedAt: null, deletedAt: null,
     };
+    for (const { id } of attachmentRefs) uploads.get(id).messageId = m.id;
     c.messages.push(m);
     c.reads.set(user.sub, m.seq);
     for (const k of recipients(c)) sendTo(k, { type: 'message.created', message: m });
@@ -131,6 +204,90 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null }
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(body === undefined ? '' : JSON.stringify(body));
   };
+  /** Reads a request body whole (a stand-in: fine for test files). */
+  const bytesOf = (req) =>
+    new Promise((resolve, reject) => {
+      const chunks = [];
+      req.on('data', (d) => chunks.push(d));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+  const upload = async (req, res, c, user) => {
+    const type = String(req.headers['content-type'] ?? '');
+    const length = Number(req.headers['content-length'] ?? NaN);
+    if (length > maxFileSize + 64 * 1024) {
+      req.resume();
+      return problem(res, 413, `The file is larger than the limit of ${maxFileSize} bytes.`);
+    }
+    const raw = await bytesOf(req);
+    if (!/^multipart\/form-data/i.test(type)) return problem(res, 400, 'The body must be multipart/form-data with a part named file.');
+    let file;
+    try {
+      file = (await new Request('http://standin/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData()).get('file');
+    } catch {
+      return problem(res, 400, 'The body is not readable multipart/form-data.');
+    }
+    if (!file || typeof file === 'string') return problem(res, 400, 'The body has no part named file.');
+    if (file.size === 0) return problem(res, 400, 'The file is empty.');
+    if (file.size > maxFileSize) return problem(res, 413, `The file is larger than the limit of ${maxFileSize} bytes.`);
+    const now = Date.now();
+    const times = (uploadTimes.get(user.sub) ?? []).filter((t) => t > now - 60_000);
+    if (times.length >= uploadsPerMinute) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil((times[0] + 60_000 - now) / 1000))));
+      return problem(res, 429, `At most ${uploadsPerMinute} uploads a minute.`);
+    }
+    times.push(now);
+    uploadTimes.set(user.sub, times);
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const sniffed = sniff(bytes);
+    if (REFUSED.has(sniffed.contentType)) return problem(res, 415, `Files of type ${sniffed.contentType} are not accepted.`);
+    const id = randomUUID();
+    const image = sniffed.width > 0 && sniffed.height > 0;
+    const meta = {
+      id, conversationId: c.id, name: safeName(file.name), contentType: sniffed.contentType, size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      ...(image ? { width: sniffed.width, height: sniffed.height } : {}),
+      url: `/api/attachments/${id}`,
+      ...(image ? { thumbnailUrl: `/api/attachments/${id}/thumbnail` } : {}),
+      createdAt: new Date().toISOString(),
+    };
+    uploads.set(id, { meta, bytes, uploader: user.sub, messageId: null, deleted: false });
+    res.setHeader('Location', meta.url);
+    return json(res, 201, meta);
+  };
+  const download = (req, res, u, thumbnail) => {
+    // the stand-in's thumbnail is the image itself (the real service makes one of at most 320 px)
+    const { meta, bytes } = u;
+    const ascii = meta.name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+    const headers = {
+      'content-type': meta.contentType,
+      etag: `"${meta.sha256}"`,
+      'accept-ranges': 'bytes',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'private, max-age=31536000, immutable',
+      'cross-origin-resource-policy': 'same-origin',
+      'content-security-policy': `default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'${meta.contentType === 'application/pdf' ? '' : '; sandbox'}`,
+      'content-disposition': `${INLINE.has(meta.contentType) || thumbnail ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(meta.name)}`,
+    };
+    if (req.headers['if-none-match'] === headers.etag) {
+      res.writeHead(304, headers);
+      return res.end();
+    }
+    const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
+    if (range && !thumbnail && (range[1] !== '' || range[2] !== '')) {
+      let start = range[1] === '' ? Math.max(0, bytes.length - Number(range[2])) : Number(range[1]);
+      let end = range[1] === '' || range[2] === '' ? bytes.length - 1 : Math.min(Number(range[2]), bytes.length - 1);
+      if (start >= bytes.length || start > end) {
+        res.writeHead(416, { ...headers, 'content-range': `bytes */${bytes.length}` });
+        return res.end();
+      }
+      res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${bytes.length}`, 'content-length': end - start + 1 });
+      return res.end(req.method === 'HEAD' ? undefined : bytes.subarray(start, end + 1));
+    }
+    res.writeHead(200, { ...headers, 'content-length': bytes.length });
+    return res.end(req.method === 'HEAD' ? undefined : bytes);
+  };
+
   const body = (req) =>
     new Promise((resolve) => {
       let s = '';
@@ -176,11 +333,27 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null }
       return json(res, 200, view(support(user), user));
     }
     if (p === '/api/unread') return json(res, 200, unreadOf(user));
+    if ((r = m(/^\/api\/attachments\/([^/]+)(\/thumbnail|\/meta)?$/))) {
+      const u = uploads.get(r[1]);
+      const c = u && conversations.get(u.meta.conversationId);
+      if (!u || u.deleted || !c || !canSee(c, user)) return problem(res, 404, 'No such file.');
+      if (req.method === 'DELETE' && !r[2]) {
+        if (u.uploader !== user.sub) return problem(res, 404, 'No such file.');
+        if (u.messageId) return problem(res, 409, 'The file is attached to a message: delete the message instead.');
+        uploads.delete(r[1]);
+        return json(res, 204);
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') return problem(res, 405, 'GET, HEAD or DELETE.');
+      if (r[2] === '/meta') return json(res, 200, u.meta);
+      if (r[2] === '/thumbnail' && !u.meta.thumbnailUrl) return problem(res, 404, 'This file has no thumbnail.');
+      return download(req, res, u, r[2] === '/thumbnail');
+    }
     if ((r = m(/^\/api\/conversations\/([^/]+)(\/.*)?$/))) {
       const c = conversations.get(r[1]);
       if (!c || !canSee(c, user)) return problem(res, 404, 'no such conversation');
       const rest = r[2] ?? '';
       if (rest === '' && req.method === 'GET') return json(res, 200, view(c, user));
+      if (rest === '/attachments' && req.method === 'POST') return upload(req, res, c, user);
       if (rest === '/messages' && req.method === 'GET') {
         const limit = Math.min(200, Number(q.get('limit') ?? 50));
         if (q.has('afterSeq')) {
@@ -192,8 +365,12 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null }
       }
       if (rest === '/messages' && req.method === 'POST') {
         const b = await body(req);
-        if (!b || typeof b.content !== 'string' || typeof b.clientMessageId !== 'string') return problem(res, 400, 'content');
-        const { message, created } = store(c, user, b.clientMessageId, b.content);
+        const files = Array.isArray(b?.attachments) && b.attachments.length > 0;
+        if (!b || (typeof b.content !== 'string' && !(files && b.content === undefined)) || typeof b.clientMessageId !== 'string') return problem(res, 400, 'content');
+        const again = c.messages.find((x) => x.clientMessageId === b.clientMessageId && x.senderId === user.sub);
+        const bad = again ? null : checkAttachments(c, user, b.attachments);
+        if (bad) return problem(res, bad.status, bad.detail);
+        const { message, created } = store(c, user, b.clientMessageId, b.content, b.attachments ?? []);
         return json(res, created ? 201 : 200, message);
       }
       if (rest === '/read' && req.method === 'POST') {
@@ -218,6 +395,11 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null }
           if (msg.senderId !== user.sub && user.role !== 'admin') return problem(res, 403, 'not yours');
           if (!msg.deletedAt) {
             msg.content = null;
+            for (const a of msg.attachments) {
+              const u = uploads.get(a.id);
+              if (u) u.deleted = true;
+            }
+            msg.attachments = [];
             msg.deletedAt = new Date().toISOString();
             for (const k of recipients(c)) sendTo(k, { type: 'message.deleted', message: msg });
           }
@@ -305,7 +487,14 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null }
             return sendTo(k, { type: 'pong' });
           case 'send':
             if (!visible) return sendTo(k, { type: 'error', ref: f.ref, code: 'not_found', message: 'no such conversation' });
-            return sendTo(k, { type: 'ack', ref: f.ref, message: store(c, user, f.clientMessageId, f.content).message });
+            if (!c.messages.some((x) => x.clientMessageId === f.clientMessageId && x.senderId === user.sub)) {
+              if (typeof f.content !== 'string' && !(Array.isArray(f.attachments) && f.attachments.length > 0)) {
+                return sendTo(k, { type: 'error', ref: f.ref, code: 'invalid', field: 'content', message: 'content is required without attachments' });
+              }
+              const bad = checkAttachments(c, user, f.attachments);
+              if (bad) return sendTo(k, { type: 'error', ref: f.ref, code: bad.code, field: bad.field, message: bad.detail });
+            }
+            return sendTo(k, { type: 'ack', ref: f.ref, message: store(c, user, f.clientMessageId, f.content, f.attachments ?? []).message });
           case 'typing':
             if (!visible) return sendTo(k, { type: 'error', ref: f.ref, code: 'not_found', message: 'no such conversation' });
             for (const o of recipients(c)) if (o.user.sub !== user.sub) sendTo(o, { type: 'typing', conversationId: c.id, userId: user.sub, state: f.state });

@@ -1,4 +1,13 @@
-import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import { isParleyApiError, type Conversation, type Message, type OutboxEntry } from '@parley/client';
 import {
   useConversation,
@@ -7,11 +16,14 @@ import {
   useReadReceipts,
   useSend,
   useTyping,
+  useUploads,
   type TimelineItem,
+  type UploadsResult,
 } from '@parley/react';
 import type { Session } from './auth';
 import { nameOf, others, shortTime, titleOf } from './format';
 import { Participants } from './Participants';
+import { AttachmentList, PendingFiles, UploadList } from './Files';
 
 interface Props {
   id: string;
@@ -35,6 +47,9 @@ export function ConversationView({ id, session, onBack }: Props) {
   const [editing, setEditing] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const uploads = useUploads(id);
+  const [dragging, setDragging] = useState(0);
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
 
   // on a phone the list disappears when a conversation opens: move the focus to its heading (wide screens focus
   // the message box instead)
@@ -118,7 +133,34 @@ export function ConversationView({ id, session, onBack }: Props) {
   };
 
   return (
-    <section className="conversation" aria-label={`Conversation: ${title}`}>
+    <section
+      className={dragging > 0 ? 'conversation dragging' : 'conversation'}
+      aria-label={`Conversation: ${title}`}
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging((n) => n + 1);
+      }}
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (hasFiles(e)) setDragging((n) => Math.max(0, n - 1));
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(0);
+        uploads.add(e.dataTransfer.files);
+      }}
+    >
+      {dragging > 0 && (
+        <div className="dropzone" aria-hidden="true">
+          Drop files to attach them
+        </div>
+      )}
       <header className="conv-header">
         <button type="button" className="back" onClick={onBack} aria-label="Back to the conversations">
           ←
@@ -185,10 +227,13 @@ export function ConversationView({ id, session, onBack }: Props) {
           {notice}
         </p>
       )}
+      <UploadList uploads={uploads} />
       <Composer
+        uploads={uploads}
         onSend={(text) => {
           atBottom.current = true;
-          actions.send(text);
+          actions.send(text, uploads.attachments.length > 0 ? { attachments: uploads.attachments } : undefined);
+          uploads.clear();
           signal('stop');
         }}
         onTyping={signal}
@@ -224,7 +269,8 @@ function Item({
     const e = item.entry;
     return (
       <article className={`msg own ${e.status}`} data-status={e.status} data-client-message-id={e.clientMessageId}>
-        <p className="content">{e.content}</p>
+        {(e.content || !e.attachments?.length) && <p className="content">{e.content}</p>}
+        <PendingFiles attachments={e.attachments} />
         <p className="meta">
           {e.status === 'pending' ? (
             <span className="state">Sending…</span>
@@ -261,14 +307,19 @@ function Item({
       )}
       {editing === m.id ? (
         <EditForm message={m} onCancel={() => setEditing(null)} onSave={(t) => onEdit(m, t).then(() => setEditing(null))} />
+      ) : deleted ? (
+        <p className="content">
+          <em>Message deleted</em>
+        </p>
       ) : (
-        <p className="content">{deleted ? <em>Message deleted</em> : m.content}</p>
+        (m.content || m.attachments.length === 0) && <p className="content">{m.content}</p>
       )}
+      {!deleted && editing !== m.id && <AttachmentList attachments={m.attachments} />}
       <p className="meta">
         <time dateTime={m.createdAt}>{shortTime(m.createdAt)}</time>
         {m.editedAt && !deleted && <span> · edited</span>}
         {own && !deleted && <span className="state"> · {seen ? 'Seen' : 'Sent'}</span>}
-        {!deleted && own && editing !== m.id && (
+        {!deleted && own && editing !== m.id && m.content !== null && m.content !== '' && (
           <>
             {' '}
             <button type="button" className="link" onClick={() => setEditing(m.id)} aria-label={`Edit message ${m.seq}`}>
@@ -322,13 +373,31 @@ function EditForm({ message, onCancel, onSave }: { message: Message; onCancel: (
   );
 }
 
-function Composer({ onSend, onTyping }: { onSend: (text: string) => void; onTyping: (s: 'start' | 'stop') => void }) {
+function Composer({
+  uploads,
+  onSend,
+  onTyping,
+}: {
+  uploads: UploadsResult;
+  onSend: (text: string) => void;
+  onTyping: (s: 'start' | 'stop') => void;
+}) {
   const [text, setText] = useState('');
+  const picker = useRef<HTMLInputElement>(null);
+  const files = uploads.attachments.length;
+  // a message waits for its files: Send is refused while one is still on its way
+  const canSend = !uploads.uploading && (text.trim() !== '' || files > 0);
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    if (!text.trim()) return;
-    onSend(text);
+    if (!canSend) return;
+    onSend(files > 0 && !text.trim() ? '' : text);
     setText('');
+  };
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const pasted = Array.from(e.clipboardData?.files ?? []);
+    if (pasted.length === 0) return;
+    e.preventDefault();
+    uploads.add(pasted);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -338,6 +407,31 @@ function Composer({ onSend, onTyping }: { onSend: (text: string) => void; onTypi
   };
   return (
     <form className="composer" onSubmit={submit}>
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        tabIndex={-1}
+        aria-hidden="true"
+        onChange={(e) => {
+          if (e.target.files) uploads.add(e.target.files);
+          e.target.value = '';
+        }}
+      />
+      <button type="button" className="attach" onClick={() => picker.current?.click()} title="Attach files (or drop or paste them here)">
+        <svg className="icon" aria-hidden="true" viewBox="0 0 24 24" width="16" height="16">
+          <path
+            d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l9.2-9.2a3.7 3.7 0 0 1 5.2 5.2l-9.2 9.2a1.8 1.8 0 0 1-2.6-2.6l8.5-8.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
+        </svg>
+        <span className="attach-label">Attach</span>
+      </button>
       <textarea
         aria-label="Message"
         placeholder="Write a message"
@@ -351,9 +445,10 @@ function Composer({ onSend, onTyping }: { onSend: (text: string) => void; onTypi
         }}
         onBlur={() => onTyping('stop')}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         autoFocus={window.matchMedia?.('(min-width: 721px)').matches}
       />
-      <button type="submit" className="primary">
+      <button type="submit" className="primary" disabled={uploads.uploading} title={uploads.uploading ? 'Waiting for the files to upload' : undefined}>
         Send
       </button>
     </form>

@@ -52,5 +52,6 @@ export function preview(m: Message | null, me: string): string {
   const who = m.senderId === me ? 'You: ' : `${m.senderName}: `;
   if (m.deletedAt) return `${who}message deleted`;
   if (m.content) return who + m.content.replace(/\s+/g, ' ').slice(0, 80);
-  return `${who}${m.attachments.length} attachment(s)`;
+  const n = m.attachments.length;
+  return `${who}📎 ${n} ${n === 1 ? 'file' : 'files'}`;
 }

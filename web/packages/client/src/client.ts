@@ -1,11 +1,14 @@
 import { Backoff } from './backoff.js';
 import { Emitter, type Unsubscribe } from './emitter.js';
 import { decodeJwt, tokenExpiresAt } from './jwt.js';
-import { ParleyApi, randomUuid, type FetchLike, type TokenProvider } from './rest.js';
+import { ParleyApi, randomUuid, type FetchLike, type TokenProvider, type UploadOptions, type UploadSource, type XhrConstructor } from './rest.js';
 import { Sequencer } from './sequencer.js';
 import { defaultOutboxStorage, type OutboxEntry, type OutboxStorage } from './storage.js';
 import type {
   AckFrame,
+  Attachment,
+  AttachmentRef,
+  PendingAttachment,
   AuthenticatedFrame,
   ClientFrame,
   ConversationCreatedFrame,
@@ -100,6 +103,11 @@ export interface ParleyClientOptions {
   storage?: OutboxStorage;
   /** The `fetch` of REST calls (global by default). */
   fetch?: FetchLike;
+  /**
+   * The `XMLHttpRequest` of uploads, for their progress events (the global one by default where there is one, i.e.
+   * in browsers; `null` to upload with `fetch`, whose progress is only known at the end).
+   */
+  XMLHttpRequest?: XhrConstructor | null;
   /** The clock (ms since the epoch), `Date.now` by default. */
   now?: () => number;
   /** Random numbers in [0, 1) for the backoff's jitter, `Math.random` by default. */
@@ -173,6 +181,15 @@ export interface ParleyEvents {
   /** Someone left a group of the caller's (the caller included: then the conversation is no longer theirs). */
   'participant.removed': ParticipantRemovedFrame;
 }
+
+/** Options of {@link ParleyClient.send}. */
+export interface SendOptions {
+  /** Uploads to carry (at most 10), as the upload answered them or as `{id}`. */
+  attachments?: ReadonlyArray<Attachment | AttachmentRef | PendingAttachment>;
+}
+
+/** The most attachments one message may carry (docs/api.md). */
+export const MAX_ATTACHMENTS = 10;
 
 /**
  * Codes of a `send` error that sending again cannot fix: the outbox entry ends as `failed`. Any other code
@@ -276,6 +293,7 @@ export class ParleyClient {
       now: this.now,
     };
     if (options.fetch) apiOptions.fetch = options.fetch;
+    if (options.XMLHttpRequest !== undefined) apiOptions.XMLHttpRequest = options.XMLHttpRequest;
     this.api = new ParleyApi(apiOptions);
     const backoffOptions: ConstructorParameters<typeof Backoff>[0] = { ...options.backoff };
     if (options.random) backoffOptions.random = options.random;
@@ -748,6 +766,16 @@ export class ParleyClient {
     await this.api.markRead(conversationId, seq);
   }
 
+  // --- files -------------------------------------------------------------------------------------------------
+
+  /**
+   * Uploads a file to a conversation (`POST /api/conversations/{id}/attachments`) with progress and cancellation;
+   * the same as `client.api.uploadAttachment` (see there). Then send it with `send(id, text, {attachments: [it]})`.
+   */
+  uploadAttachment(conversationId: string, file: UploadSource, options: UploadOptions = {}): Promise<Attachment> {
+    return this.api.uploadAttachment(conversationId, file, options);
+  }
+
   // --- outbox ------------------------------------------------------------------------------------------------
 
   /**
@@ -755,9 +783,17 @@ export class ParleyClient {
    * and `ref`). It is stored, sent when connected (again after each reconnect, always with the same
    * `clientMessageId`, until acknowledged) and ends as `sent` (with the stored message) or `failed` (with the
    * reason); follow it with the `outbox` event.
+   *
+   * `options.attachments`: uploads of this conversation (what {@link ParleyClient.uploadAttachment} answered, or
+   * `{id}`), at most 10, in order; the `send` frame carries only their ids and the entry keeps what was given, so a
+   * pending message can show its files. `content` may then be empty (it is left out of the frame).
+   * Throws a `RangeError` over 10 attachments and a `TypeError` for one without an id.
    */
-  send(conversationId: string, content: string): OutboxEntry {
+  send(conversationId: string, content: string, options: SendOptions = {}): OutboxEntry {
     if (this.closed) throw new Error('The client is closed');
+    const attachments = (options.attachments ?? []).map((a) => ({ ...a }));
+    if (attachments.length > MAX_ATTACHMENTS) throw new RangeError(`At most ${MAX_ATTACHMENTS} attachments per message`);
+    if (attachments.some((a) => typeof a?.id !== 'string' || !a.id)) throw new TypeError('Each attachment needs its upload id');
     const clientMessageId = this.uuid();
     const entry: OutboxEntry = {
       clientMessageId,
@@ -768,6 +804,7 @@ export class ParleyClient {
       createdAt: this.now(),
       attempts: 0,
     };
+    if (attachments.length > 0) entry.attachments = attachments;
     if (this.me) entry.userId = this.me;
     this.entries.set(clientMessageId, entry);
     this.byRef.set(entry.ref, clientMessageId);
@@ -881,8 +918,11 @@ export class ParleyClient {
         ref: e.ref,
         conversationId: e.conversationId,
         clientMessageId: e.clientMessageId,
-        content: e.content,
       };
+      const files = e.attachments ?? [];
+      // content is optional with attachments: an empty text is left out rather than sent as ""
+      if (e.content !== '' || files.length === 0) frame.content = e.content;
+      if (files.length > 0) frame.attachments = files.map((a) => ({ id: a.id }));
       if (!this.send0(frame)) return;
       s.socket = ws;
       delete s.notBefore;

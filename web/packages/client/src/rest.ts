@@ -1,6 +1,7 @@
 import { ParleyApiError, parseRetryAfter } from './errors.js';
 import type {
   Attachment,
+  AttachmentRef,
   Conversation,
   ConversationPage,
   GatewayInfo,
@@ -28,6 +29,119 @@ export interface ParleyApiOptions {
   fetch?: FetchLike;
   /** The clock, for `Retry-After` dates. */
   now?: () => number;
+  /**
+   * The `XMLHttpRequest` of uploads, for their progress events: by default the global one where there is one (in
+   * browsers) unless `fetch` was given; `null` to upload with `fetch` (progress known only at the end).
+   */
+  XMLHttpRequest?: XhrConstructor | null;
+}
+
+/**
+ * A file to upload: a `Blob` or `File` (a `File` keeps its name; a bare `Blob` is sent as `file`), or `{name, data}`
+ * with the bytes as a `Blob`, an `ArrayBuffer`, a typed array or a string (UTF-8), and an optional `type` (only a
+ * hint: the server detects the type from the bytes).
+ */
+export type UploadSource =
+  | Blob
+  | { name: string; data: Blob | ArrayBuffer | ArrayBufferView | string; type?: string };
+
+/** Options of {@link ParleyApi.uploadAttachment}. */
+export interface UploadOptions {
+  /**
+   * Called as the request body goes out, with the bytes sent so far and the total (the multipart body's size, a bit
+   * more than the file's). With `XMLHttpRequest` (browsers) on each upload progress event; with `fetch` (Node) once,
+   * at the end.
+   */
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  /**
+   * Cancels the upload: the promise rejects with a `DOMException` named `AbortError` and the request is aborted; if
+   * the server had already stored the file, it is deleted (`DELETE /api/attachments/{id}`).
+   */
+  signal?: AbortSignal;
+}
+
+/** What {@link ParleyApi.fetchAttachment} takes: an upload's id, its `url`/`thumbnailUrl` (a path), or the attachment. */
+export type AttachmentTarget = string | Pick<Attachment, 'id'> & Partial<Pick<Attachment, 'url' | 'thumbnailUrl'>>;
+
+/** Options of {@link ParleyApi.fetchAttachment}. */
+export interface FetchAttachmentOptions {
+  /** The thumbnail (`/thumbnail`) rather than the file: images only, `404` otherwise. */
+  thumbnail?: boolean;
+  /** One byte range, inclusive (`Range: bytes=start-end`, or `bytes=start-` without `end`; RFC 9110 §14). */
+  range?: { start: number; end?: number };
+  /** Cancels the download (the promise rejects with the `AbortError` of `fetch`). */
+  signal?: AbortSignal;
+}
+
+/** An object URL of a downloaded attachment (for an `<img src>` or an `<a href download>`); revoke it when done. */
+export interface AttachmentObjectUrl {
+  /** The `blob:` URL. */
+  url: string;
+  /** The bytes. */
+  blob: Blob;
+  /** Releases the URL (`URL.revokeObjectURL`); calling it again does nothing. */
+  revoke: () => void;
+}
+
+/** What the client needs of `XMLHttpRequest` (the browser's fits). */
+export interface XhrLike {
+  readonly readyState: number;
+  readonly status: number;
+  readonly statusText: string;
+  readonly responseText: string;
+  readonly upload: { onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+  ontimeout: (() => void) | null;
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  getResponseHeader(name: string): string | null;
+  send(body: FormData): void;
+  abort(): void;
+}
+
+/** An `XMLHttpRequest` constructor. */
+export type XhrConstructor = new () => XhrLike;
+
+/** An answer read from `fetch` or `XMLHttpRequest`. */
+interface RawAnswer {
+  status: number;
+  statusText: string;
+  header(name: string): string | null;
+  text: string;
+}
+
+/** The `AbortError` of a cancelled upload. */
+function abortError(): Error {
+  const D = (globalThis as { DOMException?: typeof DOMException }).DOMException;
+  if (D) return new D('The upload was cancelled.', 'AbortError');
+  const e = new Error('The upload was cancelled.');
+  e.name = 'AbortError';
+  return e;
+}
+
+/** The upload id at the end of a `Location: /api/attachments/{id}` header. */
+function idFromLocation(location: string | null): string | undefined {
+  const m = location ? /\/api\/attachments\/([^/?#]+)\/?(?:[?#].*)?$/.exec(location) : null;
+  return m ? decodeURIComponent(m[1]!) : undefined;
+}
+
+/** Makes the multipart body: one part named `file` with the file's name. */
+function uploadForm(file: UploadSource): { form: FormData; size: number } {
+  const form = new FormData();
+  if (typeof Blob !== 'undefined' && file instanceof Blob) {
+    const name = (file as Blob & { name?: unknown }).name;
+    form.append('file', file, typeof name === 'string' && name ? name : 'file');
+    return { form, size: file.size };
+  }
+  const f = file as Exclude<UploadSource, Blob>;
+  const blob =
+    f.data instanceof Blob
+      ? f.data
+      : new Blob([f.data as BlobPart], f.type !== undefined ? { type: f.type } : {});
+  form.append('file', blob, f.name || 'file');
+  return { form, size: blob.size };
 }
 
 /** Query of {@link ParleyApi.listConversations}. */
@@ -54,8 +168,8 @@ export interface SendMessageBody {
   content?: string;
   /** `text` (default) or `file`. */
   type?: Exclude<MessageType, 'system'>;
-  /** At most 10 JSON objects. */
-  attachments?: Attachment[];
+  /** Uploads of the sender in this conversation, by id: `[{id}]`, at most 10 (see {@link ParleyApi.uploadAttachment}). */
+  attachments?: AttachmentRef[];
 }
 
 /** Body of {@link ParleyApi.createConversation}. */
@@ -94,6 +208,7 @@ export class ParleyApi {
   private readonly getToken: TokenProvider;
   private readonly fetchFn: FetchLike;
   private readonly now: () => number;
+  private readonly Xhr: XhrConstructor | null;
 
   /** Makes a REST client; {@link createParleyClient} makes one as `client.api`. */
   constructor(options: ParleyApiOptions) {
@@ -103,6 +218,8 @@ export class ParleyApi {
     if (!f) throw new Error('No fetch: pass options.fetch');
     this.fetchFn = options.fetch ? f : (input, init) => globalThis.fetch(input, init);
     this.now = options.now ?? Date.now;
+    const globalXhr = (globalThis as { XMLHttpRequest?: XhrConstructor }).XMLHttpRequest ?? null;
+    this.Xhr = options.XMLHttpRequest !== undefined ? options.XMLHttpRequest : options.fetch ? null : globalXhr;
   }
 
   /**
@@ -132,11 +249,21 @@ export class ParleyApi {
   }
 
   private async problem(res: Response): Promise<ParleyApiError> {
+    let text = '';
+    try {
+      text = await res.text();
+    } catch {
+      // no body
+    }
+    return this.problemOf({ status: res.status, statusText: res.statusText, header: (n) => res.headers.get(n), text });
+  }
+
+  private problemOf(res: RawAnswer): ParleyApiError {
     let title = res.statusText || `HTTP ${res.status}`;
     let detail = '';
     let type: string | undefined;
     try {
-      const text = await res.text();
+      const text = res.text;
       if (text) {
         const p = JSON.parse(text) as { title?: unknown; detail?: unknown; type?: unknown };
         if (typeof p.title === 'string') title = p.title;
@@ -146,7 +273,7 @@ export class ParleyApi {
     } catch {
       // not problem+json: keep the status text
     }
-    const retryAfter = parseRetryAfter(res.headers.get('Retry-After'), this.now());
+    const retryAfter = parseRetryAfter(res.header('Retry-After'), this.now());
     const init: ConstructorParameters<typeof ParleyApiError>[0] = { status: res.status, title, detail };
     if (type !== undefined) init.type = type;
     if (retryAfter !== undefined) init.retryAfter = retryAfter;
@@ -246,6 +373,194 @@ export class ParleyApi {
   /** `DELETE /api/conversations/{id}/messages/{messageId}`: deletes one's own message (or any, as an admin). */
   deleteMessage(conversationId: string, messageId: string): Promise<void> {
     return this.request('DELETE', `/api/conversations/${enc(conversationId)}/messages/${enc(messageId)}`);
+  }
+
+  // --- files -------------------------------------------------------------------------------------------------
+
+  /**
+   * `POST /api/conversations/{id}/attachments`: uploads one file as `multipart/form-data` (one part named `file`,
+   * with the file's name) and answers the {@link Attachment} (`201`). Progress comes from `XMLHttpRequest` upload
+   * events in browsers (fetch has none); elsewhere the upload goes through `fetch` and progress is reported once at
+   * the end. `options.signal` cancels: the promise rejects with an `AbortError` and the request is aborted; when the
+   * server had already answered, the upload is deleted (`DELETE /api/attachments/{id}`, best effort).
+   * A refusal rejects with a {@link ParleyApiError}: `400` (no file, empty file), `404` (not a conversation of the
+   * caller's), `413` (over the size limit, 25 MiB by default), `415` (a refused type, e.g. executables), `429`
+   * (too many uploads; `retryAfter` in seconds). A `401` is retried once with a fresh token.
+   */
+  async uploadAttachment(conversationId: string, file: UploadSource, options: UploadOptions = {}): Promise<Attachment> {
+    const { signal, onProgress } = options;
+    if (signal?.aborted) throw abortError();
+    const { form, size } = uploadForm(file);
+    const url = `${this.base}/api/conversations/${enc(conversationId)}/attachments`;
+    let token = await this.getToken();
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw abortError();
+      const answer = this.Xhr
+        ? await this.uploadXhr(this.Xhr, url, token, form, size, options)
+        : await this.uploadFetch(url, token, form, options);
+      if (answer.status === 401 && attempt === 0) {
+        token = await this.getToken({ forceRefresh: true });
+        continue;
+      }
+      if (answer.status < 200 || answer.status >= 300) throw this.problemOf(answer);
+      const attachment = JSON.parse(answer.text) as Attachment;
+      if (signal?.aborted) {
+        // cancelled while the answer came: the file is stored, delete it
+        this.forgetUpload(attachment.id ?? idFromLocation(answer.header('Location')));
+        throw abortError();
+      }
+      if (!this.Xhr) onProgress?.(size, size);
+      return attachment;
+    }
+  }
+
+  private forgetUpload(id: string | undefined): void {
+    if (id) this.deleteAttachment(id).catch(() => {});
+  }
+
+  private uploadXhr(
+    Xhr: XhrConstructor,
+    url: string,
+    token: string,
+    form: FormData,
+    size: number,
+    { signal, onProgress }: UploadOptions,
+  ): Promise<RawAnswer> {
+    return new Promise<RawAnswer>((resolve, reject) => {
+      const xhr = new Xhr();
+      const onAbort = () => {
+        // headers in with a 201: the server stored the file; abort what is left and delete it
+        if (xhr.readyState >= 2 && xhr.status === 201) this.forgetUpload(idFromLocation(xhr.getResponseHeader('Location')));
+        xhr.abort();
+        done();
+        reject(abortError());
+      };
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      xhr.open('POST', url);
+      xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : size);
+      xhr.onload = () => {
+        done();
+        resolve({
+          status: xhr.status,
+          statusText: xhr.statusText,
+          header: (n) => xhr.getResponseHeader(n),
+          text: xhr.responseText,
+        });
+      };
+      xhr.onerror = xhr.ontimeout = () => {
+        done();
+        reject(new TypeError('The upload failed: network error.'));
+      };
+      xhr.onabort = () => {
+        done();
+        reject(abortError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      xhr.send(form);
+    });
+  }
+
+  private async uploadFetch(url: string, token: string, form: FormData, { signal }: UploadOptions): Promise<RawAnswer> {
+    const init: RequestInit = {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      body: form,
+    };
+    if (signal) init.signal = signal;
+    let res: Response;
+    try {
+      res = await this.fetchFn(url, init);
+    } catch (e) {
+      if (signal?.aborted) throw abortError();
+      throw e;
+    }
+    try {
+      const text = await res.text();
+      return { status: res.status, statusText: res.statusText, header: (n) => res.headers.get(n), text };
+    } catch (e) {
+      if (!signal?.aborted) throw e;
+      // cancelled while the answer was read: a 201 means the file is stored
+      if (res.status === 201) this.forgetUpload(idFromLocation(res.headers.get('Location')));
+      throw abortError();
+    }
+  }
+
+  /** `DELETE /api/attachments/{id}`: deletes an upload of the caller's that no message carries yet (`409` once one does). */
+  deleteAttachment(id: string): Promise<void> {
+    return this.request('DELETE', `/api/attachments/${enc(id)}`);
+  }
+
+  /** `GET /api/attachments/{id}/meta`: the {@link Attachment}. */
+  getAttachment(id: string, signal?: AbortSignal): Promise<Attachment> {
+    return this.request('GET', `/api/attachments/${enc(id)}/meta`, undefined, signal);
+  }
+
+  /**
+   * The path of an attachment's bytes or thumbnail: from an id, or from an `url`/`thumbnailUrl` (a path of this
+   * gateway, or a full URL on its origin; anything else throws, so that the token never leaves for another origin).
+   */
+  attachmentPath(target: AttachmentTarget, thumbnail = false): string {
+    let path: string;
+    if (typeof target === 'string') {
+      path = target.includes('/') ? target : `/api/attachments/${enc(target)}`;
+    } else {
+      path = (thumbnail ? target.thumbnailUrl : target.url) ?? `/api/attachments/${enc(target.id)}`;
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
+      const origin = new URL(this.base).origin;
+      const u = new URL(path);
+      if (u.origin !== origin) throw new Error(`Not an address of this gateway: ${path}`);
+      path = u.pathname + u.search;
+    }
+    if (!path.startsWith('/api/attachments/')) throw new Error(`Not an attachment address: ${path}`);
+    if (thumbnail && !/\/thumbnail$/.test(path)) path = `${path.replace(/\/+$/, '')}/thumbnail`;
+    return path;
+  }
+
+  /**
+   * `GET /api/attachments/{id}` (or `/thumbnail` with `thumbnail: true`) with the bearer token, as a `Blob` (typed by
+   * the answer's `Content-Type`). A `<img src>` or a link cannot carry the token: show the blob through an object
+   * URL ({@link ParleyApi.attachmentObjectUrl}). `range` asks for one byte range (`206`). A refusal rejects with a
+   * {@link ParleyApiError} (`404` for anyone who may not read the conversation, an unknown or deleted file, or no
+   * thumbnail; `416` for a range beyond the end).
+   */
+  async fetchAttachment(target: AttachmentTarget, options: FetchAttachmentOptions = {}): Promise<Blob> {
+    const path = this.attachmentPath(target, options.thumbnail ?? false);
+    let token = await this.getToken();
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+      if (options.range) headers.Range = `bytes=${options.range.start}-${options.range.end ?? ''}`;
+      const init: RequestInit = { method: 'GET', headers };
+      if (options.signal) init.signal = options.signal;
+      const res = await this.fetchFn(this.base + path, init);
+      if (res.status === 401 && attempt === 0) {
+        token = await this.getToken({ forceRefresh: true });
+        continue;
+      }
+      if (!res.ok) throw await this.problem(res);
+      return res.blob();
+    }
+  }
+
+  /**
+   * Downloads an attachment (or its thumbnail) like {@link ParleyApi.fetchAttachment} and makes an object URL of it;
+   * call `revoke()` when it is no longer shown (a React effect's cleanup).
+   */
+  async attachmentObjectUrl(target: AttachmentTarget, options: FetchAttachmentOptions = {}): Promise<AttachmentObjectUrl> {
+    const blob = await this.fetchAttachment(target, options);
+    const url = URL.createObjectURL(blob);
+    let revoked = false;
+    return {
+      url,
+      blob,
+      revoke: () => {
+        if (revoked) return;
+        revoked = true;
+        URL.revokeObjectURL(url);
+      },
+    };
   }
 
   // --- read and unread ---------------------------------------------------------------------------------------

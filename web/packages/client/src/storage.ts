@@ -1,4 +1,4 @@
-import type { ErrorCode, Message } from './types.js';
+import type { ErrorCode, Message, PendingAttachment } from './types.js';
 
 /**
  * Where an outbox entry is: `pending` (waiting or on its way; it is sent again with the same `clientMessageId` until
@@ -15,8 +15,10 @@ export interface OutboxEntry {
   ref: string;
   /** The conversation it goes to. */
   conversationId: string;
-  /** The text. */
+  /** The text (may be empty when there are attachments). */
   content: string;
+  /** The uploads it carries, in order (only their ids are sent); absent when none. */
+  attachments?: PendingAttachment[];
   /** Where it is. */
   status: OutboxStatus;
   /** When it was written (ms since the epoch). */

@@ -13,8 +13,47 @@ export type ConversationType = 'support' | 'direct' | 'group';
 /** A message's kind; clients send `text` or `file`, `system` messages come from the server only. */
 export type MessageType = 'text' | 'file' | 'system';
 
-/** An attachment: a JSON object of any shape (at most 10 per message). */
-export type Attachment = Record<string, unknown>;
+/**
+ * An uploaded file (docs/api.md, Files): the answer of `POST /api/conversations/{id}/attachments`, of
+ * `GET /api/attachments/{id}/meta`, and each entry of a message's `attachments` (there without `conversationId` and
+ * `createdAt`).
+ */
+export interface Attachment {
+  /** The upload's id (a UUID). */
+  id: string;
+  /** The conversation it was uploaded to (absent in a message's list). */
+  conversationId?: string;
+  /** A safe display name (no path, no control characters, at most 255 characters). */
+  name: string;
+  /** The type detected from the bytes by the server (never the one the browser claimed). */
+  contentType: string;
+  /** The size in bytes. */
+  size: number;
+  /** The SHA-256 of the bytes, lowercase hex (also the download's ETag). */
+  sha256: string;
+  /** Images the server could decode: the width in pixels. */
+  width?: number;
+  /** Images the server could decode: the height in pixels. */
+  height?: number;
+  /** Where the bytes are: `/api/attachments/{id}` (needs the bearer token: see `ParleyApi.fetchAttachment`). */
+  url: string;
+  /** Images the server could decode: `/api/attachments/{id}/thumbnail` (at most 320 px on the long side). */
+  thumbnailUrl?: string;
+  /** ISO-8601 instant of the upload (absent in a message's list). */
+  createdAt?: string;
+}
+
+/**
+ * An attachment of a message written but not stored yet (an outbox entry): at least the upload's `id`, usually the
+ * whole {@link Attachment} the upload answered (so that a pending message can show its files).
+ */
+export type PendingAttachment = AttachmentRef & Partial<Omit<Attachment, 'id'>>;
+
+/** How a message names an upload when it is sent: `{id}` only (at most 10 per message). */
+export interface AttachmentRef {
+  /** The upload's id. */
+  id: string;
+}
 
 /**
  * A stored message. `seq` counts 1, 2, 3... per conversation with no gap; a deleted message keeps its
@@ -311,7 +350,16 @@ export type ServerFrame =
 /** Every frame a client sends. */
 export type ClientFrame =
   | { type: 'ping' }
-  | { type: 'send'; ref: string; conversationId: string; clientMessageId: string; content: string }
+  | {
+      type: 'send';
+      ref: string;
+      conversationId: string;
+      clientMessageId: string;
+      /** Optional when there are attachments. */
+      content?: string;
+      /** Uploads of the sender in this conversation, by id (at most 10). */
+      attachments?: AttachmentRef[];
+    }
   | { type: 'resume'; ref?: string; positions: Record<string, number> }
   | { type: 'auth'; ref?: string; token: string }
   | { type: 'typing'; ref?: string; conversationId: string; state: 'start' | 'stop' }

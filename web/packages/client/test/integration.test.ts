@@ -5,7 +5,14 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import WS from 'ws';
-import { createParleyClient, decodeJwt, MemoryOutboxStorage, type ParleyClient, type WebSocketConstructor } from '../src/index.js';
+import {
+  createParleyClient,
+  decodeJwt,
+  MemoryOutboxStorage,
+  type Message,
+  type ParleyClient,
+  type WebSocketConstructor,
+} from '../src/index.js';
 
 const gateway = process.env.PARLEY_TEST_GATEWAY;
 const tokensJson = process.env.PARLEY_TEST_TOKENS;
@@ -88,5 +95,65 @@ describe.skipIf(!gateway || !tokensJson)('against the running stack', () => {
     expect(bSockets.length).toBeGreaterThanOrEqual(2);
     const history = await b.api.listMessages(conversation.id, { afterSeq: start, limit: 200 });
     expect(history.items.map((m) => m.content)).toEqual(got.map((m) => m.content));
+  }, 60_000);
+
+  it('a file is uploaded, sent by id over the socket, seen and downloaded by the other participant; cancels delete', async () => {
+    const [tokenA, tokenB] = tokens();
+    const userB = decodeJwt(tokenB)?.sub;
+    const make = (token: string) => {
+      const c = createParleyClient({
+        baseUrl: gateway!,
+        getToken: async () => token,
+        WebSocket: WS as unknown as WebSocketConstructor,
+        storage: new MemoryOutboxStorage(),
+        networkEvents: null,
+      });
+      clients.push(c);
+      return c;
+    };
+    const a = make(tokenA);
+    const b = make(tokenB);
+    const conversation = await a.api.createDirectConversation(userB!);
+    a.track(conversation.id, conversation.lastSeq);
+    b.track(conversation.id, conversation.lastSeq);
+    const received: Message[] = [];
+    b.on('message.created', ({ message }) => {
+      if (message.conversationId === conversation.id) received.push(message);
+    });
+    await until(() => a.state === 'open' && b.state === 'open', 15_000, 'both connections');
+
+    const bytes = new TextEncoder().encode(`${'0123456789'.repeat(30)} ${Date.now()}`);
+    const progress: number[] = [];
+    const up = await a.uploadAttachment(conversation.id, { name: '../../notes.txt', data: bytes }, {
+      onProgress: (sent) => progress.push(sent),
+    });
+    expect(up).toMatchObject({ conversationId: conversation.id, name: 'notes.txt', size: bytes.length, url: `/api/attachments/${up.id}` });
+    expect(up.contentType).toMatch(/^text\/plain/);
+    expect(progress.length).toBeGreaterThan(0);
+    // not attached yet: only its uploader may take it back
+    await expect(b.api.deleteAttachment(up.id)).rejects.toMatchObject({ status: 404 });
+
+    const entry = a.send(conversation.id, '', { attachments: [up] });
+    await until(() => received.some((m) => m.clientMessageId === entry.clientMessageId), 15_000, 'the message with the file');
+    const m = received.find((x) => x.clientMessageId === entry.clientMessageId)!;
+    expect(m.attachments).toHaveLength(1);
+    expect(m.attachments[0]).toMatchObject({ id: up.id, name: 'notes.txt', size: bytes.length, sha256: up.sha256 });
+    const blob = await b.api.fetchAttachment(m.attachments[0]!);
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
+    const part = await b.api.fetchAttachment(up.id, { range: { start: 100, end: 199 } });
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.slice(100, 200));
+    expect(await b.api.getAttachment(up.id)).toMatchObject({ id: up.id, sha256: up.sha256 });
+    await expect(a.api.deleteAttachment(up.id)).rejects.toMatchObject({ status: 409 });
+
+    // taken back before sending: gone for everyone
+    const spare = await a.uploadAttachment(conversation.id, { name: 'spare.txt', data: 'spare' });
+    await a.api.deleteAttachment(spare.id);
+    await expect(a.api.fetchAttachment(spare.id)).rejects.toMatchObject({ status: 404 });
+    // cancelled before it started: nothing was sent
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(a.uploadAttachment(conversation.id, { name: 'x.txt', data: 'x' }, { signal: ctl.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   }, 60_000);
 });

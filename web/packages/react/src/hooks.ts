@@ -7,6 +7,7 @@ import type {
   Message,
   MessagePage,
   OutboxEntry,
+  SendOptions,
   UnreadCounts,
 } from '@parley/client';
 import { parleyKeys, type DeskFilter } from './bind.js';
@@ -228,8 +229,11 @@ export function useMessages(id: string | null | undefined, options: { pageSize?:
 
 /** What {@link useSend} gives. */
 export interface SendActions {
-  /** Writes a message through the outbox; it shows at once in {@link useMessages} as pending. */
-  send: (content: string) => OutboxEntry;
+  /**
+   * Writes a message through the outbox; it shows at once in {@link useMessages} as pending. `options.attachments`:
+   * uploads of this conversation ({@link useUploads}' `attachments`), at most 10; `content` may then be empty.
+   */
+  send: (content: string, options?: SendOptions) => OutboxEntry;
   /** Sends a failed entry again (same clientMessageId). */
   retry: (clientMessageId: string) => boolean;
   /** Drops a pending or failed entry. */
@@ -246,7 +250,7 @@ export function useSend(id: string): SendActions {
   const qc = useQueryClient();
   return useMemo<SendActions>(
     () => ({
-      send: (content) => client.send(id, content),
+      send: (content, options) => client.send(id, content, options),
       retry: (cmid) => client.retry(cmid),
       discard: (cmid) => client.discard(cmid),
       edit: async (messageId, content) => {

@@ -22,5 +22,13 @@ export {
   type TypingResult,
   type ReadReceiptsResult,
 } from './hooks.js';
+export {
+  useUploads,
+  useAttachmentUrl,
+  type UploadItem,
+  type UploadStatus,
+  type UploadsResult,
+  type AttachmentUrlResult,
+} from './files.js';
 export { bindParleyCache, parleyKeys, TYPING_TIMEOUT_MS, type BindOptions, type DeskFilter } from './bind.js';
 export * from './cache.js';

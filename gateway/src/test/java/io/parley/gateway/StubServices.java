@@ -50,6 +50,8 @@ final class StubServices implements AutoCloseable {
 
     final Map<UUID, Conversation> conversations = new ConcurrentHashMap<>();
     final Map<UUID, List<JsonObject>> history = new ConcurrentHashMap<>();
+    /** The body of the last send to each conversation, as the message-service received it. */
+    final Map<UUID, JsonObject> sent = new ConcurrentHashMap<>();
     /** What a send to a conversation answers, instead of storing it. */
     final Map<UUID, Answer> sendAnswers = new ConcurrentHashMap<>();
     /** What a read in a conversation answers, instead of 204. */
@@ -87,10 +89,12 @@ final class StubServices implements AutoCloseable {
                     return;
                 }
                 JsonObject sent = body.toJsonObject();
+                this.sent.put(id, sent);
                 answer(request, new Answer(201, "application/json", new JsonObject()
                         .put("id", UUID.randomUUID().toString()).put("conversationId", id.toString()).put("seq", 1)
                         .put("clientMessageId", sent.getString("clientMessageId"))
-                        .put("content", sent.getString("content")).encode()));
+                        .put("content", sent.getString("content"))
+                        .put("attachments", sent.getJsonArray("attachments", new JsonArray())).encode()));
             } else if ("messages".equals(part)) {
                 Answer canned = historyAnswers.get(id);
                 if (canned != null) {

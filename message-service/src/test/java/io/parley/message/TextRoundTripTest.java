@@ -67,31 +67,33 @@ class TextRoundTripTest {
     }
 
     @Test
-    void aMessageWithAttachmentsNeedsNoContentAndNumbersBeyondStorageAreRefused() throws Exception {
+    void aMessageWithAttachmentsNeedsNoContentAndFreeFormAttachmentsAreRefused() throws Exception {
         String alice = "alice-" + UUID.randomUUID();
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, "bob"));
         String path = "/api/conversations/" + conversation + "/messages";
+        String upload = upload(alice, conversation, "f.pdf");
         JsonNode sent = JSON.readTree(post(alice, path, "{\"clientMessageId\": \"" + UUID.randomUUID()
-                + "\", \"type\": \"file\", \"attachments\": [{\"name\": \"f.pdf\"}]}")
+                + "\", \"type\": \"file\", \"attachments\": [{\"id\": \"" + upload + "\"}]}")
                 .then().statusCode(201).extract().asByteArray());
         assertThat(sent.get("content").isNull()).isTrue();
         assertThat(sent.get("attachments").get(0).get("name").asText()).isEqualTo("f.pdf");
+        assertThat(sent.get("attachments").get(0).get("id").asText()).isEqualTo(upload);
         Response neither = post(alice, path, "{\"clientMessageId\": \"" + UUID.randomUUID() + "\"}");
         neither.then().statusCode(400);
         assertThat(detail(neither)).contains("content");
 
         for (String huge : List.of("9".repeat(400), "-" + "9".repeat(30), "1" + "0".repeat(19))) {
-            Response refused = post(alice, path, body(UUID.randomUUID(), "\"x\"", "[{\"n\": " + huge + "}]"));
+            Response refused = post(alice, path, body(UUID.randomUUID(), "\"x\"", "[{\"id\": " + huge + "}]"));
             refused.then().statusCode(400);
-            assertThat(detail(refused)).as(huge).isEqualTo("attachments[0].n is a number too large to store.");
+            assertThat(detail(refused)).as(huge).isEqualTo("attachments[0].id must be a UUID.");
         }
+        Response freeForm = post(alice, path, body(UUID.randomUUID(), "\"x\"", "[{\"name\": \"f.pdf\"}]"));
+        freeForm.then().statusCode(400);
+        assertThat(detail(freeForm)).isEqualTo("attachments[0] may only have the key id.");
         Response typed = post(alice, path, body(UUID.randomUUID(), "5", null));
         typed.then().statusCode(400);
         assertThat(detail(typed)).isEqualTo("content must be a string.");
-        JsonNode kept = JSON.readTree(post(alice, path, body(UUID.randomUUID(), "\"x\"",
-                "[{\"n\": 9223372036854775807, \"f\": 1.5}]")).then().statusCode(201).extract().asByteArray());
-        assertThat(kept.get("attachments").get(0).get("n").asLong()).isEqualTo(Long.MAX_VALUE);
-        assertThat(history(alice, path).get("items")).hasSize(2);
+        assertThat(history(alice, path).get("items")).hasSize(1);
     }
 
     @Test
@@ -99,20 +101,20 @@ class TextRoundTripTest {
         String alice = "alice-" + UUID.randomUUID();
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, "bob"));
         String path = "/api/conversations/" + conversation + "/messages";
-        String good = "{\"name\": \"ok.png\", \"size\": 12}";
+        String good = "{\"id\": \"" + UUID.randomUUID() + "\"}";
 
         Map<String, String> cases = new java.util.LinkedHashMap<>();
-        cases.put("[" + good + ", " + good + ", {\"name\": \"a\\u0000b\"}]", "attachments[2].name contains U+0000 (NUL)");
-        cases.put("[{\"name\": \"x\\uD800y\"}]", "attachments[0].name contains an unpaired UTF-16 surrogate");
-        cases.put("[" + good + ", {\"meta\": {\"tags\": [\"fine\", \"bad\\u0000\"]}}]", "attachments[1].meta.tags[1] contains U+0000");
-        cases.put("[" + good + ", {\"na\\u0000me\": \"x\"}]", "attachments[1] has a key that contains U+0000");
-        cases.put("[{\"meta\": {\"ok\": {\"\\u0000\": 1}}}]", "attachments[0].meta.ok has a key that contains U+0000");
+        cases.put("[" + good + ", " + good.replace("\"}", "0\"}") + ", {\"id\": \"a\\u0000b\"}]",
+                "attachments[1].id must be a UUID");
+        cases.put("[{\"id\": \"x\\uD800y\"}]", "attachments[0].id must be a UUID");
+        cases.put("[" + good + ", {\"na\\u0000me\": \"x\"}]", "attachments[1] may only have the key id");
+        cases.put("[{\"id\": {\"ok\": {\"\\u0000\": 1}}}]", "attachments[0].id must be a UUID");
         cases.put("[" + good + ", \"not an object\"]", "attachments[1] must be a JSON object");
         cases.put("[" + good + ", null]", "attachments[1] must be a JSON object");
         cases.put("[" + good + ", [1, 2]]", "attachments[1] must be a JSON object");
-        cases.put("[{\"size\": 1e400}]", "attachments[0].size");
+        cases.put("[{\"id\": 1e400}]", "attachments[0].id must be a UUID");
         cases.put("[" + (good + ", ").repeat(10) + good + "]", "attachments is a list of at most 10");
-        cases.put(good, "attachments must be a list of JSON objects");
+        cases.put(good, "attachments must be a list of objects");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Response refused = post(alice, path, body(UUID.randomUUID(), "\"look\"", c.getKey()));
             refused.then().statusCode(400).contentType("application/problem+json");
@@ -122,7 +124,8 @@ class TextRoundTripTest {
         post(alice, path, body(UUID.randomUUID(), "\"look\"", "[{\"meta\": {\"\\uDFFF\": 1}}]"))
                 .then().statusCode(400).contentType("application/problem+json");
         assertThat(history(alice, path).get("items")).isEmpty();
-        JsonNode stored = JSON.readTree(post(alice, path, body(UUID.randomUUID(), "\"look\"", "[" + good + "]"))
+        JsonNode stored = JSON.readTree(post(alice, path, body(UUID.randomUUID(), "\"look\"",
+                "[{\"id\": \"" + upload(alice, conversation, "ok.png") + "\"}]"))
                 .then().statusCode(201).extract().asByteArray());
         assertThat(stored.get("seq").asLong()).isEqualTo(1);
     }
@@ -132,20 +135,32 @@ class TextRoundTripTest {
         String alice = "alice-" + UUID.randomUUID();
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, "bob"));
         String path = "/api/conversations/" + conversation + "/messages";
-        Map<String, Object> attachment = Map.of("name", ODD, ODD, List.of(ODD, Map.of(ODD, ODD)), "size", 7);
+        // every character of ODD that a file name keeps (controls and bidirectional controls are dropped from names)
+        String name = "abc\u200B\uD83D\uDE00 \u2028\u2029\uFEFF\u200D \uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67"
+                + " \uFFFF \uDBFF\uDFFF.txt";
+        String upload = upload(alice, conversation, name);
         String body = JSON.writeValueAsString(Map.of("clientMessageId", UUID.randomUUID().toString(),
-                "content", ODD, "attachments", List.of(attachment)));
+                "content", ODD, "attachments", List.of(Map.of("id", upload))));
 
         JsonNode sent = JSON.readTree(post(alice, path, body).then().statusCode(201).extract().asByteArray());
         assertThat(sent.get("content").asText()).isEqualTo(ODD);
         JsonNode stored = history(alice, path).get("items").get(0);
         assertThat(stored.get("content").asText()).isEqualTo(ODD);
-        assertThat(JSON.treeToValue(stored.get("attachments").get(0), Map.class)).isEqualTo(attachment);
+        assertThat(stored.get("attachments").get(0).get("name").asText()).isEqualTo(name);
 
         String edited = ODD + " (edited)";
         patch(alice, path + "/" + stored.get("id").asText(), JSON.writeValueAsString(Map.of("content", edited)))
                 .then().statusCode(200);
         assertThat(history(alice, path).get("items").get(0).get("content").asText()).isEqualTo(edited);
+    }
+
+    /** Uploads a small file named {@code name} (sent as raw UTF-8, as browsers do); answers its id. */
+    private static String upload(String user, UUID conversation, String name) throws Exception {
+        return JSON.readTree(given().auth().oauth2(TestKeys.token(user, "client"))
+                .contentType("multipart/form-data; boundary=" + FilesContract.BOUNDARY)
+                .body(FilesContract.multipart(name, "bytes".getBytes(StandardCharsets.UTF_8)))
+                .post("/api/conversations/" + conversation + "/attachments")
+                .then().statusCode(201).extract().asByteArray()).get("id").asText();
     }
 
     @Test

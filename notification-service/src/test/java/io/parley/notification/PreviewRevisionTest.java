@@ -145,6 +145,29 @@ class PreviewRevisionTest {
         assertThat(push.to(device).get(0).payload().getString("body")).isEqualTo("the plan");
     }
 
+    @Test
+    void aMessageOfFilesAloneSaysHowManyFiles() throws Exception {
+        String alice = "alice-" + UUID.randomUUID();
+        String erin = "erin-" + UUID.randomUUID();
+        UUID conversation = UUID.randomUUID();
+        String device = "device-" + UUID.randomUUID();
+        subscribe(erin, device);
+
+        MessageData m = Alerts.message(conversation, 1, alice, List.of(alice, erin), null).message();
+        List<Map<String, Object>> files = List.of(
+                Map.of("id", UUID.randomUUID().toString(), "name", "a.pdf", "contentType", "application/pdf",
+                        "size", 1234L, "sha256", "ab", "url", "/api/attachments/a"),
+                Map.of("id", UUID.randomUUID().toString(), "name", "b.png", "contentType", "image/png",
+                        "size", 99L, "sha256", "cd", "url", "/api/attachments/b"));
+        MessageData withFiles = new MessageData(m.id(), m.conversationId(), m.seq(), m.clientMessageId(),
+                m.senderId(), m.senderRole(), m.senderName(), m.type(), null, files, m.createdAt(), null, null);
+        events.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, "direct", List.of(alice, erin),
+                withFiles, m.createdAt()));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> push.to(device).size() == 1);
+        assertThat(push.to(device).get(0).payload().getString("body")).isEqualTo("\uD83D\uDCCE 2 files");
+    }
+
     /** The event the message-service publishes when the message of {@code created} is edited or deleted. */
     private static MessageEvent changed(String type, MessageEvent created, String content) {
         MessageData m = created.message();

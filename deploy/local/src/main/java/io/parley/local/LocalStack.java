@@ -42,6 +42,8 @@ public final class LocalStack {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ChildProcess kafka;
     private volatile PostgresServer postgres;
+    /** The S3-compatible store started for {@code PARLEY_FILES_STORE=s3} without an endpoint, or null. */
+    private volatile io.parley.infra.EmbeddedS3 s3;
     private volatile boolean stopping;
 
     private LocalStack(StackConfig config) {
@@ -104,6 +106,8 @@ public final class LocalStack {
         common.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", trust.publicKeyLocation());
         common.put("MP_JWT_VERIFY_ISSUER", trust.issuer());
 
+        Map<String, String> files = filesStore();
+
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("conversation-service", config.conversationPort());
         ports.put("message-service", config.messagePort());
@@ -122,6 +126,13 @@ public final class LocalStack {
             env.put("PARLEY_CONVERSATION_URL", "http://127.0.0.1:" + config.conversationPort());
             env.put("PARLEY_MESSAGE_URL", "http://127.0.0.1:" + config.messagePort());
             env.put("PARLEY_NOTIFICATION_URL", "http://127.0.0.1:" + config.notificationPort());
+            // Files (message-service) live in the data folder unless another store or folder is given.
+            if (name.equals("message-service")) {
+                env.putAll(files);
+            }
+            if (System.getenv("PARLEY_FILES_DIR") == null) {
+                env.put("PARLEY_FILES_DIR", config.dataDir().resolve("files").toAbsolutePath().toString());
+            }
             // Local push endpoints (a test receiver on this machine) are plain http.
             env.put("PARLEY_PUSH_ALLOW_LOOPBACK_HTTP", "true");
             // Web Push's VAPID key pair: made once in the data folder unless one is given.
@@ -159,6 +170,27 @@ public final class LocalStack {
                     + "; use tokens from your identity provider");
         }
         say("Ctrl-C stops the stack");
+    }
+
+    /**
+     * The message-service's file store settings: none to add for the filesystem (the default) or an S3 store given by
+     * its endpoint; for {@code PARLEY_FILES_STORE=s3} without {@code PARLEY_FILES_S3_ENDPOINT}, an S3-compatible
+     * server of its own (S3Proxy) started with its objects in the data folder's {@code s3/}, bucket
+     * {@code parley-files}.
+     */
+    private Map<String, String> filesStore() {
+        if (!"s3".equalsIgnoreCase(System.getenv("PARLEY_FILES_STORE"))
+                || System.getenv("PARLEY_FILES_S3_ENDPOINT") != null) {
+            return Map.of();
+        }
+        try {
+            s3 = io.parley.infra.EmbeddedS3.start(config.dataDir().resolve("s3"));
+            s3.bucket("parley-files");
+            say("S3-compatible store (S3Proxy) on " + s3.endpoint() + ", bucket parley-files");
+            return s3.filesEnvironment("parley-files");
+        } catch (IOException e) {
+            throw new StackException("the S3-compatible store did not start: " + e.getMessage(), e);
+        }
     }
 
     private PostgresServer startPostgres() {
@@ -358,6 +390,9 @@ public final class LocalStack {
         CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
         if (kafka != null) {
             kafka.stop(Duration.ofSeconds(30));
+        }
+        if (s3 != null) {
+            s3.stop();
         }
         if (postgres != null) {
             try {

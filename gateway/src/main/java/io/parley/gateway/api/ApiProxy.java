@@ -1,9 +1,13 @@
 package io.parley.gateway.api;
 
+import io.parley.kit.Problem;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.httpproxy.HttpProxy;
@@ -17,22 +21,43 @@ import java.util.regex.Pattern;
 /**
  * Forwards {@code /api/**} to the service that owns the path, with status, headers and body as they are
  * (problem+json included). The services verify the caller's token themselves.
+ *
+ * <p>Bodies are piped both ways with back-pressure (Vert.x {@link HttpProxy}): an upload reaches its service while
+ * it is still being sent, and a download reaches the client while the service is still writing it; neither is ever
+ * held whole here. Request headers ({@code Range}, {@code If-None-Match}, {@code If-Range}, ...) and response
+ * statuses and headers ({@code 206}, {@code 304}, {@code 416}, {@code Content-Range}, {@code ETag},
+ * {@code Content-Disposition}, ...) pass unchanged; only the hop-by-hop headers of RFC 9110 section 7.6.1 are not
+ * forwarded.
+ *
+ * <p>A request whose {@code Content-Length} is over {@code parley.gateway.max-body-size} is answered {@code 413}
+ * problem+json here, without reaching any service, and its connection is closed. This route runs before Quarkus's
+ * own body limit ({@code quarkus.http.limits.max-body-size}), which therefore never applies to {@code /api}. A body
+ * sent without a length (chunked) is forwarded as it comes: the service it reaches counts it (the message-service
+ * answers {@code 413} for a file over {@code parley.files.max-size}).
  */
 @ApplicationScoped
 public class ApiProxy {
 
-    private static final Pattern MESSAGE_PATHS = Pattern.compile("^/api/conversations/[^/]+/(messages|read)(/.*)?$");
+    private static final Pattern MESSAGE_PATHS = Pattern.compile(
+            "^/api/conversations/[^/]+/(messages|read|attachments)(/.*)?$|^/api/attachments(/.*)?$");
 
     private final SocketAddress conversations;
     private final SocketAddress messages;
     private final SocketAddress notifications;
+    private final long maxBodySize;
 
+    /**
+     * @param maxBodySize the largest {@code Content-Length} forwarded, in bytes ({@code parley.gateway.max-body-size},
+     *                    32 MiB by default: a file of the message-service's 25 MiB limit and its multipart envelope)
+     */
     public ApiProxy(@ConfigProperty(name = "parley.conversation.url") URI conversations,
                     @ConfigProperty(name = "parley.message.url") URI messages,
-                    @ConfigProperty(name = "parley.notification.url") URI notifications) {
+                    @ConfigProperty(name = "parley.notification.url") URI notifications,
+                    @ConfigProperty(name = "parley.gateway.max-body-size") MemorySize maxBodySize) {
         this.conversations = address(conversations);
         this.messages = address(messages);
         this.notifications = address(notifications);
+        this.maxBodySize = maxBodySize.asLongValue();
     }
 
     void install(@Observes Router router, Vertx vertx) {
@@ -40,10 +65,21 @@ public class ApiProxy {
                 .setTcpNoDelay(true));
         HttpProxy proxy = HttpProxy.reverseProxy(client)
                 .originSelector(request -> Future.succeededFuture(owner(request.path())));
-        router.route("/api/*").order(-100).handler(context -> proxy.handle(context.request()));
+        router.route("/api/*").order(-100).handler(context -> {
+            HttpServerRequest request = context.request();
+            if (tooLarge(request.getHeader("Content-Length"), maxBodySize)) {
+                refuseTooLarge(request);
+                return;
+            }
+            proxy.handle(request);
+        });
     }
 
-    /** The service that owns {@code path}. */
+    /**
+     * The service that owns {@code path}: the notification-service for {@code /api/push/**}; the message-service for
+     * a conversation's {@code messages}, {@code read} and {@code attachments} (and what is under them) and for
+     * {@code /api/attachments/**}; the conversation-service for everything else.
+     */
     SocketAddress owner(String path) {
         if (path.startsWith("/api/push/") || path.equals("/api/push")) {
             return notifications;
@@ -52,6 +88,34 @@ public class ApiProxy {
             return messages;
         }
         return conversations;
+    }
+
+    /**
+     * Whether a {@code Content-Length} header value announces more than {@code limit} bytes (a number beyond 64 bits
+     * does). An absent value, or one that is not a decimal number, is not judged here (the HTTP server refuses a
+     * malformed length before this route).
+     */
+    static boolean tooLarge(String contentLength, long limit) {
+        if (contentLength == null) {
+            return false;
+        }
+        String value = contentLength.trim();
+        if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        String digits = value.replaceFirst("^0+(?=.)", "");
+        return digits.length() > 18 || Long.parseLong(digits) > limit;
+    }
+
+    /** {@code 413} problem+json (RFC 9457), then the connection is closed: the rest of the body is never read. */
+    private void refuseTooLarge(HttpServerRequest request) {
+        String body = new JsonObject().put("type", "about:blank").put("title", "Request Entity Too Large")
+                .put("status", 413).put("detail", "The request body is larger than " + maxBodySize
+                        + " bytes, the gateway's limit.").encode();
+        request.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .putHeader("Connection", "close")
+                .end(body)
+                .onComplete(done -> request.connection().close());
     }
 
     private static SocketAddress address(URI uri) {

@@ -51,6 +51,14 @@ public final class Frames {
     }
 
     /**
+     * {@code {type: error, ref?, code, field, message}}: a service refused the frame ({@code invalid},
+     * {@code conflict}, ...) because of its part {@code field}, e.g. {@code attachments[0]}.
+     */
+    public static String refused(String ref, String code, String field, String message) {
+        return errorNode(ref, code, message).put("field", field).toString();
+    }
+
+    /**
      * {@code {type: error, ref?, code: invalid, field, conversationId, message}}: the part of a frame about one
      * conversation (a position of a resume) is wrong; the rest of the frame goes on.
      */

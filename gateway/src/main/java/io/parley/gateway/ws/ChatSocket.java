@@ -226,10 +226,23 @@ public class ChatSocket {
         if (ref == null) {
             return reply(Frames.invalid(null, "ref", "send needs ref."));
         }
-        for (String field : List.of("conversationId", "clientMessageId", "content")) {
+        for (String field : List.of("conversationId", "clientMessageId")) {
             String problem = textProblem(frame, "send", field);
             if (problem != null) {
                 return reply(Frames.invalid(ref, field, problem));
+            }
+        }
+        AttachmentRefs.Result attachments = AttachmentRefs.read(frame.get("attachments"));
+        if (attachments.field() != null) {
+            return reply(Frames.invalid(ref, attachments.field(), attachments.problem()));
+        }
+        JsonNode contentNode = frame.get("content");
+        boolean contentGiven = contentNode != null && !contentNode.isNull();
+        // content may be left out when files are sent: the message-service decides whether the message says enough
+        if (contentGiven || attachments.ids().isEmpty()) {
+            String problem = textProblem(frame, "send", "content");
+            if (problem != null) {
+                return reply(Frames.invalid(ref, "content", problem));
             }
         }
         String conversationText = frame.get("conversationId").asText();
@@ -247,17 +260,25 @@ public class ChatSocket {
                     .put("retryAfterMs", (long) Math.ceil(wait * 1000)).toString());
         }
         JsonObject body = new JsonObject()
-                .put("clientMessageId", frame.get("clientMessageId").asText())
-                .put("content", frame.get("content").asText());
+                .put("clientMessageId", frame.get("clientMessageId").asText());
+        if (contentGiven) {
+            body.put("content", contentNode.asText());
+        }
+        if (!attachments.ids().isEmpty()) {
+            body.put("attachments", AttachmentRefs.body(attachments.ids()));
+        }
         return messages.send(session.token(), conversationId, body).map(answer -> {
             if (answer.ok() && !answer.body().isEmpty()) {
                 return Frames.ack(ref, answer.body().getMap());
             }
-            if (answer.ok() || Frames.code(answer.status()).equals("unavailable")) {
+            String code = Frames.code(answer.status());
+            if (answer.ok() || code.equals("unavailable")) {
                 return Frames.error(ref, "unavailable", "The message-service did not store the message; send it "
                         + "again with the same clientMessageId.");
             }
-            return Frames.error(ref, Frames.code(answer.status()), answer.body().getString("detail", "Refused."));
+            String detail = answer.body().getString("detail", "Refused.");
+            String field = AttachmentRefs.fieldOf(detail);
+            return field == null ? Frames.error(ref, code, detail) : Frames.refused(ref, code, field, detail);
         }).onFailure().recoverWithItem(e -> {
             Log.warnf("send through the message-service failed: %s", e.toString());
             return Frames.error(ref, "unavailable", "The message was not stored; send it again with the same "

@@ -24,7 +24,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -54,7 +53,9 @@ public class MessageResource {
 
     /**
      * Stores a message: {@code 201} with it, {@code 200} with the stored one for a retried clientMessageId; {@code 400}
-     * naming the first wrong field or attachment part, {@code 413} for content too long, {@code 404}, {@code 409}.
+     * naming the first wrong field or attachment ({@code attachments: [{"id": upload id}]}, at most 10, each an upload
+     * of the sender in this conversation), {@code 413} for content too long, {@code 404}, {@code 409} (clientMessageId
+     * used elsewhere, or an upload attached to another message).
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -68,7 +69,7 @@ public class MessageResource {
         if (!CLIENT_TYPES.contains(type)) {
             throw Problem.badRequest("type must be text or file.");
         }
-        List<Map<String, Object>> attachments = Attachments.check(request.attachments());
+        List<UUID> attachments = Attachments.check(request.attachments());
         checkContent(request.content(), !attachments.isEmpty());
         return messages.send(Caller.of(jwt), conversation, clientMessageId, type, request.content(), attachments)
                 .map(sent -> Response.status(sent.isNew() ? 201 : 200).entity(sent.message()).build());
@@ -122,6 +123,18 @@ public class MessageResource {
             case NOT_FOUND -> Problem.notFound().getResponse();
             case CLIENT_ID_REUSED -> Problem.of(Response.Status.CONFLICT,
                     "This clientMessageId was used for a message in another conversation.").getResponse();
+        };
+    }
+
+    /** An attachment the sender may not attach: {@code 400} or {@code 409}, naming it by its place in the list. */
+    @ServerExceptionMapper
+    public Response attachRefused(MessageService.AttachRefused e) {
+        String path = "attachments[" + e.index + "]";
+        return switch (e.reason) {
+            case NOT_YOURS -> Problem.badRequest(path + " is not an upload of yours in this conversation.")
+                    .getResponse();
+            case ATTACHED_ELSEWHERE -> Problem.of(Response.Status.CONFLICT, path + " is attached to another message.")
+                    .getResponse();
         };
     }
 

@@ -8,6 +8,8 @@ import io.parley.events.Topics;
 import io.parley.kit.Caller;
 import io.parley.kit.Outbox;
 import io.parley.kit.OutboxRelay;
+import io.parley.message.store.AttachmentRow;
+import io.parley.message.store.AttachmentStore;
 import io.parley.message.store.MembershipStore;
 import io.parley.message.store.MessageStore;
 import io.smallrye.mutiny.Uni;
@@ -18,6 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,14 +38,16 @@ public class MessageService {
     private final MembershipStore membership;
     private final Access access;
     private final OutboxRelay relay;
+    private final AttachmentStore uploads;
 
     public MessageService(Pool pool, MessageStore messages, MembershipStore membership, Access access,
-                          OutboxRelay relay) {
+                          OutboxRelay relay, AttachmentStore uploads) {
         this.pool = pool;
         this.messages = messages;
         this.membership = membership;
         this.access = access;
         this.relay = relay;
+        this.uploads = uploads;
     }
 
     /** What a send stored: the message, and whether this call stored it (false: a retry of an earlier send). */
@@ -60,21 +66,114 @@ public class MessageService {
         }
     }
 
+    /**
+     * An attachment of a send that is not the sender's to attach (the files contract, section 2): {@code index} is its
+     * place in the send's list; NOT_YOURS (400) when it is not an upload of the sender in this conversation (or is
+     * deleted), ATTACHED_ELSEWHERE (409) when another message holds it.
+     */
+    public static final class AttachRefused extends RuntimeException {
+        public enum Reason { NOT_YOURS, ATTACHED_ELSEWHERE }
+
+        public final Reason reason;
+        public final int index;
+
+        AttachRefused(Reason reason, int index) {
+            super(reason.name() + " " + index, null, false, false);
+            this.reason = reason;
+            this.index = index;
+        }
+    }
+
+    /**
+     * Stores a message. With {@code attachmentIds}, in the same transaction as the message: each id must be a live
+     * upload of this conversation by the sender and not attached to another message; the message carries their
+     * Attachment JSON in that order and the uploads are attached to it. A retry of a stored send (same sender and
+     * clientMessageId) answers the stored message ({@code isNew} false).
+     *
+     * @throws Refused        NOT_FOUND (may not write here), CLIENT_ID_REUSED (the id names a message elsewhere)
+     * @throws AttachRefused  for the first attachment that may not be attached
+     */
     public Uni<Sent> send(Caller caller, UUID conversationId, UUID clientMessageId, String type, String content,
-                          List<Map<String, Object>> attachments) {
+                          List<UUID> attachmentIds) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        MessageData draft = new MessageData(UUID.randomUUID(), conversationId, 0, clientMessageId.toString(),
-                caller.userId(), caller.role().wire(), caller.name(), type, content, attachments, now, null, null);
-        // The statement fills in the seq, the conversation's type and its participants.
-        byte[] template = EventJson.write(MessageEvent.of(MessageEvent.CREATED, "", List.of(), draft, now));
-        return messages.insertWithEvent(pool, draft, caller.isAdmin(), Topics.MESSAGES, template)
-                .map(seq -> {
+        if (attachmentIds.isEmpty()) {
+            MessageData draft = draft(caller, conversationId, clientMessageId, type, content, List.of(), now);
+            return stored(messages.insertWithEvent(pool, draft, caller.isAdmin(), Topics.MESSAGES, template(draft, now))
+                    .map(seq -> draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)))),
+                    caller, conversationId, clientMessageId);
+        }
+        Uni<MessageData> insert = pool.withTransaction(tx -> access.mayUse(tx, caller, conversationId)
+                .chain(allowed -> {
+                    if (!allowed) {
+                        throw new Refused(Refused.Reason.NOT_FOUND);
+                    }
+                    return uploads.lock(tx, attachmentIds);
+                })
+                .chain(rows -> {
+                    List<Map<String, Object>> attachments = attachable(caller, conversationId, attachmentIds, rows);
+                    MessageData draft = draft(caller, conversationId, clientMessageId, type, content, attachments, now);
+                    return messages.insertWithEvent(tx, draft, caller.isAdmin(), Topics.MESSAGES, template(draft, now))
+                            .chain(seq -> {
+                                MessageData message = draft.withSeq(
+                                        seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)));
+                                return uploads.attach(tx, attachmentIds, message.id()).replaceWith(message);
+                            });
+                }));
+        return stored(insert, caller, conversationId, clientMessageId);
+    }
+
+    private static MessageData draft(Caller caller, UUID conversationId, UUID clientMessageId, String type,
+                                     String content, List<Map<String, Object>> attachments, Instant now) {
+        return new MessageData(UUID.randomUUID(), conversationId, 0, clientMessageId.toString(), caller.userId(),
+                caller.role().wire(), caller.name(), type, content, attachments, now, null, null);
+    }
+
+    /** The message event with the seq, the conversation's type and its participants left for the statement to fill. */
+    private static byte[] template(MessageData draft, Instant now) {
+        return EventJson.write(MessageEvent.of(MessageEvent.CREATED, "", List.of(), draft, now));
+    }
+
+    /** The Attachment JSON of each id, in order, once each is checked against the locked upload rows. */
+    private static List<Map<String, Object>> attachable(Caller caller, UUID conversationId, List<UUID> ids,
+                                                        List<AttachmentRow> rows) {
+        Map<UUID, AttachmentRow> byId = new HashMap<>();
+        rows.forEach(row -> byId.put(row.id(), row));
+        List<Map<String, Object>> attachments = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            AttachmentRow row = byId.get(ids.get(i));
+            if (row == null || row.deletedAt() != null || !row.conversationId().equals(conversationId)
+                    || !row.uploader().equals(caller.userId())) {
+                throw new AttachRefused(AttachRefused.Reason.NOT_YOURS, i);
+            }
+            if (row.messageId() != null) {
+                throw new AttachRefused(AttachRefused.Reason.ATTACHED_ELSEWHERE, i);
+            }
+            attachments.add(AttachmentJson.of(row));
+        }
+        return attachments;
+    }
+
+    /**
+     * The send's answer: the new message, or, when the statement was refused as a retry (the unique (sender,
+     * clientMessageId)) or its uploads are attached already (by the first of two identical sends), the stored one.
+     */
+    private Uni<Sent> stored(Uni<MessageData> insert, Caller caller, UUID conversationId, UUID clientMessageId) {
+        return insert
+                .map(message -> {
                     relay.wakeUp();
-                    return new Sent(draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND))), true);
+                    return new Sent(message, true);
                 })
                 .onFailure(MessageService::isDuplicateSend).recoverWithUni(() ->
                         messages.findByClientId(pool, caller.userId(), clientMessageId)
-                                .map(stored -> retried(stored.orElseThrow(), conversationId)));
+                                .map(stored -> retried(stored.orElseThrow(), conversationId)))
+                .onFailure(AttachRefused.class).recoverWithUni(refused ->
+                        messages.findByClientId(pool, caller.userId(), clientMessageId)
+                                .map(stored -> {
+                                    if (stored.isEmpty()) {
+                                        throw (AttachRefused) refused;
+                                    }
+                                    return retried(stored.get(), conversationId);
+                                }));
     }
 
     /** A second send of the same (sender, clientMessageId), which the statement refused as a whole. */
@@ -127,7 +226,11 @@ public class MessageService {
         }, MessageEvent.UPDATED);
     }
 
-    /** Erases a message's content, keeping its place (and seq) in the conversation: its sender or an admin. */
+    /**
+     * Erases a message's content and attachments, keeping its place (and seq) in the conversation: its sender or an
+     * admin. Its uploads are marked deleted in the same transaction (served no more at once; the sweeper deletes the
+     * bytes).
+     */
     public Uni<MessageData> delete(Caller caller, UUID conversationId, UUID messageId) {
         return change(caller, conversationId, messageId, (message, now) -> {
             if (!message.senderId().equals(caller.userId()) && !caller.isAdmin()) {
@@ -174,7 +277,11 @@ public class MessageService {
                             if (changed == null) {
                                 return Uni.createFrom().item(message);
                             }
+                            Uni<Void> uploadsGone = MessageEvent.DELETED.equals(eventType)
+                                    ? uploads.deleteOfMessage(tx, messageId, now)
+                                    : Uni.createFrom().voidItem();
                             return messages.update(tx, changed)
+                                    .chain(() -> uploadsGone)
                                     .chain(() -> publish(tx, eventType, changed, now))
                                     .replaceWith(changed);
                         }))

@@ -21,8 +21,9 @@ public final class AlertText {
     }
 
     /**
-     * The preview of a message as it is now: its content cut at {@link #PREVIEW_LENGTH} characters, "Attachment" for
-     * attachments alone, and null for a deleted message (whatever it still carries) or one with nothing to show.
+     * The preview of a message as it is now: its content cut at {@link #PREVIEW_LENGTH} characters; for a message
+     * whose content is absent or blank and that carries files, {@link #files} of their number ("📎 2 files"); null
+     * for a deleted message (whatever it still carries) or one with nothing to show.
      */
     public static String preview(MessageData message) {
         if (message.deletedAt() != null) {
@@ -30,7 +31,7 @@ public final class AlertText {
         }
         String content = message.content();
         if (content == null || content.isBlank()) {
-            return message.attachments().isEmpty() ? null : "Attachment";
+            return message.attachments().isEmpty() ? null : files(message.attachments().size());
         }
         if (content.length() <= PREVIEW_LENGTH) {
             return content;
@@ -41,6 +42,15 @@ public final class AlertText {
             end--;
         }
         return content.substring(0, end) + "…";
+    }
+
+    /**
+     * What a message of files alone says instead of text: "📎 1 file", "📎 2 files" (the paperclip is U+1F4CE).
+     *
+     * @param count the number of attachments, from 1
+     */
+    public static String files(int count) {
+        return "\uD83D\uDCCE " + count + (count == 1 ? " file" : " files");
     }
 
     /**

@@ -54,8 +54,37 @@ class AlertTextTest {
         assertThat(AlertText.preview(message("", null))).isNull();
     }
 
+    @Test
+    void aMessageOfFilesAloneSaysHowManyAndOneWithTextShowsTheText() {
+        assertThat(AlertText.preview(message(null, null, 1))).isEqualTo("\uD83D\uDCCE 1 file");
+        assertThat(AlertText.preview(message(null, null, 2))).isEqualTo("\uD83D\uDCCE 2 files");
+        assertThat(AlertText.preview(message("  \n", null, 10))).isEqualTo("\uD83D\uDCCE 10 files");
+        assertThat(AlertText.preview(message("look at this", null, 3))).isEqualTo("look at this");
+        assertThat(AlertText.preview(message(null, Instant.now(), 2))).isNull();
+        assertThat(AlertText.preview(message(null, null, 0))).isNull();
+        assertThat(io.parley.kit.Text.isValid(AlertText.files(2))).isTrue();
+        // with full previews a message of files alone is the body; a queued alert follows an edit that adds text
+        String alert = AlertText.payload("full", CONVERSATION, 1, 4, 7, "Alice",
+                AlertText.preview(message(null, null, 2))).encode();
+        assertThat(new JsonObject(alert).getString("body")).isEqualTo("\uD83D\uDCCE 2 files");
+        assertThat(new JsonObject(AlertText.revise("full", alert, AlertText.preview(message("caption", null, 2))))
+                .getString("body")).isEqualTo("caption");
+        assertThat(AlertText.payload("full", CONVERSATION, 2, 4, 7, "Alice", AlertText.files(1)).getString("body"))
+                .isEqualTo("2 new messages: \uD83D\uDCCE 1 file");
+    }
+
     private static MessageData message(String content, Instant deletedAt) {
+        return message(content, deletedAt, 0);
+    }
+
+    /** A message with {@code files} attachments, each as the message-service stores it. */
+    private static MessageData message(String content, Instant deletedAt, int files) {
+        List<Map<String, Object>> attachments = java.util.stream.IntStream.range(0, files)
+                .mapToObj(i -> Map.<String, Object>of("id", UUID.randomUUID().toString(), "name", "f" + i + ".png",
+                        "contentType", "image/png", "size", 10L, "sha256", "00",
+                        "url", "/api/attachments/" + i))
+                .toList();
         return new MessageData(UUID.randomUUID(), CONVERSATION, 1, "c", "alice", "client", "Alice", "text", content,
-                List.<Map<String, Object>>of(), Instant.now(), null, deletedAt);
+                attachments, Instant.now(), null, deletedAt);
     }
 }

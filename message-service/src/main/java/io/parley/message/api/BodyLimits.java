@@ -1,0 +1,81 @@
+package io.parley.message.api;
+
+import io.parley.message.domain.FilesConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.util.regex.Pattern;
+
+/**
+ * Refuses, before its body is read, a request whose {@code Content-Length} is too large: above
+ * {@code parley.files.max-size} + {@link #MULTIPART_OVERHEAD} for an upload, above {@link #OTHER_LIMIT} for anything
+ * else. It answers {@code 413} with a problem body and closes the connection once the answer is written (the body is
+ * never read), as Quarkus's own limit does. {@code quarkus.http.limits.max-body-size} must allow an upload
+ * (max-size + 64 KiB): it still bounds bodies sent without a Content-Length, and a warning says when it is smaller.
+ */
+@ApplicationScoped
+public class BodyLimits {
+
+    /** What a multipart body may carry besides the file: boundaries and part headers. */
+    public static final long MULTIPART_OVERHEAD = 64 * 1024;
+    /** The largest body of any other request (Quarkus's default max-body-size). */
+    public static final long OTHER_LIMIT = 10 * 1024 * 1024;
+
+    private static final Pattern UPLOAD = Pattern.compile("/api/conversations/[^/]+/attachments/?");
+
+    private final FilesConfig config;
+
+    public BodyLimits(FilesConfig config) {
+        this.config = config;
+    }
+
+    void install(@Observes Router router) {
+        long uploadLimit = config.maxSize() + MULTIPART_OVERHEAD;
+        ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
+                .filter(max -> max.asLongValue() < uploadLimit)
+                .ifPresent(max -> Log.warnf("quarkus.http.limits.max-body-size (%d bytes) is below "
+                        + "parley.files.max-size + 64 KiB (%d bytes): uploads near the maximum size will be refused",
+                        max.asLongValue(), uploadLimit));
+        router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(ctx -> check(ctx, uploadLimit));
+    }
+
+    private static void check(RoutingContext ctx, long uploadLimit) {
+        HttpServerRequest request = ctx.request();
+        String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (header == null) {
+            ctx.next();
+            return;
+        }
+        long length;
+        try {
+            length = Long.parseLong(header.strip());
+        } catch (NumberFormatException e) {
+            ctx.next(); // not a length: the HTTP server refuses it itself
+            return;
+        }
+        boolean upload = request.method() == HttpMethod.POST && UPLOAD.matcher(request.path()).matches();
+        long limit = upload ? uploadLimit : OTHER_LIMIT;
+        if (length <= limit) {
+            ctx.next();
+            return;
+        }
+        String detail = upload
+                ? "A file is at most " + (uploadLimit - MULTIPART_OVERHEAD) + " bytes."
+                : "A request body is at most " + limit + " bytes.";
+        ctx.response().setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .endHandler(done -> request.connection().close());
+        ctx.response().end("{\"type\":\"about:blank\",\"title\":\"Request Entity Too Large\",\"status\":413,"
+                + "\"detail\":\"" + detail + "\"}");
+    }
+}

@@ -1,0 +1,104 @@
+package io.parley.message.api;
+
+import io.parley.kit.Caller;
+import io.parley.kit.Problem;
+import io.parley.message.domain.AttachmentJson;
+import io.parley.message.domain.FileRefused;
+import io.parley.message.domain.FileService;
+import io.parley.message.store.AttachmentRow;
+import io.quarkus.logging.Log;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import io.vertx.core.http.HttpClosedException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Uploads a file to a conversation (the files contract, section 1). Quarkus REST writes the part named {@code file}
+ * to a temporary file on disk while the body arrives (never whole in memory); the method then runs on a worker thread,
+ * and the temporary file is deleted whatever the outcome (and by Quarkus at the end of the request as well). A body
+ * whose Content-Length is above {@code parley.files.max-size} + 64 KiB is refused before it is read
+ * ({@link BodyLimits}).
+ */
+@Path("/api/conversations/{conversationId}/attachments")
+@RolesAllowed({"client", "expert", "admin"})
+@Produces(MediaType.APPLICATION_JSON)
+public class UploadResource {
+
+    private final FileService files;
+    private final JsonWebToken jwt;
+
+    public UploadResource(FileService files, JsonWebToken jwt) {
+        this.files = files;
+        this.jwt = jwt;
+    }
+
+    /**
+     * {@code 201} + {@code Location} with the Attachment JSON; {@code 404} (may not use the conversation), {@code 429}
+     * (+ Retry-After), {@code 400} (not exactly one part named file, or an empty file), {@code 413}, {@code 415},
+     * {@code 503} (the store failed).
+     */
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response upload(@PathParam("conversationId") String conversationId,
+                           @RestForm("file") List<FileUpload> parts) {
+        try {
+            UUID conversation = Problem.parseId(conversationId);
+            FileUpload part = parts != null && parts.size() == 1 ? parts.get(0) : null;
+            AttachmentRow row = files.upload(Caller.of(jwt), conversation, part == null ? null : part.uploadedFile(),
+                    part == null ? null : part.fileName());
+            // a path, not an absolute URL: behind the gateway this service's own host means nothing to the client
+            return Response.status(Response.Status.CREATED).header("Location", AttachmentJson.url(row.id()))
+                    .entity(AttachmentJson.of(row)).build();
+        } finally {
+            if (parts != null) {
+                for (FileUpload part : parts) {
+                    try {
+                        Files.deleteIfExists(part.uploadedFile());
+                    } catch (IOException e) {
+                        Log.warnf("upload temp file %s not deleted: %s", part.uploadedFile(), e.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A body that could not be read: when the client closed the connection midway (an upload cut off), nobody is left
+     * to answer and nothing was stored (Quarkus deletes the part's temporary file); {@code 400} all the same.
+     */
+    @ServerExceptionMapper
+    public Response unreadable(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpClosedException) {
+                Log.debugf("upload cut off by the client: %s", e.toString());
+                return Problem.badRequest("The upload was cut off.").getResponse();
+            }
+        }
+        Log.error("upload body not read", e);
+        return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "The server failed to handle the request.")
+                .getResponse();
+    }
+
+    /** Any body that is not multipart/form-data: {@code 400} (after {@code 404} for who may not use the conversation). */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Response notMultipart(@PathParam("conversationId") String conversationId) {
+        files.requireAccess(Caller.of(jwt), Problem.parseId(conversationId));
+        throw new FileRefused(FileRefused.Reason.BAD_REQUEST,
+                "A multipart/form-data body with exactly one part named file is required.");
+    }
+}

@@ -15,11 +15,14 @@
 # or in --keys DIR (a jwt-private.pem whose public half the stack trusts, issuer --issuer); CPU, memory and the
 # storm's kill need the stack's pids file in --data. --sources N spreads connections over 127.0.0.1..N (default 4).
 # --json FILE names the results file (default deploy/bench/target/harness-<time>.json).
+# It runs the scenario's subcommand of the benchmarks' one command line (io.parley.bench.Bench): `harness.sh --help`
+# lists every benchmark, `harness.sh pairs --help` a scenario's options and their defaults.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [[ ! -f deploy/bench/target/bench.jar || ! -f gateway/target/quarkus-app/quarkus-run.jar ]]; then
+if [[ ! -f deploy/bench/target/bench.jar || ! -f gateway/target/quarkus-app/quarkus-run.jar \
+   || -n "$(find deploy/bench/pom.xml deploy/bench/src/main -newer deploy/bench/target/bench.jar -print -quit)" ]]; then
   ./mvnw -B -q package -DskipTests
 fi
 exec java -Xmx2g -XX:+UseParallelGC -Dparley.repository="$(pwd)" \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "deploy/bench/target/bench.jar:deploy/bench/target/lib/*" io.parley.bench.Harness "$@"
+  -cp "deploy/bench/target/bench.jar:deploy/bench/target/lib/*" io.parley.bench.Bench "$@"

@@ -1,5 +1,7 @@
 package io.parley.bench;
 
+import io.parley.bench.engine.Report;
+import io.parley.bench.engine.StackProcess;
 import io.parley.infra.FreePort;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -32,15 +34,15 @@ class HarnessIT {
         PrintStream out = System.out;
         JsonObject results;
         try (StackProcess stack = StackProcess.start(repository, data, env, out)) {
-            results = Harness.run(Harness.Options.parse("all",
+            results = Bench.harness("all",
                     "--gateway", "http://127.0.0.1:" + env.get("PARLEY_GATEWAY_PORT"), "--data", data.toString(),
                     "--jit-warmup", "1", "--users", "6", "--rates", "20,40", "--seconds", "2", "--warmup", "1",
                     "--start", "20", "--step", "20", "--max-rate", "40", "--trial", "2", "--hold", "2",
                     "--members", "5", "--messages", "5", "--interval", "100",
                     "--connections", "20", "--connect-rate", "0",
-                    "--rate", "10", "--before", "2", "--after", "2"), repository, env, out);
+                    "--rate", "10", "--before", "2", "--after", "2").run(repository, env, out);
         }
-        out.println(Harness.table(results));
+        out.println(Report.table(results));
 
         Map<String, JsonObject> by = new HashMap<>();
         results.getJsonArray("scenarios").forEach(s -> by.put(((JsonObject) s).getString("scenario"), (JsonObject) s));

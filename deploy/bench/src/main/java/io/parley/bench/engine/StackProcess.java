@@ -1,4 +1,4 @@
-package io.parley.bench;
+package io.parley.bench.engine;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,17 +15,21 @@ import java.util.concurrent.TimeUnit;
  * The local stack started by the harness: the launcher of deploy/local from this classpath, in a data folder of the
  * harness's choosing, stopped with SIGTERM at the end. Its output goes to {@code stack.out} in that folder.
  */
-final class StackProcess implements AutoCloseable {
+public final class StackProcess implements AutoCloseable {
 
     private final Process launcher;
-    final Path dataDir;
+    private final Path dataDir;
 
     private StackProcess(Process launcher, Path dataDir) {
         this.launcher = launcher;
         this.dataDir = dataDir;
     }
 
-    static StackProcess start(Path repository, Path dataDir, Map<String, String> env, PrintStream progress)
+    /**
+     * Starts the launcher of {@code repository}'s packaged services with {@code env} and the data folder
+     * {@code dataDir}, its first lines and its complaints echoed on {@code progress}; returns once the stack is ready.
+     */
+    public static StackProcess start(Path repository, Path dataDir, Map<String, String> env, PrintStream progress)
             throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         ProcessBuilder builder = new ProcessBuilder(
@@ -92,6 +96,12 @@ final class StackProcess implements AutoCloseable {
             throw new IllegalStateException("the local stack did not start; its output is in " + out);
         }
         return new StackProcess(launcher, dataDir);
+    }
+
+    /** Stops the stack (SIGTERM to the launcher, SIGKILL after 90 s). */
+    /** The stack's data folder (its pids file, PostgreSQL's data, the launcher's output). */
+    public Path dataDir() {
+        return dataDir;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.parley.bench;
+package io.parley.bench.engine;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +16,7 @@ import java.util.Map;
  * postmaster.pid in its data folder), and of this harness, read from /proc. PostgreSQL counts its postmaster, the
  * backends alive now and those it has already reaped; a process restarted meanwhile is followed by its name.
  */
-final class ProcessStats {
+public final class ProcessStats {
 
     /** USER_HZ: the unit of CPU times in /proc; 100 on every Linux this runs on. */
     private static final double TICKS_PER_SECOND = 100.0;
@@ -27,12 +27,13 @@ final class ProcessStats {
     private final Map<String, Long> peakRssKb = new LinkedHashMap<>();
     private long startNanos;
 
-    ProcessStats(Path dataDir) {
+    /** Reads the pids of the stack whose data folder is {@code dataDir} (null: only this process). */
+    public ProcessStats(Path dataDir) {
         this.dataDir = dataDir;
     }
 
     /** Marks the start of a measurement. */
-    synchronized void start() {
+    public synchronized void start() {
         startNanos = System.nanoTime();
         startTicks.clear();
         startPids.clear();
@@ -44,12 +45,12 @@ final class ProcessStats {
     }
 
     /** Samples memory; call every second or so. */
-    synchronized void sample() {
+    public synchronized void sample() {
         processes().forEach((name, pids) -> peakRssKb.merge(name, rssKb(pids), Math::max));
     }
 
     /** CPU and memory since {@link #start()}: one row per process. */
-    synchronized JsonArray report() {
+    public synchronized JsonArray report() {
         sample();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         JsonArray rows = new JsonArray();
@@ -68,13 +69,14 @@ final class ProcessStats {
         return rows;
     }
 
-    long rssKb(String process) {
+    /** The resident memory of the process named {@code process} in KiB, -1 if there is none. */
+    public long rssKb(String process) {
         List<Long> pids = processes().get(process);
         return pids == null ? -1 : rssKb(pids);
     }
 
     /** Name to pids: each service and Kafka, PostgreSQL (postmaster and its backends), this harness. */
-    Map<String, List<Long>> processes() {
+    public Map<String, List<Long>> processes() {
         Map<String, List<Long>> all = new LinkedHashMap<>();
         if (dataDir != null) {
             try {

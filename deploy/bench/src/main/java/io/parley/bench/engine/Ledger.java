@@ -1,4 +1,4 @@
-package io.parley.bench;
+package io.parley.bench.engine;
 
 import org.HdrHistogram.Histogram;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * schedule to a recipient's {@code message.created} (the sender's own copy is not counted). Loss and duplication are
  * judged by seq: every member of a conversation must see 1, 2, 3... of it exactly once, in order.
  */
-final class Ledger {
+public final class Ledger {
 
     /** A send on its way: when it was due, who sent it, how many recipients are still to get it. */
     private static final class InFlight {
@@ -48,11 +48,15 @@ final class Ledger {
     private volatile long lastReceivedNanos;
 
     /** A send is due now; {@code recipients} members other than the sender should get it. */
-    void due(String clientMessageId, String sender, long dueNanos, int recipients) {
+    public void due(String clientMessageId, String sender, long dueNanos, int recipients) {
         inFlight.put(clientMessageId, new InFlight(dueNanos, sender, recipients));
         sent.incrementAndGet();
     }
 
+    /**
+     * The sender's {@code ack} of {@code clientMessageId}, stored as {@code seq} of {@code conversation}: counted once
+     * per clientMessageId; a second, different seq for the same id counts as stored twice.
+     */
     void acked(String conversation, String clientMessageId, long seq, long nowNanos) {
         Long before = storedSeq.putIfAbsent(clientMessageId, seq);
         if (before == null) {
@@ -69,12 +73,13 @@ final class Ledger {
         lastSeq.merge(conversation, seq, Math::max);
     }
 
+    /** An error frame the harness does not retry. */
     void refused() {
         refused.incrementAndGet();
     }
 
     /** Latency figures from here on only (after a warm-up, say); counts are kept throughout. */
-    void resetLatency() {
+    public void resetLatency() {
         synchronized (latency) {
             latency.reset();
             lastDelivery.reset();
@@ -82,7 +87,8 @@ final class Ledger {
         }
     }
 
-    void measuring(boolean on) {
+    /** Whether latencies are recorded from now on ({@code on}) or not (a warm-up). */
+    public void measuring(boolean on) {
         measuring = on;
     }
 
@@ -124,32 +130,37 @@ final class Ledger {
         return seq;
     }
 
-    long lastReceivedNanos() {
+    /** When the last new message arrived at any client (System.nanoTime). */
+    public long lastReceivedNanos() {
         return lastReceivedNanos;
     }
 
-    long lastSeq(String conversation) {
+    /** The highest seq acked in {@code conversation}, 0 if none. */
+    public long lastSeq(String conversation) {
         return lastSeq.getOrDefault(conversation, 0L);
     }
 
     /** Deliveries still expected. */
-    long outstanding() {
+    public long outstanding() {
         return inFlight.values().stream().mapToLong(f -> Math.max(0, f.remaining)).sum();
     }
 
-    Histogram latencySnapshot() {
+    /** A copy of the latencies from due to each recipient's {@code message.created}. */
+    public Histogram latencySnapshot() {
         synchronized (latency) {
             return latency.copy();
         }
     }
 
-    Histogram toAckSnapshot() {
+    /** A copy of the latencies from due to the sender's {@code ack}. */
+    public Histogram toAckSnapshot() {
         synchronized (latency) {
             return toAck.copy();
         }
     }
 
-    Histogram lastDeliverySnapshot() {
+    /** A copy of the latencies from due to the last recipient's {@code message.created}, one per message. */
+    public Histogram lastDeliverySnapshot() {
         synchronized (latency) {
             return lastDelivery.copy();
         }

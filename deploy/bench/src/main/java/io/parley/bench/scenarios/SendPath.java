@@ -1,5 +1,6 @@
-package io.parley.bench;
+package io.parley.bench.scenarios;
 
+import io.parley.bench.engine.Report;
 import io.parley.infra.DevKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,14 +12,18 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,60 +31,75 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load on the send path of the message-service alone: {@code POST /api/conversations/{id}/messages} into many direct
- * conversations, against a running local stack.
+ * conversations, against a running local stack (deploy/bench/send-path.sh).
  *
  * <ul>
  *   <li>{@code max}: a closed loop with a fixed number of sends in flight, for the sustained sends per second;</li>
  *   <li>{@code rate}: an open loop at a fixed rate; each send's latency counts from when it was due, not from when it
  *   left, so a stalled service shows up as latency rather than as a lower offered load.</li>
  * </ul>
- * Usage: {@code SendPathBench <max|rate> <sends/s or in-flight> <seconds>}; settings from the environment (see
- * deploy/bench/send-path.sh).
  */
-public final class SendPathBench {
+@Command(name = "send-path", description = "the message-service's send path alone: max <in-flight> <seconds> (closed "
+        + "loop) or rate <sends/s> <seconds> (open loop)")
+public final class SendPath implements Callable<Integer> {
 
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpClient http;
-    private final URI messages;
-    private final URI conversations;
-    private final DevKeys keys;
+    /** A closed loop of so many sends in flight, or an open loop at so many a second. */
+    enum Mode { max, rate }
+
+    @Parameters(index = "0", description = "max (closed loop) or rate (open loop)")
+    Mode mode;
+
+    @Parameters(index = "1", paramLabel = "<in-flight|sends/s>", description = "sends in flight (max) or a second (rate)")
+    int load;
+
+    @Parameters(index = "2", paramLabel = "<seconds>", description = "measured seconds, after 5 s of warm-up")
+    int seconds;
+
+    @Mixin
+    DevKeyOptions devKeys = new DevKeyOptions();
+
+    @Option(names = "--connections", defaultValue = "${env:BENCH_CONNECTIONS:-64}",
+            description = "keep-alive connections (default: BENCH_CONNECTIONS or 64)")
+    int connections;
+
+    @Option(names = "--message-url", defaultValue = "${env:BENCH_MESSAGE_URL:-http://127.0.0.1:8082}",
+            description = "the message-service (default: BENCH_MESSAGE_URL or http://127.0.0.1:8082)")
+    URI messages;
+
+    @Option(names = "--conversation-url", defaultValue = "${env:BENCH_CONVERSATION_URL:-http://127.0.0.1:8081}",
+            description = "the conversation-service (default: BENCH_CONVERSATION_URL or http://127.0.0.1:8081)")
+    URI conversations;
+
+    @Option(names = "--conversations", defaultValue = "${env:BENCH_CONVERSATIONS:-200}",
+            description = "direct conversations sent into (default: BENCH_CONVERSATIONS or 200)")
+    int conversationCount;
+
+    private Vertx vertx;
+    private HttpClient http;
+    private DevKeys keys;
     private final List<Pair> pairs = new ArrayList<>();
 
     private record Pair(UUID conversation, String senderToken) {
     }
 
-    private SendPathBench(URI messages, URI conversations, DevKeys keys, int connections) {
-        this.messages = messages;
-        this.conversations = conversations;
-        this.keys = keys;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+    /** Sets up the conversations, warms up for 5 s, then measures and prints the loop's figures; answers 0. */
+    @Override
+    public Integer call() throws Exception {
+        keys = devKeys.keys();
+        vertx = Vertx.vertx();
+        http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(connections));
-    }
-
-    public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: SendPathBench <max|rate> <in-flight|sends per second> <seconds>");
-            System.exit(2);
-        }
-        String env = System.getenv().getOrDefault("PARLEY_DATA_DIR", ".local-data");
-        DevKeys keys = DevKeys.loadOrCreate(Path.of(env).resolve("keys"),
-                System.getenv().getOrDefault("MP_JWT_VERIFY_ISSUER", "parley-local"));
-        int connections = Integer.parseInt(System.getenv().getOrDefault("BENCH_CONNECTIONS", "64"));
-        SendPathBench bench = new SendPathBench(
-                URI.create(System.getenv().getOrDefault("BENCH_MESSAGE_URL", "http://127.0.0.1:8082")),
-                URI.create(System.getenv().getOrDefault("BENCH_CONVERSATION_URL", "http://127.0.0.1:8081")),
-                keys, connections);
-        int conversationCount = Integer.parseInt(System.getenv().getOrDefault("BENCH_CONVERSATIONS", "200"));
-        bench.setUp(conversationCount);
-        Duration duration = Duration.ofSeconds(Long.parseLong(args[2]));
+        setUp(conversationCount);
+        Duration duration = Duration.ofSeconds(seconds);
         // Warm-up: the JIT, the pools, PostgreSQL's caches.
-        bench.closedLoop(16, Duration.ofSeconds(5), false);
-        if (args[0].equals("max")) {
-            bench.closedLoop(Integer.parseInt(args[1]), duration, true);
+        closedLoop(16, Duration.ofSeconds(5), false);
+        if (mode == Mode.max) {
+            closedLoop(load, duration, true);
         } else {
-            bench.openLoop(Integer.parseInt(args[1]), duration);
+            openLoop(load, duration);
         }
-        bench.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return 0;
     }
 
     private void setUp(int count) throws Exception {
@@ -218,8 +238,6 @@ public final class SendPathBench {
     }
 
     private static void print(Histogram h) {
-        System.out.printf(Locale.ROOT, "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (n=%d)%n",
-                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
-                h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount());
+        System.out.println(Report.latencyWithCount(h));
     }
 }

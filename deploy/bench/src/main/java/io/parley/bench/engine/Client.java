@@ -1,4 +1,4 @@
-package io.parley.bench;
+package io.parley.bench.engine;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,15 +20,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * or an {@code unavailable}/{@code rate_limited} error), and when its connection drops it reconnects with
  * {@code ?resume=1} and resumes every conversation it knows from those seqs before sending anything else.
  */
-final class Client {
+public final class Client {
 
-    final String userId;
+    private final String userId;
     private final String token;
     private final WebSocketClient via;
     private final URI gateway;
     private final Vertx vertx;
     /** Where what this client sees is written down; a new one per measured run. */
-    volatile Ledger ledger;
+    private volatile Ledger ledger;
     private final Map<String, Long> highest = new ConcurrentHashMap<>();
     /** The conversations this user knows of (an app has them from its list): all of them are resumed. */
     private final java.util.Set<String> conversations = ConcurrentHashMap.newKeySet();
@@ -37,9 +37,9 @@ final class Client {
     private volatile WebSocket socket;
     private volatile boolean live;
     private volatile boolean closing;
-    volatile boolean reconnect;
-    volatile long resumedAtNanos;
-    volatile int connects;
+    private volatile boolean reconnect;
+    private volatile long resumedAtNanos;
+    private volatile int connects;
 
     Client(String userId, String token, WebSocketClient via, URI gateway, Vertx vertx, Ledger ledger) {
         this.userId = userId;
@@ -68,7 +68,28 @@ final class Client {
         return ready.future();
     }
 
-    boolean live() {
+    /** The user this client is. */
+    public String userId() {
+        return userId;
+    }
+
+    /** Writes what this client sees into {@code ledger} from now on (a new one per measured run). */
+    public void useLedger(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** Reconnects and resumes whenever the connection drops (the storm), instead of staying closed. */
+    public void reconnectOnDrop() {
+        this.reconnect = true;
+    }
+
+    /** When this client last had its {@code resumed} frame (System.nanoTime), 0 if never. */
+    public long resumedAtNanos() {
+        return resumedAtNanos;
+    }
+
+    /** Whether the connection is up (welcomed, and resumed after a drop). */
+    public boolean live() {
         return live;
     }
 
@@ -93,13 +114,7 @@ final class Client {
                 resendUnacked();
                 ready.tryComplete();
             }
-            case "message.created" -> {
-                JsonObject message = frame.getJsonObject("message");
-                String conversation = message.getString("conversationId");
-                long seq = message.getLong("seq");
-                highest.compute(conversation, (c, had) -> ledger.received(userId, c, seq,
-                        message.getString("clientMessageId"), had == null ? 0 : had, now));
-            }
+            case "message.created" -> received(frame.getJsonObject("message"), now);
             case "ack" -> {
                 JsonObject message = frame.getJsonObject("message");
                 synchronized (unacked) {
@@ -122,6 +137,14 @@ final class Client {
                 // presence, typing, unread, read: not this harness's business
             }
         }
+    }
+
+    /** A {@code message.created} frame's message: written down in the ledger against the highest seq held. */
+    void received(JsonObject message, long nowNanos) {
+        String conversation = message.getString("conversationId");
+        long seq = message.getLong("seq");
+        highest.compute(conversation, (c, had) -> ledger.received(userId, c, seq,
+                message.getString("clientMessageId"), had == null ? 0 : had, nowNanos));
     }
 
     private void onClose(WebSocket ws) {
@@ -149,12 +172,12 @@ final class Client {
     }
 
     /** A conversation of this user's, resumed after a reconnect even if nothing of it has arrived yet. */
-    void knows(String conversation) {
+    public void knows(String conversation) {
         conversations.add(conversation);
     }
 
     /** A send frame, kept until acked; written now if the connection is up, else after the next resume. */
-    void send(String conversation, String clientMessageId, String content) {
+    public void send(String conversation, String clientMessageId, String content) {
         String frame = new JsonObject().put("type", "send").put("ref", clientMessageId)
                 .put("conversationId", conversation).put("clientMessageId", clientMessageId)
                 .put("content", content).encode();
@@ -191,22 +214,25 @@ final class Client {
      * How many messages of the conversations this client knows it has not received yet, counted against the highest
      * seq the ledger has seen stored in each (its own messages' echoes included).
      */
-    long behind() {
+    public long behind() {
         Ledger current = ledger;
         return conversations.stream().mapToLong(c -> Math.max(0, current.lastSeq(c) - highest(c))).sum();
     }
 
-    int unackedCount() {
+    /** How many sends wait for their ack. */
+    public int unackedCount() {
         synchronized (unacked) {
             return unacked.size();
         }
     }
 
-    long highest(String conversation) {
+    /** The highest seq of {@code conversation} this client has, 0 if none. */
+    public long highest(String conversation) {
         return highest.getOrDefault(conversation, 0L);
     }
 
-    Future<Void> close() {
+    /** Closes the connection for good (no reconnect). */
+    public Future<Void> close() {
         closing = true;
         WebSocket ws = socket;
         return ws == null ? Future.succeededFuture() : ws.close();

@@ -1,7 +1,8 @@
-package io.parley.bench;
+package io.parley.bench.scenarios;
 
+import io.parley.bench.engine.Api;
+import io.parley.bench.engine.Report;
 import io.parley.infra.DevKeys;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -9,61 +10,65 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The inbox and the support desk through the gateway, against a running local stack (end-to-end delivery, idle
- * connections and the rest are {@link Harness}'s):
- * <ul>
- *   <li>{@code inbox <messages/s> <users> <seconds>}: like latency, and measures from each send's {@code ack} to the
- *   recipient's {@code unread} frame that counts it, and, for one message at a time, to the moment the recipient's
- *   {@code GET /api/conversations/{id}} shows it (polled every 2 ms);</li>
- *   <li>{@code desk <support conversations> <requests>}: makes that many clients with a support conversation, a third
- *   of them awaiting a reply, then times an admin's first page of the support desk at the conversation-service
- *   (unanswered, every support conversation, and the admin's default list), one request at a time.</li>
- * </ul>
+ * The inbox through the gateway, against a running local stack (deploy/bench/gateway.sh inbox): an open loop over
+ * pairs of users, each pair a direct conversation, measuring from each send's {@code ack} to the recipient's
+ * {@code unread} frame that counts it, and, for one message at a time, to the moment the recipient's
+ * {@code GET /api/conversations/{id}} shows it (polled every 2 ms).
  */
-public final class GatewayBench {
+@Command(name = "inbox", description = "ack to the recipient's unread count and list: <messages/s> <users> <seconds>")
+public final class Inbox implements Callable<Integer> {
 
-    private final Vertx vertx = Vertx.vertx();
-    private final WebSocketClient sockets;
-    private final Api api;
-    private final URI gateway;
-    private final DevKeys keys;
+    @Parameters(index = "0", paramLabel = "<messages/s>", description = "messages a second, open loop")
+    int rate;
 
-    private GatewayBench(URI gateway, DevKeys keys) {
-        this.gateway = gateway;
-        this.keys = keys;
-        this.sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
+    @Parameters(index = "1", paramLabel = "<users>", description = "connected users, in pairs")
+    int users;
+
+    @Parameters(index = "2", paramLabel = "<seconds>", description = "how long the loop sends")
+    int seconds;
+
+    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "${env:BENCH_SETTLE_SECONDS:-3}",
+            description = "seconds for the connections' presence to settle first (default: BENCH_SETTLE_SECONDS or 3)")
+    int settleSeconds;
+
+    @Mixin
+    RunningGateway stack = new RunningGateway();
+
+    private Vertx vertx;
+    private WebSocketClient sockets;
+    private Api api;
+    private URI gateway;
+    private DevKeys keys;
+
+    /** Runs the open loop and prints both latencies; answers 0. */
+    @Override
+    public Integer call() throws Exception {
+        gateway = stack.gateway();
+        keys = stack.keys.keys();
+        vertx = Vertx.vertx();
+        sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
                 .setConnectTimeout(30_000));
-        this.api = new Api(vertx);
-    }
-
-    public static void main(String[] args) throws Exception {
-        Path data = Path.of(System.getenv().getOrDefault("PARLEY_DATA_DIR", ".local-data"));
-        DevKeys keys = DevKeys.loadOrCreate(data.resolve("keys"), "parley-local");
-        GatewayBench bench = new GatewayBench(
-                URI.create(System.getenv().getOrDefault("BENCH_GATEWAY_URL", "http://127.0.0.1:8080")), keys);
-        if (args[0].equals("inbox")) {
-            bench.inbox(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-        } else if (args[0].equals("desk")) {
-            bench.desk(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                    URI.create(System.getenv().getOrDefault("BENCH_CONVERSATION_URL", "http://127.0.0.1:8081")));
-        } else {
-            throw new IllegalArgumentException("usage: gateway.sh inbox|desk ...");
-        }
-        System.exit(0);
+        api = new Api(vertx);
+        inbox(rate, users, seconds);
+        return 0;
     }
 
     private WebSocket connect(String token, java.util.function.Consumer<String> onText) throws Exception {
@@ -126,7 +131,7 @@ public final class GatewayBench {
             pairs.add(new InboxPair(conversation, sender, tokenB));
         }
         // the connections' presence and support conversations are settled before the clock starts
-        Thread.sleep(Long.parseLong(System.getenv().getOrDefault("BENCH_SETTLE_SECONDS", "3")) * 1000);
+        Thread.sleep(settleSeconds * 1000L);
         System.out.printf(Locale.ROOT, "%d users connected in %d conversations%n", users, pairs.size());
         long total = sendOpenLoop(rate, seconds, pairs.stream().map(InboxPair::sender).toList(),
                 pairs.stream().map(InboxPair::conversation).toList(), "inbox", (id, dueAt) -> { });
@@ -184,63 +189,7 @@ public final class GatewayBench {
         });
     }
 
-    private void desk(int conversations, int requests, URI service) throws Exception {
-        List<Future<JsonObject>> made = new ArrayList<>();
-        List<String> tokens = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < conversations; i++) {
-            String token = keys.token("desk-" + UUID.randomUUID(), "client", "Client " + i, Duration.ofHours(2));
-            tokens.add(token);
-            made.add(api.get(gateway, "/api/conversations/support", token));
-            if (made.size() == 64 || i == conversations - 1) {
-                for (Future<JsonObject> f : made) {
-                    ids.add(f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).getString("id"));
-                }
-                made.clear();
-            }
-            if ((i + 1) % 2000 == 0) {
-                System.out.printf(Locale.ROOT, "%d support conversations%n", i + 1);
-            }
-        }
-        Thread.sleep(3_000); // the message-service learns of them from Kafka
-        List<Future<JsonObject>> sent = new ArrayList<>();
-        for (int i = 0; i < conversations; i += 3) {
-            sent.add(api.post(gateway, "/api/conversations/" + ids.get(i) + "/messages", tokens.get(i),
-                    new JsonObject().put("clientMessageId", UUID.randomUUID().toString()).put("content", "help")));
-            if (sent.size() == 64) {
-                for (Future<JsonObject> f : sent) {
-                    f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                }
-                sent.clear();
-            }
-        }
-        for (Future<JsonObject> f : sent) {
-            f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        Thread.sleep(2_000);
-        String admin = keys.token("desk-admin-" + UUID.randomUUID(), "admin", "Admin", Duration.ofHours(2));
-        for (String query : List.of("?filter=unanswered&limit=20", "?filter=support&limit=20", "?limit=20")) {
-            Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-            int items = 0;
-            for (int i = 0; i < requests + 200; i++) {
-                long start = System.nanoTime();
-                JsonObject page = api.get(service, "/api/conversations" + query, admin)
-                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-                long took = System.nanoTime() - start;
-                if (i >= 200) { // after 200 to warm up
-                    histogram.recordValue(took);
-                }
-                items = page.getJsonArray("items").size();
-            }
-            System.out.printf(Locale.ROOT, "%d support conversations, first page %s (%d items), %d requests%n",
-                    conversations, query, items, requests);
-            print("  at the conversation-service", histogram);
-        }
-    }
-
     private static void print(String what, Histogram h) {
-        System.out.printf(Locale.ROOT, "%s, ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", what,
-                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
-                h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+        System.out.println(Report.latencyLine(what, h));
     }
 }

@@ -1,5 +1,6 @@
-package io.parley.bench;
+package io.parley.bench.scenarios;
 
+import io.parley.bench.engine.Api;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.Topics;
@@ -16,9 +17,13 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,19 +43,45 @@ import java.util.concurrent.atomic.AtomicLong;
  * device on this process's own push endpoint (loopback), then one message each, from another user, is published on
  * the message topic, all at once or at {@code [messages/s]}. Every alert falls due at its message's time plus the grace delay; the endpoint records
  * when each arrives (matched by its Topic, the conversation). Reports alerts per second, from the first arrival to the
- * last, and the lag from each alert's due time to its arrival.
+ * last, and the lag from each alert's due time to its arrival (deploy/bench/alerts.sh).
  */
-public final class AlertBench {
+@Command(name = "alerts", description = "push alerts per second and their lag: <alerts> [messages/s] (a burst without "
+        + "a rate); the stack runs with a short grace delay")
+public final class Alerts implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        int alerts = Integer.parseInt(args[0]);
-        Duration grace = Duration.parse("PT" + System.getenv().getOrDefault("PARLEY_NOTIFICATION_GRACE_DELAY", "2s")
-                .toUpperCase(Locale.ROOT));
-        Path data = Path.of(System.getenv().getOrDefault("PARLEY_DATA_DIR", ".local-data"));
-        DevKeys keys = DevKeys.loadOrCreate(data.resolve("keys"), "parley-local");
-        URI gateway = URI.create(System.getenv().getOrDefault("BENCH_GATEWAY_URL", "http://127.0.0.1:8080"));
-        String kafka = System.getenv().getOrDefault("BENCH_KAFKA", "127.0.0.1:"
-                + System.getenv().getOrDefault("PARLEY_KAFKA_PORT", "19092"));
+    @Parameters(index = "0", paramLabel = "<alerts>", description = "users, each with one device and one message")
+    int alerts;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "[messages/s]",
+            description = "publish at this rate (an open loop); without it, all at once")
+    Integer rate;
+
+    @Option(names = "--grace", paramLabel = "DURATION", converter = ShortDuration.class,
+            defaultValue = "${env:PARLEY_NOTIFICATION_GRACE_DELAY:-2s}",
+            description = "the stack's grace delay, as 2s or 1m (default: PARLEY_NOTIFICATION_GRACE_DELAY or 2s)")
+    Duration grace;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT",
+            defaultValue = "${env:BENCH_KAFKA:-127.0.0.1:${env:PARLEY_KAFKA_PORT:-19092}}",
+            description = "the stack's Kafka (default: BENCH_KAFKA, or 127.0.0.1 and PARLEY_KAFKA_PORT or 19092)")
+    String kafka;
+
+    @Mixin
+    RunningGateway stack = new RunningGateway();
+
+    /** A duration as the services' settings write it: {@code 2s}, {@code 500ms}, {@code 1m}. */
+    static final class ShortDuration implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** Subscribes the devices, publishes the messages, waits for the alerts and prints their rate and lag; answers 0. */
+    @Override
+    public Integer call() throws Exception {
+        DevKeys keys = stack.keys.keys();
+        URI gateway = stack.gateway();
 
         Vertx vertx = Vertx.vertx();
         Map<String, Instant> dueAt = new ConcurrentHashMap<>();
@@ -103,7 +135,7 @@ public final class AlertBench {
         System.out.printf(Locale.ROOT, "%d users subscribed a device on %s%n", alerts, base);
 
         // With a rate, the messages are published at that pace (an open loop); without, all at once (a burst).
-        long interval = args.length > 1 ? TimeUnit.SECONDS.toNanos(1) / Integer.parseInt(args[1]) : 0;
+        long interval = rate != null ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
         long start = System.nanoTime();
         try (EventPublisher publisher = new EventPublisher(kafka)) {
             for (int i = 0; i < users.size(); i++) {
@@ -132,6 +164,7 @@ public final class AlertBench {
                         + "p99 %.0f  p99.9 %.0f  max %.0f%n",
                 lag.getValueAtPercentile(50) / 1e6, lag.getValueAtPercentile(90) / 1e6,
                 lag.getValueAtPercentile(99) / 1e6, lag.getValueAtPercentile(99.9) / 1e6, lag.getMaxValue() / 1e6);
-        System.exit(0);
+        vertx.close();
+        return 0;
     }
 }

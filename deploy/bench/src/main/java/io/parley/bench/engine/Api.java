@@ -1,4 +1,4 @@
-package io.parley.bench;
+package io.parley.bench.engine;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,25 +17,28 @@ import java.util.concurrent.locks.LockSupport;
  * What the benchmarks share besides WebSocket frames: JSON calls to a service's REST API with a bearer token (a
  * non-2xx answer fails the call), and the wait of an open loop until a send is due.
  */
-final class Api {
+public final class Api {
 
     private final HttpClient http;
 
-    Api(Vertx vertx) {
+    /** An HTTP client of up to 32 keep-alive connections on {@code vertx}. */
+    public Api(Vertx vertx) {
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(32));
     }
 
-    Future<JsonObject> get(URI base, String path, String token) {
+    /** GET {@code path} at {@code base} with the bearer {@code token}; the answer's JSON body. */
+    public Future<JsonObject> get(URI base, String path, String token) {
         return call(HttpMethod.GET, base, path, token, null);
     }
 
-    Future<JsonObject> post(URI base, String path, String token, JsonObject body) {
+    /** POST {@code body} to {@code path} at {@code base} with the bearer {@code token}; the answer's JSON body. */
+    public Future<JsonObject> post(URI base, String path, String token, JsonObject body) {
         return call(HttpMethod.POST, base, path, token, body);
     }
 
-    /** The same, waiting up to {@code seconds} for the answer. */
-    JsonObject postAndWait(URI base, String path, String token, JsonObject body, int seconds) throws Exception {
+    /** The same as {@link #post}, waiting up to {@code seconds} for the answer. */
+    public JsonObject postAndWait(URI base, String path, String token, JsonObject body, int seconds) throws Exception {
         return post(base, path, token, body).toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     }
 
@@ -57,7 +60,7 @@ final class Api {
     }
 
     /** Parks until {@code dueNanos} (System.nanoTime), in slices of at most 0.2 ms: the open loop's pacing. */
-    static void waitUntil(long dueNanos) {
+    public static void waitUntil(long dueNanos) {
         long wait;
         while ((wait = dueNanos - System.nanoTime()) > 0) {
             LockSupport.parkNanos(Math.min(wait, 200_000));

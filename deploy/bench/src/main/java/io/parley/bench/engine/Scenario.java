@@ -1,0 +1,13 @@
+package io.parley.bench.engine;
+
+import io.vertx.core.json.JsonObject;
+
+/** One scenario of the harness: a load run on a {@link LoadRig}, answering its figures for the JSON report. */
+public interface Scenario {
+
+    /** The scenario's name: its subcommand and its {@code scenario} field in the report. */
+    String name();
+
+    /** Runs the scenario on {@code rig}'s gateway and answers its figures. */
+    JsonObject run(LoadRig rig) throws Exception;
+}

@@ -1,0 +1,82 @@
+package io.parley.bench.scenarios;
+
+import io.parley.bench.engine.Api;
+import io.parley.bench.engine.Client;
+import io.parley.bench.engine.Ledger;
+import io.parley.bench.engine.LoadRig;
+import io.parley.bench.engine.Report;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** Scenario 3: one sender, a group of {@code --members}; time until the last member has each message. */
+@Command(name = "fanout", description = "one sender, a group of --members; time until the last member has each message")
+public final class Fanout extends HarnessScenario {
+
+    @Option(names = "--members", defaultValue = "1000", description = "the group's members (default: ${DEFAULT-VALUE})")
+    int members;
+
+    @Option(names = "--messages", defaultValue = "30", description = "messages measured (default: ${DEFAULT-VALUE})")
+    int messages;
+
+    @Option(names = "--interval", defaultValue = "500", paramLabel = "MS",
+            description = "ms between messages (default: ${DEFAULT-VALUE})")
+    int interval;
+
+    @Override
+    public String name() {
+        return "fanout";
+    }
+
+    /** The group made and connected, a few messages to warm up, then the measured ones; counts and latencies. */
+    @Override
+    public JsonObject run(LoadRig rig) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            ids.add("fan-" + run + "-" + i);
+        }
+        Ledger ledger = new Ledger();
+        List<Client> group = rig.connectAll(ids, "client", ledger);
+        String conversation = rig.api().postAndWait(rig.gateway(), "/api/conversations", rig.token(ids.get(0), "client"),
+                new JsonObject().put("type", "group").put("title", "Fan-out " + run)
+                        .put("participants", new JsonArray(ids.subList(1, ids.size()))), 60).getString("id");
+        group.forEach(member -> member.knows(conversation));
+        Thread.sleep(3_000); // the message-service learns of the group from Kafka
+        rig.stats().start();
+        long startNanos = System.nanoTime();
+        LoadRig.Progress progress = rig.progress("fanout " + members, ledger, group);
+        Client sender = group.get(0);
+        // the first few messages warm the JVMs up and are not in the figures
+        int warm = Math.min(10, rig.jitWarmupSeconds());
+        ledger.measuring(warm == 0);
+        for (int i = 0; i < warm + messages; i++) {
+            long due = startNanos + TimeUnit.MILLISECONDS.toNanos((long) i * interval);
+            Api.waitUntil(due);
+            if (i == warm) {
+                ledger.resetLatency();
+                ledger.measuring(true);
+            }
+            String id = UUID.randomUUID().toString();
+            ledger.due(id, sender.userId(), due, members - 1);
+            sender.send(conversation, id, "fan-out " + i);
+        }
+        rig.drain(ledger, group);
+        progress.stop();
+        JsonObject result = LoadRig.counts(ledger, group, Map.of(conversation, group), startNanos)
+                .put("scenario", "fanout").put("members", members).put("messages", messages)
+                .put("intervalMs", interval)
+                .put("latencyMs", Report.percentiles(ledger.latencySnapshot()))
+                .put("lastDeliveryMs", Report.percentiles(ledger.lastDeliverySnapshot()))
+                .put("processes", rig.stats().report());
+        rig.closeAll(group);
+        return result;
+    }
+}

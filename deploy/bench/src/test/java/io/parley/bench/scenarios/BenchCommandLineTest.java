@@ -1,0 +1,187 @@
+package io.parley.bench.scenarios;
+
+import io.parley.bench.Bench;
+import io.parley.bench.engine.Scenario;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The command line as picocli parses it: subcommands, options, their defaults, and what is refused. */
+class BenchCommandLineTest {
+
+    private static final List<String> EVERY_SUBCOMMAND = List.of("pairs", "max", "fanout", "idle", "storm", "all",
+            "send-path", "inbox", "desk", "alerts", "files-throughput", "files-thumbnail");
+
+    @Test
+    void helpListsEverySubcommand() {
+        StringWriter text = new StringWriter();
+        CommandLine line = Bench.commandLine();
+        line.setOut(new PrintWriter(text));
+        assertThat(line.execute("--help")).isZero();
+        assertThat(line.getSubcommands().keySet()).containsExactlyElementsOf(EVERY_SUBCOMMAND);
+        EVERY_SUBCOMMAND.forEach(name -> assertThat(text.toString()).contains("  " + name + " "));
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        CommandLine line = Bench.commandLine();
+        line.setErr(new PrintWriter(new StringWriter()));
+        assertThat(line.execute()).isEqualTo(2);
+    }
+
+    @Test
+    void pairsHasTheHarnessDefaults() {
+        Pairs pairs = (Pairs) Bench.harness("pairs");
+        assertThat(pairs.rates).containsExactly(100, 500, 1000, 2000);
+        assertThat(pairs.users).isEqualTo(2000);
+        assertThat(pairs.seconds).isEqualTo(30);
+        assertThat(pairs.warmup).isEqualTo(5);
+        assertThat(pairs.target.gateway()).isNull();
+        assertThat(pairs.target.sources()).isEqualTo(4);
+        assertThat(pairs.target.jitWarmup()).isEqualTo(60);
+        assertThat(pairs.target.issuer()).isEqualTo("parley-local");
+        assertThat(List.<Scenario>copyOf(pairs.scenarios())).containsExactly(pairs);
+    }
+
+    @Test
+    void givenRatesReplaceTheDefaultOnes() {
+        Pairs pairs = (Pairs) Bench.harness("pairs", "--rates", "20,40", "--users", "6");
+        assertThat(pairs.rates).containsExactly(20, 40);
+        assertThat(pairs.users).isEqualTo(6);
+        assertThat(pairs.command()).isEqualTo("deploy/bench/harness.sh pairs --rates 20,40 --users 6");
+    }
+
+    @Test
+    void theTargetsFoldersDefaultUnderTheRepository() {
+        HarnessCommand max = Bench.harness("max", "--gateway", "http://127.0.0.1:9000", "--keys", "/k");
+        Path repository = Path.of("/repo");
+        assertThat(max.target.gateway()).isEqualTo(URI.create("http://127.0.0.1:9000"));
+        assertThat(max.target.data(repository)).isEqualTo(Path.of("/repo/.local-data"));
+        assertThat(max.target.keysDir(Path.of("/data"))).isEqualTo(Path.of("/k"));
+        assertThat(max.target.json(repository, "2026-01-01T10:00:00Z"))
+                .isEqualTo(Path.of("/repo/deploy/bench/target/harness-2026-01-01T10-00-00Z.json"));
+        assertThat(Bench.harness("idle", "--data", "/d").target.keysDir(Path.of("/d"))).isEqualTo(Path.of("/d/keys"));
+    }
+
+    @Test
+    void allGivesEachScenarioTheOptionsItKnows() {
+        HarnessCommand all = Bench.harness("all", "--gateway", "http://127.0.0.1:8080", "--data", "/d",
+                "--jit-warmup", "1", "--users", "6", "--rates", "20,40", "--seconds", "2", "--warmup", "1",
+                "--start", "20", "--step", "20", "--max-rate", "40", "--trial", "2", "--hold", "2", "--p99", "50",
+                "--members", "5", "--messages", "5", "--interval", "100",
+                "--connections", "20", "--connect-rate", "0",
+                "--rate", "10", "--before", "2", "--after", "3");
+        assertThat(all.target.jitWarmup()).isEqualTo(1);
+        List<? extends Scenario> scenarios = all.scenarios();
+        assertThat(scenarios).extracting(Scenario::name).containsExactly("pairs", "max", "fanout", "idle", "storm");
+        Pairs pairs = (Pairs) scenarios.get(0);
+        assertThat(pairs.rates).containsExactly(20, 40);
+        assertThat(pairs.users).isEqualTo(6);
+        Max max = (Max) scenarios.get(1);
+        assertThat(List.of(max.users, max.start, max.step, max.maxRate, max.trial, max.hold))
+                .containsExactly(6, 20, 20, 40, 2, 2);
+        assertThat(max.p99).isEqualTo(50.0);
+        Fanout fanout = (Fanout) scenarios.get(2);
+        assertThat(List.of(fanout.members, fanout.messages, fanout.interval)).containsExactly(5, 5, 100);
+        Idle idle = (Idle) scenarios.get(3);
+        assertThat(List.of(idle.connections, idle.connectRate)).containsExactly(20, 0);
+        Storm storm = (Storm) scenarios.get(4);
+        assertThat(List.of(storm.users, storm.rate, storm.before, storm.after)).containsExactly(6, 10, 2, 3);
+    }
+
+    @Test
+    void allRefusesAnOptionNoScenarioHas() {
+        HarnessCommand all = Bench.harness("all", "--users", "6", "--userz", "7");
+        assertThatThrownBy(all::scenarios).isInstanceOf(ParameterException.class).hasMessageContaining("--userz");
+    }
+
+    @Test
+    void aScenarioRefusesAnotherScenariosOption() {
+        assertThatThrownBy(() -> Bench.harness("pairs", "--members", "5")).isInstanceOf(ParameterException.class);
+    }
+
+    @Test
+    void theNonHarnessCommandsAreNotHarnessScenarios() {
+        assertThatThrownBy(() -> Bench.harness("desk", "10", "20")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sendPathTakesAModeALoadAndSeconds() {
+        SendPath max = parse(SendPath.class, "send-path", "max", "64", "20");
+        assertThat(max.mode).isEqualTo(SendPath.Mode.max);
+        assertThat(max.load).isEqualTo(64);
+        assertThat(max.seconds).isEqualTo(20);
+        assertThat(max.connections).isEqualTo(Integer.parseInt(env("BENCH_CONNECTIONS", "64")));
+        assertThat(max.conversationCount).isEqualTo(Integer.parseInt(env("BENCH_CONVERSATIONS", "200")));
+        assertThat(max.messages).isEqualTo(URI.create(env("BENCH_MESSAGE_URL", "http://127.0.0.1:8082")));
+        assertThat(max.devKeys.data).isEqualTo(Path.of(env("PARLEY_DATA_DIR", ".local-data")));
+        assertThat(parse(SendPath.class, "send-path", "rate", "1000", "30", "--connections", "8").connections)
+                .isEqualTo(8);
+        assertThatThrownBy(() -> Bench.commandLine().parseArgs("send-path", "fast", "1", "2"))
+                .isInstanceOf(ParameterException.class);
+        assertThatThrownBy(() -> Bench.commandLine().parseArgs("send-path", "max", "64"))
+                .isInstanceOf(ParameterException.class);
+    }
+
+    @Test
+    void inboxAndDeskTakeTheirCounts() {
+        Inbox inbox = parse(Inbox.class, "inbox", "200", "1000", "30");
+        assertThat(List.of(inbox.rate, inbox.users, inbox.seconds)).containsExactly(200, 1000, 30);
+        assertThat(inbox.settleSeconds).isEqualTo(Integer.parseInt(env("BENCH_SETTLE_SECONDS", "3")));
+        assertThat(inbox.stack.gateway()).isEqualTo(URI.create(env("BENCH_GATEWAY_URL", "http://127.0.0.1:8080")));
+        Desk desk = parse(Desk.class, "desk", "10000", "2000", "--gateway", "http://h:1");
+        assertThat(List.of(desk.conversations, desk.requests)).containsExactly(10000, 2000);
+        assertThat(desk.stack.gateway()).isEqualTo(URI.create("http://h:1"));
+    }
+
+    @Test
+    void alertsTakeACountAndAnOptionalRate() {
+        Alerts burst = parse(Alerts.class, "alerts", "5000");
+        assertThat(burst.alerts).isEqualTo(5000);
+        assertThat(burst.rate).isNull();
+        Alerts paced = parse(Alerts.class, "alerts", "10000", "500", "--grace", "3s");
+        assertThat(paced.rate).isEqualTo(500);
+        assertThat(paced.grace).isEqualTo(Duration.ofSeconds(3));
+        String kafka = System.getenv("BENCH_KAFKA") != null ? System.getenv("BENCH_KAFKA")
+                : "127.0.0.1:" + env("PARLEY_KAFKA_PORT", "19092");
+        assertThat(burst.kafka).isEqualTo(kafka);
+        assertThat(new Alerts.ShortDuration().convert("2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(new Alerts.ShortDuration().convert("1m")).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void filesCommandsTakeASizeOrACount() {
+        assertThat(parse(FilesThroughput.class, "files-throughput", "100").mib).isEqualTo(100);
+        assertThat(parse(FilesThumbnail.class, "files-thumbnail", "200").count).isEqualTo(200);
+    }
+
+    @Test
+    void maxHoldsOnlyWithinTheBoundWithoutLossAtTheRate() {
+        JsonObject run = new JsonObject().put("latencyMs", new JsonObject().put("p99", 80.0)).put("lost", 0L)
+                .put("deliveredPerSecond", 960.0).put("rate", 1000);
+        assertThat(Max.held(run, 100)).isTrue();
+        assertThat(Max.held(run, 50)).isFalse();
+        assertThat(Max.held(run.copy().put("lost", 1L), 100)).isFalse();
+        assertThat(Max.held(run.copy().put("deliveredPerSecond", 940.0), 100)).isFalse();
+    }
+
+    private static <T> T parse(Class<T> type, String... args) {
+        CommandLine.ParseResult parsed = Bench.commandLine().parseArgs(args);
+        return type.cast(parsed.subcommand().commandSpec().userObject());
+    }
+
+    private static String env(String name, String fallback) {
+        return System.getenv().getOrDefault(name, fallback);
+    }
+}

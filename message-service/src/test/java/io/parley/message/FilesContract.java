@@ -58,7 +58,12 @@ public abstract class FilesContract {
     protected String uploadsDirectory;
 
     @ConfigProperty(name = "parley.files.max-size")
-    protected long maxSize;
+    protected io.quarkus.runtime.configuration.MemorySize maxSizeSetting;
+
+    /** The largest file accepted, in bytes. */
+    protected long maxSize() {
+        return maxSizeSetting.asLongValue();
+    }
 
     @Inject
     protected FileStore store;
@@ -245,11 +250,11 @@ public abstract class FilesContract {
             out.flush();
             String answer = readAnswer(socket.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 413");
-            assertThat(answer).contains("application/problem+json").contains("A file is at most " + maxSize + " bytes.");
+            assertThat(answer).contains("application/problem+json").contains("A file is at most " + maxSize() + " bytes.");
         }
         // a file part just above the limit inside a body that is not: read, then refused (streamed from a generator:
         // this test shares the JVM, and rest-assured would hold and print the whole body)
-        java.net.http.HttpResponse<String> refused = postStreamed(alice, conversation, "big.bin", maxSize + 1);
+        java.net.http.HttpResponse<String> refused = postStreamed(alice, conversation, "big.bin", maxSize() + 1);
         assertThat(refused.statusCode()).isEqualTo(413);
         assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(rows(conversation)).isZero();

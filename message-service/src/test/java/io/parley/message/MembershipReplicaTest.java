@@ -10,6 +10,7 @@ import io.parley.message.store.MembershipStore;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,9 @@ class MembershipReplicaTest {
     @Inject
     MembershipStore membership;
 
+    @Inject
+    Pool pool;
+
     @Test
     void membershipFollowsConversationEventsFromKafka() {
         UUID conversation = UUID.randomUUID();
@@ -47,7 +51,7 @@ class MembershipReplicaTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(members(conversation)).containsExactly("alice", "carol"));
-        assertThat(membership.kind(conversation).await().indefinitely()).contains("group");
+        assertThat(membership.kind(pool, conversation).await().indefinitely()).contains("group");
     }
 
     @Test
@@ -72,6 +76,6 @@ class MembershipReplicaTest {
     }
 
     private List<String> members(UUID conversation) {
-        return membership.members(conversation).await().indefinitely();
+        return membership.members(pool, conversation).await().indefinitely();
     }
 }

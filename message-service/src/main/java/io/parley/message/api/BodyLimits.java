@@ -39,7 +39,7 @@ public class BodyLimits {
     }
 
     void install(@Observes Router router) {
-        long uploadLimit = config.maxSize() + MULTIPART_OVERHEAD;
+        long uploadLimit = config.maxSize().asLongValue() + MULTIPART_OVERHEAD;
         ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
                 .filter(max -> max.asLongValue() < uploadLimit)
                 .ifPresent(max -> Log.warnf("quarkus.http.limits.max-body-size (%d bytes) is below "

@@ -1,40 +1,62 @@
 package io.parley.message.domain;
 
 import io.parley.kit.Caller;
+import io.parley.kit.Role;
 import io.parley.message.store.MembershipStore;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Who may read and write a conversation, decided from the local membership replica alone: its participants, and
- * every admin for support conversations.
+ * Who may read and write a conversation, decided from the local membership replica alone. The rule,
+ * {@link #mayUse(Role, String, boolean)}: a participant, or an admin on a support conversation. The statements that
+ * decide and write at once (a send, a read position) hold the same rule in SQL ({@code MembershipStore.MAY_USE}).
  */
 @ApplicationScoped
 public class Access {
 
+    /** The conversation kind whose conversations every admin may use. */
+    public static final String SUPPORT = "support";
+
+    private final Pool pool;
     private final MembershipStore membership;
 
-    public Access(MembershipStore membership) {
+    public Access(Pool pool, MembershipStore membership) {
+        this.pool = pool;
         this.membership = membership;
     }
 
+    /**
+     * @param caller         who asks
+     * @param conversationId the conversation
+     * @return whether the caller may use the conversation now
+     */
     public Uni<Boolean> mayUse(Caller caller, UUID conversationId) {
-        return mayUse(membership.pool(), caller, conversationId);
+        return mayUse(pool, caller, conversationId);
     }
 
-    /** Whether the caller may use the conversation, read in {@code client} (a transaction when sending). */
+    /**
+     * @param client where to read the replica (a transaction when sending)
+     * @return whether the caller may use the conversation, read in {@code client}
+     */
     public Uni<Boolean> mayUse(SqlClient client, Caller caller, UUID conversationId) {
-        return membership.isMember(client, conversationId, caller.userId())
-                .chain(member -> member || !caller.isAdmin()
-                        ? Uni.createFrom().item(member)
-                        : membership.kind(client, conversationId).map(Access::isSupport));
+        return membership.standing(client, conversationId, caller.userId())
+                .map(standing -> mayUse(caller.role(), standing.kind().orElse(null), standing.member()));
     }
 
-    private static boolean isSupport(Optional<String> kind) {
-        return kind.filter("support"::equals).isPresent();
+    /**
+     * The membership rule: a participant, or an admin on a support conversation. Pure.
+     *
+     * @param role   the caller's role
+     * @param kind   the conversation's kind ({@code support}, {@code direct}, {@code group}); null when the replica
+     *               does not know the conversation
+     * @param member whether the caller takes part in it
+     * @return whether the caller may read and write there
+     */
+    public static boolean mayUse(Role role, String kind, boolean member) {
+        return member || (role == Role.ADMIN && SUPPORT.equals(kind));
     }
 }

@@ -86,8 +86,8 @@ public class FileService {
             if (size == 0) {
                 throw new FileRefused(FileRefused.Reason.EMPTY, "The file is empty.");
             }
-            if (size > config.maxSize()) {
-                throw tooLarge(config.maxSize());
+            if (size > config.maxSize().asLongValue()) {
+                throw tooLarge(config.maxSize().asLongValue());
             }
             String name = FileNames.safeName(clientName);
             String type = FileFacts.detect(file, name);

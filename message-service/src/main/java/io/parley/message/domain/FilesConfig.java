@@ -22,9 +22,12 @@ public interface FilesConfig {
     @WithDefault("${java.io.tmpdir}/parley-files")
     String dir();
 
-    /** The largest file accepted, in bytes (25 MiB); larger ones get 413. */
-    @WithDefault("26214400")
-    long maxSize();
+    /**
+     * The largest file accepted (25 MiB): a size with an optional unit suffix, {@code 26214400}, {@code 25M},
+     * {@code 1G} (binary multiples); larger ones get 413.
+     */
+    @WithDefault("25M")
+    io.quarkus.runtime.configuration.MemorySize maxSize();
 
     /** Detected media types refused with 415 (executables by default). */
     @WithDefault("application/x-msdownload,application/x-dosexec,application/x-executable,application/x-elf,"

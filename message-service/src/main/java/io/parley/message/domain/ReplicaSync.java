@@ -7,7 +7,7 @@ import io.parley.message.store.ReplicaPositionStore;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.vertx.mutiny.sqlclient.Pool;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -24,18 +24,19 @@ public class ReplicaSync {
     /** How often the replica's position is read again while waiting. */
     static final Duration POLL = Duration.ofMillis(10);
 
+    private final Pool pool;
     private final KafkaEndOffsets offsets;
     private final ReplicaPositionStore positions;
     private final Duration timeout;
 
-    public ReplicaSync(KafkaEndOffsets offsets, ReplicaPositionStore positions,
-                       @ConfigProperty(name = "parley.replica.sync-timeout", defaultValue = "3s") Duration timeout) {
+    public ReplicaSync(Pool pool, KafkaEndOffsets offsets, ReplicaPositionStore positions, ReplicaConfig config) {
+        this.pool = pool;
         this.offsets = offsets;
         this.positions = positions;
-        this.timeout = timeout;
+        this.timeout = config.syncTimeout();
     }
 
-    /** The longest {@link #awaitApplied} waits. */
+    /** @return the longest {@link #awaitApplied} waits ({@code parley.replica.sync-timeout}) */
     public Duration timeout() {
         return timeout;
     }
@@ -57,7 +58,7 @@ public class ReplicaSync {
     }
 
     private Uni<Boolean> reached(PartitionEnd end, long deadline) {
-        return positions.nextOffset(end.partition()).chain(next -> {
+        return positions.nextOffset(pool, end.partition()).chain(next -> {
             if (next >= end.endOffset()) {
                 return Uni.createFrom().item(true);
             }

@@ -67,9 +67,4 @@ public final class UploadRateLimiter {
                     times.isEmpty() || nowNanos - times.peekLast() >= windowNanos ? null : times);
         }
     }
-
-    /** How many users are remembered (for tests). */
-    int users() {
-        return admitted.size();
-    }
 }

@@ -4,7 +4,6 @@ import io.parley.events.ConversationCreated;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,19 +12,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The local replica of who is in which conversation. */
+/** The local replica of who is in which conversation. Every method is SQL on the caller's client or transaction. */
 @ApplicationScoped
 public class MembershipStore {
 
-    private final Pool pool;
+    /**
+     * The membership rule ({@code Access.mayUse}) as an SQL condition, for the statements that decide and write at
+     * once: format it with the placeholders of the conversation id, the user id and whether the caller is an admin.
+     * It is evaluated in the conversation's {@code conversation_replica} row (for {@code kind}).
+     */
+    public static final String MAY_USE = """
+            (EXISTS (SELECT 1 FROM conversation_member WHERE conversation_id = %1$s AND user_id = %2$s)
+             OR (%3$s AND kind = 'support'))""";
 
-    public MembershipStore(Pool pool) {
-        this.pool = pool;
-    }
-
-    /** The pool the replica is read through. */
-    public Pool pool() {
-        return pool;
+    /** What the membership rule needs: the conversation's kind (empty when unknown) and whether the user is in it. */
+    public record Standing(Optional<String> kind, boolean member) {
     }
 
     /** Adds the conversation and its first participants, in {@code tx}; a second delivery changes nothing. */
@@ -70,11 +71,6 @@ public class MembershipStore {
                 .replaceWithVoid();
     }
 
-    /** The type of the conversation (support, direct, group), if the replica knows it. */
-    public Uni<Optional<String>> kind(UUID conversationId) {
-        return kind(pool, conversationId);
-    }
-
     /** The type of the conversation, read in {@code client}; empty when the replica does not know it. */
     public Uni<Optional<String>> kind(SqlClient client, UUID conversationId) {
         return client.preparedQuery("SELECT kind FROM conversation_replica WHERE id = $1")
@@ -82,21 +78,23 @@ public class MembershipStore {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
     }
 
-    /** Whether {@code userId} takes part in the conversation now. */
-    public Uni<Boolean> isMember(UUID conversationId, String userId) {
-        return isMember(pool, conversationId, userId);
-    }
-
-    /** Whether {@code userId} takes part in the conversation, read in {@code client}. */
-    public Uni<Boolean> isMember(SqlClient client, UUID conversationId, String userId) {
-        return client.preparedQuery("SELECT 1 FROM conversation_member WHERE conversation_id = $1 AND user_id = $2")
+    /**
+     * @return the conversation's kind and whether {@code userId} takes part in it, read in {@code client} in one
+     *         statement
+     */
+    public Uni<Standing> standing(SqlClient client, UUID conversationId, String userId) {
+        return client.preparedQuery("""
+                        SELECT kind, EXISTS (SELECT 1 FROM conversation_member
+                                             WHERE conversation_id = $1 AND user_id = $2) AS member
+                        FROM conversation_replica WHERE id = $1""")
                 .execute(Tuple.of(conversationId, userId))
-                .map(rows -> rows.size() > 0);
-    }
-
-    /** The conversation's participants, by user id. */
-    public Uni<List<String>> members(UUID conversationId) {
-        return members(pool, conversationId);
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return new Standing(Optional.empty(), false);
+                    }
+                    var row = rows.iterator().next();
+                    return new Standing(Optional.ofNullable(row.getString("kind")), row.getBoolean("member"));
+                });
     }
 
     /** The conversation's participants, by user id, read in {@code client}. */

@@ -29,7 +29,8 @@ public class MessageStore {
 
     /**
      * Stores a new message and its event in one statement, so in one round trip and one atomic commit: takes the
-     * conversation's next seq if the sender may write there (a participant, or an admin in a support conversation),
+     * conversation's next seq if the sender may write there ({@link MembershipStore#MAY_USE}: a participant, or an
+     * admin in a support conversation),
      * inserts the message with it, and appends the event to the outbox with the seq, the conversation's type and its
      * participants filled into {@code eventTemplate}; moves the sender's read position to the new message. Answers the seq, or empty when the sender may not write there.
      * A second message with the same (sender, clientMessageId) fails with a unique violation and changes nothing: a
@@ -40,9 +41,7 @@ public class MessageStore {
         return client.preparedQuery("""
                         WITH conv AS (
                             UPDATE conversation_replica SET last_seq = last_seq + 1
-                            WHERE id = $2 AND (
-                                EXISTS (SELECT 1 FROM conversation_member WHERE conversation_id = $2 AND user_id = $4)
-                                OR ($13 AND kind = 'support'))
+                            WHERE id = $2 AND %s
                             RETURNING last_seq, kind),
                         msg AS (
                             INSERT INTO message (id, conversation_id, seq, client_message_id, sender_id, sender_role,
@@ -65,7 +64,7 @@ public class MessageStore {
                                                                    WHERE conversation_id = $2), '[]'::jsonb))::text,
                                    'UTF8')
                             FROM msg, conv)
-                        SELECT seq FROM msg""")
+                        SELECT seq FROM msg""".formatted(MembershipStore.MAY_USE.formatted("$2", "$4", "$13")))
                 .execute(Tuple.from(new Object[]{m.id(), m.conversationId(), UUID.fromString(m.clientMessageId()),
                         m.senderId(), m.senderRole(), m.senderName(), m.type(), m.content(),
                         new JsonArray(new ArrayList<>(m.attachments())), utc(m.createdAt()), topic,
@@ -85,9 +84,7 @@ public class MessageStore {
         return client.preparedQuery("""
                         WITH conv AS (
                             SELECT id, kind, last_seq FROM conversation_replica
-                            WHERE id = $1 AND (
-                                EXISTS (SELECT 1 FROM conversation_member WHERE conversation_id = $1 AND user_id = $2)
-                                OR ($3 AND kind = 'support'))),
+                            WHERE id = $1 AND %s),
                         moved AS (
                             INSERT INTO read_position (conversation_id, user_id, seq, updated_at)
                             SELECT $1, $2, least($4, conv.last_seq), $5 FROM conv WHERE least($4, conv.last_seq) > 0
@@ -105,7 +102,8 @@ public class MessageStore {
                                                                    WHERE conversation_id = $1), '[]'::jsonb))::text,
                                    'UTF8')
                             FROM moved, conv)
-                        SELECT (SELECT count(*) FROM conv) AS visible, (SELECT count(*) FROM moved) AS moved""")
+                        SELECT (SELECT count(*) FROM conv) AS visible, (SELECT count(*) FROM moved) AS moved"""
+                        .formatted(MembershipStore.MAY_USE.formatted("$1", "$2", "$3")))
                 .execute(Tuple.from(new Object[]{conversationId, userId, callerIsAdmin, seq, utc(at), topic,
                         new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8)}))
                 .map(rows -> {

@@ -1,7 +1,6 @@
 package io.parley.message.store;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,12 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class ReplicaPositionStore {
-
-    private final Pool pool;
-
-    public ReplicaPositionStore(Pool pool) {
-        this.pool = pool;
-    }
 
     /**
      * Records, in {@code tx} (the transaction that applied or skipped the record before it), that every record of
@@ -33,8 +26,8 @@ public class ReplicaPositionStore {
     }
 
     /** The offset of the next record of {@code partition} to apply: 0 when none was applied yet. */
-    public Uni<Long> nextOffset(int partition) {
-        return pool.preparedQuery("SELECT next_offset FROM replica_position WHERE kafka_partition = $1")
+    public Uni<Long> nextOffset(SqlClient client, int partition) {
+        return client.preparedQuery("SELECT next_offset FROM replica_position WHERE kafka_partition = $1")
                 .execute(Tuple.of(partition))
                 .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
     }

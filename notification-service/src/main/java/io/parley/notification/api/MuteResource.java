@@ -1,15 +1,10 @@
 package io.parley.notification.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.events.MuteChanged;
-import io.parley.events.Topics;
-import io.parley.kit.Outbox;
-import io.parley.kit.OutboxRelay;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
+import io.parley.notification.domain.Mutes;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -24,9 +19,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,75 +27,60 @@ import java.util.UUID;
 
 /**
  * The caller's muted conversations: no alert for them until {@code until}, or until unmuted. Muting is the caller's
- * own setting and answers the same for any conversation id, so it tells nothing about conversations. Each change
- * also writes a {@code mute.changed} event to the outbox in its transaction ({@link Topics#USERS}, keyed by user), so
- * that the conversation-service's views answer {@code muted} without calling this service.
+ * own setting and answers the same for any conversation id, so it tells nothing about conversations. The use cases
+ * (each change with its {@code mute.changed} event) are in {@link Mutes}.
  */
 @Path("/api/push/mutes")
 @RolesAllowed({"client", "expert", "admin"})
 @Produces(MediaType.APPLICATION_JSON)
 public class MuteResource {
 
-    private static final int MAX_MUTES = 10_000;
-
-    private final Pool pool;
+    private final Mutes mutes;
     private final JsonWebToken jwt;
-    private final OutboxRelay relay;
 
-    public MuteResource(Pool pool, JsonWebToken jwt, OutboxRelay relay) {
-        this.pool = pool;
+    public MuteResource(Mutes mutes, JsonWebToken jwt) {
+        this.mutes = mutes;
         this.jwt = jwt;
-        this.relay = relay;
     }
 
+    /** A muted conversation in an answer: {@code until} null for good. */
     public record Mute(UUID conversationId, Instant until) {
     }
 
+    /** @return {@code {"items": [...]}}: the caller's mutes in force now, by conversation id */
     @GET
     public Uni<Map<String, List<Mute>>> list() {
-        return pool.preparedQuery("SELECT conversation_id, until FROM conversation_mute "
-                        + "WHERE user_id = $1 AND (until IS NULL OR until > now()) ORDER BY conversation_id LIMIT $2")
-                .execute(Tuple.of(jwt.getSubject(), MAX_MUTES))
-                .map(rows -> {
-                    List<Mute> mutes = new ArrayList<>();
-                    rows.forEach(r -> mutes.add(new Mute(r.getUUID(0),
-                            r.getOffsetDateTime(1) == null ? null : r.getOffsetDateTime(1).toInstant())));
-                    Map<String, List<Mute>> answer = new LinkedHashMap<>();
-                    answer.put("items", mutes);
-                    return answer;
-                });
+        return mutes.list(jwt.getSubject()).map(list -> {
+            Map<String, List<Mute>> answer = new LinkedHashMap<>();
+            answer.put("items", list.stream().map(m -> new Mute(m.conversationId(), m.until())).toList());
+            return answer;
+        });
     }
 
-    /** Mutes the conversation; {@code {"until": "2026-12-01T08:00:00Z"}} for a while, no body or no until for good. */
+    /**
+     * Mutes the conversation; {@code {"until": "2026-12-01T08:00:00Z"}} for a while, no body or no until for good.
+     *
+     * @return 204; 400 for an id that is not a UUID or an until that is not a future ISO-8601 time
+     */
     @PUT
     @Path("/{conversationId}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> mute(@PathParam("conversationId") String conversationId, JsonNode body) {
         UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
         Instant until = until(body);
-        String user = jwt.getSubject();
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                                INSERT INTO conversation_mute (user_id, conversation_id, until) VALUES ($1, $2, $3)
-                                ON CONFLICT (user_id, conversation_id) DO UPDATE SET until = EXCLUDED.until""")
-                        .execute(Tuple.of(user, conversation, until == null ? null : until.atOffset(ZoneOffset.UTC)))
-                        .chain(() -> Outbox.append(tx, Topics.USERS,
-                                MuteChanged.of(user, conversation, true, until, Instant.now()))))
-                .invoke(relay::wakeUp)
-                .replaceWith(Response.noContent().build());
+        return mutes.mute(jwt.getSubject(), conversation, until).replaceWith(Response.noContent().build());
     }
 
+    /**
+     * Unmutes the conversation (muted or not).
+     *
+     * @return 204; 400 for an id that is not a UUID
+     */
     @DELETE
     @Path("/{conversationId}")
     public Uni<Response> unmute(@PathParam("conversationId") String conversationId) {
         UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
-        String user = jwt.getSubject();
-        return pool.withTransaction(tx -> tx.preparedQuery(
-                                "DELETE FROM conversation_mute WHERE user_id = $1 AND conversation_id = $2")
-                        .execute(Tuple.of(user, conversation))
-                        .chain(() -> Outbox.append(tx, Topics.USERS,
-                                MuteChanged.of(user, conversation, false, null, Instant.now()))))
-                .invoke(relay::wakeUp)
-                .replaceWith(Response.noContent().build());
+        return mutes.unmute(jwt.getSubject(), conversation).replaceWith(Response.noContent().build());
     }
 
     /**

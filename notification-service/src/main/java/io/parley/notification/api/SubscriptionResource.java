@@ -3,7 +3,8 @@ package io.parley.notification.api;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
 import io.parley.notification.domain.PushSubscription;
-import io.parley.notification.store.SubscriptionStore;
+import io.parley.notification.domain.NotificationConfig;
+import io.parley.notification.domain.Subscriptions;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -14,7 +15,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.InetAddress;
@@ -34,15 +34,14 @@ public class SubscriptionResource {
 
     private static final int MAX_ADDRESS_LENGTH = 4096;
 
-    private final SubscriptionStore subscriptions;
+    private final Subscriptions subscriptions;
     private final JsonWebToken jwt;
     private final boolean allowLoopbackHttp;
 
-    public SubscriptionResource(SubscriptionStore subscriptions, JsonWebToken jwt,
-                                @ConfigProperty(name = "parley.push.allow-loopback-http") boolean allowLoopbackHttp) {
+    public SubscriptionResource(Subscriptions subscriptions, JsonWebToken jwt, NotificationConfig.Push config) {
         this.subscriptions = subscriptions;
         this.jwt = jwt;
-        this.allowLoopbackHttp = allowLoopbackHttp;
+        this.allowLoopbackHttp = config.allowLoopbackHttp();
     }
 
     /**
@@ -57,7 +56,7 @@ public class SubscriptionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> subscribe(SubscriptionRequest request) {
         PushSubscription subscription = validate(request);
-        return subscriptions.upsert(subscription)
+        return subscriptions.subscribe(subscription)
                 .map(id -> Response.status(201).entity(Map.of("id", id)).build());
     }
 
@@ -78,7 +77,7 @@ public class SubscriptionResource {
         } catch (IllegalArgumentException e) {
             throw Problem.of(Response.Status.NOT_FOUND, "No such subscription.");
         }
-        return subscriptions.delete(subscriptionId, jwt.getSubject()).map(deleted -> {
+        return subscriptions.unsubscribe(subscriptionId, jwt.getSubject()).map(deleted -> {
             if (!deleted) {
                 throw Problem.of(Response.Status.NOT_FOUND, "No such subscription.");
             }

@@ -1,7 +1,7 @@
 package io.parley.notification.api;
 
 import io.parley.kit.Problem;
-import io.parley.notification.push.WebPushSender;
+import io.parley.notification.domain.Subscriptions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,15 +17,16 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class VapidKeyResource {
 
-    private final WebPushSender webPush;
+    private final Subscriptions subscriptions;
 
-    public VapidKeyResource(WebPushSender webPush) {
-        this.webPush = webPush;
+    public VapidKeyResource(Subscriptions subscriptions) {
+        this.subscriptions = subscriptions;
     }
 
+    /** @return {@code {"publicKey": ...}}; 503 when Web Push is not configured */
     @GET
     public Map<String, String> publicKey() {
-        return Map.of("publicKey", webPush.applicationServerKey().orElseThrow(() -> Problem.of(
+        return Map.of("publicKey", subscriptions.applicationServerKey().orElseThrow(() -> Problem.of(
                 Response.Status.SERVICE_UNAVAILABLE, "Web Push is not configured on this server.")));
     }
 }

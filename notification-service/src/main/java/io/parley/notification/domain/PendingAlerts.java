@@ -10,9 +10,9 @@ import io.parley.notification.store.DeliveryStore;
 import io.parley.notification.store.PendingAlertStore;
 import io.parley.notification.store.RemovalStore;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,20 +40,21 @@ import java.util.UUID;
 @ApplicationScoped
 public class PendingAlerts {
 
+    private final Pool pool;
     private final PendingAlertStore alerts;
     private final DeliveryStore deliveries;
     private final RemovalStore removals;
     private final Duration graceDelay;
     private final String preview;
 
-    public PendingAlerts(PendingAlertStore alerts, DeliveryStore deliveries, RemovalStore removals,
-                         @ConfigProperty(name = "parley.notification.grace-delay") Duration graceDelay,
-                         @ConfigProperty(name = "parley.push.preview") String preview) {
+    public PendingAlerts(Pool pool, PendingAlertStore alerts, DeliveryStore deliveries, RemovalStore removals,
+                         NotificationConfig.Notification notification, NotificationConfig.Push push) {
+        this.pool = pool;
         this.alerts = alerts;
         this.deliveries = deliveries;
         this.removals = removals;
-        this.graceDelay = graceDelay;
-        this.preview = preview;
+        this.graceDelay = notification.graceDelay();
+        this.preview = push.preview();
     }
 
     /**
@@ -70,7 +71,7 @@ public class PendingAlerts {
         if (relevant.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return alerts.pool().withTransaction(tx -> ProcessedEvents.firstTimes(tx,
+        return pool.withTransaction(tx -> ProcessedEvents.firstTimes(tx,
                         relevant.stream().map(Event::eventId).toList())
                 .chain(fresh -> {
                     Set<UUID> once = new HashSet<>(fresh);
@@ -121,7 +122,7 @@ public class PendingAlerts {
      * @return completion once committed
      */
     public Uni<Void> removed(ParticipantRemoved removed) {
-        return alerts.pool().withTransaction(tx -> ProcessedEvents.firstTime(tx, removed.eventId())
+        return pool.withTransaction(tx -> ProcessedEvents.firstTime(tx, removed.eventId())
                 .chain(first -> !first ? Uni.createFrom().voidItem()
                         : removals.lock(tx, List.of(removed.conversationId()))
                         // the pending alert first: if the dispatcher is turning it into deliveries, this waits
@@ -139,7 +140,7 @@ public class PendingAlerts {
      * @return completion once committed
      */
     public Uni<Void> added(ParticipantAdded added) {
-        return alerts.pool().withTransaction(tx -> ProcessedEvents.firstTime(tx, added.eventId())
+        return pool.withTransaction(tx -> ProcessedEvents.firstTime(tx, added.eventId())
                 .chain(first -> !first ? Uni.createFrom().voidItem()
                         : removals.lock(tx, List.of(added.conversationId()))
                         .chain(() -> removals.ended(tx, List.of(

@@ -3,7 +3,6 @@ package io.parley.notification.store;
 import io.parley.notification.domain.MessageBatch;
 import io.parley.notification.domain.PushSubscription;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -20,21 +19,11 @@ import java.util.UUID;
 
 /**
  * Turning due pending alerts into deliveries, and deliveries into pushes: claims, leases, retries. Every step is one
- * statement, safe with several instances (rows are claimed with SKIP LOCKED).
+ * statement on the caller's client (a transaction, or the pool for a statement of its own), safe with several
+ * instances (rows are claimed with SKIP LOCKED).
  */
 @ApplicationScoped
 public class DeliveryStore {
-
-    private final Pool pool;
-
-    public DeliveryStore(Pool pool) {
-        this.pool = pool;
-    }
-
-    /** @return the service's connection pool, to open transactions on */
-    public Pool pool() {
-        return pool;
-    }
 
     /**
      * A pending alert whose delay is over, removed from the pending ones, with what decides it: whether its user is
@@ -177,8 +166,8 @@ public class DeliveryStore {
      * Leases up to {@code limit} deliveries that are due for {@code lease}: another instance, or this one after a
      * crash, sends them again only once the lease ran out.
      */
-    public Uni<List<Leased>> lease(int limit, Duration lease) {
-        return pool.preparedQuery("""
+    public Uni<List<Leased>> lease(SqlClient client, int limit, Duration lease) {
+        return client.preparedQuery("""
                         UPDATE push_delivery d
                         SET next_at = now() + make_interval(secs => $2), attempts = d.attempts + 1
                         FROM push_subscription s
@@ -202,19 +191,19 @@ public class DeliveryStore {
     }
 
     /** The delivery is over (taken, refused for good, or given up): deleted. */
-    public Uni<Void> done(long id) {
-        return pool.preparedQuery("DELETE FROM push_delivery WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
+    public Uni<Void> done(SqlClient client, long id) {
+        return client.preparedQuery("DELETE FROM push_delivery WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
     }
 
     /** The delivery is sent again at {@code at}. */
-    public Uni<Void> retryAt(long id, Instant at) {
-        return pool.preparedQuery("UPDATE push_delivery SET next_at = $2 WHERE id = $1")
+    public Uni<Void> retryAt(SqlClient client, long id, Instant at) {
+        return client.preparedQuery("UPDATE push_delivery SET next_at = $2 WHERE id = $1")
                 .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC))).replaceWithVoid();
     }
 
     /** The push service says the device is gone: its subscription goes, with what was on its way to it. */
-    public Uni<Void> forget(UUID subscriptionId) {
-        return pool.preparedQuery("DELETE FROM push_subscription WHERE id = $1")
+    public Uni<Void> forget(SqlClient client, UUID subscriptionId) {
+        return client.preparedQuery("DELETE FROM push_subscription WHERE id = $1")
                 .execute(Tuple.of(subscriptionId)).replaceWithVoid();
     }
 

@@ -2,7 +2,6 @@ package io.parley.notification.store;
 
 import io.parley.notification.domain.MessageBatch;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,17 +18,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class PendingAlertStore {
-
-    private final Pool pool;
-
-    public PendingAlertStore(Pool pool) {
-        this.pool = pool;
-    }
-
-    /** @return the service's connection pool, to open transactions on */
-    public Pool pool() {
-        return pool;
-    }
 
     /**
      * A recipient's unread messages of one conversation from a batch of events: {@code count} of them, from

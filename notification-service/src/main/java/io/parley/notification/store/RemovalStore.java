@@ -2,7 +2,6 @@ package io.parley.notification.store;
 
 import io.parley.notification.domain.MessageBatch;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,17 +19,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class RemovalStore {
-
-    private final Pool pool;
-
-    public RemovalStore(Pool pool) {
-        this.pool = pool;
-    }
-
-    /** @return the service's connection pool, to open transactions on */
-    public Pool pool() {
-        return pool;
-    }
 
     /**
      * Takes, until the end of the transaction, the lock of each of {@code conversations} (a PostgreSQL advisory lock

@@ -2,27 +2,25 @@ package io.parley.notification.store;
 
 import io.parley.notification.domain.PushSubscription;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
 
+/**
+ * Users' devices that receive alerts ({@code push_subscription}). Every method is one statement on the caller's
+ * client.
+ */
 @ApplicationScoped
 public class SubscriptionStore {
-
-    private final Pool pool;
-
-    public SubscriptionStore(Pool pool) {
-        this.pool = pool;
-    }
 
     /**
      * Stores the subscription, or updates the one with the same address (a device that re-registers, or that
      * changed hands), and answers the id it has.
      */
-    public Uni<UUID> upsert(PushSubscription s) {
-        return pool.preparedQuery("""
+    public Uni<UUID> upsert(SqlClient client, PushSubscription s) {
+        return client.preparedQuery("""
                         INSERT INTO push_subscription (id, user_id, kind, address, p256dh, auth)
                         VALUES ($1, $2, $3, $4, $5, $6)
                         ON CONFLICT (kind, address) DO UPDATE
@@ -33,8 +31,8 @@ public class SubscriptionStore {
     }
 
     /** Deletes the user's own subscription; false when they have none with that id. */
-    public Uni<Boolean> delete(UUID id, String userId) {
-        return pool.preparedQuery("DELETE FROM push_subscription WHERE id = $1 AND user_id = $2")
+    public Uni<Boolean> delete(SqlClient client, UUID id, String userId) {
+        return client.preparedQuery("DELETE FROM push_subscription WHERE id = $1 AND user_id = $2")
                 .execute(Tuple.of(id, userId))
                 .map(rows -> rows.rowCount() == 1);
     }

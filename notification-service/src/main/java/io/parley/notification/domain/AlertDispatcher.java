@@ -1,36 +1,38 @@
-package io.parley.notification.push;
+package io.parley.notification.domain;
 
-import io.parley.notification.domain.AlertText;
-import io.parley.notification.domain.PushSubscription;
+import io.parley.notification.client.ApnsSender;
+import io.parley.notification.client.FcmSender;
+import io.parley.notification.client.PushOutcome;
+import io.parley.notification.client.WebPushSender;
 import io.parley.notification.store.DeliveryStore;
 import io.parley.notification.store.DeliveryStore.Due;
 import io.parley.notification.store.DeliveryStore.Leased;
 import io.parley.notification.store.DeliveryStore.NewDelivery;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sends the alerts. Every tick: pending alerts whose grace delay is over become one delivery per device of their user
- * (in the transaction that removes them, so an alert is made once, and none for a user who is online now or muted the
- * conversation); then due deliveries are leased and sent, each on its own, so a push service that is slow or down
- * holds back nothing but its own deliveries. Outcomes: taken, deleted; device gone (404/410), subscription deleted;
- * 429/5xx/unreachable, retried with exponential backoff or the service's Retry-After, up to {@link #MAX_ATTEMPTS}.
+ * Sends the alerts. Every tick ({@code parley.push.tick}): pending alerts whose grace delay is over become one
+ * delivery per device of their user (in the transaction that removes them, so an alert is made once, and none for a
+ * user who is online now or muted the conversation); then due deliveries are leased and sent, each on its own, so a
+ * push service that is slow or down holds back nothing but its own deliveries. Outcomes: taken, deleted; device gone
+ * (404/410), subscription deleted; 429/5xx/unreachable, retried with exponential backoff or the service's
+ * Retry-After, up to {@link #MAX_ATTEMPTS}.
  */
 @ApplicationScoped
 public class AlertDispatcher {
@@ -41,39 +43,33 @@ public class AlertDispatcher {
     /** A leased delivery is sent again after this if its sender vanished (a crash) before recording the outcome. */
     private static final Duration LEASE = Duration.ofSeconds(60);
 
+    private final Pool pool;
     private final DeliveryStore store;
     private final WebPushSender webPush;
     private final FcmSender fcm;
     private final ApnsSender apns;
-    private final Duration tick;
     private final String preview;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private Vertx vertx;
-    private long timer;
 
-    public AlertDispatcher(DeliveryStore store, WebPushSender webPush, FcmSender fcm, ApnsSender apns,
-                           @ConfigProperty(name = "parley.push.tick", defaultValue = "250ms") Duration tick,
-                           @ConfigProperty(name = "parley.push.preview") String preview) {
+    public AlertDispatcher(Pool pool, DeliveryStore store, WebPushSender webPush, FcmSender fcm, ApnsSender apns,
+                           NotificationConfig.Push config) {
+        this.pool = pool;
         this.store = store;
         this.webPush = webPush;
         this.fcm = fcm;
         this.apns = apns;
-        this.tick = tick;
-        this.preview = preview;
+        this.preview = config.preview();
     }
 
-    void start(@Observes StartupEvent start, Vertx vertx) {
-        timer = vertx.setPeriodic(tick.toMillis(), id -> tick());
-        this.vertx = vertx;
+    /** Every tick, on the event loop (a Uni-returning method): starts a round unless one is running. */
+    @Scheduled(every = "${parley.push.tick}", delayed = "${parley.push.tick}")
+    Uni<Void> scheduled() {
+        tick();
+        return Uni.createFrom().voidItem();
     }
 
-    void stop(@Observes io.quarkus.runtime.ShutdownEvent stop) {
-        if (vertx != null) {
-            vertx.cancelTimer(timer);
-        }
-    }
-
+    /** One round: makes the due deliveries, then sends what is due; does nothing while a round is running. */
     void tick() {
         if (!running.compareAndSet(false, true)) {
             return;
@@ -88,7 +84,7 @@ public class AlertDispatcher {
 
     /** Turns due pending alerts into deliveries, a batch per transaction, until none is due. */
     private Uni<Void> makeDeliveries() {
-        return store.pool().withTransaction(tx -> store.claimDue(tx, CLAIM_BATCH).chain(due -> {
+        return pool.withTransaction(tx -> store.claimDue(tx, CLAIM_BATCH).chain(due -> {
             List<Due> wanted = due.stream().filter(d -> !d.online() && !d.muted()).toList();
             if (wanted.isEmpty()) {
                 return Uni.createFrom().item(due.size());
@@ -126,7 +122,7 @@ public class AlertDispatcher {
         if (room <= 0) {
             return Uni.createFrom().voidItem();
         }
-        return store.lease(room, LEASE).chain(leased -> {
+        return store.lease(pool, room, LEASE).chain(leased -> {
             leased.forEach(this::send);
             // a full lease means more is due: go on without waiting for the next tick
             return leased.size() == room ? sendDue() : Uni.createFrom().voidItem();
@@ -137,7 +133,7 @@ public class AlertDispatcher {
         inFlight.incrementAndGet();
         PushSubscription device = delivery.subscription();
         // one alert per conversation on each device: Web Push Topic, FCM collapse key, apns-collapse-id
-        String collapseKey = WebPushSender.topic(delivery.conversationId());
+        String collapseKey = collapseKey(delivery.conversationId());
         Uni<PushOutcome> sent = switch (device.kind()) {
             case PushSubscription.WEBPUSH -> webPush.send(device, delivery.payload(), collapseKey);
             case PushSubscription.FCM -> fcm.send(device, new JsonObject(delivery.payload()), collapseKey);
@@ -157,34 +153,55 @@ public class AlertDispatcher {
 
     private Uni<Void> record(Leased delivery, PushOutcome outcome) {
         return switch (outcome.kind()) {
-            case DELIVERED -> store.done(delivery.id());
+            case DELIVERED -> store.done(pool, delivery.id());
             case GONE -> {
                 Log.infof("push service answered %d %s for subscription %s: deleted", outcome.status(),
                         outcome.detail() == null ? "" : outcome.detail(), delivery.subscription().id());
-                yield store.forget(delivery.subscription().id());
+                yield store.forget(pool, delivery.subscription().id());
             }
             case RETRY -> {
-                if (delivery.attempts() >= MAX_ATTEMPTS) {
+                Optional<Duration> wait = retryIn(outcome, delivery.attempts());
+                if (wait.isEmpty()) {
                     Log.warnf("delivery %d given up after %d attempts (last: %d %s)", delivery.id(),
                             delivery.attempts(), outcome.status(), outcome.detail());
-                    yield store.done(delivery.id());
+                    yield store.done(pool, delivery.id());
                 }
-                Duration wait = outcome.retryAfter().orElse(backoff(delivery.attempts()));
-                Log.debugf("delivery %d to be retried in %s: %d %s", delivery.id(), wait, outcome.status(),
+                Log.debugf("delivery %d to be retried in %s: %d %s", delivery.id(), wait.get(), outcome.status(),
                         outcome.detail());
-                yield store.retryAt(delivery.id(), Instant.now().plus(wait));
+                yield store.retryAt(pool, delivery.id(), Instant.now().plus(wait.get()));
             }
             case REFUSED -> {
                 Log.warnf("push service refused delivery %d with %d %s: dropped", delivery.id(), outcome.status(),
                         outcome.detail() == null ? "" : outcome.detail());
-                yield store.done(delivery.id());
+                yield store.done(pool, delivery.id());
             }
             case NOT_CONFIGURED -> {
                 Log.debugf("no sender configured for %s subscriptions: delivery %d dropped",
                         delivery.subscription().kind(), delivery.id());
-                yield store.done(delivery.id());
+                yield store.done(pool, delivery.id());
             }
         };
+    }
+
+    /**
+     * The key that collapses a conversation's alerts on a device (Web Push Topic, FCM collapse key,
+     * apns-collapse-id): the id without dashes, 32 characters of the URL-safe base64 alphabet (RFC 8030's limit).
+     */
+    static String collapseKey(UUID conversationId) {
+        return conversationId.toString().replace("-", "");
+    }
+
+    /**
+     * When a delivery that answered RETRY is sent again: after the service's Retry-After, or after {@link #backoff};
+     * empty once it was tried {@link #MAX_ATTEMPTS} times (it is given up).
+     *
+     * @param attempts how often it was sent, this time included
+     */
+    static Optional<Duration> retryIn(PushOutcome outcome, int attempts) {
+        if (attempts >= MAX_ATTEMPTS) {
+            return Optional.empty();
+        }
+        return Optional.of(outcome.retryAfter().orElse(backoff(attempts)));
     }
 
     /** 1 s, 2 s, 4 s... up to 5 minutes, with up to a quarter more at random so retries spread out. */

@@ -1,4 +1,4 @@
-package io.parley.notification.push;
+package io.parley.notification.client;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +12,10 @@ import java.util.Optional;
  */
 public record PushOutcome(Kind kind, int status, Optional<Duration> retryAfter, String detail) {
 
+    /** What the dispatcher does with the delivery: done, forget the device, retry, drop, or drop (no sender). */
     public enum Kind { DELIVERED, GONE, RETRY, REFUSED, NOT_CONFIGURED }
 
+    /** The outcome of an HTTP status: 2xx delivered; 404, 410 gone; 429, 5xx retried (Retry-After); else refused. */
     static PushOutcome of(int status, String retryAfter) {
         if (status >= 200 && status < 300) {
             return new PushOutcome(Kind.DELIVERED, status, Optional.empty(), null);
@@ -40,7 +42,8 @@ public record PushOutcome(Kind kind, int status, Optional<Duration> retryAfter, 
         return new PushOutcome(Kind.RETRY, 0, Optional.empty(), detail);
     }
 
-    static PushOutcome notConfigured() {
+    /** @return the outcome of a kind of device that no sender is configured for */
+    public static PushOutcome notConfigured() {
         return new PushOutcome(Kind.NOT_CONFIGURED, 0, Optional.empty(), null);
     }
 

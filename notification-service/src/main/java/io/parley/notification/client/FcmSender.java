@@ -1,7 +1,8 @@
-package io.parley.notification.push;
+package io.parley.notification.client;
 
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
+import io.parley.notification.domain.NotificationConfig;
 import io.parley.notification.domain.PushSubscription;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +15,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,10 +41,15 @@ public class FcmSender {
     private final HttpClient http;
     private final Vertx vertx;
 
-    public FcmSender(Vertx vertx,
-                     @ConfigProperty(name = "parley.push.fcm.credentials-file") Optional<String> credentialsFile,
-                     @ConfigProperty(name = "parley.push.fcm.project-id") Optional<String> projectId,
-                     @ConfigProperty(name = "parley.push.fcm.url", defaultValue = "https://fcm.googleapis.com") String url) {
+    /**
+     * @param vertx  the HTTP client's Vert.x
+     * @param config {@code parley.push.fcm.*}: the service account's key file (without it FCM is off), the project, the
+     *               API's URL
+     */
+    public FcmSender(Vertx vertx, NotificationConfig.Push config) {
+        Optional<String> credentialsFile = config.fcm().credentialsFile();
+        Optional<String> projectId = config.fcm().projectId();
+        String url = config.fcm().url();
         this.vertx = vertx;
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         if (credentialsFile.isEmpty()) {
@@ -60,10 +65,18 @@ public class FcmSender {
                 throw new UncheckedIOException("FCM credentials not readable: " + credentialsFile.get(), e);
             }
         }
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000)
+        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+                .setConnectTimeout((int) PushTimes.CONNECT_TIMEOUT.toMillis())
                 .setMaxPoolSize(32));
     }
 
+    /**
+     * Sends the alert to the device's FCM token.
+     *
+     * @param alert       the alert's JSON (title, body, badge and the fields for the app)
+     * @param collapseKey the conversation's key: a newer alert replaces an undelivered older one
+     * @return FCM's answer as an outcome (never a failure: unreachable is an outcome too)
+     */
     public Uni<PushOutcome> send(PushSubscription device, JsonObject alert, String collapseKey) {
         if (credentials.isEmpty()) {
             return Uni.createFrom().item(PushOutcome.notConfigured());
@@ -76,13 +89,18 @@ public class FcmSender {
                 .chain(token -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
                                 .setAbsoluteURI(url + "/v1/projects/" + projectId + "/messages:send")
                                 .putHeader("Authorization", "Bearer " + token)
-                                .putHeader("Content-Type", "application/json; charset=UTF-8").setTimeout(10_000))
+                                .putHeader("Content-Type", "application/json; charset=UTF-8")
+                                .setTimeout(PushTimes.REQUEST_TIMEOUT.toMillis()))
                         .chain(r -> r.send(Buffer.buffer(message(device.address(), alert, collapseKey).encode()))
                                 .chain(response -> response.body().map(body -> outcome(response.statusCode(),
                                         response.getHeader("Retry-After"), body.toString())))))
                 .onFailure().recoverWithItem(e -> PushOutcome.unreachable(e.toString()));
     }
 
+    /**
+     * The FCM v1 request body: the alert's fields as string data for the app, a visible notification (title, body),
+     * Android's collapse key, tag and count, and the apns-collapse-id and badge for iOS.
+     */
     static JsonObject message(String token, JsonObject alert, String collapseKey) {
         JsonObject data = new JsonObject();
         alert.forEach(field -> {

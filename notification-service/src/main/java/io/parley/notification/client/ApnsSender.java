@@ -1,4 +1,4 @@
-package io.parley.notification.push;
+package io.parley.notification.client;
 
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.ApnsClientBuilder;
@@ -8,6 +8,7 @@ import com.eatthepath.pushy.apns.PushType;
 import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.eatthepath.pushy.apns.util.SimpleApnsPayloadBuilder;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import io.parley.notification.domain.NotificationConfig;
 import io.parley.notification.domain.PushSubscription;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.File;
 import java.time.Duration;
@@ -44,15 +44,20 @@ public class ApnsSender {
     private final String topic;
     private final Vertx vertx;
 
-    public ApnsSender(Vertx vertx,
-                      @ConfigProperty(name = "parley.push.apns.key-file") Optional<String> keyFile,
-                      @ConfigProperty(name = "parley.push.apns.team-id") Optional<String> teamId,
-                      @ConfigProperty(name = "parley.push.apns.key-id") Optional<String> keyId,
-                      @ConfigProperty(name = "parley.push.apns.topic") Optional<String> topic,
-                      @ConfigProperty(name = "parley.push.apns.environment", defaultValue = "production")
-                      String environment,
-                      @ConfigProperty(name = "parley.push.apns.server") Optional<String> server,
-                      @ConfigProperty(name = "parley.push.apns.trusted-certificate") Optional<String> trusted) {
+    /**
+     * @param vertx  the Vert.x whose contexts get the outcomes back
+     * @param config {@code parley.push.apns.*}: the signing key (without it APNs is off), its ids, the topic and the
+     *               server
+     */
+    public ApnsSender(Vertx vertx, NotificationConfig.Push config) {
+        NotificationConfig.Apns apns = config.apns();
+        Optional<String> keyFile = apns.keyFile();
+        Optional<String> teamId = apns.teamId();
+        Optional<String> keyId = apns.keyId();
+        Optional<String> topic = apns.topic();
+        String environment = apns.environment();
+        Optional<String> server = apns.server();
+        Optional<String> trusted = apns.trustedCertificate();
         this.vertx = vertx;
         if (keyFile.isEmpty()) {
             Log.info("No APNs signing key (PARLEY_PUSH_APNS_KEY_FILE): APNs alerts are off");
@@ -68,7 +73,7 @@ public class ApnsSender {
         try {
             ApnsClientBuilder builder = new ApnsClientBuilder()
                     .setSigningKey(ApnsSigningKey.loadFromPkcs8File(new File(keyFile.get()), teamId.get(), keyId.get()))
-                    .setConnectionTimeout(Duration.ofSeconds(5));
+                    .setConnectionTimeout(PushTimes.CONNECT_TIMEOUT);
             if (server.isPresent()) {
                 int colon = server.get().lastIndexOf(':');
                 builder.setApnsServer(server.get().substring(0, colon),
@@ -92,13 +97,20 @@ public class ApnsSender {
         }
     }
 
+    /**
+     * Sends the alert to the device's APNs token.
+     *
+     * @param alert      the alert's JSON (title, body, badge and the fields for the app)
+     * @param collapseId the conversation's key: a newer alert replaces the older one on the device
+     * @return Apple's answer as an outcome, on the caller's Vert.x context (never a failure)
+     */
     public Uni<PushOutcome> send(PushSubscription device, JsonObject alert, String collapseId) {
         if (client.isEmpty()) {
             return Uni.createFrom().item(PushOutcome.notConfigured());
         }
         Context context = vertx.getDelegate().getOrCreateContext();
         SimpleApnsPushNotification notification = new SimpleApnsPushNotification(device.address(), topic,
-                payload(alert), Instant.now().plusSeconds(WebPushSender.TTL_SECONDS), DeliveryPriority.IMMEDIATE,
+                payload(alert), Instant.now().plus(PushTimes.TTL), DeliveryPriority.IMMEDIATE,
                 PushType.ALERT, collapseId);
         return Uni.createFrom().completionStage(() -> client.get().sendNotification(notification))
                 .map(ApnsSender::outcome)

@@ -32,14 +32,15 @@ import java.util.UUID;
 public class ConversationResource {
 
     /** As long as a token's {@code sub} may be. */
-    static final int MAX_USER_ID_LENGTH = 255;
-    static final int MAX_TITLE_LENGTH = 200;
+    private static final int MAX_USER_ID_LENGTH = 255;
+    private static final int MAX_TITLE_LENGTH = 200;
     private static final int DEFAULT_PAGE = 20;
     private static final int MAX_PAGE = 100;
 
     private final ConversationService conversations;
     private final JsonWebToken jwt;
 
+    /** Answers from {@code conversations} for the caller of {@code jwt}. */
     public ConversationResource(ConversationService conversations, JsonWebToken jwt) {
         this.conversations = conversations;
         this.jwt = jwt;
@@ -137,6 +138,7 @@ public class ConversationResource {
                 .map(own -> ConversationView.of(c, caller.userId(), own.readSeq(), own.muted())));
     }
 
+    /** One conversation, if the caller may see it (the membership rule); otherwise 404. */
     @GET
     @Path("/{id}")
     public Uni<ConversationView> get(@PathParam("id") String id) {
@@ -182,6 +184,7 @@ public class ConversationResource {
                 .replaceWith(Response.noContent().build());
     }
 
+    /** A refused change, as its problem response (404, 403, 400 or 409). */
     @ServerExceptionMapper
     public Response refused(Refused e) {
         return switch (e.reason) {

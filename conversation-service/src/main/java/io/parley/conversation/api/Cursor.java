@@ -79,7 +79,7 @@ final class Cursor {
                 throw new IllegalArgumentException("snapshot");
             }
             long previous = xmin - 1;
-            for (String xip : m.group(6).isEmpty() ? new String[0] : m.group(6).split(",")) {
+            for (String xip : m.group(6).isEmpty() ? new String[0] : m.group(6).split(",", -1)) {
                 long xid = Long.parseLong(xip);
                 if (xid <= previous || xid >= xmax) {
                     throw new IllegalArgumentException("snapshot");

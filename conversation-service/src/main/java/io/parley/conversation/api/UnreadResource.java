@@ -1,6 +1,6 @@
 package io.parley.conversation.api;
 
-import io.parley.conversation.store.ConversationStore;
+import io.parley.conversation.domain.Inbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -21,20 +21,23 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class UnreadResource {
 
+    /** The answer: the total, and the count of each conversation with unread messages. */
     public record Unread(long total, Map<UUID, Long> conversations) {
     }
 
-    private final ConversationStore store;
+    private final Inbox inbox;
     private final JsonWebToken jwt;
 
-    public UnreadResource(ConversationStore store, JsonWebToken jwt) {
-        this.store = store;
+    /** Reads from {@code inbox} for the caller of {@code jwt}. */
+    public UnreadResource(Inbox inbox, JsonWebToken jwt) {
+        this.inbox = inbox;
         this.jwt = jwt;
     }
 
+    /** The caller's unread counts and their total. */
     @GET
     public Uni<Unread> unread() {
-        return store.unread(jwt.getSubject())
+        return inbox.unread(jwt.getSubject())
                 .map(counts -> new Unread(counts.values().stream().mapToLong(Long::longValue).sum(), counts));
     }
 }

@@ -1,5 +1,6 @@
 package io.parley.conversation.client;
 
+import io.parley.conversation.ConversationConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
@@ -24,15 +25,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class MessageServiceClient {
 
-    static final String SYNC_PATH = "/internal/replica/sync";
+    private static final String SYNC_PATH = "/internal/replica/sync";
 
     private final HttpClient http;
     private final URI base;
     private final Duration timeout;
 
-    public MessageServiceClient(Vertx vertx, MessageServiceConfig config) {
-        this.base = config.url();
-        this.timeout = config.syncTimeout();
+    /** A client of the message-service at {@code parley.message.url}, each call bounded by its sync-timeout. */
+    public MessageServiceClient(Vertx vertx, ConversationConfig config) {
+        this.base = config.message().url();
+        this.timeout = config.message().syncTimeout();
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(16)
                 .setTcpNoDelay(true).setConnectTimeout((int) Math.max(1, timeout.toMillis())));
     }

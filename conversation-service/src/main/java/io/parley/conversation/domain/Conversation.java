@@ -31,6 +31,7 @@ public record Conversation(UUID id, String kind, String title, String createdBy,
                 null, null);
     }
 
+    /** Whether this is a support conversation. */
     public boolean isSupport() {
         return SUPPORT.equals(kind);
     }

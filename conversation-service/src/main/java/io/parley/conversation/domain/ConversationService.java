@@ -13,12 +13,12 @@ import io.parley.events.UnreadChanged;
 import io.parley.kit.Caller;
 import io.parley.kit.Outbox;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,19 +38,23 @@ public class ConversationService {
      * How long after its creation a conversation that this request did not create is still checked with the
      * message-service before it is answered (see {@link #catchUpIfRecent}); its event is published within milliseconds.
      */
-    static final Duration RECENT = Duration.ofSeconds(30);
+    private static final Duration RECENT = Duration.ofSeconds(30);
 
     /** The most participants a group may have. */
     public static final int MAX_PARTICIPANTS = 5_000;
 
+    private final Pool pool;
     private final ConversationStore store;
     private final ReplicaCatchUp catchUp;
 
-    public ConversationService(ConversationStore store, ReplicaCatchUp catchUp) {
+    /** Conversations in {@code store}, changed in transactions of {@code pool}; changes wait for {@code catchUp}. */
+    public ConversationService(Pool pool, ConversationStore store, ReplicaCatchUp catchUp) {
+        this.pool = pool;
         this.store = store;
         this.catchUp = catchUp;
     }
 
+    /** A conversation asked for, and whether this request created it. */
     public record Created(Conversation conversation, boolean isNew) {
     }
 
@@ -84,7 +88,7 @@ public class ConversationService {
                 .chain(outboxId -> outboxId != null
                         ? catchUp.await(outboxId, conversation.id(), authorization)
                                 .replaceWith(new Created(conversation, true))
-                        : store.findDirect(store.pool(), pair)
+                        : store.findDirect(pool, pair)
                                 .map(existing -> new Created(existing.orElseThrow(), false))
                                 .call(existing -> catchUpIfRecent(existing.conversation(), authorization)));
     }
@@ -98,7 +102,7 @@ public class ConversationService {
      *                      is not the caller (a connection seen through a presence event)
      */
     public Uni<Conversation> support(String ownerId, String authorization) {
-        return store.findSupport(store.pool(), ownerId).chain(found -> {
+        return store.findSupport(pool, ownerId).chain(found -> {
             if (found.isPresent()) {
                 return catchUpIfRecent(found.get(), authorization).replaceWith(found.get());
             }
@@ -107,7 +111,7 @@ public class ConversationService {
             return insert(conversation, null, ownerId)
                     .chain(outboxId -> outboxId != null
                             ? catchUp.await(outboxId, conversation.id(), authorization).replaceWith(conversation)
-                            : store.findSupport(store.pool(), ownerId).map(Optional::orElseThrow)
+                            : store.findSupport(pool, ownerId).map(Optional::orElseThrow)
                                     .call(winner -> catchUpIfRecent(winner, authorization)));
         });
     }
@@ -127,7 +131,7 @@ public class ConversationService {
 
     /** Inserts the conversation and its event; answers the event's outbox id, or null when its key was taken. */
     private Uni<Long> insert(Conversation c, DirectPair pair, String supportOwner) {
-        return store.pool().withTransaction(tx -> store.insert(tx, c, pair, supportOwner)
+        return pool.withTransaction(tx -> store.insert(tx, c, pair, supportOwner)
                 .chain(inserted -> inserted
                         ? Outbox.appendReturningId(tx, Topics.CONVERSATIONS, ConversationCreated.of(c.id(), c.kind(),
                                 c.title(), c.createdBy(), c.participants(), c.createdAt()))
@@ -136,7 +140,7 @@ public class ConversationService {
 
     /** The conversation if the caller may see it: its participants, and every admin for support conversations. */
     public Uni<Optional<Conversation>> findVisible(UUID id, Caller caller) {
-        return store.find(store.pool(), id, false).map(found -> found.filter(c -> visible(c, caller)));
+        return store.find(pool, id, false).map(found -> found.filter(c -> Membership.mayAccess(caller, c)));
     }
 
     /**
@@ -146,9 +150,6 @@ public class ConversationService {
      */
     public record Page(List<Conversation> items, Map<UUID, Long> readSeqs, Set<UUID> muted, Position next,
                        WaitPosition nextWaiting) {
-        Page(List<Conversation> items, Position next) {
-            this(items, Map.of(), Set.of(), next, null);
-        }
     }
 
     /** What an admin lists: their own conversations and every support conversation, or the support desk. */
@@ -156,43 +157,31 @@ public class ConversationService {
 
     /**
      * The caller's conversations by latest activity. A client's or expert's support conversation comes first on the
-     * first page, pinned, and takes one of its places; admins see every support conversation besides their own, or
-     * the support desk's filters. {@code after} is null for the first page; {@code authorization} is the caller's
-     * header, forwarded to the message-service if the support conversation is created here.
-     */
-    public Uni<Page> list(Caller caller, String authorization, AdminView view, Position after, int limit) {
-        return list(caller, authorization, view, after, null, limit);
-    }
-
-    /**
-     * As {@link #list(Caller, String, AdminView, Position, int)}; {@code afterWaiting} is where a page of the
-     * support desk's unanswered filter starts (null: the first page), which lists the oldest wait first.
+     * first page, pinned, and takes one of its places; admins see every support conversation besides their own
+     * ({@link Membership}), or the support desk's filters: {@code SUPPORT} by latest activity, {@code UNANSWERED} the
+     * oldest wait first. {@code after} is where a page by activity starts and {@code afterWaiting} where a page of the
+     * unanswered filter starts (null: the first page); {@code authorization} is the caller's header, forwarded to the
+     * message-service if the support conversation is created here.
+     *
+     * @return the page, the caller's read positions and mutes among its items, and where the next page starts
      */
     public Uni<Page> list(Caller caller, String authorization, AdminView view, Position after,
                           WaitPosition afterWaiting, int limit) {
         Position from = after == null ? Position.TOP : after;
         Uni<Page> page;
         if (caller.isAdmin() && view == AdminView.UNANSWERED) {
-            page = store.pageWaiting(afterWaiting, limit + 1).map(rows -> {
-                List<Conversation> items = rows.subList(0, Math.min(limit, rows.size()));
-                Conversation last = items.isEmpty() ? null : items.get(items.size() - 1);
-                return new Page(items, Map.of(), Set.of(), null, rows.size() > limit
-                        ? new WaitPosition(last.awaitingSince(), last.id()) : null);
-            });
-        } else if (caller.isAdmin()) {
-            Scope scope = switch (view) {
-                case ALL -> Scope.OWN_AND_SUPPORT;
-                case SUPPORT -> Scope.SUPPORT;
-                case UNANSWERED -> Scope.SUPPORT_AWAITING_REPLY; // not reached: paged by wait above
-            };
+            page = store.pageWaiting(afterWaiting, limit + 1).map(rows -> ListPages.byWait(rows, limit))
+                    .map(cut -> new Page(cut.items(), Map.of(), Set.of(), null, cut.next()));
+        } else if (Membership.seesEverySupportConversation(caller.role())) {
+            Scope scope = view == AdminView.SUPPORT ? Scope.SUPPORT : Scope.OWN_AND_SUPPORT;
             page = store.page(caller.userId(), scope, null, from, limit + 1)
-                    .map(rows -> page(List.of(), rows, limit, from));
+                    .map(rows -> byActivity(List.of(), rows, limit, from));
         } else {
             page = support(caller.userId(), authorization).chain(pinned -> {
                 List<Conversation> head = after == null ? List.of(pinned) : List.of();
                 int room = limit - head.size();
                 return store.page(caller.userId(), Scope.OWN, pinned.id(), from, room + 1)
-                        .map(rows -> page(head, rows, room, from));
+                        .map(rows -> byActivity(head, rows, room, from));
             });
         }
         return page.chain(p -> {
@@ -203,19 +192,9 @@ public class ConversationService {
         });
     }
 
-    private static Page page(List<Conversation> head, ConversationStore.Rows rows, int room, Position from) {
-        List<Conversation> found = rows.conversations();
-        List<Conversation> items = new ArrayList<>(head);
-        items.addAll(found.subList(0, Math.min(room, found.size())));
-        if (found.size() <= room) {
-            return new Page(items, null);
-        }
-        if (room == 0) {
-            return new Page(items, from.isTop()
-                    ? new Position(rows.snapshot(), rows.snapshotAt(), Long.MAX_VALUE) : from);
-        }
-        Conversation last = found.get(room - 1);
-        return new Page(items, new Position(rows.snapshot(), rows.snapshotAt(), last.activity()));
+    private static Page byActivity(List<Conversation> head, ConversationStore.Rows rows, int room, Position from) {
+        ListPages.Cut<Position> cut = ListPages.byActivity(head, rows, room, from);
+        return new Page(cut.items(), Map.of(), Set.of(), cut.next(), null);
     }
 
     /** The caller's own view of one conversation: how far they read (0 before anything) and whether they muted it. */
@@ -233,7 +212,7 @@ public class ConversationService {
     }
 
     /** The caller's read position in a conversation: 0 before they read anything. */
-    public Uni<Long> readSeq(Caller caller, UUID conversationId) {
+    private Uni<Long> readSeq(Caller caller, UUID conversationId) {
         return store.readPositions(caller.userId(), List.of(conversationId))
                 .map(positions -> positions.getOrDefault(conversationId, 0L));
     }
@@ -249,7 +228,7 @@ public class ConversationService {
     public Uni<Conversation> addParticipant(Caller caller, String authorization, UUID conversationId, String userId) {
         record Added(Conversation conversation, Long outboxId) {
         }
-        return store.pool().withTransaction(tx -> lockVisible(tx, conversationId, caller).chain(c -> {
+        return pool.withTransaction(tx -> lockVisible(tx, conversationId, caller).chain(c -> {
                     requireGroup(c);
                     if (!c.createdBy().equals(caller.userId()) && !caller.isAdmin()) {
                         throw new Refused(Refused.Reason.NOT_ALLOWED);
@@ -284,7 +263,7 @@ public class ConversationService {
      * @param authorization the caller's Authorization header, forwarded to the message-service
      */
     public Uni<Void> removeParticipant(Caller caller, String authorization, UUID conversationId, String userId) {
-        return store.pool().withTransaction(tx -> lockVisible(tx, conversationId, caller).chain(c -> {
+        return pool.withTransaction(tx -> lockVisible(tx, conversationId, caller).chain(c -> {
                     requireGroup(c);
                     boolean self = userId.equals(caller.userId());
                     if (!self && !c.createdBy().equals(caller.userId()) && !caller.isAdmin()) {
@@ -306,7 +285,7 @@ public class ConversationService {
     }
 
     private Uni<Conversation> lockVisible(SqlClient tx, UUID conversationId, Caller caller) {
-        return store.find(tx, conversationId, true).map(found -> found.filter(c -> visible(c, caller))
+        return store.find(tx, conversationId, true).map(found -> found.filter(c -> Membership.mayAccess(caller, c))
                 .orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)));
     }
 
@@ -316,12 +295,8 @@ public class ConversationService {
         }
     }
 
-    static boolean visible(Conversation c, Caller caller) {
-        return c.participants().contains(caller.userId()) || (caller.isAdmin() && c.isSupport());
-    }
-
     /** The pair of a direct conversation: the caller and the one other member. */
-    static DirectPair directPair(String caller, Set<String> members) {
+    private static DirectPair directPair(String caller, Set<String> members) {
         String other = members.stream().filter(m -> !m.equals(caller)).findFirst().orElseThrow();
         return new DirectPair(caller, other);
     }

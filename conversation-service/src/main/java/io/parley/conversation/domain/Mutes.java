@@ -4,6 +4,7 @@ import io.parley.conversation.store.ConversationStore;
 import io.parley.events.MuteChanged;
 import io.parley.kit.ProcessedEvents;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -13,9 +14,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class Mutes {
 
+    private final Pool pool;
     private final ConversationStore store;
 
-    public Mutes(ConversationStore store) {
+    /** Keeps mutes in {@code store}, in transactions of {@code pool}. */
+    public Mutes(Pool pool, ConversationStore store) {
+        this.pool = pool;
         this.store = store;
     }
 
@@ -25,7 +29,7 @@ public class Mutes {
      * @return completes once committed (a redelivered change commits nothing new)
      */
     public Uni<Void> apply(MuteChanged change) {
-        return store.pool().withTransaction(tx -> ProcessedEvents.firstTime(tx, change.eventId())
+        return pool.withTransaction(tx -> ProcessedEvents.firstTime(tx, change.eventId())
                 .chain(first -> first
                         ? store.applyMute(tx, change.userId(), change.conversationId(), change.muted(),
                                 change.until(), change.occurredAt())

@@ -1,12 +1,13 @@
 package io.parley.conversation.domain;
 
+import io.parley.conversation.ConversationConfig;
 import io.parley.conversation.client.MessageServiceClient;
-import io.parley.conversation.client.MessageServiceConfig;
 import io.parley.kit.OutboxRelay;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -22,12 +23,13 @@ public class ReplicaCatchUp {
 
     private final OutboxRelay relay;
     private final MessageServiceClient messages;
-    private final MessageServiceConfig config;
+    private final Duration publishTimeout;
 
-    public ReplicaCatchUp(OutboxRelay relay, MessageServiceClient messages, MessageServiceConfig config) {
+    /** Waits on {@code relay}, then asks {@code messages}; bounded by {@code config}'s publish-timeout. */
+    public ReplicaCatchUp(OutboxRelay relay, MessageServiceClient messages, ConversationConfig config) {
         this.relay = relay;
         this.messages = messages;
-        this.config = config;
+        this.publishTimeout = config.message().publishTimeout();
     }
 
     /**
@@ -51,13 +53,13 @@ public class ReplicaCatchUp {
             published = Uni.createFrom().item(true);
         } else {
             relay.wakeUp();
-            published = relay.awaitPublished(outboxId, config.publishTimeout());
+            published = relay.awaitPublished(outboxId, publishTimeout);
         }
         return published
                 .chain(done -> {
                     if (!done) {
                         Log.warnf("event of conversation %s (outbox %d) not published within %s; answering anyway",
-                                conversationId, outboxId, config.publishTimeout());
+                                conversationId, outboxId, publishTimeout);
                         return Uni.createFrom().item(false);
                     }
                     return messages.syncReplica(conversationId, authorization);

@@ -13,6 +13,7 @@ public class MuteConsumer {
 
     private final Mutes mutes;
 
+    /** Hands mute changes to {@code mutes}. */
     public MuteConsumer(Mutes mutes) {
         this.mutes = mutes;
     }

@@ -1,10 +1,8 @@
 package io.parley.conversation.events;
 
-import io.parley.conversation.domain.ConversationService;
-import io.parley.conversation.store.ConversationStore;
+import io.parley.conversation.domain.PresenceRouting;
 import io.parley.events.Event;
 import io.parley.events.PresenceChanged;
-import io.parley.events.PresenceRouted;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -13,39 +11,33 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Presence, as the owner of membership sees it. A client or expert who connects has a support conversation from that
- * moment (idempotent: a redelivered event changes nothing). Every change is routed to the users who share a
- * conversation with its user, and to every admin when the user has a support conversation; the gateways deliver it.
+ * Presence changes from {@code parley.presence-events}, routed by {@link PresenceRouting} and published back as
+ * {@code presence.routed} for the gateways to deliver.
  */
 @ApplicationScoped
 public class PresenceConsumer {
 
-    private final ConversationService conversations;
-    private final ConversationStore store;
+    private final PresenceRouting routing;
     private final MutinyEmitter<Record<String, Event>> routed;
 
-    public PresenceConsumer(ConversationService conversations, ConversationStore store,
+    /** Routes with {@code routing} and publishes on the {@code presence-routed} channel. */
+    public PresenceConsumer(PresenceRouting routing,
                             @Channel("presence-routed") MutinyEmitter<Record<String, Event>> routed) {
-        this.conversations = conversations;
-        this.store = store;
+        this.routing = routing;
         this.routed = routed;
     }
 
+    /**
+     * Routes a {@code presence.changed}; any other event of the topic (the {@code presence.routed} this service
+     * publishes there) is ignored.
+     *
+     * @return completes once the routed change is acknowledged by Kafka
+     */
     @Incoming("presence-events")
     public Uni<Void> consume(Event event) {
         if (!(event instanceof PresenceChanged presence)) {
             return Uni.createFrom().voidItem();
         }
-        boolean clientOrExpert = "client".equals(presence.role()) || "expert".equals(presence.role());
-        Uni<Void> support = presence.online() && clientOrExpert
-                ? conversations.support(presence.userId(), null).replaceWithVoid()
-                : Uni.createFrom().voidItem();
-        return support
-                .chain(() -> store.findSupport(store.pool(), presence.userId()))
-                .chain(ownSupport -> store.contacts(presence.userId())
-                        .chain(contacts -> {
-                            PresenceRouted out = PresenceRouted.of(presence, contacts, ownSupport.isPresent());
-                            return routed.send(Record.of(out.key(), out));
-                        }));
+        return routing.route(presence).chain(out -> routed.send(Record.of(out.key(), out)));
     }
 }

@@ -40,12 +40,9 @@ public class ConversationStore {
 
     private final Pool pool;
 
+    /** Reads in {@code pool} where a method takes no SqlClient. */
     public ConversationStore(Pool pool) {
         this.pool = pool;
-    }
-
-    public Pool pool() {
-        return pool;
     }
 
     /**
@@ -112,12 +109,14 @@ public class ConversationStore {
                 .map(ConversationStore::first);
     }
 
+    /** The support conversation of {@code owner}, if it has one, read in {@code client}. */
     public Uni<Optional<Conversation>> findSupport(SqlClient client, String owner) {
         return client.preparedQuery(SELECT + " WHERE c.support_owner = $1")
                 .execute(Tuple.of(owner))
                 .map(ConversationStore::first);
     }
 
+    /** The conversation {@code id}, if it exists, read in {@code client}; {@code lock} locks its row. */
     public Uni<Optional<Conversation>> find(SqlClient client, UUID id, boolean lock) {
         return client.preparedQuery(SELECT + " WHERE c.id = $1" + (lock ? " FOR UPDATE OF c" : ""))
                 .execute(Tuple.of(id))
@@ -192,21 +191,23 @@ public class ConversationStore {
         /** Before the first conversation of the list. */
         public static final Position TOP = new Position(null, null, Long.MAX_VALUE);
 
+        /** Whether this is {@link #TOP}. */
         public boolean isTop() {
             return snapshot == null;
         }
     }
 
-    /** Which conversations a page lists. */
+    /**
+     * Which conversations a page lists. {@code OWN_AND_SUPPORT} is the membership rule ({@code domain.Membership}) as
+     * a query, for a user who sees every support conversation.
+     */
     public enum Scope {
         /** The caller's own conversations. */
         OWN,
         /** The caller's own and every support conversation (admins). */
         OWN_AND_SUPPORT,
         /** Every support conversation (the admins' support desk). */
-        SUPPORT,
-        /** Every support conversation whose last message is not from an admin. */
-        SUPPORT_AWAITING_REPLY
+        SUPPORT
     }
 
     /** A page of conversations, and the snapshot of the list it was read from. */
@@ -225,7 +226,6 @@ public class ConversationStore {
             case OWN_AND_SUPPORT -> "(c.kind = 'support' OR EXISTS (SELECT 1 FROM participant p "
                     + "WHERE p.conversation_id = c.id AND p.user_id = $1))";
             case SUPPORT -> "c.kind = 'support' AND $1::text IS NOT NULL";
-            case SUPPORT_AWAITING_REPLY -> "c.kind = 'support' AND c.awaiting_reply AND $1::text IS NOT NULL";
         };
         String notExcluded = " AND ($2::uuid IS NULL OR c.id <> $2)";
         if (after.isTop()) {
@@ -386,6 +386,7 @@ public class ConversationStore {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
+    /** Now, as PostgreSQL keeps it (microseconds). */
     public static Instant now() {
         // PostgreSQL keeps microseconds: truncate so that what we return equals what we read back later.
         return Instant.now().truncatedTo(ChronoUnit.MICROS);

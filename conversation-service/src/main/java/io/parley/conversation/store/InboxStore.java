@@ -1,8 +1,7 @@
-package io.parley.conversation.inbox;
+package io.parley.conversation.store;
 
 import io.parley.events.UnreadChanged;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,16 +20,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class InboxStore {
 
-    private final Pool pool;
-
-    public InboxStore(Pool pool) {
-        this.pool = pool;
-    }
-
-    public Pool pool() {
-        return pool;
-    }
-
     /**
      * The latest new message of each conversation in a batch: it becomes the conversation's last message and moves the
      * conversation to the top of the list (the move is recorded for readers paging through the list). In a support
@@ -44,6 +33,11 @@ public class InboxStore {
                          String answeredBy, String waitingSince, boolean adminInBatch) {
     }
 
+    /**
+     * Applies the latest new message of each conversation of a batch (see {@link Latest}) in {@code tx}.
+     *
+     * @return completes once the statement ran
+     */
     public Uni<Void> messagesCreated(SqlClient tx, List<Latest> latest) {
         if (latest.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -112,7 +106,9 @@ public class InboxStore {
 
     /**
      * Moves read positions forward (never back): participants', and admins' in support conversations (the
-     * message-service checked who may read before it published a move; a sender has read their own message).
+     * message-service checked who may read before it published a move; a sender has read their own message). The
+     * filter is the membership rule ({@code domain.Membership}) for rows whose reader's role is not known here: any
+     * reader of a support conversation is an admin or its participant.
      */
     public Uni<Void> read(SqlClient tx, List<Position> positions) {
         if (positions.isEmpty()) {
@@ -138,7 +134,9 @@ public class InboxStore {
     /**
      * For each (conversation, user) pair where the user takes part in the conversation or has read in it (an admin in
      * a support conversation): the user's unread count there and their total, which counts the conversations they take
-     * part in, as GET /api/unread does. Grouped by conversation.
+     * part in, as GET /api/unread does. Grouped by conversation. The filter is the membership rule
+     * ({@code domain.Membership}) without roles: a reader of a support conversation who is not a participant is an
+     * admin.
      */
     public Uni<Map<UUID, List<UnreadChanged.Count>>> counts(SqlClient tx, List<UUID> conversations,
                                                             List<String> users) {
@@ -170,9 +168,13 @@ public class InboxStore {
                 });
     }
 
-    /** Forgets the list moves older than {@code kept}: a cursor older than that pages through the list as it is. */
-    public Uni<Integer> pruneMoves(Duration kept) {
-        return pool.preparedQuery("DELETE FROM activity_move WHERE at < now() - make_interval(secs => $1)")
+    /**
+     * Forgets the list moves older than {@code kept}: a cursor older than that pages through the list as it is.
+     *
+     * @return how many moves were forgotten
+     */
+    public Uni<Integer> pruneMoves(SqlClient client, Duration kept) {
+        return client.preparedQuery("DELETE FROM activity_move WHERE at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of((double) kept.toSeconds()))
                 .map(rows -> rows.rowCount());
     }

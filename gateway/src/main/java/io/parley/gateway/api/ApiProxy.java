@@ -1,7 +1,6 @@
 package io.parley.gateway.api;
 
 import io.parley.kit.Problem;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -13,7 +12,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.httpproxy.HttpProxy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.parley.gateway.config.GatewayConfig;
+import io.quarkus.runtime.configuration.MemorySize;
+import jakarta.inject.Inject;
 
 import java.net.URI;
 import java.util.regex.Pattern;
@@ -47,13 +48,23 @@ public class ApiProxy {
     private final long maxBodySize;
 
     /**
-     * @param maxBodySize the largest {@code Content-Length} forwarded, in bytes ({@code parley.gateway.max-body-size},
-     *                    32 MiB by default: a file of the message-service's 25 MiB limit and its multipart envelope)
+     * @param config the services' URLs ({@code parley.*.url}) and the largest {@code Content-Length} forwarded
+     *               ({@code parley.gateway.max-body-size}, 32 MiB by default: a file of the message-service's 25 MiB
+     *               limit and its multipart envelope)
      */
-    public ApiProxy(@ConfigProperty(name = "parley.conversation.url") URI conversations,
-                    @ConfigProperty(name = "parley.message.url") URI messages,
-                    @ConfigProperty(name = "parley.notification.url") URI notifications,
-                    @ConfigProperty(name = "parley.gateway.max-body-size") MemorySize maxBodySize) {
+    @Inject
+    public ApiProxy(GatewayConfig config) {
+        this(config.conversation().url(), config.message().url(), config.notification().url(),
+                config.gateway().maxBodySize());
+    }
+
+    /**
+     * @param conversations the conversation-service's base URL
+     * @param messages      the message-service's base URL
+     * @param notifications the notification-service's base URL
+     * @param maxBodySize   the largest {@code Content-Length} forwarded
+     */
+    ApiProxy(URI conversations, URI messages, URI notifications, MemorySize maxBodySize) {
         this.conversations = address(conversations);
         this.messages = address(messages);
         this.notifications = address(notifications);

@@ -1,6 +1,6 @@
 package io.parley.gateway.delivery;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.events.ConversationCreated;
 import io.parley.events.Event;
 import io.parley.events.ParticipantAdded;
@@ -9,6 +9,8 @@ import io.parley.events.MessageEvent;
 import io.parley.events.PresenceRouted;
 import io.parley.events.ReadMoved;
 import io.parley.events.UnreadChanged;
+import io.parley.gateway.protocol.FrameCodec;
+import io.parley.gateway.protocol.ServerFrame;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -42,38 +44,33 @@ public class DeliveryConsumer {
     @Incoming("deliver-conversations")
     public void deliverConversation(Event event) {
         if (event instanceof ConversationCreated created) {
-            ObjectNode frame = Frames.json().createObjectNode().put("type", "conversation.created");
-            ObjectNode conversation = frame.putObject("conversation")
-                    .put("id", created.conversationId().toString())
-                    .put("type", created.conversationType())
-                    .put("title", created.title());
-            created.participants().forEach(conversation.putArray("participants")::add);
-            conversation.put("createdBy", created.createdBy())
-                    .put("createdAt", created.occurredAt().toString());
-            String text = frame.toString();
+            String text = FrameCodec.encode(new ServerFrame.ConversationCreated(new ServerFrame.Conversation(
+                    created.conversationId(), created.conversationType(), created.title(), created.participants(),
+                    created.createdBy(), created.occurredAt())));
             Set<Session> to = new LinkedHashSet<>();
             sessions.forEachInConversation(created.participants(), created.conversationType(), to::add);
             to.forEach(session -> session.sendNow(text));
         } else if (event instanceof ParticipantAdded added) {
             typing.participantAdded(added.conversationId(), added.userId());
-            sendToMembers("participant.added", added.conversationId(), added.userId(), added.participants());
+            List<String> members = members(added.participants());
+            sendToMembers(new ServerFrame.ParticipantAdded(added.conversationId(), added.userId(), members),
+                    added.userId(), members);
         } else if (event instanceof ParticipantRemoved removed) {
             typing.participantRemoved(removed.conversationId(), removed.userId());
-            sendToMembers("participant.removed", removed.conversationId(), removed.userId(), removed.participants());
+            List<String> members = members(removed.participants());
+            sendToMembers(new ServerFrame.ParticipantRemoved(removed.conversationId(), removed.userId(), members),
+                    removed.userId(), members);
         }
     }
 
-    /**
-     * {@code {type, conversationId, userId, participants}} to the connections of {@code participants} and of
-     * {@code userId} (an event published before the field existed has none: then to {@code userId} alone, with an
-     * empty list).
-     */
-    private void sendToMembers(String type, UUID conversationId, String userId, List<String> participants) {
-        List<String> members = participants == null ? List.of() : participants;
-        ObjectNode frame = Frames.json().createObjectNode().put("type", type)
-                .put("conversationId", conversationId.toString()).put("userId", userId);
-        members.forEach(frame.putArray("participants")::add);
-        String text = frame.toString();
+    /** An event's participants; an event published before the field existed has none: an empty list. */
+    private static List<String> members(List<String> participants) {
+        return participants == null ? List.of() : participants;
+    }
+
+    /** {@code frame} to the connections of {@code members} and of {@code userId}. */
+    private void sendToMembers(ServerFrame frame, String userId, List<String> members) {
+        String text = FrameCodec.encode(frame);
         Set<String> users = new LinkedHashSet<>(members);
         users.add(userId);
         for (String user : users) {
@@ -84,16 +81,18 @@ public class DeliveryConsumer {
     @Incoming("deliver-messages")
     public void deliver(Event event) {
         if (event instanceof ReadMoved read) {
-            String frame = Frames.json().createObjectNode().put("type", "read")
-                    .put("conversationId", read.conversationId().toString()).put("userId", read.userId())
-                    .put("seq", read.seq()).toString();
+            String frame = FrameCodec.encode(new ServerFrame.Read(read.conversationId(), read.userId(), read.seq()));
             sessions.forEachInConversation(read.participants(), read.conversationType(), s -> s.sendNow(frame));
             return;
         }
         if (!(event instanceof MessageEvent message)) {
             return;
         }
-        String frame = Frames.message(message.type(), message.message());
+        ServerFrame encoded = messageFrame(message);
+        if (encoded == null) {
+            return;
+        }
+        String frame = FrameCodec.encode(encoded);
         if (MessageEvent.CREATED.equals(message.type())) {
             // in seq order, held back while the connection replays what it missed
             sessions.forEachInConversation(message.participants(), message.conversationType(),
@@ -115,9 +114,8 @@ public class DeliveryConsumer {
             if (sessionsOfUser.isEmpty()) {
                 continue;
             }
-            String frame = Frames.json().createObjectNode().put("type", "unread")
-                    .put("conversationId", unread.conversationId().toString()).put("count", count.count())
-                    .put("total", count.total()).toString();
+            String frame = FrameCodec.encode(
+                    new ServerFrame.Unread(unread.conversationId(), count.count(), count.total()));
             sessionsOfUser.forEach(session -> session.sendNow(frame));
         }
     }
@@ -128,15 +126,27 @@ public class DeliveryConsumer {
         if (!(event instanceof PresenceRouted presence)) {
             return;
         }
-        var frame = Frames.json().createObjectNode().put("type", "presence").put("userId", presence.userId())
-                .put("online", presence.online());
-        frame.put("lastSeenAt", presence.lastSeenAt() == null ? null : presence.lastSeenAt().toString());
-        String text = frame.toString();
+        String text = FrameCodec.encode(
+                new ServerFrame.Presence(presence.userId(), presence.online(), presence.lastSeenAt()));
         for (String userId : presence.recipients()) {
             sessions.of(userId).forEach(session -> session.sendNow(text));
         }
         if (presence.toAdmins()) {
             sessions.admins().forEach(session -> session.sendNow(text));
         }
+    }
+
+    /**
+     * The frame of a message event: {@code message.created}, {@code message.updated} or {@code message.deleted}; null
+     * for a type this gateway does not know (not delivered).
+     */
+    static ServerFrame messageFrame(MessageEvent event) {
+        JsonNode message = FrameCodec.tree(event.message());
+        return switch (event.type()) {
+            case MessageEvent.CREATED -> new ServerFrame.MessageCreated(message);
+            case MessageEvent.UPDATED -> new ServerFrame.MessageUpdated(message);
+            case MessageEvent.DELETED -> new ServerFrame.MessageDeleted(message);
+            default -> null;
+        };
     }
 }

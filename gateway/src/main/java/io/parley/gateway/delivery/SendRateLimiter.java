@@ -1,7 +1,8 @@
 package io.parley.gateway.delivery;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
+import io.parley.gateway.config.GatewayConfig;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +28,17 @@ public class SendRateLimiter {
     private final double burst;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    public SendRateLimiter(@ConfigProperty(name = "parley.gateway.send-rate", defaultValue = "20") double rate,
-                           @ConfigProperty(name = "parley.gateway.send-burst", defaultValue = "40") double burst) {
+    /** A limiter of {@code parley.gateway.send-rate} sends a second with bursts of {@code send-burst}. */
+    @Inject
+    public SendRateLimiter(GatewayConfig config) {
+        this(config.gateway().sendRate(), config.gateway().sendBurst());
+    }
+
+    /**
+     * @param rate  sends per second refilled
+     * @param burst the most sends allowed at once
+     */
+    SendRateLimiter(double rate, double burst) {
         this.rate = rate;
         this.burst = burst;
     }

@@ -2,14 +2,11 @@ package io.parley.gateway.delivery;
 
 import io.quarkus.websockets.next.WebSocketConnection;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
- * One open WebSocket connection: whose it is, and per conversation the last seq it was sent, so that it receives
+ * One open WebSocket connection: whose it is, its token, its liveness and its outbound queue; the order of its
+ * message frames is its {@link SeqGate}, so that it receives
  * each {@code message.created} once and in order, also while a resume replays history.
  */
 public final class Session {
@@ -37,27 +34,13 @@ public final class Session {
     private boolean overflowed;
 
     /** How long a client may leave its outbound queue full before it is disconnected. */
-    static final long SLOW_READER_GRACE_NANOS = 5_000_000_000L;
+    static final java.time.Duration SLOW_READER_GRACE = java.time.Duration.ofSeconds(5);
     public static final short TOO_SLOW = 1013;
     /** The close of a connection whose client stopped answering pings. */
     public static final io.quarkus.websockets.next.CloseReason SILENT =
             new io.quarkus.websockets.next.CloseReason(1001, "no pong: the connection is taken for dead");
-    /** Guarded by {@code this}. */
-    private final Map<UUID, Long> lastSeq = new HashMap<>();
-    /** Conversations being replayed, with the live frames that arrived meanwhile. Guarded by {@code this}. */
-    private final Map<UUID, List<Pending>> replaying = new HashMap<>();
-
-    record Pending(long seq, String frame) {
-    }
-
-    /**
-     * Live message frames held since the connection opened, for a client that said it will resume first
-     * ({@code /ws?resume=1}); null when not holding. Guarded by {@code this}.
-     */
-    private List<Held> heldUntilResume;
-
-    private record Held(UUID conversationId, long seq, String frame) {
-    }
+    /** The order of this connection's message frames, per conversation (see {@link SeqGate}). Guarded by {@code this}. */
+    private final SeqGate<String> order = new SeqGate<>(this::send);
 
     /**
      * @param connection the connection itself (not the per-callback proxy)
@@ -140,22 +123,7 @@ public final class Session {
 
     /** A live message frame: sent now, held back during a replay of its conversation, dropped if already sent. */
     public synchronized void offer(UUID conversationId, long seq, String frame) {
-        if (heldUntilResume != null) {
-            heldUntilResume.add(new Held(conversationId, seq, frame));
-            return;
-        }
-        List<Pending> held = replaying.get(conversationId);
-        if (held != null) {
-            held.add(new Pending(seq, frame));
-            return;
-        }
-        if (seq > 0 && seq <= lastSeq.getOrDefault(conversationId, 0L)) {
-            return;
-        }
-        if (seq > 0) {
-            lastSeq.put(conversationId, seq);
-        }
-        send(frame);
+        order.offer(conversationId, seq, frame);
     }
 
     /**
@@ -163,7 +131,7 @@ public final class Session {
      * lacks, and no live message can overtake the replay of the ones before it.
      */
     public synchronized void holdUntilResume() {
-        heldUntilResume = new ArrayList<>();
+        order.holdUntilResume();
     }
 
     /**
@@ -171,11 +139,7 @@ public final class Session {
      * come in time): held frames of conversations being replayed wait for their replay; the others go out now.
      */
     public synchronized void releaseHold() {
-        List<Held> held = heldUntilResume;
-        heldUntilResume = null;
-        if (held != null) {
-            held.forEach(h -> offer(h.conversationId(), h.seq(), h.frame()));
-        }
+        order.releaseHold();
     }
 
     /** A frame that is not ordered by seq (edits, deletes, receipts): sent now. */
@@ -189,29 +153,17 @@ public final class Session {
      * again (its position says it lacks it); nothing after its position is ever skipped.
      */
     public synchronized void startReplay(UUID conversationId, long afterSeq) {
-        replaying.putIfAbsent(conversationId, new ArrayList<>());
-        lastSeq.put(conversationId, afterSeq);
+        order.startReplay(conversationId, afterSeq);
     }
 
     /** A replayed message: sent unless this connection already has it. */
     public synchronized void replayed(UUID conversationId, long seq, String frame) {
-        if (seq <= lastSeq.getOrDefault(conversationId, 0L)) {
-            return;
-        }
-        lastSeq.put(conversationId, seq);
-        send(frame);
+        order.replayed(conversationId, seq, frame);
     }
 
     /** Ends the replay: what arrived live meanwhile follows, in seq order, each once. */
     public synchronized void endReplay(UUID conversationId) {
-        List<Pending> held = replaying.remove(conversationId);
-        if (held == null) {
-            return;
-        }
-        held.sort((a, b) -> Long.compare(a.seq(), b.seq()));
-        for (Pending pending : held) {
-            offer(conversationId, pending.seq(), pending.frame());
-        }
+        order.endReplay(conversationId);
     }
 
     /**
@@ -224,7 +176,7 @@ public final class Session {
         }
         if (!socket.writeQueueFull()) {
             fullSince = 0;
-        } else if (System.nanoTime() - fullSince > SLOW_READER_GRACE_NANOS) {
+        } else if (System.nanoTime() - fullSince > SLOW_READER_GRACE.toNanos()) {
             overflowed = true;
             socket.close(TOO_SLOW, "too slow: reconnect and resume");
             cutSoon();

@@ -1,11 +1,10 @@
 package io.parley.gateway.delivery;
 
-import io.quarkus.runtime.StartupEvent;
+import io.parley.gateway.config.GatewayConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import io.quarkus.websockets.next.CloseReason;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 
@@ -26,12 +25,13 @@ public class TokenExpiry {
     private final long idleTimeoutNanos;
 
     /**
-     * @param idleTimeout how long a client may send nothing (no frame, no pong) before its connection is taken for
-     *                    dead; longer than the ping interval, so that a live client answers a ping meanwhile
+     * @param config {@code parley.gateway.idle-timeout}, how long a client may send nothing (no frame, no pong)
+     *               before its connection is taken for dead; longer than {@code ping-interval}, so that a live client
+     *               answers a ping meanwhile
      */
-    public TokenExpiry(SessionRegistry sessions,
-                       @ConfigProperty(name = "parley.gateway.idle-timeout") Duration idleTimeout,
-                       @ConfigProperty(name = "parley.gateway.ping-interval") Duration pingInterval) {
+    public TokenExpiry(SessionRegistry sessions, GatewayConfig config) {
+        Duration idleTimeout = config.gateway().idleTimeout();
+        Duration pingInterval = config.gateway().pingInterval();
         if (idleTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("parley.gateway.idle-timeout (" + idleTimeout
                     + ") must be longer than parley.gateway.ping-interval (" + pingInterval + ")");
@@ -40,8 +40,11 @@ public class TokenExpiry {
         this.idleTimeoutNanos = idleTimeout.toNanos();
     }
 
-    void start(@Observes StartupEvent event, Vertx vertx) {
-        vertx.setPeriodic(1_000, id -> closeExpired());
+    /** Every second, on the event loop: the checks above for every connection of this instance. */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> check() {
+        closeExpired();
+        return Uni.createFrom().voidItem();
     }
 
     void closeExpired() {

@@ -2,6 +2,8 @@ package io.parley.gateway.delivery;
 
 import io.parley.events.Event;
 import io.parley.events.TypingChanged;
+import io.parley.gateway.protocol.FrameCodec;
+import io.parley.gateway.protocol.ServerFrame;
 import io.parley.gateway.upstream.ConversationServiceClient;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -22,12 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Typing indicators: never stored. A {@code typing} frame from a participant goes through Kafka to every gateway
  * instance, which forwards it to the participants' connections; a {@code start} that no {@code stop} or new
- * {@code start} follows within {@link #EXPIRY_MS} ends with a {@code stop} that the gateway makes itself.
+ * {@code start} follows within {@link #EXPIRY} ends with a {@code stop} that the gateway makes itself.
  */
 @ApplicationScoped
 public class Typing {
 
-    static final long EXPIRY_MS = 6_000;
+    static final java.time.Duration EXPIRY = java.time.Duration.ofSeconds(6);
 
     /** Whose typing in which conversation: compared field by field, never as a joined string. */
     record Key(UUID conversationId, String userId) {
@@ -45,7 +47,7 @@ public class Typing {
      * How long a removal is remembered: longer than any typing event can still arrive (the typing topic keeps them a
      * minute, and every instance reads it live) and than a pending automatic {@code stop}.
      */
-    static final long REMOVAL_KEPT_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    static final java.time.Duration REMOVAL_KEPT = java.time.Duration.ofMinutes(2);
 
     public Typing(ConversationServiceClient conversations, SessionRegistry sessions,
                   @Channel("typing-out") MutinyEmitter<Record<String, Event>> out, Vertx vertx) {
@@ -61,22 +63,23 @@ public class Typing {
      * conversation-service for every frame, never remembered: it answers a removal only once it is committed, so a
      * removed participant's typing stops at once, and a remaining participant's typing no longer goes to them.
      */
-    public Uni<String> publish(Session session, String ref, UUID conversationId, String state) {
+    public Uni<ServerFrame> publish(Session session, String ref, UUID conversationId, String state) {
         return conversations.get(session.token(), conversationId).chain(answer -> {
             if (!answer.ok()) {
-                String code = Frames.code(answer.status());
-                return Uni.createFrom().item(Frames.error(ref, code, "unavailable".equals(code)
-                        ? "The conversation-service did not answer; send it again."
-                        : answer.body().getString("detail", "No such conversation."), conversationId.toString()));
+                String code = ServerFrame.Error.codeOf(answer.status());
+                return Uni.createFrom().item((ServerFrame) ServerFrame.Error.about(ref, code,
+                        "unavailable".equals(code) ? "The conversation-service did not answer; send it again."
+                                : answer.body().getString("detail", "No such conversation."),
+                        conversationId.toString()));
             }
             JsonObject c = answer.body();
             TypingChanged event = TypingChanged.of(conversationId, c.getString("type"),
                     c.getJsonArray("participants").stream().map(String::valueOf).toList(),
                     session.userId(), state, Instant.now());
-            return out.send(Record.of(event.key(), event)).replaceWith((String) null);
+            return out.send(Record.of(event.key(), event)).replaceWith((ServerFrame) null);
         }).onFailure().recoverWithItem(e -> {
             Log.warnf("typing not published: %s", e.toString());
-            return Frames.error(ref, "unavailable", "The typing state was not published; send it again.",
+            return ServerFrame.Error.about(ref, "unavailable", "The typing state was not published; send it again.",
                     conversationId.toString());
         });
     }
@@ -98,7 +101,7 @@ public class Typing {
         forward(typing, typing.state());
         if ("start".equals(typing.state())) {
             starts.put(key, new Started(typing));
-            long timer = vertx.setTimer(EXPIRY_MS, id -> {
+            long timer = vertx.setTimer(EXPIRY.toMillis(), id -> {
                 if (expiries.remove(key, id)) {
                     starts.remove(key);
                     forward(typing, "stop");
@@ -116,7 +119,7 @@ public class Typing {
      */
     public void participantRemoved(UUID conversationId, String userId) {
         long now = System.nanoTime();
-        removed.values().removeIf(at -> now - at > REMOVAL_KEPT_NANOS);
+        removed.values().removeIf(at -> now - at > REMOVAL_KEPT.toNanos());
         Key key = new Key(conversationId, userId);
         removed.put(key, now);
         Long timer = expiries.remove(key);
@@ -141,9 +144,7 @@ public class Typing {
     private final Map<Key, Started> starts = new ConcurrentHashMap<>();
 
     private void forward(TypingChanged typing, String state) {
-        String frame = Frames.json().createObjectNode().put("type", "typing")
-                .put("conversationId", typing.conversationId().toString())
-                .put("userId", typing.userId()).put("state", state).toString();
+        String frame = FrameCodec.encode(new ServerFrame.Typing(typing.conversationId(), typing.userId(), state));
         List<String> recipients = removed.isEmpty() ? typing.participants() : typing.participants().stream()
                 .filter(user -> !removed.containsKey(new Key(typing.conversationId(), user))).toList();
         sessions.forEachInConversation(recipients, typing.conversationType(), session -> session.sendNow(frame));

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.channel.ChannelFutureListener;
+import io.parley.gateway.protocol.FrameCodec;
+import io.parley.gateway.protocol.ServerFrame;
 import io.vertx.core.http.HttpConnection;
 
 import java.nio.ByteBuffer;
@@ -31,7 +33,8 @@ import java.nio.charset.StandardCharsets;
 public final class Utf8Guard extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "parley-utf8-guard";
-    static final String NOT_UTF8 = Frames.invalid(null, "frame", "The frame is not UTF-8 text.");
+    static final String NOT_UTF8 = FrameCodec.encode(
+            ServerFrame.Error.invalid(null, "frame", "The frame is not UTF-8 text."));
 
     /** The decoder of the fragmented text message in progress; null when none is. */
     private CharsetDecoder fragmented;

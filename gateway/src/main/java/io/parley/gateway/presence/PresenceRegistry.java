@@ -9,17 +9,17 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.quarkus.logging.Log;
+import io.parley.gateway.config.GatewayConfig;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Which users have open connections, across every gateway instance. A user's first connection publishes
@@ -28,29 +28,39 @@ import java.util.UUID;
 @ApplicationScoped
 public class PresenceRegistry {
 
-    /** This process's identity among the gateway instances. */
-    private final String instanceId = UUID.randomUUID().toString();
+    /** This process's identity among the gateway instances ({@code parley.gateway.instance}). */
+    private final String instanceId;
     private final Pool pool;
     private final MutinyEmitter<Record<String, Event>> presenceEvents;
 
-    private final Duration heartbeatInterval;
     private final Duration deadAfter;
 
+    /**
+     * @param config this instance's id ({@code parley.gateway.instance}) and how long an instance may stay silent
+     *               ({@code parley.gateway.dead-after})
+     */
     public PresenceRegistry(Pool pool, @Channel("presence-events") MutinyEmitter<Record<String, Event>> presenceEvents,
-                            @ConfigProperty(name = "parley.gateway.heartbeat-interval") Duration heartbeatInterval,
-                            @ConfigProperty(name = "parley.gateway.dead-after") Duration deadAfter) {
+                            GatewayConfig config) {
         this.pool = pool;
         this.presenceEvents = presenceEvents;
-        this.heartbeatInterval = heartbeatInterval;
-        this.deadAfter = deadAfter;
+        this.instanceId = config.gateway().instance();
+        this.deadAfter = config.gateway().deadAfter();
     }
 
-    /** Registers this instance, then beats and sweeps the dead ones every heartbeat interval. */
-    void start(@Observes StartupEvent event, io.vertx.core.Vertx vertx) {
+    /** Registers this instance before it accepts connections. */
+    void start(@Observes StartupEvent event) {
         heartbeat().await().atMost(Duration.ofSeconds(30));
-        vertx.setPeriodic(heartbeatInterval.toMillis(), id -> heartbeat()
-                .chain(this::sweepDeadInstances)
-                .subscribe().with(ok -> { }, e -> Log.warnf("presence heartbeat failed: %s", e.toString())));
+    }
+
+    /** Every {@code parley.gateway.heartbeat-interval}: beats, then sweeps the dead instances; a failure is logged. */
+    @Scheduled(every = "${parley.gateway.heartbeat-interval}", delayed = "${parley.gateway.heartbeat-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> beat() {
+        return heartbeat().chain(this::sweepDeadInstances)
+                .onFailure().recoverWithItem(e -> {
+                    Log.warnf("presence heartbeat failed: %s", e.toString());
+                    return null;
+                });
     }
 
     private Uni<Void> heartbeat() {

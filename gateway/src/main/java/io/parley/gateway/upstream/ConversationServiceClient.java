@@ -3,10 +3,9 @@ package io.parley.gateway.upstream;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.Vertx;
+import io.parley.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.net.URI;
 import java.util.UUID;
 
 /** The conversation-service's REST API, called with the connection's own token. */
@@ -15,8 +14,9 @@ public class ConversationServiceClient {
 
     private final UpstreamHttp http;
 
-    public ConversationServiceClient(Vertx vertx, @ConfigProperty(name = "parley.conversation.url") URI base) {
-        this.http = new UpstreamHttp(vertx, base);
+    /** Calls the conversation-service at {@code parley.conversation.url}. */
+    public ConversationServiceClient(Vertx vertx, GatewayConfig config) {
+        this.http = new UpstreamHttp(vertx, config.conversation().url());
     }
 
     /** The conversation as the caller sees it; 404 when they may not. */

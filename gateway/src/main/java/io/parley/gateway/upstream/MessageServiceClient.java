@@ -4,10 +4,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
+import io.parley.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.net.URI;
 import java.util.UUID;
 
 /** The message-service's REST API, called with the connection's own token. */
@@ -16,8 +15,9 @@ public class MessageServiceClient {
 
     private final UpstreamHttp http;
 
-    public MessageServiceClient(Vertx vertx, @ConfigProperty(name = "parley.message.url") URI base) {
-        this.http = new UpstreamHttp(vertx, base);
+    /** Calls the message-service at {@code parley.message.url}. */
+    public MessageServiceClient(Vertx vertx, GatewayConfig config) {
+        this.http = new UpstreamHttp(vertx, config.message().url());
     }
 
     public Uni<UpstreamHttp.Answer> send(String token, UUID conversationId, JsonObject body) {

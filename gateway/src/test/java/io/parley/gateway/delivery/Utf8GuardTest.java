@@ -59,13 +59,13 @@ class Utf8GuardTest {
 
     @Test
     void refusalsKeepTheirMeaningAndOnlyServerErrorsAreUnavailable() {
-        assertThat(Frames.code(400)).isEqualTo("invalid");
-        assertThat(Frames.code(422)).isEqualTo("invalid");
-        assertThat(Frames.code(413)).isEqualTo("too_large");
-        assertThat(Frames.code(404)).isEqualTo("not_found");
-        assertThat(Frames.code(409)).isEqualTo("conflict");
-        assertThat(Frames.code(429)).isEqualTo("rate_limited");
-        assertThat(Frames.code(500)).isEqualTo("unavailable");
-        assertThat(Frames.code(503)).isEqualTo("unavailable");
+        assertThat(io.parley.gateway.protocol.ServerFrame.Error.codeOf(400)).isEqualTo("invalid");
+        assertThat(io.parley.gateway.protocol.ServerFrame.Error.codeOf(422)).isEqualTo("invalid");
+        assertThat(io.parley.gateway.protocol.ServerFrame.Error.codeOf(413)).isEqualTo("too_large");
+        assertThat(io.parley.gateway.protocol.ServerFrame.Error.codeOf(404)).isEqualTo("not_found");
+        assertThat(io.parley.gateway.protocol.ServerFrame.Error.codeOf(409)).isEqualTo("conflict");
+        assertThat(io.parley.gateway.protocol.ServerFrame.Error.codeOf(429)).isEqualTo("rate_limited");
+        assertThat(io.parley.gateway.protocol.ServerFrame.Error.codeOf(500)).isEqualTo("unavailable");
+        assertThat(io.parley.gateway.protocol.ServerFrame.Error.codeOf(503)).isEqualTo("unavailable");
     }
 }

@@ -1,7 +1,6 @@
-package io.parley.gateway.ws;
+package io.parley.gateway.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.gateway.delivery.Frames;
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
@@ -12,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AttachmentRefsTest {
 
     private static JsonNode json(String text) throws Exception {
-        return Frames.json().readTree(text);
+        return FrameCodec.json().readTree(text);
     }
 
     private static AttachmentRefs.Result read(String attachments) throws Exception {

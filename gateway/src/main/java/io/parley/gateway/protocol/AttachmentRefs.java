@@ -1,4 +1,4 @@
-package io.parley.gateway.ws;
+package io.parley.gateway.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.kit.Text;

@@ -1,0 +1,30 @@
+package io.parley.gateway.delivery;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The token bucket of sends per user. */
+class SendRateLimiterTest {
+
+    @Test
+    void aBurstIsAllowedThenTheWaitIsTold() {
+        SendRateLimiter limiter = new SendRateLimiter(2, 3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.acquire("a")).isZero();
+        }
+        double wait = limiter.acquire("a");
+        assertThat(wait).isGreaterThan(0).isLessThanOrEqualTo(0.5);
+        // another user has an allowance of their own
+        assertThat(limiter.acquire("b")).isZero();
+    }
+
+    @Test
+    void aForgottenUserStartsWithAFullBurst() {
+        SendRateLimiter limiter = new SendRateLimiter(1, 1);
+        assertThat(limiter.acquire("a")).isZero();
+        assertThat(limiter.acquire("a")).isGreaterThan(0);
+        limiter.forget("a");
+        assertThat(limiter.acquire("a")).isZero();
+    }
+}

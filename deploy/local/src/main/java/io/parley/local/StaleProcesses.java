@@ -49,10 +49,13 @@ final class StaleProcesses {
     }
 
     void killLeftovers() throws IOException {
-        if (!Files.exists(file)) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (java.nio.file.NoSuchFileException e) {
             return;
         }
-        for (String line : Files.readAllLines(file)) {
+        for (String line : lines) {
             String[] parts = line.trim().split(" ", 2);
             if (parts.length != 2) {
                 continue;
@@ -70,7 +73,8 @@ final class StaleProcesses {
                         stop(h);
                     });
         }
-        Files.delete(file);
+        // an earlier launcher that was still stopping may have removed it meanwhile
+        Files.deleteIfExists(file);
     }
 
     private static void stop(ProcessHandle h) {

@@ -106,13 +106,15 @@ public final class FilesThumbnail implements Callable<Integer> {
     /** A JPEG of noise and gradients about {@code bytes} long (noise does not compress: a camera photo's size). */
     private static byte[] photo(int bytes) throws IOException {
         Random random = new Random(7);
-        for (int side = 1200; ; side += 200) {
+        for (int side = 600; ; side += 100) {
             BufferedImage image = new BufferedImage(side * 4 / 3, side, BufferedImage.TYPE_INT_RGB);
             for (int y = 0; y < image.getHeight(); y++) {
                 for (int x = 0; x < image.getWidth(); x++) {
-                    int noise = random.nextInt(64);
-                    image.setRGB(x, y, ((x * 255 / image.getWidth()) << 16) | ((y * 255 / image.getHeight()) << 8)
-                            | (128 + noise));
+                    // a gradient under noise in every channel: a camera photo's detail, about a byte a pixel
+                    int r = Math.min(255, x * 200 / image.getWidth() + random.nextInt(56));
+                    int g = Math.min(255, y * 200 / image.getHeight() + random.nextInt(56));
+                    int b = 100 + random.nextInt(156);
+                    image.setRGB(x, y, (r << 16) | (g << 8) | b);
                 }
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,6 +1,8 @@
 package io.parley.gateway;
 
 import io.parley.infra.InfraTestResource;
+import io.parley.infra.RawUpload;
+import io.parley.kit.LingeringClose;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -57,6 +59,8 @@ class FilesProxyTest {
     static final int MIB = 1 << 20;
     static final String ETAG = "\"" + "ab".repeat(32) + "\"";
     static final byte[] SMALL = bytes(7, 1000);
+    /** The upload path on which the stand-in refuses at once, reading none of the body. */
+    static final String REFUSED_EARLY = "/api/conversations/" + UUID.randomUUID() + "/attachments";
     /** The headers the message-service answers a download with (docs/api.md, files). */
     static final Map<String, String> DOWNLOAD_HEADERS = Map.of(
             "ETag", ETAG,
@@ -106,7 +110,10 @@ class FilesProxyTest {
     private void handle(HttpServerRequest request) {
         received.computeIfAbsent(request.path(), p -> new AtomicInteger()).incrementAndGet();
         lastHeaders = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
-        if (request.method() == HttpMethod.POST && request.path().endsWith("/attachments")) {
+        if (request.path().equals(REFUSED_EARLY)) {
+            // as the message-service refuses a body announced over its limit: answered before the body is read
+            LingeringClose.refuse(request, 413, "Request Entity Too Large", "A file is at most 26214400 bytes.");
+        } else if (request.method() == HttpMethod.POST && request.path().endsWith("/attachments")) {
             upload(request);
         } else if (request.path().equals("/api/attachments/big")) {
             bigDownload(request);
@@ -248,6 +255,29 @@ class FilesProxyTest {
         assertThat(problem.getInteger("status")).isEqualTo(413);
         assertThat(problem.getString("detail")).contains(String.valueOf(32L * MIB));
         assertThat(received).doesNotContainKey(path);
+    }
+
+    @Test
+    void aBodyOverTheGatewaysLimitSentWholeBeforeReadingStillGetsItsAnswer() {
+        RawUpload.Result result = RawUpload.postMultipart(gateway, "/api/conversations/" + UUID.randomUUID()
+                + "/attachments", TestKeys.token("cy-" + UUID.randomUUID(), "client"), 40L * MIB);
+        assertThat(result.readFailure()).as("reading the answer").isNull();
+        assertThat(result.writeFailure()).as("sending the body").isNull();
+        assertThat(result.status()).isEqualTo(413);
+        assertThat(result.headers().get("content-type")).isEqualTo("application/problem+json");
+    }
+
+    @Test
+    void aServicesEarlyRefusalReachesASenderThatSendsItsWholeBodyFirst() {
+        // The message-service answers 413 for a file over its limit before reading the body; the proxy must relay
+        // that answer, not a 502 for the connection the service closed.
+        for (int i = 0; i < 3; i++) {
+            RawUpload.Result result = RawUpload.postMultipart(gateway, REFUSED_EARLY,
+                    TestKeys.token("di-" + UUID.randomUUID(), "client"), 30L * MIB);
+            assertThat(result.readFailure()).as("reading the answer").isNull();
+            assertThat(result.status()).as(result.body()).isEqualTo(413);
+            assertThat(new JsonObject(result.body()).getString("detail")).contains("at most");
+        }
     }
 
     @Test

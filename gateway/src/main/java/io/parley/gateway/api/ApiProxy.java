@@ -1,12 +1,11 @@
 package io.parley.gateway.api;
 
-import io.parley.kit.Problem;
+import io.parley.kit.LingeringClose;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.httpproxy.HttpProxy;
@@ -31,7 +30,8 @@ import java.util.regex.Pattern;
  * forwarded.
  *
  * <p>A request whose {@code Content-Length} is over {@code parley.gateway.max-body-size} is answered {@code 413}
- * problem+json here, without reaching any service, and its connection is closed. This route runs before Quarkus's
+ * problem+json here, without reaching any service; its connection is closed once the rest of the body is
+ * discarded. This route runs before Quarkus's
  * own body limit ({@code quarkus.http.limits.max-body-size}), which therefore never applies to {@code /api}. A body
  * sent without a length (chunked) is forwarded as it comes: the service it reaches counts it (the message-service
  * answers {@code 413} for a file over {@code parley.files.max-size}).
@@ -118,15 +118,13 @@ public class ApiProxy {
         return digits.length() > 18 || Long.parseLong(digits) > limit;
     }
 
-    /** {@code 413} problem+json (RFC 9457), then the connection is closed: the rest of the body is never read. */
+    /**
+     * {@code 413} problem+json (RFC 9457); the rest of the body is read and discarded, then the connection is closed
+     * ({@link LingeringClose}).
+     */
     private void refuseTooLarge(HttpServerRequest request) {
-        String body = new JsonObject().put("type", "about:blank").put("title", "Request Entity Too Large")
-                .put("status", 413).put("detail", "The request body is larger than " + maxBodySize
-                        + " bytes, the gateway's limit.").encode();
-        request.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                .putHeader("Connection", "close")
-                .end(body)
-                .onComplete(done -> request.connection().close());
+        LingeringClose.refuse(request, 413, "Request Entity Too Large",
+                "The request body is larger than " + maxBodySize + " bytes, the gateway's limit.");
     }
 
     private static SocketAddress address(URI uri) {

@@ -1,5 +1,6 @@
 package io.parley.message.api;
 
+import io.parley.kit.LingeringClose;
 import io.parley.message.domain.FilesConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -18,8 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Refuses, before its body is read, a request whose {@code Content-Length} is too large: above
  * {@code parley.files.max-size} + {@link #MULTIPART_OVERHEAD} for an upload, above {@link #OTHER_LIMIT} for anything
- * else. It answers {@code 413} with a problem body and closes the connection once the answer is written (the body is
- * never read), as Quarkus's own limit does. {@code quarkus.http.limits.max-body-size} must allow an upload
+ * else. It answers {@code 413} with a problem body and closes the connection once the rest of the body has been
+ * read and discarded ({@link LingeringClose}: closing at once would let a TCP reset destroy the answer before the
+ * sender, often the gateway's proxy, has read it). {@code quarkus.http.limits.max-body-size} must allow an upload
  * (max-size + 64 KiB): it still bounds bodies sent without a Content-Length, and a warning says when it is smaller.
  */
 @ApplicationScoped
@@ -71,11 +73,6 @@ public class BodyLimits {
         String detail = upload
                 ? "A file is at most " + (uploadLimit - MULTIPART_OVERHEAD) + " bytes."
                 : "A request body is at most " + limit + " bytes.";
-        ctx.response().setStatusCode(413)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .endHandler(done -> request.connection().close());
-        ctx.response().end("{\"type\":\"about:blank\",\"title\":\"Request Entity Too Large\",\"status\":413,"
-                + "\"detail\":\"" + detail + "\"}");
+        LingeringClose.refuse(request, 413, "Request Entity Too Large", detail);
     }
 }

@@ -1,5 +1,6 @@
 package io.parley.gateway.api;
 
+import io.parley.kit.BodySizeLimit;
 import io.parley.kit.LingeringClose;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -107,15 +108,7 @@ public class ApiProxy {
      * malformed length before this route).
      */
     static boolean tooLarge(String contentLength, long limit) {
-        if (contentLength == null) {
-            return false;
-        }
-        String value = contentLength.trim();
-        if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return false;
-        }
-        String digits = value.replaceFirst("^0+(?=.)", "");
-        return digits.length() > 18 || Long.parseLong(digits) > limit;
+        return BodySizeLimit.announcedLength(contentLength) > limit;
     }
 
     /**

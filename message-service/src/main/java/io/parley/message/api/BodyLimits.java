@@ -1,5 +1,6 @@
 package io.parley.message.api;
 
+import io.parley.kit.BodySizeLimit;
 import io.parley.kit.LingeringClose;
 import io.parley.message.domain.FilesConfig;
 import io.quarkus.logging.Log;
@@ -52,16 +53,9 @@ public class BodyLimits {
 
     private static void check(RoutingContext ctx, long uploadLimit) {
         HttpServerRequest request = ctx.request();
-        String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (header == null) {
-            ctx.next();
-            return;
-        }
-        long length;
-        try {
-            length = Long.parseLong(header.strip());
-        } catch (NumberFormatException e) {
-            ctx.next(); // not a length: the HTTP server refuses it itself
+        long length = BodySizeLimit.announcedLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+        if (length < 0) {
+            ctx.next(); // no length, or not a number: Quarkus's limit and the HTTP server judge it
             return;
         }
         boolean upload = request.method() == HttpMethod.POST && UPLOAD.matcher(request.path()).matches();

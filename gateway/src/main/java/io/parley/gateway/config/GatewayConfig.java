@@ -61,5 +61,11 @@ public interface GatewayConfig {
 
         /** How long an instance may stay silent before the others take it for dead ({@code dead-after}). */
         Duration deadAfter();
+
+        /**
+         * On shutdown, the window over which the instance closes its WebSockets (1012) so that their clients reconnect
+         * to the other instances a few at a time ({@code shutdown-drain}; io.parley.gateway.ws.Handover).
+         */
+        Duration shutdownDrain();
     }
 }

@@ -48,7 +48,8 @@ public class BodyLimits {
                 .ifPresent(max -> Log.warnf("quarkus.http.limits.max-body-size (%d bytes) is below "
                         + "parley.files.max-size + 64 KiB (%d bytes): uploads near the maximum size will be refused",
                         max.asLongValue(), uploadLimit));
-        router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(ctx -> check(ctx, uploadLimit));
+        // before the kit's BodySizeLimit (ROUTE_ORDER_UPLOAD_LIMIT - 2), whose one limit does not know uploads
+        router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 3).handler(ctx -> check(ctx, uploadLimit));
     }
 
     private static void check(RoutingContext ctx, long uploadLimit) {

@@ -7,6 +7,7 @@ import io.parley.events.Topics;
 import io.parley.events.Event;
 import io.parley.gateway.presence.PresenceRegistry;
 import io.parley.infra.InfraTestResource;
+import io.parley.infra.MetricsScrape;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -41,7 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A client that stops reading cannot make the gateway hold its frames without bound. */
+/**
+ * A client that stops reading cannot make the gateway hold its frames without bound; its close is counted, with its
+ * code, in the gateway's metrics.
+ */
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
 class SlowReaderTest {
@@ -51,6 +55,9 @@ class SlowReaderTest {
 
     @TestHTTPResource("/ws")
     URI ws;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URI metrics;
 
     @Inject
     Vertx vertx;
@@ -62,6 +69,7 @@ class SlowReaderTest {
     void aClientThatStopsReadingIsClosedWhileOneThatReadsKeepsUp() throws Exception {
         String slow = "slow-" + UUID.randomUUID();
         String reader = "reader-" + UUID.randomUUID();
+        MetricsScrape before = MetricsScrape.of(metrics);
         WebSocketClient client = vertx.createWebSocketClient();
         AtomicLong readerFrames = new AtomicLong();
         WebSocket readerSocket = connect(client, reader, s -> s.textMessageHandler(t -> readerFrames.incrementAndGet()));
@@ -120,6 +128,11 @@ class SlowReaderTest {
         // ...while the one that reads gets every frame and stays open.
         await().atMost(Duration.ofSeconds(60)).until(() -> readerFrames.get() >= events + 1);
         assertThat(readerSocket.isClosed()).isFalse();
+        MetricsScrape after = MetricsScrape.of(metrics);
+        assertThat(after.value("parley_ws_slow_reader_closes_total")
+                - before.value("parley_ws_slow_reader_closes_total")).isEqualTo(1);
+        assertThat(after.value("parley_ws_closes_total{code=\"1013\"}")
+                - before.value("parley_ws_closes_total{code=\"1013\"}")).isEqualTo(1);
         readerSocket.close();
         client.close();
     }

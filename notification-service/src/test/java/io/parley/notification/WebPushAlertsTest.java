@@ -7,9 +7,11 @@ import io.parley.events.Topics;
 import io.parley.events.UnreadChanged;
 import io.parley.infra.EventPublisher;
 import io.parley.infra.InfraTestResource;
+import io.parley.infra.MetricsScrape;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -43,6 +45,10 @@ class WebPushAlertsTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    /** The management interface's /q/metrics. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URI metrics;
 
     @jakarta.inject.Inject
     io.vertx.mutiny.sqlclient.Pool pool;
@@ -169,6 +175,7 @@ class WebPushAlertsTest {
         subscribe(frank, push.device(busy));
         push.answer(gone, 410);
         push.answer(busy, 429, 503);
+        MetricsScrape before = MetricsScrape.of(metrics);
 
         events.publish(Topics.MESSAGES, Alerts.message(conversation, 1, alice, List.of(alice, frank), "hello"));
         await().atMost(Duration.ofSeconds(20)).until(() -> push.to(busy).size() == 1);
@@ -177,6 +184,27 @@ class WebPushAlertsTest {
         // The 410 deleted the subscription: its owner no longer has it.
         given().auth().oauth2(TestKeys.token(frank, "client")).delete("/api/push/subscriptions/" + goneId)
                 .then().statusCode(404);
+        // The operator's view of the same (on the management interface only): one gone, two retries, one taken.
+        given().get("/q/metrics").then().statusCode(404);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            MetricsScrape after = MetricsScrape.of(metrics);
+            assertThat(delta(before, after, "parley_push_sends_total{outcome=\"gone\",provider=\"webpush\"}"))
+                    .isEqualTo(1);
+            assertThat(delta(before, after, "parley_push_sends_total{outcome=\"retry\",provider=\"webpush\"}"))
+                    .isEqualTo(2);
+            assertThat(delta(before, after, "parley_push_sends_total{outcome=\"delivered\",provider=\"webpush\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(delta(before, after, "parley_push_send_duration_seconds_count{provider=\"webpush\"}"))
+                    .isGreaterThanOrEqualTo(4);
+            assertThat(delta(before, after, "parley_alerts_round_seconds_count")).isPositive();
+            assertThat(after.has("parley_alerts_pending")).isTrue();
+            assertThat(after.has("parley_push_deliveries_pending")).isTrue();
+            assertThat(after.has("parley_outbox_lag_seconds")).isTrue();
+        });
+    }
+
+    private static double delta(MetricsScrape before, MetricsScrape after, String series) {
+        return after.value(series) - before.value(series);
     }
 
     @Test

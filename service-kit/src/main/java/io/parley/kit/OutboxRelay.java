@@ -1,5 +1,7 @@
 package io.parley.kit;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A crash after Kafka's acknowledgement but before the delete publishes those rows again on restart: consumers
  * drop the duplicates by {@code eventId}.
+ *
+ * <p>Every instance, publishing or not, measures the outbox about once a second for its metrics:
+ * {@code parley_outbox_lag_seconds}, the age of the oldest row not yet published (0 when none waits; it keeps growing
+ * between measurements while that row waits), and {@code parley_outbox_depth}, the rows waiting (counted up to
+ * {@value #DEPTH_COUNTED}). Both are the database's, so every instance of a service reports the same figures.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -47,6 +54,9 @@ public class OutboxRelay {
     /** The advisory lock key that elects the publishing relay ("parley outbox"). */
     private static final long LEADER_LOCK = 0x7061726C65790001L;
     private static final int BATCH = 500;
+    /** The most rows the depth counts: a count over a huge backlog every second would cost more than it tells. */
+    static final int DEPTH_COUNTED = 100_000;
+    private static final long MEASURE_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final Pool pool;
     private final boolean enabled;
@@ -60,15 +70,30 @@ public class OutboxRelay {
     private volatile boolean paused;
     private Thread thread;
     private KafkaProducer<String, byte[]> producer;
+    private final MeterRegistry registry;
+    /** The last measurement: rows waiting, the oldest one's age in seconds (by the database's clock), and when. */
+    private volatile long depth;
+    private volatile double oldestAgeSeconds;
+    private volatile long measuredAtNanos = System.nanoTime();
+    /** When the relay's thread last measured (or tried to); its own, so not volatile. */
+    private long lastMeasureNanos = System.nanoTime() - MEASURE_EVERY_NANOS;
 
+    /**
+     * @param enabled          {@code parley.outbox.enabled}: whether this service has an outbox to publish
+     * @param bootstrapServers Kafka's address
+     * @param pollInterval     {@code parley.outbox.poll-interval}: how often the outbox is read besides the wake-ups
+     * @param registry         where the outbox's lag and depth are registered (only when enabled)
+     */
     public OutboxRelay(Pool pool,
                        @ConfigProperty(name = "parley.outbox.enabled", defaultValue = "false") boolean enabled,
                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                       @ConfigProperty(name = "parley.outbox.poll-interval", defaultValue = "100ms") Duration pollInterval) {
+                       @ConfigProperty(name = "parley.outbox.poll-interval", defaultValue = "100ms") Duration pollInterval,
+                       MeterRegistry registry) {
         this.pool = pool;
         this.enabled = enabled;
         this.bootstrapServers = bootstrapServers;
         this.pollInterval = pollInterval;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent event) {
@@ -82,6 +107,12 @@ public class OutboxRelay {
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay"),
                 new StringSerializer(), new ByteArraySerializer());
+        Gauge.builder("parley.outbox.lag", this, OutboxRelay::lagSeconds).baseUnit("seconds")
+                .description("Age of the oldest outbox row not yet published to Kafka; 0 when none waits")
+                .register(registry);
+        Gauge.builder("parley.outbox.depth", this, relay -> relay.depth)
+                .description("Outbox rows not yet published to Kafka (counted up to " + DEPTH_COUNTED + ")")
+                .register(registry);
         running = true;
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
@@ -170,9 +201,37 @@ public class OutboxRelay {
         wakeUp();
     }
 
+    /** The oldest waiting row's age now: its age when measured plus the time since, or 0 when none waited. */
+    double lagSeconds() {
+        return depth == 0 ? 0 : oldestAgeSeconds + (System.nanoTime() - measuredAtNanos) / 1e9;
+    }
+
+    /** Measures the outbox's depth and the age of its oldest row, at most once a second; a failure is retried later. */
+    private void measureIfDue() {
+        long now = System.nanoTime();
+        if (now - lastMeasureNanos < MEASURE_EVERY_NANOS) {
+            return;
+        }
+        lastMeasureNanos = now;
+        try {
+            Row row = pool.query("""
+                            SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox LIMIT %d) waiting) AS depth,
+                                   (SELECT extract(epoch FROM clock_timestamp() - created_at)::float8
+                                    FROM outbox ORDER BY id LIMIT 1) AS oldest""".formatted(DEPTH_COUNTED))
+                    .executeAndAwait().iterator().next();
+            Double oldest = row.getDouble("oldest");
+            oldestAgeSeconds = oldest == null ? 0 : Math.max(0, oldest);
+            measuredAtNanos = System.nanoTime();
+            depth = row.getLong("depth");
+        } catch (RuntimeException e) {
+            Log.debugf("outbox not measured: %s", e.toString());
+        }
+    }
+
     private void run() {
         SqlConnection leader = null;
         while (running) {
+            measureIfDue();
             try {
                 if (leader == null) {
                     leader = acquireLeadership();

@@ -1,5 +1,6 @@
 package io.parley.conversation.events;
 
+import io.parley.conversation.ConversationMetrics;
 import io.parley.conversation.domain.Inbox;
 import io.parley.events.Event;
 import io.parley.events.MessageEvent;
@@ -24,11 +25,17 @@ public class InboxConsumer {
 
     private final Inbox inbox;
     private final MutinyEmitter<Record<String, Event>> unread;
+    private final ConversationMetrics metrics;
 
-    /** Applies batches to {@code inbox} and publishes the counts on the {@code inbox-out} channel. */
-    public InboxConsumer(Inbox inbox, @Channel("inbox-out") MutinyEmitter<Record<String, Event>> unread) {
+    /**
+     * Applies batches to {@code inbox} and publishes the counts on the {@code inbox-out} channel; each batch's time is
+     * measured in {@code metrics}.
+     */
+    public InboxConsumer(Inbox inbox, @Channel("inbox-out") MutinyEmitter<Record<String, Event>> unread,
+                         ConversationMetrics metrics) {
         this.inbox = inbox;
         this.unread = unread;
+        this.metrics = metrics;
     }
 
     /**
@@ -43,7 +50,9 @@ public class InboxConsumer {
         if (relevant.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return inbox.apply(relevant).chain(this::publish);
+        long started = System.nanoTime();
+        return inbox.apply(relevant).chain(this::publish)
+                .invoke(() -> metrics.inboxBatch(relevant.size(), System.nanoTime() - started));
     }
 
     /**

@@ -113,6 +113,7 @@ public final class LocalStack {
         ports.put("message-service", config.messagePort());
         ports.put("notification-service", config.notificationPort());
         ports.put("gateway", config.gatewayPort());
+        Map<String, Integer> management = managementPorts(ports.keySet());
         for (Map.Entry<String, Integer> service : ports.entrySet()) {
             String name = service.getKey();
             String database = name.replace("-service", "");
@@ -121,6 +122,9 @@ public final class LocalStack {
             env.put("QUARKUS_HTTP_PORT", String.valueOf(service.getValue()));
             // Only the gateway is meant to be reached from outside this machine.
             env.put("QUARKUS_HTTP_HOST", name.equals("gateway") ? "0.0.0.0" : "127.0.0.1");
+            // Health and metrics: each service's management interface, on loopback only, the gateway's included.
+            env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management.get(name)));
+            env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
             env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
             env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
             env.put("PARLEY_CONVERSATION_URL", "http://127.0.0.1:" + config.conversationPort());
@@ -147,9 +151,10 @@ public final class LocalStack {
         List<CompletableFuture<Void>> readiness = new ArrayList<>();
         for (ChildProcess service : services) {
             int port = ports.get(service.name());
+            String managementUrl = "http://127.0.0.1:" + management.get(service.name());
             readiness.add(CompletableFuture.runAsync(() -> {
-                service.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", SERVICE_START_TIMEOUT);
-                say(service.name() + " ready on port " + port);
+                service.awaitHttpOk(managementUrl + "/q/health/ready", SERVICE_START_TIMEOUT);
+                say(service.name() + " ready on port " + port + ", metrics " + managementUrl + "/q/metrics");
             }));
         }
         try {
@@ -191,6 +196,19 @@ public final class LocalStack {
         } catch (IOException e) {
             throw new StackException("the S3-compatible store did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The management port of each service: the one its {@code PARLEY_<NAME>_MANAGEMENT_PORT} names, else a free port
+     * picked now (kept when the service is started again).
+     */
+    private Map<String, Integer> managementPorts(java.util.Collection<String> names) {
+        Map<String, Integer> ports = new HashMap<>();
+        for (String name : names) {
+            int given = config.managementPort(name);
+            ports.put(name, given != 0 ? given : FreePort.find());
+        }
+        return ports;
     }
 
     private PostgresServer startPostgres() {
@@ -271,6 +289,12 @@ public final class LocalStack {
         wanted.put("Kafka (PARLEY_KAFKA_PORT)", config.kafkaPort());
         wanted.put("Kafka controller (PARLEY_KAFKA_CONTROLLER_PORT)", config.kafkaControllerPort());
         wanted.put("PostgreSQL (PARLEY_POSTGRES_PORT)", config.postgresPort());
+        config.managementPorts().forEach((service, port) -> {
+            if (port != 0) {
+                wanted.put(service + " management (PARLEY_" + service.replace("-service", "").toUpperCase(Locale.ROOT)
+                        + "_MANAGEMENT_PORT)", port);
+            }
+        });
         List<String> taken = new ArrayList<>();
         wanted.forEach((what, port) -> {
             if (FreePort.inUse(port)) {

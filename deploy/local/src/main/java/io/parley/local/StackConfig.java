@@ -9,7 +9,8 @@ import java.util.Map;
  */
 record StackConfig(Path repository, Path dataDir, int gatewayPort, int conversationPort, int messagePort,
                    int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort,
-                   String publicKeyLocation, String issuer, String javaOptions, String kafkaJavaOptions) {
+                   String publicKeyLocation, String issuer, String javaOptions, String kafkaJavaOptions,
+                   Map<String, Integer> managementPorts) {
 
     static final String DEFAULT_ISSUER = "parley-local";
 
@@ -28,7 +29,19 @@ record StackConfig(Path repository, Path dataDir, int gatewayPort, int conversat
                 blankToNull(env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION")),
                 blankToNull(env.get("MP_JWT_VERIFY_ISSUER")),
                 env.getOrDefault("PARLEY_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
-                env.getOrDefault("PARLEY_KAFKA_JAVA_OPTS", "-Xms128m -Xmx512m -XX:+UseSerialGC"));
+                env.getOrDefault("PARLEY_KAFKA_JAVA_OPTS", "-Xms128m -Xmx512m -XX:+UseSerialGC"),
+                Map.of("gateway", port(env, "PARLEY_GATEWAY_MANAGEMENT_PORT", 0),
+                        "conversation-service", port(env, "PARLEY_CONVERSATION_MANAGEMENT_PORT", 0),
+                        "message-service", port(env, "PARLEY_MESSAGE_MANAGEMENT_PORT", 0),
+                        "notification-service", port(env, "PARLEY_NOTIFICATION_MANAGEMENT_PORT", 0)));
+    }
+
+    /**
+     * The management port (health, metrics) that {@code service} was given ({@code PARLEY_<NAME>_MANAGEMENT_PORT}), or 0
+     * when the launcher picks a free one at start.
+     */
+    int managementPort(String service) {
+        return managementPorts.getOrDefault(service, 0);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

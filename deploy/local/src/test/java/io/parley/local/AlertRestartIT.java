@@ -57,8 +57,10 @@ class AlertRestartIT {
             kafka.createTopics(Topics.ALL);
             DevKeys keys = DevKeys.loadOrCreate(dir.resolve("keys"), "parley-local");
             int port = FreePort.find();
+            int management = FreePort.find();
             Map<String, String> env = Map.of(
                     "QUARKUS_HTTP_PORT", String.valueOf(port),
+                    "QUARKUS_MANAGEMENT_PORT", String.valueOf(management),
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl("notification"),
                     "QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl("notification"),
@@ -67,7 +69,7 @@ class AlertRestartIT {
                     "PARLEY_NOTIFICATION_GRACE_DELAY", "5s",
                     "PARLEY_PUSH_ALLOW_LOOPBACK_HTTP", "true",
                     "PARLEY_PUSH_VAPID_KEYS_FILE", dir.resolve("keys/vapid.keys").toString());
-            Process service = start(env, dir.resolve("first.log"), port);
+            Process service = start(env, dir.resolve("first.log"), management);
             try {
                 String bob = "bob-" + UUID.randomUUID();
                 JsonObject subscription = new JsonObject().put("kind", "webpush")
@@ -99,7 +101,7 @@ class AlertRestartIT {
                 service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 assertThat(topics).as("nothing sent before the delay").isEmpty();
 
-                service = start(env, dir.resolve("second.log"), port);
+                service = start(env, dir.resolve("second.log"), management);
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 while (topics.isEmpty()) {
                     assertThat(System.nanoTime()).as("the alert after the restart").isLessThan(deadline);
@@ -118,6 +120,7 @@ class AlertRestartIT {
         }
     }
 
+    /** Starts the notification-service and waits until its management interface on {@code port} says it is ready. */
     private static Process start(Map<String, String> env, Path log, int port) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",

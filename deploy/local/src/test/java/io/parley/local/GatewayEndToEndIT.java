@@ -43,6 +43,7 @@ class GatewayEndToEndIT extends RunningStack {
     void twoGatewayInstancesDeliverAcrossEachOther() throws Exception {
         // A second gateway process beside the stack's, on its own port, with the same configuration otherwise.
         int port = io.parley.infra.FreePort.find();
+        int management = io.parley.infra.FreePort.find();
         java.nio.file.Path log = stack.dataDir.resolve("logs/gateway-2.log");
         ProcessBuilder builder = new ProcessBuilder(
                 java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
@@ -51,6 +52,8 @@ class GatewayEndToEndIT extends RunningStack {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
+        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + stack.port("KAFKA"));
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + stack.port("POSTGRES") + "/gateway");
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + stack.port("POSTGRES") + "/gateway");
@@ -62,7 +65,7 @@ class GatewayEndToEndIT extends RunningStack {
         Process second = builder.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!ready(port)) {
+            while (!ready(management)) {
                 assertThat(second.isAlive()).as("second gateway running (log %s)", log).isTrue();
                 assertThat(System.nanoTime()).as("second gateway ready").isLessThan(deadline);
                 Thread.sleep(200);
@@ -134,6 +137,7 @@ class GatewayEndToEndIT extends RunningStack {
         }
     }
 
+    /** Whether the service whose management interface is on {@code port} is ready. */
     private static boolean ready(int port) {
         try {
             return StackUnderTest.get(port, "/q/health/ready", null).statusCode() == 200;

@@ -45,6 +45,8 @@ class LocalStackIT {
     private Map<String, String> env;
     private Map<String, Integer> ports;
     private Path dataDir;
+    /** What a client sent as a message's content and a device's push token: never in a log line. */
+    private final List<String> secrets = new ArrayList<>();
 
     @BeforeEach
     void freshDataFolder() throws IOException {
@@ -66,11 +68,18 @@ class LocalStackIT {
         assertThat(output).anyMatch(l -> l.startsWith(LocalStack.READY_PREFIX)
                 && l.contains("http://localhost:" + ports.get("GATEWAY")));
         for (String service : List.of("GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION")) {
-            HttpResponse<String> ready = StackUnderTest.get(ports.get(service), "/q/health/ready", null);
+            int management = stack.managementPort(service);
+            HttpResponse<String> ready = StackUnderTest.get(management, "/q/health/ready", null);
             assertThat(ready.statusCode()).as(service).isEqualTo(200);
             assertThat(ready.body()).contains("\"status\": \"UP\"");
+            // The ready output names each service's metrics; they are on the management port, never the public one.
+            assertThat(output).anyMatch(l -> l.contains("metrics http://127.0.0.1:" + management + "/q/metrics"));
+            assertThat(StackUnderTest.get(management, "/q/metrics", null).body()).contains("parley_");
+            assertThat(StackUnderTest.get(ports.get(service), "/q/metrics", null).statusCode()).isEqualTo(404);
+            assertThat(StackUnderTest.get(ports.get(service), "/q/health/ready", null).statusCode()).isEqualTo(404);
         }
         assertThat(StackUnderTest.get(ports.get("GATEWAY"), "/", null).statusCode()).isEqualTo(200);
+        dashboardAndAlertsNameOnlyExportedMetrics();
         // a browser gets the web app at the same address, and a sign-in link per demo user is printed
         HttpResponse<String> page = StackUnderTest.HTTP.send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + ports.get("GATEWAY") + "/"))
@@ -87,19 +96,81 @@ class LocalStackIT {
         Map<String, String> tokens = demoTokens(output);
         assertThat(tokens).containsOnlyKeys("client", "expert", "admin");
         String conversationId = everyServiceAccepts(tokens.get("client"), LocalStack.DEMO_USERS.get("expert"));
+        secrets.add(tokens.get("client"));
 
         List<ProcessHandle> processes = stackProcesses();
         assertThat(processes).hasSizeGreaterThanOrEqualTo(6); // four services, Kafka, PostgreSQL
         stack.stop();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(processes).noneMatch(ProcessHandle::isAlive));
+        logsHoldNoSecret();
 
-        List<String> again = stack.start();
+        // Started again with JSON logs: each service's log lines are JSON objects, with no secret in them either.
+        Map<String, String> json = new HashMap<>(env);
+        json.put("PARLEY_LOG_JSON", "true");
+        List<String> again = stack.start(json);
         assertThat(again).anyMatch(l -> l.contains("(reused)"));
+        String expert = demoTokens(again).get("expert");
+        secrets.add(expert);
         HttpResponse<String> kept = StackUnderTest.get(ports.get("CONVERSATION"), "/api/conversations/" + conversationId,
-                demoTokens(again).get("expert"));
+                expert);
         assertThat(kept.statusCode()).as("the conversation created before the restart").isEqualTo(200);
+        // (read while the services run: what a JVM prints on its own after Quarkus stopped is not a log line)
+        for (String service : List.of("gateway", "conversation-service", "message-service", "notification-service")) {
+            List<String> lines = Files.readAllLines(dataDir.resolve("logs").resolve(service + ".log"));
+            assertThat(lines).as(service + ".log").isNotEmpty();
+            assertThat(lines.stream().filter(line -> !isJsonLogLine(line)).toList()).as(service + ".log").isEmpty();
+        }
         stack.stop();
+        logsHoldNoSecret();
+    }
+
+    /**
+     * Every metric that deploy/observability's Grafana dashboard and Prometheus alert rules query is one that a service
+     * of the running stack exports on its management port.
+     */
+    private void dashboardAndAlertsNameOnlyExportedMetrics() throws Exception {
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        for (String service : List.of("GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION")) {
+            exported.addAll(io.parley.infra.MetricsScrape.of(
+                    URI.create("http://127.0.0.1:" + stack.managementPort(service) + "/q/metrics")).names());
+        }
+        Path observability = Path.of(System.getProperty("user.dir")).resolve("../observability").normalize();
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b(?:parley|kafka)_[a-z0-9_]+");
+        for (String file : List.of("grafana-dashboard.json", "prometheus-rules.yaml")) {
+            java.util.regex.Matcher m = metric.matcher(Files.readString(observability.resolve(file)));
+            java.util.Set<String> queried = new java.util.TreeSet<>();
+            while (m.find()) {
+                queried.add(m.group());
+            }
+            assertThat(queried).as(file).isNotEmpty();
+            assertThat(exported).as("metrics that %s queries", file).containsAll(queried);
+        }
+    }
+
+    /** A JSON object with a message: a log line as JSON logging writes it. */
+    private static boolean isJsonLogLine(String line) {
+        try {
+            return new io.vertx.core.json.JsonObject(line).containsKey("message");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * No file in the stack's log folder (the services', Kafka's, PostgreSQL's, the ones rotated away included) holds a
+     * token that was used, a message's content or a device's push token, at any level that was logged.
+     */
+    private void logsHoldNoSecret() throws IOException {
+        assertThat(secrets).isNotEmpty();
+        try (Stream<Path> files = Files.walk(dataDir.resolve("logs"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+                for (String secret : secrets) {
+                    assertThat(text).as("%s holds a secret a client sent", file).doesNotContain(secret);
+                }
+            }
+        }
     }
 
     @Test
@@ -137,6 +208,12 @@ class LocalStackIT {
         HttpResponse<String> subscribed = StackUnderTest.post(ports.get("NOTIFICATION"), "/api/push/subscriptions", token,
                 "{\"kind\":\"fcm\",\"token\":\"device-" + id + "\"}");
         assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
+        secrets.add("device-" + id);
+        String content = "words only its readers see " + java.util.UUID.randomUUID();
+        HttpResponse<String> sent = StackUnderTest.post(ports.get("MESSAGE"), "/api/conversations/" + id + "/messages",
+                token, "{\"clientMessageId\":\"" + java.util.UUID.randomUUID() + "\",\"content\":\"" + content + "\"}");
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+        secrets.add(content);
         LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
         WebSocket socket = stack.openSocket(token, frames);
         assertThat(frames.poll(10, TimeUnit.SECONDS)).contains("\"type\":\"welcome\"");

@@ -38,6 +38,8 @@ final class StackUnderTest implements AutoCloseable {
     final Path dataDir;
     final Map<String, String> env = new HashMap<>();
     final Map<String, Integer> ports = new HashMap<>();
+    /** Each service's management port (health, metrics), by the same names: GATEWAY, CONVERSATION... */
+    final Map<String, Integer> managementPorts = new HashMap<>();
     private Process launcher;
 
     StackUnderTest() throws IOException {
@@ -49,10 +51,20 @@ final class StackUnderTest implements AutoCloseable {
             ports.put(name, port);
             env.put("PARLEY_" + name + "_PORT", String.valueOf(port));
         }
+        for (String name : List.of("GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION")) {
+            int port = FreePort.find();
+            managementPorts.put(name, port);
+            env.put("PARLEY_" + name + "_MANAGEMENT_PORT", String.valueOf(port));
+        }
     }
 
     int port(String component) {
         return ports.get(component);
+    }
+
+    /** The management port (health at /q/health, metrics at /q/metrics) of GATEWAY, CONVERSATION, MESSAGE... */
+    int managementPort(String service) {
+        return managementPorts.get(service);
     }
 
     /** Starts the launcher with {@code environment} and waits for its ready output; answers what it printed. */

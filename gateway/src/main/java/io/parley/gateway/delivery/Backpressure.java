@@ -78,6 +78,18 @@ public class Backpressure {
         tcp.close();
     }
 
+    /**
+     * The bytes written to {@code tcp} that the network has not taken yet (Netty's outbound buffer of the channel): a
+     * client that stops reading makes them grow. 0 when unknown or closed.
+     */
+    static long queuedBytes(HttpConnection tcp) {
+        if (tcp instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            io.netty.channel.ChannelOutboundBuffer buffer = base.channel().unsafe().outboundBuffer();
+            return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        }
+        return 0;
+    }
+
     /** The Vert.x WebSocket under {@code connection}, or null if this Quarkus version hides it. */
     static WebSocketBase underlying(WebSocketConnection connection) {
         if (UNDERLYING == null) {

@@ -95,8 +95,9 @@ public class DeliveryConsumer {
         String frame = FrameCodec.encode(encoded);
         if (MessageEvent.CREATED.equals(message.type())) {
             // in seq order, held back while the connection replays what it missed
+            long occurredAt = message.occurredAt() == null ? 0 : message.occurredAt().toEpochMilli();
             sessions.forEachInConversation(message.participants(), message.conversationType(),
-                    s -> s.offer(message.conversationId(), message.message().seq(), frame));
+                    s -> s.offer(message.conversationId(), message.message().seq(), frame, occurredAt));
         } else {
             sessions.forEachInConversation(message.participants(), message.conversationType(),
                     s -> s.sendNow(frame));

@@ -1,5 +1,6 @@
 package io.parley.gateway.delivery;
 
+import io.parley.gateway.metrics.GatewayMetrics;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 import java.util.UUID;
@@ -32,6 +33,8 @@ public final class Session {
     /** Since when the outbound queue has been full, in nanos; 0 while the client keeps up. Guarded by {@code this}. */
     private long fullSince;
     private boolean overflowed;
+    /** The close code the gateway closed the connection with; 0 while it has not closed it. */
+    private volatile short closedWith;
 
     /** How long a client may leave its outbound queue full before it is disconnected. */
     static final java.time.Duration SLOW_READER_GRACE = java.time.Duration.ofSeconds(5);
@@ -40,7 +43,15 @@ public final class Session {
     public static final io.quarkus.websockets.next.CloseReason SILENT =
             new io.quarkus.websockets.next.CloseReason(1001, "no pong: the connection is taken for dead");
     /** The order of this connection's message frames, per conversation (see {@link SeqGate}). Guarded by {@code this}. */
-    private final SeqGate<String> order = new SeqGate<>(this::send);
+    private final SeqGate<Outgoing> order = new SeqGate<>(this::send);
+    private final GatewayMetrics metrics;
+
+    /**
+     * A frame on its way to this connection: its text, and for a live {@code message.created} its event's
+     * {@code occurredAt} in epoch milliseconds (0 otherwise), to measure the delivery's latency once written.
+     */
+    private record Outgoing(String text, long occurredAtMillis) {
+    }
 
     /**
      * @param connection the connection itself (not the per-callback proxy)
@@ -49,9 +60,11 @@ public final class Session {
      * @param token      the raw token, used for the calls made on the client's behalf
      * @param expiresAt  the token's {@code exp}, in epoch seconds
      * @param tcp        the HTTP connection under the WebSocket, or null if unknown
+     * @param metrics    where frames written, delivery latencies and slow-reader closes are counted
      */
     public Session(WebSocketConnection connection, String userId, String role, String token, long expiresAt,
-                   io.vertx.core.http.HttpConnection tcp) {
+                   io.vertx.core.http.HttpConnection tcp, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.socket = Backpressure.underlying(connection);
         this.tcp = tcp;
         this.connection = connection;
@@ -112,6 +125,7 @@ public final class Session {
             return false;
         }
         silenceClosed = true;
+        closing((short) SILENT.getCode());
         connection.close(SILENT).subscribe().with(ok -> { }, failure -> { });
         cutSoon();
         return true;
@@ -121,9 +135,14 @@ public final class Session {
         return expiresAt;
     }
 
-    /** A live message frame: sent now, held back during a replay of its conversation, dropped if already sent. */
-    public synchronized void offer(UUID conversationId, long seq, String frame) {
-        order.offer(conversationId, seq, frame);
+    /**
+     * A live message frame: sent now, held back during a replay of its conversation, dropped if already sent.
+     *
+     * @param occurredAtMillis the event's {@code occurredAt} in epoch milliseconds, from which the delivery's latency
+     *                         is measured when the frame is written
+     */
+    public synchronized void offer(UUID conversationId, long seq, String frame, long occurredAtMillis) {
+        order.offer(conversationId, seq, new Outgoing(frame, occurredAtMillis));
     }
 
     /**
@@ -144,7 +163,7 @@ public final class Session {
 
     /** A frame that is not ordered by seq (edits, deletes, receipts): sent now. */
     public synchronized void sendNow(String frame) {
-        send(frame);
+        send(new Outgoing(frame, 0));
     }
 
     /**
@@ -158,7 +177,7 @@ public final class Session {
 
     /** A replayed message: sent unless this connection already has it. */
     public synchronized void replayed(UUID conversationId, long seq, String frame) {
-        order.replayed(conversationId, seq, frame);
+        order.replayed(conversationId, seq, new Outgoing(frame, 0));
     }
 
     /** Ends the replay: what arrived live meanwhile follows, in seq order, each once. */
@@ -178,9 +197,26 @@ public final class Session {
             fullSince = 0;
         } else if (System.nanoTime() - fullSince > SLOW_READER_GRACE.toNanos()) {
             overflowed = true;
+            metrics.slowReaderClosed();
+            closing(TOO_SLOW);
             socket.close(TOO_SLOW, "too slow: reconnect and resume");
             cutSoon();
         }
+    }
+
+    /**
+     * Notes that the gateway closes this connection with {@code code}: the close is counted with it, also when the
+     * client never answers the close frame (a client that does not read, or is gone).
+     */
+    public void closing(short code) {
+        if (closedWith == 0) {
+            closedWith = code;
+        }
+    }
+
+    /** The code the gateway closed this connection with, or null when it did not close it (the client did). */
+    public Short closedWith() {
+        return closedWith == 0 ? null : closedWith;
     }
 
     /** Cuts the TCP connection a second from now, whether or not the client answered the close frame. */
@@ -195,7 +231,7 @@ public final class Session {
      * Frames are queued on the connection in the order of these calls. A client that stops reading fills the queue;
      * it is then noted, and {@link #closeIfStalled()} ends the connection if it stays full. Guarded by {@code this}.
      */
-    private void send(String frame) {
+    private void send(Outgoing frame) {
         if (overflowed || !connection.isOpen()) {
             return;
         }
@@ -206,6 +242,18 @@ public final class Session {
         } else {
             fullSince = 0;
         }
-        connection.sendText(frame).subscribe().with(ok -> { }, failure -> { });
+        metrics.frameSent(frame.text());
+        connection.sendText(frame.text()).subscribe().with(ok -> metrics.delivered(frame.occurredAtMillis()),
+                failure -> { });
+    }
+
+    /** Bytes written to this connection that its client has not taken yet (0 when unknown). */
+    public long queuedBytes() {
+        return tcp == null ? 0 : Backpressure.queuedBytes(tcp);
+    }
+
+    /** Whether this connection's outbound queue is full now: its client is not keeping up. */
+    public boolean outboundFull() {
+        return socket != null && !overflowed && socket.writeQueueFull();
     }
 }

@@ -6,6 +6,7 @@ import io.parley.gateway.delivery.Session;
 import io.parley.gateway.delivery.SessionRegistry;
 import io.parley.gateway.delivery.Typing;
 import io.parley.gateway.delivery.Utf8Guard;
+import io.parley.gateway.metrics.GatewayMetrics;
 import io.parley.gateway.presence.PresenceRegistry;
 import io.parley.gateway.protocol.ClientFrame;
 import io.parley.gateway.protocol.Decoded;
@@ -56,6 +57,7 @@ public class ChatSocket {
     private final ResumeHandler resumes;
     private final AuthHandler auths;
     private final ReadHandler reads;
+    private final GatewayMetrics metrics;
     /**
      * How long after the welcome live messages wait for the resume of a client that connected with
      * {@code ?resume=1}: generous, since a loaded gateway may take seconds to read it, and only a client that
@@ -66,7 +68,7 @@ public class ChatSocket {
     public ChatSocket(WebSocketConnection connection, JsonWebToken jwt, PresenceRegistry presence,
                       SessionRegistry sessions, OpenConnections openConnections, SendRateLimiter rateLimiter,
                       Typing typing, Backpressure backpressure, io.vertx.core.Vertx vertx, SendHandler sends,
-                      ResumeHandler resumes, AuthHandler auths, ReadHandler reads) {
+                      ResumeHandler resumes, AuthHandler auths, ReadHandler reads, GatewayMetrics metrics) {
         this.connection = connection;
         this.jwt = jwt;
         this.presence = presence;
@@ -80,6 +82,7 @@ public class ChatSocket {
         this.resumes = resumes;
         this.auths = auths;
         this.reads = reads;
+        this.metrics = metrics;
     }
 
     /**
@@ -99,7 +102,8 @@ public class ChatSocket {
         WebSocketConnection self = openConnections.findByConnectionId(connection.id()).orElseThrow();
         io.vertx.core.http.HttpConnection tcp = backpressure.take(self);
         Utf8Guard.install(tcp);
-        Session session = new Session(self, userId, role.wire(), jwt.getRawToken(), jwt.getExpirationTime(), tcp);
+        Session session = new Session(self, userId, role.wire(), jwt.getRawToken(), jwt.getExpirationTime(), tcp,
+                metrics);
         boolean resumesFirst = resumesFirst(connection.handshakeRequest().query());
         if (resumesFirst) {
             session.holdUntilResume();
@@ -108,6 +112,7 @@ public class ChatSocket {
         String welcome = FrameCodec.encode(new ServerFrame.Welcome(userId, connection.id()));
         // welcome is the first frame: the connection receives deliveries only once it is written.
         return presence.opened(userId, role.wire(), connection.id())
+                .invoke(() -> metrics.frameSent(welcome))
                 .chain(() -> self.sendText(welcome))
                 // the client answers the welcome with its resume; if none comes, live messages flow after a while
                 .invoke(() -> {
@@ -146,8 +151,12 @@ public class ChatSocket {
                     Log.errorf(e, "frame not handled on connection %s", connection.id());
                     return ServerFrame.Error.of(null, "unavailable", "The frame was not handled; send it again.");
                 })
-                .chain(frame -> frame == null ? Uni.createFrom().voidItem()
-                        : connection.sendText(FrameCodec.encode(frame)));
+                .chain(frame -> frame == null ? Uni.createFrom().voidItem() : write(FrameCodec.encode(frame)));
+    }
+
+    private Uni<Void> write(String text) {
+        metrics.frameSent(text);
+        return connection.sendText(text);
     }
 
     /** A pong (the answer to the server's pings, or one the client sends on its own): the client is still there. */
@@ -166,23 +175,33 @@ public class ChatSocket {
     private Uni<ServerFrame> answer(Session session, String text) {
         Decoded decoded = FrameCodec.decode(text);
         if (decoded instanceof Decoded.Refused refused) {
+            metrics.frameReceived(refused.type());
             if ("resume".equals(refused.type())) {
                 resumes.refused(session);
+            } else if ("send".equals(refused.type())) {
+                metrics.sendAnswered(refused.error().code());
             }
             return reply(refused.error());
         }
         ClientFrame frame = ((Decoded.Frame) decoded).frame();
         if (frame instanceof ClientFrame.Ping ping) {
+            metrics.frameReceived("ping");
             return reply(new ServerFrame.Pong(ping.ref()));
         } else if (frame instanceof ClientFrame.Send send) {
-            return sends.handle(session, send);
+            metrics.frameReceived("send");
+            return sends.handle(session, send).invoke(answer -> metrics.sendAnswered(
+                    answer instanceof ServerFrame.Error error ? error.code() : "ack"));
         } else if (frame instanceof ClientFrame.Auth auth) {
+            metrics.frameReceived("auth");
             return reply(auths.handle(session, auth));
         } else if (frame instanceof ClientFrame.Typing t) {
+            metrics.frameReceived("typing");
             return typing.publish(session, t.ref(), t.conversationId(), t.state());
         } else if (frame instanceof ClientFrame.Read read) {
+            metrics.frameReceived("read");
             return reads.handle(session, read);
         } else if (frame instanceof ClientFrame.Resume resume) {
+            metrics.frameReceived("resume");
             return resumes.handle(session, resume);
         }
         throw new IllegalStateException("no handler for " + frame.getClass().getSimpleName());
@@ -194,16 +213,28 @@ public class ChatSocket {
      */
     @OnError
     public Uni<Void> onError(IllegalStateException failure) {
-        if (failure.getMessage() != null && failure.getMessage().contains("max message size")) {
-            return connection.close(TOO_BIG);
+        CloseReason reason = failure.getMessage() != null && failure.getMessage().contains("max message size")
+                ? TOO_BIG : new CloseReason(1011, "server error");
+        if (reason != TOO_BIG) {
+            Log.errorf(failure, "closing connection %s", connection.id());
         }
-        Log.errorf(failure, "closing connection %s", connection.id());
-        return connection.close(new CloseReason(1011, "server error"));
+        Session session = connection.userData().get(SESSION);
+        if (session != null) {
+            session.closing((short) reason.getCode());
+        }
+        return connection.close(reason);
     }
 
+    /**
+     * Forgets the connection (deliveries, presence) and counts its close by code: the gateway's own when it closed the
+     * connection, else the client's, else 1006 (no close frame).
+     */
     @OnClose
     public Uni<Void> onClose() {
         Session session = connection.userData().get(SESSION);
+        CloseReason reason = connection.closeReason();
+        Short byGateway = session == null ? null : session.closedWith();
+        metrics.closed(byGateway != null ? byGateway : reason == null ? null : (short) reason.getCode());
         if (session == null) {
             return Uni.createFrom().voidItem();
         }

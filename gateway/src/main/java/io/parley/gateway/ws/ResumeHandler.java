@@ -1,6 +1,7 @@
 package io.parley.gateway.ws;
 
 import io.parley.gateway.delivery.Session;
+import io.parley.gateway.metrics.GatewayMetrics;
 import io.parley.gateway.protocol.ClientFrame;
 import io.parley.gateway.protocol.FrameCodec;
 import io.parley.gateway.protocol.ServerFrame;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@code resume} frame: sends every message after each given position, in seq order, then {@code resumed}. Live
@@ -28,9 +30,11 @@ public class ResumeHandler {
     private static final int REPLAY_PAGE = 200;
 
     private final MessageServiceClient messages;
+    private final GatewayMetrics metrics;
 
-    public ResumeHandler(MessageServiceClient messages) {
+    public ResumeHandler(MessageServiceClient messages, GatewayMetrics metrics) {
         this.messages = messages;
+        this.metrics = metrics;
     }
 
     /**
@@ -45,10 +49,11 @@ public class ResumeHandler {
         resume.positions().forEach(session::startReplay);
         session.releaseHold();
         Uni<Void> chain = Uni.createFrom().voidItem();
+        AtomicLong replayed = new AtomicLong();
         for (Map.Entry<UUID, Long> position : resume.positions().entrySet()) {
-            chain = chain.chain(() -> replay(session, ref, position.getKey(), position.getValue()));
+            chain = chain.chain(() -> replay(session, ref, position.getKey(), position.getValue(), replayed));
         }
-        return chain.replaceWith(() -> new ServerFrame.Resumed(ref));
+        return chain.invoke(() -> metrics.resumed(replayed.get())).replaceWith(() -> new ServerFrame.Resumed(ref));
     }
 
     /** A resume that cannot be read holds nothing back: live messages held for it flow now. */
@@ -57,8 +62,8 @@ public class ResumeHandler {
     }
 
     /** Replays one conversation; an answer other than its history is an error frame about it, never a failure. */
-    private Uni<Void> replay(Session session, String ref, UUID conversationId, long afterSeq) {
-        return page(session, ref, conversationId, afterSeq)
+    private Uni<Void> replay(Session session, String ref, UUID conversationId, long afterSeq, AtomicLong replayed) {
+        return page(session, ref, conversationId, afterSeq, replayed)
                 .onFailure().recoverWithItem(e -> {
                     Log.warnf("replay of %s failed: %s", conversationId, e.toString());
                     session.sendNow(FrameCodec.encode(Error.about(ref, "unavailable", "Cannot resume conversation "
@@ -68,7 +73,8 @@ public class ResumeHandler {
                 .eventually(() -> session.endReplay(conversationId));
     }
 
-    private Uni<Void> page(Session session, String ref, UUID conversationId, long afterSeq) {
+    /** Replays one page of history after {@code afterSeq}, then the next; adds the messages read to {@code replayed}. */
+    private Uni<Void> page(Session session, String ref, UUID conversationId, long afterSeq, AtomicLong replayed) {
         return messages.after(session.token(), conversationId, afterSeq, REPLAY_PAGE).chain(answer -> {
             if (!answer.ok()) {
                 String code = Error.codeOf(answer.status());
@@ -84,10 +90,11 @@ public class ResumeHandler {
                 session.replayed(conversationId, seq,
                         FrameCodec.encode(new ServerFrame.MessageCreated(FrameCodec.tree(message.getMap()))));
                 last = seq;
+                replayed.incrementAndGet();
             }
             long next = last;
             return answer.body().getBoolean("hasMore", false) && next > afterSeq
-                    ? page(session, ref, conversationId, next)
+                    ? page(session, ref, conversationId, next, replayed)
                     : Uni.createFrom().voidItem();
         });
     }

@@ -51,9 +51,11 @@ public class AlertDispatcher {
     private final String preview;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final NotificationMetrics metrics;
 
     public AlertDispatcher(Pool pool, DeliveryStore store, WebPushSender webPush, FcmSender fcm, ApnsSender apns,
-                           NotificationConfig.Push config) {
+                           NotificationConfig.Push config, NotificationMetrics metrics) {
+        this.metrics = metrics;
         this.pool = pool;
         this.store = store;
         this.webPush = webPush;
@@ -74,8 +76,10 @@ public class AlertDispatcher {
         if (!running.compareAndSet(false, true)) {
             return;
         }
+        long started = System.nanoTime();
         makeDeliveries()
                 .chain(this::sendDue)
+                .onTermination().invoke(() -> metrics.round(System.nanoTime() - started))
                 .subscribe().with(done -> running.set(false), failure -> {
                     running.set(false);
                     Log.warnf("alerts not dispatched this time: %s", failure.toString());
@@ -134,13 +138,17 @@ public class AlertDispatcher {
         PushSubscription device = delivery.subscription();
         // one alert per conversation on each device: Web Push Topic, FCM collapse key, apns-collapse-id
         String collapseKey = collapseKey(delivery.conversationId());
+        long started = System.nanoTime();
         Uni<PushOutcome> sent = switch (device.kind()) {
             case PushSubscription.WEBPUSH -> webPush.send(device, delivery.payload(), collapseKey);
             case PushSubscription.FCM -> fcm.send(device, new JsonObject(delivery.payload()), collapseKey);
             case PushSubscription.APNS -> apns.send(device, new JsonObject(delivery.payload()), collapseKey);
             default -> Uni.createFrom().item(PushOutcome.notConfigured());
         };
-        sent.chain(outcome -> record(delivery, outcome))
+        sent.invoke(outcome -> metrics.pushed(device.kind(), outcome,
+                        outcome.kind() == PushOutcome.Kind.RETRY && retryIn(outcome, delivery.attempts()).isEmpty(),
+                        System.nanoTime() - started))
+                .chain(outcome -> record(delivery, outcome))
                 .onTermination().invoke(() -> {
                     if (inFlight.decrementAndGet() == MAX_IN_FLIGHT / 2) {
                         tick(); // room again: more may be due before the next tick

@@ -74,7 +74,7 @@ class ConversationLifecycleTest {
                     e -> e.conversationId().toString().equals(id));
             assertThat(created).hasSize(1);
             assertThat(created.get(0).participants()).containsExactlyInAnyOrder(alice, bob);
-            assertThat(created.get(0).conversationType()).isEqualTo("direct");
+            assertThat(created.get(0).conversationType().wire()).isEqualTo("direct");
         });
         assertThat(tap.records(Duration.ofMillis(300)))
                 .filteredOn(r -> r.value() instanceof ConversationCreated c && c.conversationId().toString().equals(id))

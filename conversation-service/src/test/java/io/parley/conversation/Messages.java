@@ -1,8 +1,10 @@
 package io.parley.conversation;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.ReadMoved;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.infra.EventPublisher;
 
@@ -26,10 +28,10 @@ final class Messages implements AutoCloseable {
     MessageData created(UUID conversation, String type, List<String> participants, long seq, String sender,
                         String senderRole) {
         MessageData message = new MessageData(UUID.randomUUID(), conversation, seq, UUID.randomUUID().toString(),
-                sender, senderRole, null, "text", "message " + seq, List.of(),
+                sender, Role.fromWire(senderRole), null, "text", "message " + seq, List.of(),
                 Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
-        publisher.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, type, participants, message,
-                message.createdAt()));
+        publisher.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, ConversationKind.fromWire(type),
+                participants, message, message.createdAt()));
         return message;
     }
 
@@ -38,7 +40,8 @@ final class Messages implements AutoCloseable {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         MessageData edited = new MessageData(m.id(), m.conversationId(), m.seq(), m.clientMessageId(), m.senderId(),
                 m.senderRole(), m.senderName(), m.type(), content, m.attachments(), m.createdAt(), now, null);
-        MessageEvent event = MessageEvent.of(MessageEvent.UPDATED, type, participants, edited, now);
+        MessageEvent event = MessageEvent.of(MessageEvent.UPDATED, ConversationKind.fromWire(type), participants,
+                edited, now);
         publisher.publish(Topics.MESSAGES, event);
         return event;
     }
@@ -48,7 +51,8 @@ final class Messages implements AutoCloseable {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         MessageData gone = new MessageData(m.id(), m.conversationId(), m.seq(), m.clientMessageId(), m.senderId(),
                 m.senderRole(), m.senderName(), m.type(), null, List.of(), m.createdAt(), m.editedAt(), now);
-        MessageEvent event = MessageEvent.of(MessageEvent.DELETED, type, participants, gone, now);
+        MessageEvent event = MessageEvent.of(MessageEvent.DELETED, ConversationKind.fromWire(type), participants,
+                gone, now);
         publisher.publish(Topics.MESSAGES, event);
         return event;
     }
@@ -59,7 +63,8 @@ final class Messages implements AutoCloseable {
     }
 
     void read(UUID conversation, String type, List<String> participants, String reader, long seq) {
-        publisher.publish(Topics.MESSAGES, ReadMoved.of(conversation, type, participants, reader, seq, Instant.now()));
+        publisher.publish(Topics.MESSAGES, ReadMoved.of(conversation, ConversationKind.fromWire(type), participants,
+                reader, seq, Instant.now()));
     }
 
     @Override

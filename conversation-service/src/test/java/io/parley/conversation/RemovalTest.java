@@ -2,6 +2,7 @@ package io.parley.conversation;
 
 import io.parley.events.PresenceChanged;
 import io.parley.events.PresenceRouted;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.events.UnreadChanged;
 import io.parley.infra.EventTap;
@@ -121,7 +122,7 @@ class RemovalTest {
         String bob = "bob-" + UUID.randomUUID();
         UUID group = create(alice, "group", List.of(bob));
         try (EventTap presence = EventTap.open(kafka, Topics.PRESENCE)) {
-            EventTap.publish(kafka, Topics.PRESENCE, PresenceChanged.of(alice, "expert", true, Instant.now()));
+            EventTap.publish(kafka, Topics.PRESENCE, PresenceChanged.of(alice, Role.EXPERT, true, Instant.now()));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(presence.events(PresenceRouted.class, e -> e.userId().equals(alice)))
                             .singleElement().satisfies(e -> assertThat(e.recipients()).contains(bob)));
@@ -129,8 +130,8 @@ class RemovalTest {
             given().auth().oauth2(TestKeys.token(alice, "client")).delete(participantsOf(group) + "/" + bob)
                     .then().statusCode(204);
 
-            EventTap.publish(kafka, Topics.PRESENCE, PresenceChanged.of(alice, "expert", false, Instant.now()));
-            EventTap.publish(kafka, Topics.PRESENCE, PresenceChanged.of(bob, "client", true, Instant.now()));
+            EventTap.publish(kafka, Topics.PRESENCE, PresenceChanged.of(alice, Role.EXPERT, false, Instant.now()));
+            EventTap.publish(kafka, Topics.PRESENCE, PresenceChanged.of(bob, Role.CLIENT, true, Instant.now()));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(presence.events(PresenceRouted.class, e -> e.userId().equals(alice) && !e.online()))
                         .singleElement().satisfies(e -> assertThat(e.recipients()).doesNotContain(bob));

@@ -1,6 +1,7 @@
 package io.parley.conversation;
 
 import io.parley.events.PresenceChanged;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.infra.EventTap;
 import io.parley.infra.FreePort;
@@ -170,7 +171,7 @@ class ReplicaSyncTest {
         String client = "client-" + UUID.randomUUID();
         String token = TestKeys.token(client, "client");
         EventTap.publish(kafka, Topics.PRESENCE,
-                PresenceChanged.of(client, "client", true, Instant.now()));
+                PresenceChanged.of(client, Role.CLIENT, true, Instant.now()));
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 given().auth().oauth2(TestKeys.token("admin-" + UUID.randomUUID(), "admin"))
                         .get("/api/conversations?filter=support&limit=100").then().statusCode(200)

@@ -2,6 +2,7 @@ package io.parley.conversation;
 
 import io.parley.events.ConversationCreated;
 import io.parley.events.PresenceChanged;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.infra.EventTap;
 import io.parley.infra.InfraTestResource;
@@ -32,15 +33,15 @@ class SupportOnConnectTest {
         String client = "client-" + UUID.randomUUID();
         String admin = "admin-" + UUID.randomUUID();
         try (EventTap tap = EventTap.open(kafka, Topics.CONVERSATIONS)) {
-            PresenceChanged online = PresenceChanged.of(client, "client", true, Instant.now());
+            PresenceChanged online = PresenceChanged.of(client, Role.CLIENT, true, Instant.now());
             EventTap.publish(kafka, Topics.PRESENCE, online);
             EventTap.publish(kafka, Topics.PRESENCE, online); // delivered twice: still one conversation
-            EventTap.publish(kafka, Topics.PRESENCE, PresenceChanged.of(admin, "admin", true, Instant.now()));
+            EventTap.publish(kafka, Topics.PRESENCE, PresenceChanged.of(admin, Role.ADMIN, true, Instant.now()));
 
             ConversationCreated created = await().atMost(Duration.ofSeconds(15)).until(
                     () -> tap.events(ConversationCreated.class, e -> e.createdBy().equals(client)),
                     list -> !list.isEmpty()).get(0);
-            assertThat(created.conversationType()).isEqualTo("support");
+            assertThat(created.conversationType().wire()).isEqualTo("support");
             String supportId = given().auth().oauth2(TestKeys.token(client, "client")).get("/api/conversations/support")
                     .then().statusCode(200).extract().path("id");
             assertThat(supportId).isEqualTo(created.conversationId().toString());

@@ -10,7 +10,7 @@ import java.util.UUID;
  * REST, and message events carry it so that the gateway delivers it as it is.
  */
 public record MessageData(UUID id, UUID conversationId, long seq, String clientMessageId, String senderId,
-                          String senderRole, String senderName, String type, String content,
+                          Role senderRole, String senderName, String type, String content,
                           List<Map<String, Object>> attachments, Instant createdAt, Instant editedAt,
                           Instant deletedAt) {
 

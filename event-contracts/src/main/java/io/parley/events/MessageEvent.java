@@ -13,7 +13,7 @@ import java.util.UUID;
  * Published on {@link Topics#MESSAGES}, keyed by conversation id.
  */
 public record MessageEvent(UUID eventId, String type, Instant occurredAt, int version, UUID conversationId,
-                           String conversationType, List<String> participants, MessageData message)
+                           ConversationKind conversationType, List<String> participants, MessageData message)
         implements Event {
 
     public static final String CREATED = "message.created";
@@ -25,7 +25,7 @@ public record MessageEvent(UUID eventId, String type, Instant occurredAt, int ve
         participants = List.copyOf(participants);
     }
 
-    public static MessageEvent of(String type, String conversationType, List<String> participants,
+    public static MessageEvent of(String type, ConversationKind conversationType, List<String> participants,
                                   MessageData message, Instant at) {
         return new MessageEvent(UUID.randomUUID(), type, at, VERSION, message.conversationId(), conversationType,
                 participants, message);

@@ -10,12 +10,12 @@ import java.util.UUID;
  * the token they connected with. Published on {@link Topics#PRESENCE}.
  */
 public record PresenceChanged(UUID eventId, String type, Instant occurredAt, int version,
-                              String userId, String role, boolean online, Instant lastSeenAt) implements Event {
+                              String userId, Role role, boolean online, Instant lastSeenAt) implements Event {
 
     public static final String TYPE = "presence.changed";
     public static final int VERSION = 1;
 
-    public static PresenceChanged of(String userId, String role, boolean online, Instant at) {
+    public static PresenceChanged of(String userId, Role role, boolean online, Instant at) {
         return new PresenceChanged(UUID.randomUUID(), TYPE, at, VERSION, userId, role, online, at);
     }
 

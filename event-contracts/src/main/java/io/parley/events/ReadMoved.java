@@ -14,7 +14,7 @@ import java.util.UUID;
  * comes after every message it covers.
  */
 public record ReadMoved(UUID eventId, String type, Instant occurredAt, int version, UUID conversationId,
-                        String conversationType, List<String> participants, String userId, long seq)
+                        ConversationKind conversationType, List<String> participants, String userId, long seq)
         implements Event {
 
     public static final String TYPE = "read.moved";
@@ -24,7 +24,7 @@ public record ReadMoved(UUID eventId, String type, Instant occurredAt, int versi
         participants = List.copyOf(participants);
     }
 
-    public static ReadMoved of(UUID conversationId, String conversationType, List<String> participants,
+    public static ReadMoved of(UUID conversationId, ConversationKind conversationType, List<String> participants,
                                String userId, long seq, Instant at) {
         return new ReadMoved(UUID.randomUUID(), TYPE, at, VERSION, conversationId, conversationType, participants,
                 userId, seq);

@@ -11,7 +11,8 @@ import java.util.UUID;
  * message events. Published by the gateway on {@link Topics#TYPING}; nothing stores it.
  */
 public record TypingChanged(UUID eventId, String type, Instant occurredAt, int version, UUID conversationId,
-                            String conversationType, List<String> participants, String userId, String state)
+                            ConversationKind conversationType, List<String> participants, String userId,
+                            TypingState state)
         implements Event {
 
     public static final String TYPE = "typing.changed";
@@ -21,8 +22,8 @@ public record TypingChanged(UUID eventId, String type, Instant occurredAt, int v
         participants = List.copyOf(participants);
     }
 
-    public static TypingChanged of(UUID conversationId, String conversationType, List<String> participants,
-                                   String userId, String state, Instant at) {
+    public static TypingChanged of(UUID conversationId, ConversationKind conversationType, List<String> participants,
+                                   String userId, TypingState state, Instant at) {
         return new TypingChanged(UUID.randomUUID(), TYPE, at, VERSION, conversationId, conversationType, participants,
                 userId, state);
     }

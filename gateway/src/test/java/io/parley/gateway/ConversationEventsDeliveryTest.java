@@ -1,10 +1,12 @@
 package io.parley.gateway;
 
 import io.parley.events.ConversationCreated;
+import io.parley.events.ConversationKind;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
 import io.parley.events.Topics;
 import io.parley.events.TypingChanged;
+import io.parley.events.TypingState;
 import io.parley.infra.EventPublisher;
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
@@ -78,7 +80,8 @@ class ConversationEventsDeliveryTest {
 
         UUID group = UUID.randomUUID();
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        events.publish(Topics.CONVERSATIONS, ConversationCreated.of(group, "group", "Team", ann, List.of(ann, bob), at));
+        events.publish(Topics.CONVERSATIONS, ConversationCreated.of(group, ConversationKind.GROUP, "Team", ann,
+                List.of(ann, bob), at));
         for (WsClient to : List.of(annA, annB, bobC)) {
             JsonObject frame = to.next(created(group));
             JsonObject c = frame.getJsonObject("conversation");
@@ -93,7 +96,8 @@ class ConversationEventsDeliveryTest {
         assertThat(adminC.untilPong()).noneMatch(f -> f.encode().contains(group.toString()));
 
         UUID support = UUID.randomUUID();
-        events.publish(Topics.CONVERSATIONS, ConversationCreated.of(support, "support", null, cy, List.of(cy), at));
+        events.publish(Topics.CONVERSATIONS, ConversationCreated.of(support, ConversationKind.SUPPORT, null, cy,
+                List.of(cy), at));
         JsonObject toCy = cyC.next(created(support));
         assertThat(toCy.getJsonObject("conversation").getString("title")).isNull();
         assertThat(toCy.getJsonObject("conversation").getString("type")).isEqualTo("support");
@@ -152,8 +156,10 @@ class ConversationEventsDeliveryTest {
         List<String> before = List.of(ann, bob, wes);
 
         // ann and bob start typing; everyone sees both
-        events.publish(Topics.TYPING, TypingChanged.of(group, "group", before, ann, "start", Instant.now()));
-        events.publish(Topics.TYPING, TypingChanged.of(group, "group", before, bob, "start", Instant.now()));
+        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, ann, TypingState.START,
+                Instant.now()));
+        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, bob, TypingState.START,
+                Instant.now()));
         bobC.next(typing(ann, "start"));
         wesC.next(typing(ann, "start"));
         wesC.next(typing(bob, "start"));
@@ -166,8 +172,10 @@ class ConversationEventsDeliveryTest {
 
         // typing published before the removal and consumed after it: wes's reaches ann, not bob; bob's late start
         // reaches nobody
-        events.publish(Topics.TYPING, TypingChanged.of(group, "group", before, wes, "start", Instant.now()));
-        events.publish(Topics.TYPING, TypingChanged.of(group, "group", before, bob, "start", Instant.now()));
+        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, wes, TypingState.START,
+                Instant.now()));
+        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, bob, TypingState.START,
+                Instant.now()));
         annC.next(typing(wes, "start"));
 
         // the gateway's own stop of ann's start (6 s) goes to wes, not to bob
@@ -179,7 +187,8 @@ class ConversationEventsDeliveryTest {
         // added back, bob gets the conversation's typing again
         events.publish(Topics.CONVERSATIONS, ParticipantAdded.of(group, bob, ann, before, Instant.now()));
         bobC.next(frame("participant.added", group));
-        events.publish(Topics.TYPING, TypingChanged.of(group, "group", before, wes, "stop", Instant.now()));
+        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, wes, TypingState.STOP,
+                Instant.now()));
         bobC.next(typing(wes, "stop"));
     }
 

@@ -1,12 +1,15 @@
 package io.parley.gateway;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.PresenceChanged;
 import io.parley.events.PresenceRouted;
 import io.parley.events.ReadMoved;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.events.TypingChanged;
+import io.parley.events.TypingState;
 import io.parley.infra.EventPublisher;
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
@@ -90,10 +93,12 @@ class IdentityTest {
         // A new message, a read receipt, typing and presence of the support conversation: the admin that stayed an
         // admin gets each; the connection whose token now says client gets none of them.
         events.publish(Topics.MESSAGES, message(support, "support", List.of(carl), carl, 2));
-        events.publish(Topics.MESSAGES, ReadMoved.of(support, "support", List.of(carl), carl, 2, Instant.now()));
-        events.publish(Topics.TYPING, TypingChanged.of(support, "support", List.of(carl), carl, "start",
+        events.publish(Topics.MESSAGES, ReadMoved.of(support, ConversationKind.SUPPORT, List.of(carl), carl, 2,
                 Instant.now()));
-        events.publish(Topics.PRESENCE, PresenceRouted.of(PresenceChanged.of(carl, "client", true, Instant.now()),
+        events.publish(Topics.TYPING, TypingChanged.of(support, ConversationKind.SUPPORT, List.of(carl), carl,
+                TypingState.START,
+                Instant.now()));
+        events.publish(Topics.PRESENCE, PresenceRouted.of(PresenceChanged.of(carl, Role.CLIENT, true, Instant.now()),
                 List.of(), true));
         // three topics, three consumers: the frames come in any order between them
         witness.all(message(support, 2),
@@ -158,8 +163,9 @@ class IdentityTest {
 
     static MessageEvent message(UUID conversation, String type, List<String> participants, String sender, long seq) {
         MessageData data = new MessageData(UUID.randomUUID(), conversation, seq, UUID.randomUUID().toString(), sender,
-                "client", "Sender", "text", "hello " + seq, List.of(), Instant.now(), null, null);
-        return MessageEvent.of(MessageEvent.CREATED, type, participants, data, Instant.now());
+                Role.CLIENT, "Sender", "text", "hello " + seq, List.of(), Instant.now(), null, null);
+        return MessageEvent.of(MessageEvent.CREATED, ConversationKind.fromWire(type), participants, data,
+                Instant.now());
     }
 
     static Predicate<JsonObject> message(UUID conversation, long seq) {

@@ -1,8 +1,10 @@
 package io.parley.gateway;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.EventSerializer;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.events.Event;
 import io.parley.gateway.presence.PresenceRegistry;
@@ -115,9 +117,10 @@ class SlowReaderTest {
                 new StringSerializer(), new EventSerializer())) {
             for (int seq = 1; seq <= events; seq++) {
                 MessageData message = new MessageData(UUID.randomUUID(), conversation, seq,
-                        UUID.randomUUID().toString(), reader, "client", "Reader", "text", content, List.of(),
+                        UUID.randomUUID().toString(), reader, Role.CLIENT, "Reader", "text", content, List.of(),
                         Instant.now(), null, null);
-                MessageEvent event = MessageEvent.of(MessageEvent.CREATED, "group", List.of(slow, reader), message,
+                MessageEvent event = MessageEvent.of(MessageEvent.CREATED, ConversationKind.GROUP, List.of(slow,
+                        reader), message,
                         Instant.now());
                 producer.send(new ProducerRecord<>(Topics.MESSAGES, event.key(), event));
             }

@@ -1,6 +1,7 @@
 package io.parley.message;
 
 import io.parley.events.ConversationCreated;
+import io.parley.events.ConversationKind;
 import io.parley.events.Event;
 import io.parley.events.Topics;
 import io.parley.infra.EventTap;
@@ -25,7 +26,8 @@ final class Conversations {
 
     static UUID create(String kafka, String type, String creator, List<String> participants) {
         UUID id = UUID.randomUUID();
-        publishAndSync(kafka, ConversationCreated.of(id, type, null, creator, participants, Instant.now()), id);
+        publishAndSync(kafka, ConversationCreated.of(id, ConversationKind.fromWire(type), null, creator, participants,
+                Instant.now()), id);
         return id;
     }
 

@@ -1,5 +1,6 @@
 package io.parley.message;
 
+import io.parley.message.domain.Attachment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.events.ParticipantRemoved;

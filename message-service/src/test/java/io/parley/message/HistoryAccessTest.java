@@ -1,6 +1,7 @@
 package io.parley.message;
 
 import io.parley.events.ConversationCreated;
+import io.parley.events.ConversationKind;
 import io.parley.events.Topics;
 import io.parley.infra.EventTap;
 import io.parley.infra.InfraTestResource;
@@ -33,9 +34,10 @@ class HistoryAccessTest {
         String alice = "alice-" + UUID.randomUUID();
         String bob = "bob-" + UUID.randomUUID();
         EventTap.publish(kafka, Topics.CONVERSATIONS,
-                ConversationCreated.of(direct, "direct", null, alice, List.of(alice, bob), Instant.now()));
+                ConversationCreated.of(direct, ConversationKind.DIRECT, null, alice, List.of(alice, bob),
+                        Instant.now()));
         EventTap.publish(kafka, Topics.CONVERSATIONS,
-                ConversationCreated.of(support, "support", null, alice, List.of(alice), Instant.now()));
+                ConversationCreated.of(support, ConversationKind.SUPPORT, null, alice, List.of(alice), Instant.now()));
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 given().auth().oauth2(TestKeys.token(bob, "expert"))

@@ -1,6 +1,7 @@
 package io.parley.message;
 
 import io.parley.events.ConversationCreated;
+import io.parley.events.ConversationKind;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
 import io.parley.events.Topics;
@@ -39,7 +40,7 @@ class MembershipReplicaTest {
     @Test
     void membershipFollowsConversationEventsFromKafka() {
         UUID conversation = UUID.randomUUID();
-        ConversationCreated created = ConversationCreated.of(conversation, "group", "Team", "alice",
+        ConversationCreated created = ConversationCreated.of(conversation, ConversationKind.GROUP, "Team", "alice",
                 List.of("alice", "bob"), Instant.now());
         EventTap.publish(kafka, Topics.CONVERSATIONS, created);
 
@@ -51,14 +52,15 @@ class MembershipReplicaTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(members(conversation)).containsExactly("alice", "carol"));
-        assertThat(membership.kind(pool, conversation).await().indefinitely()).contains("group");
+        assertThat(membership.kind(pool, conversation).await().indefinitely().map(ConversationKind::wire))
+                .contains("group");
     }
 
     @Test
     void aRedeliveredEventIsAppliedOnce() {
         UUID conversation = UUID.randomUUID();
-        EventTap.publish(kafka, Topics.CONVERSATIONS, ConversationCreated.of(conversation, "direct", null, "dan",
-                List.of("dan", "erin"), Instant.now()));
+        EventTap.publish(kafka, Topics.CONVERSATIONS, ConversationCreated.of(conversation, ConversationKind.DIRECT,
+                null, "dan", List.of("dan", "erin"), Instant.now()));
         ParticipantRemoved removal = ParticipantRemoved.of(conversation, "erin", "erin", Instant.now());
         EventTap.publish(kafka, Topics.CONVERSATIONS, removal);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->

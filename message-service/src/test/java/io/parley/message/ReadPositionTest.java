@@ -51,7 +51,7 @@ class ReadPositionTest {
                                     org.assertj.core.groups.Tuple.tuple(bob, 3L)));
             ReadMoved moved = tap.events(ReadMoved.class, e -> e.conversationId().equals(conversation)).get(0);
             assertThat(moved.participants()).containsExactlyInAnyOrder(alice, bob);
-            assertThat(moved.conversationType()).isEqualTo("group");
+            assertThat(moved.conversationType().wire()).isEqualTo("group");
             Thread.sleep(500);
             assertThat(tap.events(ReadMoved.class, e -> e.conversationId().equals(conversation))).hasSize(2);
         }

@@ -1,6 +1,7 @@
 package io.parley.message;
 
 import io.parley.events.ConversationCreated;
+import io.parley.events.ConversationKind;
 import io.parley.events.MessageEvent;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
@@ -47,7 +48,8 @@ class ReplicaSyncTest {
             String alice = "alice-" + UUID.randomUUID();
             String bob = "bob-" + UUID.randomUUID();
             UUID conversation = UUID.randomUUID();
-            EventTap.publish(kafka, Topics.CONVERSATIONS, ConversationCreated.of(conversation, i % 2 == 0 ? "direct" : "group",
+            EventTap.publish(kafka, Topics.CONVERSATIONS, ConversationCreated.of(conversation,
+                    i % 2 == 0 ? ConversationKind.DIRECT : ConversationKind.GROUP,
                     null, alice, List.of(alice, bob), Instant.now()));
             Conversations.sync(conversation).then().statusCode(204);
             send(alice, conversation, "first try " + i).then().statusCode(201);
@@ -178,7 +180,7 @@ class ReplicaSyncTest {
                 UUID id = UUID.randomUUID();
                 ids.add(id);
                 EventTap.publish(kafka, Topics.CONVERSATIONS,
-                        ConversationCreated.of(id, "group", null, "x", List.of("x"), Instant.now()));
+                        ConversationCreated.of(id, ConversationKind.GROUP, null, "x", List.of("x"), Instant.now()));
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> conversations.records(Duration.ofMillis(200)).size() >= 30);
             for (ConsumerRecord<String, ?> record : conversations.records(Duration.ZERO)) {

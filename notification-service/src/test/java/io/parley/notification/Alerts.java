@@ -1,7 +1,9 @@
 package io.parley.notification;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
+import io.parley.events.Role;
 import io.parley.infra.TestKeys;
 import io.restassured.http.ContentType;
 
@@ -27,8 +29,8 @@ final class Alerts {
                                 String content) {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
         MessageData data = new MessageData(UUID.randomUUID(), conversation, seq, UUID.randomUUID().toString(), sender,
-                "client", "Alice", "text", content, List.of(), at, null, null);
-        return MessageEvent.of(MessageEvent.CREATED, "direct", participants, data, at);
+                Role.CLIENT, "Alice", "text", content, List.of(), at, null, null);
+        return MessageEvent.of(MessageEvent.CREATED, ConversationKind.DIRECT, participants, data, at);
     }
 
     /** Subscribes a device of the user; answers the subscription's id. */

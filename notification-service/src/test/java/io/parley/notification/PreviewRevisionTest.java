@@ -1,5 +1,6 @@
 package io.parley.notification;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.Topics;
@@ -161,7 +162,8 @@ class PreviewRevisionTest {
                         "size", 99L, "sha256", "cd", "url", "/api/attachments/b"));
         MessageData withFiles = new MessageData(m.id(), m.conversationId(), m.seq(), m.clientMessageId(),
                 m.senderId(), m.senderRole(), m.senderName(), m.type(), null, files, m.createdAt(), null, null);
-        events.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, "direct", List.of(alice, erin),
+        events.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, ConversationKind.DIRECT, List.of(alice,
+                erin),
                 withFiles, m.createdAt()));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> push.to(device).size() == 1);

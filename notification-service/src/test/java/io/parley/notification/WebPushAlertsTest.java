@@ -1,8 +1,10 @@
 package io.parley.notification;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.MessageEvent;
 import io.parley.events.PresenceChanged;
 import io.parley.events.ReadMoved;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.events.UnreadChanged;
 import io.parley.infra.EventPublisher;
@@ -121,14 +123,14 @@ class WebPushAlertsTest {
         UUID conversation = UUID.randomUUID();
         String device = "device-" + UUID.randomUUID();
         subscribe(carol, push.device(device));
-        events.publish(Topics.PRESENCE, PresenceChanged.of(carol, "client", true, Instant.now()));
+        events.publish(Topics.PRESENCE, PresenceChanged.of(carol, Role.CLIENT, true, Instant.now()));
         await().atMost(Duration.ofSeconds(15)).until(() -> stored(
                 "SELECT online FROM user_presence WHERE user_id = $1", carol).equals(List.of(true)));
         events.publish(Topics.MESSAGES, Alerts.message(conversation, 1, alice, List.of(alice, carol), "hi"));
         Thread.sleep(QUIET.toMillis());
         assertThat(push.to(device)).isEmpty();
 
-        events.publish(Topics.PRESENCE, PresenceChanged.of(carol, "client", false, Instant.now()));
+        events.publish(Topics.PRESENCE, PresenceChanged.of(carol, Role.CLIENT, false, Instant.now()));
         await().atMost(Duration.ofSeconds(15)).until(() -> stored(
                 "SELECT online FROM user_presence WHERE user_id = $1", carol).equals(List.of(false)));
         events.publish(Topics.MESSAGES, Alerts.message(conversation, 2, alice, List.of(alice, carol), "still there?"));
@@ -151,7 +153,8 @@ class WebPushAlertsTest {
                 .then().statusCode(200).body("items.conversationId", org.hamcrest.Matchers.hasItem(muted.toString()));
 
         events.publish(Topics.MESSAGES, Alerts.message(read, 1, alice, List.of(alice, dave), "one"));
-        events.publish(Topics.MESSAGES, ReadMoved.of(read, "direct", List.of(alice, dave), dave, 1, Instant.now()));
+        events.publish(Topics.MESSAGES, ReadMoved.of(read, ConversationKind.DIRECT, List.of(alice, dave), dave, 1,
+                Instant.now()));
         events.publish(Topics.MESSAGES, Alerts.message(muted, 1, alice, List.of(alice, dave), "shh"));
         Thread.sleep(QUIET.toMillis());
         assertThat(push.to(device)).isEmpty();

@@ -1,5 +1,7 @@
 package io.parley.kit;
 
+import io.parley.events.Role;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Who is calling: the token's subject, role and display name. */

@@ -15,6 +15,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.smallrye.common.annotation.Identifier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,7 +61,7 @@ public class OutboxRelay {
 
     private final Pool pool;
     private final boolean enabled;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final Duration pollInterval;
     private final Semaphore wake = new Semaphore(0);
     /** Callers waiting for outbox rows to be acknowledged by Kafka, by row id. */
@@ -80,18 +81,18 @@ public class OutboxRelay {
 
     /**
      * @param enabled          {@code parley.outbox.enabled}: whether this service has an outbox to publish
-     * @param bootstrapServers Kafka's address
+     * @param kafka            the service's kafka.* settings (the default-kafka-broker map: bootstrap servers, TLS, SASL)
      * @param pollInterval     {@code parley.outbox.poll-interval}: how often the outbox is read besides the wake-ups
      * @param registry         where the outbox's lag and depth are registered (only when enabled)
      */
     public OutboxRelay(Pool pool,
                        @ConfigProperty(name = "parley.outbox.enabled", defaultValue = "false") boolean enabled,
-                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                       @Identifier("default-kafka-broker") Map<String, Object> kafka,
                        @ConfigProperty(name = "parley.outbox.poll-interval", defaultValue = "100ms") Duration pollInterval,
                        MeterRegistry registry) {
         this.pool = pool;
         this.enabled = enabled;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.pollInterval = pollInterval;
         this.registry = registry;
     }
@@ -100,12 +101,12 @@ public class OutboxRelay {
         if (!enabled) {
             return;
         }
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        // the service's kafka.* settings (bootstrap servers, TLS, SASL), as its channels have them
+        producer = new KafkaProducer<>(KafkaSettings.of(kafka, ProducerConfig.configNames(), Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay"),
+                ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay")),
                 new StringSerializer(), new ByteArraySerializer());
         Gauge.builder("parley.outbox.lag", this, OutboxRelay::lagSeconds).baseUnit("seconds")
                 .description("Age of the oldest outbox row not yet published to Kafka; 0 when none waits")

@@ -1,8 +1,15 @@
 package io.parley.conversation.api;
 
-import io.parley.conversation.domain.Conversation;
+import io.parley.kit.ApiResponses;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.conversation.domain.ConversationService;
 import io.parley.conversation.domain.ConversationService.Refused;
+import io.parley.events.ConversationKind;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
@@ -54,6 +61,11 @@ public class ConversationResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a direct or group conversation")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateConversationRequest.class)))
+    @APIResponse(responseCode = "201", description = "Created; the caller is a participant", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @APIResponse(responseCode = "200", description = "The direct conversation the two users have already", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     public Uni<Response> create(CreateConversationRequest request) {
         if (request == null || request.type() == null) {
             throw Problem.badRequest("type is required: direct or group.");
@@ -64,26 +76,30 @@ public class ConversationResource {
         }
         Caller caller = Caller.of(jwt);
         long distinctOthers = others.stream().filter(u -> !u.equals(caller.userId())).distinct().count();
-        switch (request.type()) {
-            case Conversation.DIRECT -> {
+        // the kind exactly as spelled; support conversations are not made by a create
+        ConversationKind kind = ConversationKind.find(request.type())
+                .filter(k -> k != ConversationKind.SUPPORT)
+                .orElseThrow(() -> Problem.badRequest("type must be direct or group."));
+        switch (kind) {
+            case DIRECT -> {
                 if (distinctOthers != 1) {
                     throw Problem.badRequest("participants: a direct conversation has exactly one other participant.");
                 }
             }
-            case Conversation.GROUP -> {
+            case GROUP -> {
                 if (distinctOthers + 1 > ConversationService.MAX_PARTICIPANTS) {
                     throw Problem.badRequest("participants: a group has at most "
                             + ConversationService.MAX_PARTICIPANTS + " participants.");
                 }
             }
-            default -> throw Problem.badRequest("type must be direct or group.");
+            default -> throw new IllegalStateException("not a kind a create makes: " + kind);
         }
         String title = request.title();
         Text.require("title", title);
         if (title != null && title.codePointCount(0, title.length()) > MAX_TITLE_LENGTH) {
             throw Problem.badRequest("title is at most " + MAX_TITLE_LENGTH + " characters.");
         }
-        return conversations.create(caller, authorization(), request.type(), others, title)
+        return conversations.create(caller, authorization(), kind, others, title)
                 .chain(created -> conversations.own(caller, created.conversation().id())
                         .map(own -> Response.status(created.isNew() ? 201 : 200)
                                 .entity(ConversationView.of(created.conversation(), caller.userId(), own.readSeq(),
@@ -97,6 +113,9 @@ public class ConversationResource {
      * not from an admin, the oldest wait first, paged by wait: its cursors are not the other lists').
      */
     @GET
+    @Operation(summary = "The caller's conversations, latest activity first (support first)")
+    @APIResponse(responseCode = "200", description = "A page", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationPage.class)))
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     public Uni<ConversationPage> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                       @QueryParam("filter") String filter) {
         Text.require("limit", limit);
@@ -132,6 +151,9 @@ public class ConversationResource {
     @GET
     @Path("/support")
     @RolesAllowed({"client", "expert"})
+    @Operation(summary = "The caller's support conversation, created on first use")
+    @APIResponse(responseCode = "200", description = "The support conversation", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
     public Uni<ConversationView> support() {
         Caller caller = Caller.of(jwt);
         return conversations.support(caller.userId(), authorization()).chain(c -> conversations.own(caller, c.id())
@@ -141,7 +163,10 @@ public class ConversationResource {
     /** One conversation, if the caller may see it (the membership rule); otherwise 404. */
     @GET
     @Path("/{id}")
-    public Uni<ConversationView> get(@PathParam("id") String id) {
+    @Operation(summary = "One conversation")
+    @APIResponse(responseCode = "200", description = "The conversation", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Uni<ConversationView> get(@PathParam("id") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id) {
         UUID conversationId = Problem.parseId(id);
         Caller caller = Caller.of(jwt);
         return conversations.findVisible(conversationId, caller)
@@ -156,7 +181,14 @@ public class ConversationResource {
     @POST
     @Path("/{id}/participants")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<ConversationView> addParticipant(@PathParam("id") String id, ParticipantRequest request) {
+    @Operation(summary = "Add a participant to a group")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = ParticipantRequest.class)))
+    @APIResponse(responseCode = "200", description = "The conversation, the participant added", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
+    public Uni<ConversationView> addParticipant(@PathParam("id") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, ParticipantRequest request) {
         UUID conversationId = Problem.parseId(id);
         if (request == null) {
             throw Problem.badRequest("userId is required.");
@@ -175,7 +207,12 @@ public class ConversationResource {
      */
     @DELETE
     @Path("/{id}/participants/{userId}")
-    public Uni<Response> removeParticipant(@PathParam("id") String id, @PathParam("userId") String userId,
+    @Operation(summary = "Remove a participant from a group (anyone may leave)")
+    @APIResponse(responseCode = "204", description = "Removed everywhere")
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Uni<Response> removeParticipant(@PathParam("id") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @PathParam("userId") @Parameter(description = "The user's id (the token's sub)") String userId,
                                            @Context HttpServerRequest request) {
         UUID conversationId = Problem.parseId(id);
         String exact = PathText.lastSegment("userId", request.path(), userId);

@@ -1,6 +1,7 @@
 package io.parley.conversation.api;
 
 import io.parley.conversation.domain.Conversation;
+import io.parley.events.ConversationKind;
 
 import java.time.Instant;
 import java.util.List;
@@ -14,9 +15,9 @@ import java.util.UUID;
  * conversations also say whether a reply is awaited (the last message is not from an admin), since when
  * ({@code awaitingSince}, null when none is) and which admin answered last.
  */
-public record ConversationView(UUID id, String type, String title, List<String> participants, Instant createdAt,
-                               Map<String, Object> lastMessage, long lastSeq, long readSeq, long unreadCount,
-                               boolean pinned, boolean muted, boolean awaitingReply, String answeredBy,
+public record ConversationView(UUID id, ConversationKind type, String title, List<String> participants,
+                               Instant createdAt, Map<String, Object> lastMessage, long lastSeq, long readSeq,
+                               long unreadCount, boolean pinned, boolean muted, boolean awaitingReply, String answeredBy,
                                Instant awaitingSince) {
 
     /**

@@ -1,5 +1,12 @@
 package io.parley.conversation.api;
 
+import io.parley.kit.ApiResponses;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.conversation.domain.Inbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -36,6 +43,8 @@ public class UnreadResource {
 
     /** The caller's unread counts and their total. */
     @GET
+    @Operation(summary = "The caller's unread counts")
+    @APIResponse(responseCode = "200", description = "Counts by conversation and their sum", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Unread.class)))
     public Uni<Unread> unread() {
         return inbox.unread(jwt.getSubject())
                 .map(counts -> new Unread(counts.values().stream().mapToLong(Long::longValue).sum(), counts));

@@ -1,5 +1,7 @@
 package io.parley.conversation.domain;
 
+import io.parley.events.ConversationKind;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,28 +13,24 @@ import java.util.UUID;
  * own view. {@code awaitingSince} is the createdAt of the first message not from an admin after the last admin message,
  * null when no reply is awaited (and on conversations that are not support conversations).
  */
-public record Conversation(UUID id, String kind, String title, String createdBy, Instant createdAt,
+public record Conversation(UUID id, ConversationKind kind, String title, String createdBy, Instant createdAt,
                            Instant lastActivityAt, List<String> participants, long activity, long lastSeq,
                            Map<String, Object> lastMessage, boolean awaitingReply, String answeredBy,
                            Instant awaitingSince) {
-
-    public static final String SUPPORT = "support";
-    public static final String DIRECT = "direct";
-    public static final String GROUP = "group";
 
     public Conversation {
         participants = List.copyOf(participants);
     }
 
     /** A conversation not stored yet, without messages. */
-    public static Conversation fresh(UUID id, String kind, String title, String createdBy, Instant createdAt,
-                                     List<String> participants) {
+    public static Conversation fresh(UUID id, ConversationKind kind, String title, String createdBy,
+                                     Instant createdAt, List<String> participants) {
         return new Conversation(id, kind, title, createdBy, createdAt, createdAt, participants, 0, 0, null, false,
                 null, null);
     }
 
     /** Whether this is a support conversation. */
     public boolean isSupport() {
-        return SUPPORT.equals(kind);
+        return kind == ConversationKind.SUPPORT;
     }
 }

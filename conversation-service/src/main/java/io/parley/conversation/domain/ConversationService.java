@@ -6,6 +6,7 @@ import io.parley.conversation.store.ConversationStore.Position;
 import io.parley.conversation.store.ConversationStore.Scope;
 import io.parley.conversation.store.ConversationStore.WaitPosition;
 import io.parley.events.ConversationCreated;
+import io.parley.events.ConversationKind;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
 import io.parley.events.Topics;
@@ -77,13 +78,14 @@ public class ConversationService {
      *
      * @param authorization the caller's Authorization header, forwarded to the message-service
      */
-    public Uni<Created> create(Caller caller, String authorization, String kind, List<String> others, String title) {
+    public Uni<Created> create(Caller caller, String authorization, ConversationKind kind, List<String> others,
+                               String title) {
         Set<String> members = new LinkedHashSet<>();
         members.add(caller.userId());
         members.addAll(others);
         Conversation conversation = Conversation.fresh(UUID.randomUUID(), kind, title, caller.userId(),
                 ConversationStore.now(), List.copyOf(members));
-        DirectPair pair = Conversation.DIRECT.equals(kind) ? directPair(caller.userId(), members) : null;
+        DirectPair pair = kind == ConversationKind.DIRECT ? directPair(caller.userId(), members) : null;
         return insert(conversation, pair, null)
                 .chain(outboxId -> outboxId != null
                         ? catchUp.await(outboxId, conversation.id(), authorization)
@@ -106,7 +108,7 @@ public class ConversationService {
             if (found.isPresent()) {
                 return catchUpIfRecent(found.get(), authorization).replaceWith(found.get());
             }
-            Conversation conversation = Conversation.fresh(UUID.randomUUID(), Conversation.SUPPORT, null, ownerId,
+            Conversation conversation = Conversation.fresh(UUID.randomUUID(), ConversationKind.SUPPORT, null, ownerId,
                     ConversationStore.now(), List.of(ownerId));
             return insert(conversation, null, ownerId)
                     .chain(outboxId -> outboxId != null
@@ -290,7 +292,7 @@ public class ConversationService {
     }
 
     private static void requireGroup(Conversation c) {
-        if (!Conversation.GROUP.equals(c.kind())) {
+        if (c.kind() != ConversationKind.GROUP) {
             throw new Refused(Refused.Reason.NOT_A_GROUP);
         }
     }

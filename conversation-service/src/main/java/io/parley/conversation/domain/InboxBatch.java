@@ -6,6 +6,7 @@ import io.parley.events.EventJson;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.ReadMoved;
+import io.parley.events.Role;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public record InboxBatch(List<InboxStore.Latest> latest, List<MessageEvent> chan
                 continue;
             }
             MessageData m = message.message();
-            boolean fromAdmin = "admin".equals(m.senderRole());
+            boolean fromAdmin = m.senderRole() == Role.ADMIN;
             if (fromAdmin) {
                 answeredBy.put(m.conversationId(), m.senderId());
             }

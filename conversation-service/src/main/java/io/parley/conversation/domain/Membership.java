@@ -1,7 +1,8 @@
 package io.parley.conversation.domain;
 
+import io.parley.events.ConversationKind;
+import io.parley.events.Role;
 import io.parley.kit.Caller;
-import io.parley.kit.Role;
 
 /**
  * The membership rule, decided here and nowhere else in this service: a user may see a conversation, read it and be
@@ -22,8 +23,8 @@ public final class Membership {
      * @param participant whether the user is one of its participants
      * @return whether the user may see the conversation
      */
-    public static boolean mayAccess(Role role, String kind, boolean participant) {
-        return participant || (role == Role.ADMIN && Conversation.SUPPORT.equals(kind));
+    public static boolean mayAccess(Role role, ConversationKind kind, boolean participant) {
+        return participant || (role == Role.ADMIN && kind == ConversationKind.SUPPORT);
     }
 
     /**
@@ -42,6 +43,6 @@ public final class Membership {
      * @return true for admins
      */
     public static boolean seesEverySupportConversation(Role role) {
-        return mayAccess(role, Conversation.SUPPORT, false);
+        return mayAccess(role, ConversationKind.SUPPORT, false);
     }
 }

@@ -3,6 +3,7 @@ package io.parley.conversation.domain;
 import io.parley.conversation.store.ConversationStore;
 import io.parley.events.PresenceChanged;
 import io.parley.events.PresenceRouted;
+import io.parley.events.Role;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,7 @@ public class PresenceRouting {
      * @return the same change with its recipients, for the gateways to deliver
      */
     public Uni<PresenceRouted> route(PresenceChanged presence) {
-        boolean clientOrExpert = "client".equals(presence.role()) || "expert".equals(presence.role());
+        boolean clientOrExpert = presence.role() == Role.CLIENT || presence.role() == Role.EXPERT;
         Uni<Void> support = presence.online() && clientOrExpert
                 ? conversations.support(presence.userId(), null).replaceWithVoid()
                 : Uni.createFrom().voidItem();

@@ -1,6 +1,7 @@
 package io.parley.conversation.store;
 
 import io.parley.conversation.domain.Conversation;
+import io.parley.events.ConversationKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -74,7 +75,7 @@ public class ConversationStore {
                             INSERT INTO activity_move (conversation_id, old_activity, new_activity)
                             SELECT id, NULL, activity FROM created)
                         SELECT id FROM created""")
-                .execute(Tuple.from(new Object[]{c.id(), c.kind(), c.title(), c.createdBy(), utc(c.createdAt()),
+                .execute(Tuple.from(new Object[]{c.id(), c.kind().wire(), c.title(), c.createdBy(), utc(c.createdAt()),
                         pair == null ? null : pair.one(), pair == null ? null : pair.other(), supportOwner}))
                 .onItem().transformToUni(rows -> {
                     if (rows.size() == 0) {
@@ -372,7 +373,8 @@ public class ConversationStore {
 
     private static Conversation toConversation(Row row) {
         Object lastMessage = row.getValue("last_message");
-        return new Conversation(row.getUUID("id"), row.getString("kind"), row.getString("title"),
+        return new Conversation(row.getUUID("id"), ConversationKind.fromWire(row.getString("kind")),
+                row.getString("title"),
                 row.getString("created_by"), row.getOffsetDateTime("created_at").toInstant(),
                 row.getOffsetDateTime("last_activity_at").toInstant(),
                 List.of(row.getArrayOfStrings("participants")), row.getLong("activity"), row.getLong("last_seq"),

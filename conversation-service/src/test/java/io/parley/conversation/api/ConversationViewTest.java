@@ -1,6 +1,7 @@
 package io.parley.conversation.api;
 
 import io.parley.conversation.domain.Conversation;
+import io.parley.events.ConversationKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -14,16 +15,18 @@ class ConversationViewTest {
 
     private static final Instant T = Instant.parse("2025-01-01T00:00:00Z");
 
-    private static Conversation conversation(String kind, long lastSeq, boolean awaiting) {
+    private static Conversation conversation(ConversationKind kind, long lastSeq, boolean awaiting) {
         return new Conversation(UUID.randomUUID(), kind, null, "owner", T, T, List.of("owner"), 1, lastSeq, null,
                 awaiting, null, awaiting ? T.plusSeconds(5) : null);
     }
 
     @Test
     void unreadIsWhatComesAfterTheReadPositionWhichNeverPassesTheLastMessage() {
-        assertThat(ConversationView.of(conversation(Conversation.GROUP, 10, false), "owner", 4, false).unreadCount())
+        assertThat(ConversationView.of(conversation(ConversationKind.GROUP, 10, false), "owner", 4, false)
+                .unreadCount())
                 .isEqualTo(6);
-        ConversationView ahead = ConversationView.of(conversation(Conversation.GROUP, 10, false), "owner", 12, true);
+        ConversationView ahead = ConversationView.of(conversation(ConversationKind.GROUP, 10, false), "owner",
+                12, true);
         assertThat(ahead.readSeq()).isEqualTo(10);
         assertThat(ahead.unreadCount()).isZero();
         assertThat(ahead.muted()).isTrue();
@@ -31,18 +34,19 @@ class ConversationViewTest {
 
     @Test
     void onlyTheOwnerOfASupportConversationHasItPinned() {
-        Conversation support = conversation(Conversation.SUPPORT, 0, false);
+        Conversation support = conversation(ConversationKind.SUPPORT, 0, false);
         assertThat(ConversationView.of(support, "owner", 0, false).pinned()).isTrue();
         assertThat(ConversationView.of(support, "admin", 0, false).pinned()).isFalse();
-        assertThat(ConversationView.of(conversation(Conversation.GROUP, 0, false), "owner", 0, false).pinned())
+        assertThat(ConversationView.of(conversation(ConversationKind.GROUP, 0, false), "owner", 0, false).pinned())
                 .isFalse();
     }
 
     @Test
     void awaitingSinceIsShownOnlyWhileASupportConversationAwaitsAReply() {
-        assertThat(ConversationView.of(conversation(Conversation.SUPPORT, 3, true), "admin", 0, false).awaitingSince())
+        assertThat(ConversationView.of(conversation(ConversationKind.SUPPORT, 3, true), "admin", 0, false)
+                .awaitingSince())
                 .isEqualTo(T.plusSeconds(5));
-        assertThat(ConversationView.of(conversation(Conversation.SUPPORT, 3, false), "admin", 0, false)
+        assertThat(ConversationView.of(conversation(ConversationKind.SUPPORT, 3, false), "admin", 0, false)
                 .awaitingSince()).isNull();
     }
 }

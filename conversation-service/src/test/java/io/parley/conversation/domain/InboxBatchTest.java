@@ -1,10 +1,12 @@
 package io.parley.conversation.domain;
 
 import io.parley.conversation.store.InboxStore;
+import io.parley.events.ConversationKind;
 import io.parley.events.Event;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.ReadMoved;
+import io.parley.events.Role;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -23,9 +25,9 @@ class InboxBatchTest {
 
     private static MessageEvent created(UUID conversation, String type, List<String> participants, long seq,
                                         String sender, String role) {
-        MessageData m = new MessageData(UUID.randomUUID(), conversation, seq, "c" + seq, sender, role, sender, "text",
-                "hello " + seq, List.of(), T0.plusSeconds(seq), null, null);
-        return MessageEvent.of(MessageEvent.CREATED, type, participants, m, T0);
+        MessageData m = new MessageData(UUID.randomUUID(), conversation, seq, "c" + seq, sender, Role.fromWire(role),
+                sender, "text", "hello " + seq, List.of(), T0.plusSeconds(seq), null, null);
+        return MessageEvent.of(MessageEvent.CREATED, ConversationKind.fromWire(type), participants, m, T0);
     }
 
     @Test
@@ -61,9 +63,9 @@ class InboxBatchTest {
         List<String> members = List.of("a", "b");
         List<Event> events = List.of(
                 created(GROUP, "group", members, 5, "a", "client"),
-                ReadMoved.of(GROUP, "group", members, "b", 4, T0),
-                ReadMoved.of(GROUP, "group", members, "a", 3, T0),
-                ReadMoved.of(GROUP, "group", members, "b", 2, T0));
+                ReadMoved.of(GROUP, ConversationKind.GROUP, members, "b", 4, T0),
+                ReadMoved.of(GROUP, ConversationKind.GROUP, members, "a", 3, T0),
+                ReadMoved.of(GROUP, ConversationKind.GROUP, members, "b", 2, T0));
 
         InboxBatch batch = InboxBatch.of(events);
 
@@ -75,8 +77,8 @@ class InboxBatchTest {
     @Test
     void editsAndDeletionsAreKeptInOrderAndMoveNothing() {
         MessageData edited = created(GROUP, "group", List.of("a"), 3, "a", "client").message();
-        MessageEvent update = MessageEvent.of(MessageEvent.UPDATED, "group", List.of("a"), edited, T0);
-        MessageEvent delete = MessageEvent.of(MessageEvent.DELETED, "group", List.of("a"), edited, T0);
+        MessageEvent update = MessageEvent.of(MessageEvent.UPDATED, ConversationKind.GROUP, List.of("a"), edited, T0);
+        MessageEvent delete = MessageEvent.of(MessageEvent.DELETED, ConversationKind.GROUP, List.of("a"), edited, T0);
 
         InboxBatch batch = InboxBatch.of(List.of(update, delete));
 
@@ -88,8 +90,8 @@ class InboxBatchTest {
 
     @Test
     void anAdminReadingASupportConversationIsConcernedToo() {
-        InboxBatch batch = InboxBatch.of(List.of(ReadMoved.of(SUPPORT, "support", List.of("client"), "admin-1", 9,
-                T0)));
+        InboxBatch batch = InboxBatch.of(List.of(ReadMoved.of(SUPPORT, ConversationKind.SUPPORT, List.of("client"),
+                "admin-1", 9, T0)));
         assertThat(batch.touched()).containsEntry(SUPPORT, Set.of("admin-1"));
         assertThat(batch.positions()).containsExactly(new InboxStore.Position(SUPPORT, "admin-1", 9));
     }

@@ -3,6 +3,7 @@ package io.parley.conversation.domain;
 import io.parley.conversation.store.ConversationStore.Position;
 import io.parley.conversation.store.ConversationStore.Rows;
 import io.parley.conversation.store.ConversationStore.WaitPosition;
+import io.parley.events.ConversationKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -21,12 +22,12 @@ class ListPagesTest {
     /** Conversations with activities {@code activities}, in that (descending) order, as the store reads them. */
     private static Rows rows(long... activities) {
         List<Conversation> list = java.util.Arrays.stream(activities).mapToObj(a -> new Conversation(UUID.randomUUID(),
-                Conversation.GROUP, "g" + a, "u", AT, AT, List.of("u"), a, 0, null, false, null, null)).toList();
+                ConversationKind.GROUP, "g" + a, "u", AT, AT, List.of("u"), a, 0, null, false, null, null)).toList();
         return new Rows(list, SNAPSHOT, AT);
     }
 
     private static Conversation pinned() {
-        return Conversation.fresh(UUID.randomUUID(), Conversation.SUPPORT, null, "u", AT, List.of("u"));
+        return Conversation.fresh(UUID.randomUUID(), ConversationKind.SUPPORT, null, "u", AT, List.of("u"));
     }
 
     @Test
@@ -73,7 +74,7 @@ class ListPagesTest {
     @Test
     void theUnansweredFilterGoesOnAfterTheWaitAndIdOfTheLastListed() {
         List<Conversation> waiting = IntStream.range(0, 3).mapToObj(i -> new Conversation(UUID.randomUUID(),
-                Conversation.SUPPORT, null, "c" + i, AT, AT, List.of("c" + i), i, 1, null, true, null,
+                ConversationKind.SUPPORT, null, "c" + i, AT, AT, List.of("c" + i), i, 1, null, true, null,
                 AT.plusSeconds(i))).toList();
         ListPages.Cut<WaitPosition> cut = ListPages.byWait(waiting, 2);
         assertThat(cut.items()).containsExactlyElementsOf(waiting.subList(0, 2));

@@ -1,7 +1,8 @@
 package io.parley.conversation.domain;
 
+import io.parley.events.ConversationKind;
+import io.parley.events.Role;
 import io.parley.kit.Caller;
-import io.parley.kit.Role;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,7 +36,8 @@ class MembershipTest {
             "ADMIN,  support, true,  true",
             "ADMIN,  support, false, true",
     })
-    void aParticipantOrAnAdminOnASupportConversation(Role role, String kind, boolean participant, boolean may) {
+    void aParticipantOrAnAdminOnASupportConversation(Role role, String wire, boolean participant, boolean may) {
+        ConversationKind kind = ConversationKind.fromWire(wire);
         assertThat(Membership.mayAccess(role, kind, participant)).isEqualTo(may);
 
         // the same decision for a caller and a conversation as stored
@@ -44,7 +46,7 @@ class MembershipTest {
         assertThat(Membership.mayAccess(new Caller("me", role, "Me"), stored)).isEqualTo(may);
 
         // and the list's scope: who sees every support conversation is who may see one they are not in
-        if (Conversation.SUPPORT.equals(kind) && !participant) {
+        if (kind == ConversationKind.SUPPORT && !participant) {
             assertThat(Membership.seesEverySupportConversation(role)).isEqualTo(may);
         }
     }

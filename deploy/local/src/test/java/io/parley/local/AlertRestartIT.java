@@ -1,7 +1,9 @@
 package io.parley.local;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.infra.DevKeys;
 import io.parley.infra.EventPublisher;
@@ -88,9 +90,9 @@ class AlertRestartIT {
                 UUID conversation = UUID.randomUUID();
                 Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 MessageData message = new MessageData(UUID.randomUUID(), conversation, 1, UUID.randomUUID().toString(),
-                        "alice", "client", "Alice", "text", "are you there?", List.of(), at, null, null);
+                        "alice", Role.CLIENT, "Alice", "text", "are you there?", List.of(), at, null, null);
                 try (EventPublisher events = new EventPublisher(kafka.bootstrapServers())) {
-                    events.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, "direct",
+                    events.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, ConversationKind.DIRECT,
                             List.of("alice", bob), message, at));
                 }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);

@@ -21,6 +21,51 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GatewayEndToEndIT extends RunningStack {
 
+    /**
+     * The gateway serves the whole public API as one OpenAPI document, the services' public paths with typed bodies
+     * and every status, every reference resolving; and it is the document docs/openapi/parley.json keeps (refresh it
+     * with docs/openapi/refresh.sh after a change of the API).
+     */
+    @Test
+    void theWholePublicApiIsOneOpenApiDocumentAsDocumented() throws Exception {
+        HttpResponse<String> served = StackUnderTest.get(stack.port("GATEWAY"), "/q/openapi?format=json", null);
+        assertThat(served.statusCode()).isEqualTo(200);
+        JsonObject document = new JsonObject(served.body());
+        JsonObject paths = document.getJsonObject("paths");
+        assertThat(paths.fieldNames()).contains("/", "/api/conversations", "/api/conversations/{conversationId}/messages",
+                "/api/conversations/{conversationId}/attachments", "/api/attachments/{id}", "/api/push/subscriptions",
+                "/api/unread").allMatch(path -> path.equals("/") || path.startsWith("/api/"));
+        JsonObject send = paths.getJsonObject("/api/conversations/{conversationId}/messages").getJsonObject("post");
+        assertThat(send.getJsonObject("responses").fieldNames()).contains("200", "201", "400", "401", "404", "409",
+                "413");
+        assertThat(send.getJsonObject("requestBody").encode()).contains("#/components/schemas/SendMessageRequest");
+        List<String> refs = new ArrayList<>();
+        collectRefs(document, refs);
+        assertThat(refs).isNotEmpty().allSatisfy(ref -> {
+            String[] parts = ref.split("/");
+            assertThat(document.getJsonObject("components").getJsonObject(parts[2]).containsKey(parts[3]))
+                    .as(ref).isTrue();
+        });
+        java.nio.file.Path copy = java.nio.file.Path.of(System.getProperty("user.dir"))
+                .resolve("../../docs/openapi/parley.json").normalize();
+        assertThat(document).as("docs/openapi/parley.json is the served document; run docs/openapi/refresh.sh")
+                .isEqualTo(new JsonObject(java.nio.file.Files.readString(copy)));
+    }
+
+    private static void collectRefs(Object node, List<String> refs) {
+        if (node instanceof JsonObject object) {
+            object.forEach(field -> {
+                if (field.getKey().equals("$ref")) {
+                    refs.add((String) field.getValue());
+                } else {
+                    collectRefs(field.getValue(), refs);
+                }
+            });
+        } else if (node instanceof io.vertx.core.json.JsonArray array) {
+            array.forEach(item -> collectRefs(item, refs));
+        }
+    }
+
 
     /** A user of this test's stack, with a WebSocket connection once connected. */
     private static final class Client extends StackClient {

@@ -1,5 +1,6 @@
 package io.parley.gateway.delivery;
 
+import io.parley.events.Role;
 import io.parley.gateway.metrics.GatewayMetrics;
 import io.quarkus.websockets.next.WebSocketConnection;
 
@@ -16,8 +17,8 @@ public final class Session {
     private final String userId;
     /** Whether the current token is an admin's: decided by each token, the one of the upgrade and each auth frame's. */
     private volatile boolean admin;
-    /** The role of the current token, as the wire spells it. */
-    private volatile String role;
+    /** The role of the current token. */
+    private volatile Role role;
     /** False once the connection closed: it is never registered again. Guarded by the registry, under {@code this}. */
     boolean registered;
     private volatile String token;
@@ -56,13 +57,13 @@ public final class Session {
     /**
      * @param connection the connection itself (not the per-callback proxy)
      * @param userId     the token's {@code sub}
-     * @param role       the token's role as the wire spells it ({@code client}, {@code expert}, {@code admin})
+     * @param role       the token's role
      * @param token      the raw token, used for the calls made on the client's behalf
      * @param expiresAt  the token's {@code exp}, in epoch seconds
      * @param tcp        the HTTP connection under the WebSocket, or null if unknown
      * @param metrics    where frames written, delivery latencies and slow-reader closes are counted
      */
-    public Session(WebSocketConnection connection, String userId, String role, String token, long expiresAt,
+    public Session(WebSocketConnection connection, String userId, Role role, String token, long expiresAt,
                    io.vertx.core.http.HttpConnection tcp, GatewayMetrics metrics) {
         this.metrics = metrics;
         this.socket = Backpressure.underlying(connection);
@@ -70,7 +71,7 @@ public final class Session {
         this.connection = connection;
         this.userId = userId;
         this.role = role;
-        this.admin = "admin".equals(role);
+        this.admin = role == Role.ADMIN;
         this.token = token;
         this.expiresAt = expiresAt;
     }
@@ -88,8 +89,8 @@ public final class Session {
         return admin;
     }
 
-    /** The role of the connection's current token: {@code client}, {@code expert} or {@code admin}. */
-    public String role() {
+    /** The role of the connection's current token. */
+    public Role role() {
         return role;
     }
 
@@ -103,11 +104,11 @@ public final class Session {
      * the role (and so whether support conversations' events reach it) and the expiry. Called by
      * {@link SessionRegistry#renew}, which keeps its set of admins in step.
      */
-    void renew(String token, long expiresAt, String role) {
+    void renew(String token, long expiresAt, Role role) {
         this.token = token;
         this.expiresAt = expiresAt;
         this.role = role;
-        this.admin = "admin".equals(role);
+        this.admin = role == Role.ADMIN;
     }
 
     /** Notes that something (a text frame, a pong) came from the client just now. */

@@ -1,5 +1,7 @@
 package io.parley.gateway.delivery;
 
+import io.parley.events.ConversationKind;
+import io.parley.events.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Collection;
@@ -45,9 +47,9 @@ public class SessionRegistry {
      *
      * @param token     the fresh token, raw
      * @param expiresAt its {@code exp}, in epoch seconds
-     * @param role      its role as the wire spells it
+     * @param role      its role
      */
-    public void renew(Session session, String token, long expiresAt, String role) {
+    public void renew(Session session, String token, long expiresAt, Role role) {
         synchronized (session) {
             session.renew(token, expiresAt, role);
             if (session.isAdmin() && session.registered) {
@@ -73,12 +75,12 @@ public class SessionRegistry {
      * Runs {@code action} for every connection of this instance that an event of a conversation goes to: each of its
      * participants', and every admin's for a support conversation.
      */
-    public void forEachInConversation(Collection<String> participants, String conversationType,
+    public void forEachInConversation(Collection<String> participants, ConversationKind conversationType,
                                       java.util.function.Consumer<Session> action) {
         for (String userId : participants) {
             of(userId).forEach(action);
         }
-        if ("support".equals(conversationType)) {
+        if (conversationType == ConversationKind.SUPPORT) {
             admins.forEach(action);
         }
     }

@@ -1,7 +1,9 @@
 package io.parley.gateway.delivery;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.Event;
 import io.parley.events.TypingChanged;
+import io.parley.events.TypingState;
 import io.parley.gateway.protocol.FrameCodec;
 import io.parley.gateway.protocol.ServerFrame;
 import io.parley.gateway.upstream.ConversationServiceClient;
@@ -63,7 +65,7 @@ public class Typing {
      * conversation-service for every frame, never remembered: it answers a removal only once it is committed, so a
      * removed participant's typing stops at once, and a remaining participant's typing no longer goes to them.
      */
-    public Uni<ServerFrame> publish(Session session, String ref, UUID conversationId, String state) {
+    public Uni<ServerFrame> publish(Session session, String ref, UUID conversationId, TypingState state) {
         return conversations.get(session.token(), conversationId).chain(answer -> {
             if (!answer.ok()) {
                 String code = ServerFrame.Error.codeOf(answer.status());
@@ -73,7 +75,7 @@ public class Typing {
                         conversationId.toString()));
             }
             JsonObject c = answer.body();
-            TypingChanged event = TypingChanged.of(conversationId, c.getString("type"),
+            TypingChanged event = TypingChanged.of(conversationId, ConversationKind.fromWire(c.getString("type")),
                     c.getJsonArray("participants").stream().map(String::valueOf).toList(),
                     session.userId(), state, Instant.now());
             return out.send(Record.of(event.key(), event)).replaceWith((ServerFrame) null);
@@ -95,16 +97,16 @@ public class Typing {
             vertx.cancelTimer(previous);
             starts.remove(key);
         }
-        if (removed.containsKey(key) && "start".equals(typing.state())) {
+        if (removed.containsKey(key) && typing.state() == TypingState.START) {
             return; // published before the typist's removal, consumed after it
         }
         forward(typing, typing.state());
-        if ("start".equals(typing.state())) {
+        if (typing.state() == TypingState.START) {
             starts.put(key, new Started(typing));
             long timer = vertx.setTimer(EXPIRY.toMillis(), id -> {
                 if (expiries.remove(key, id)) {
                     starts.remove(key);
-                    forward(typing, "stop");
+                    forward(typing, TypingState.STOP);
                 }
             });
             expiries.put(key, timer);
@@ -127,7 +129,7 @@ public class Typing {
             vertx.cancelTimer(timer);
             Started started = starts.remove(key);
             if (started != null) {
-                forward(started.typing(), "stop");
+                forward(started.typing(), TypingState.STOP);
             }
         }
     }
@@ -143,7 +145,7 @@ public class Typing {
 
     private final Map<Key, Started> starts = new ConcurrentHashMap<>();
 
-    private void forward(TypingChanged typing, String state) {
+    private void forward(TypingChanged typing, TypingState state) {
         String frame = FrameCodec.encode(new ServerFrame.Typing(typing.conversationId(), typing.userId(), state));
         List<String> recipients = removed.isEmpty() ? typing.participants() : typing.participants().stream()
                 .filter(user -> !removed.containsKey(new Key(typing.conversationId(), user))).toList();

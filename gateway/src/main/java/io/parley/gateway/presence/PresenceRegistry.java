@@ -2,6 +2,7 @@ package io.parley.gateway.presence;
 
 import io.parley.events.Event;
 import io.parley.events.PresenceChanged;
+import io.parley.events.Role;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -95,7 +96,7 @@ public class PresenceRegistry {
         return instanceId;
     }
 
-    public Uni<Void> opened(String userId, String role, String connectionId) {
+    public Uni<Void> opened(String userId, Role role, String connectionId) {
         return pool.withTransaction(tx -> lockUser(tx, userId)
                         .chain(() -> tx.preparedQuery("""
                                         INSERT INTO presence_connection (connection_id, user_id, instance_id)
@@ -105,7 +106,7 @@ public class PresenceRegistry {
                 .chain(count -> count == 1 ? publish(userId, role, true) : Uni.createFrom().voidItem());
     }
 
-    public Uni<Void> closed(String userId, String role, String connectionId) {
+    public Uni<Void> closed(String userId, Role role, String connectionId) {
         return pool.withTransaction(tx -> lockUser(tx, userId)
                         .chain(() -> tx.preparedQuery("DELETE FROM presence_connection WHERE connection_id = $1")
                                 .execute(Tuple.of(connectionId)))
@@ -136,7 +137,7 @@ public class PresenceRegistry {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    private Uni<Void> publish(String userId, String role, boolean online) {
+    private Uni<Void> publish(String userId, Role role, boolean online) {
         PresenceChanged event = PresenceChanged.of(userId, role, online, Instant.now());
         return presenceEvents.send(Record.of(event.key(), event));
     }

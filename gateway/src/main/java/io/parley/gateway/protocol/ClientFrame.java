@@ -1,5 +1,7 @@
 package io.parley.gateway.protocol;
 
+import io.parley.events.TypingState;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +44,7 @@ public sealed interface ClientFrame {
     }
 
     /** {@code {type: typing, ref?, conversationId, state}}; {@code state} is {@code start} or {@code stop}. */
-    record Typing(String ref, UUID conversationId, String state) implements ClientFrame {
+    record Typing(String ref, UUID conversationId, TypingState state) implements ClientFrame {
     }
 
     /** {@code {type: read, ref?, conversationId, seq}}; {@code seq} is a whole number from 0. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.parley.events.TypingState;
 import io.parley.gateway.protocol.ServerFrame.Error;
 import io.parley.kit.Text;
 
@@ -14,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -162,8 +164,8 @@ public final class FrameCodec {
                 return refused("typing", Error.invalid(ref, field, problem));
             }
         }
-        String state = frame.get("state").asText();
-        if (!(state.equals("start") || state.equals("stop"))) {
+        Optional<TypingState> state = TypingState.find(frame.get("state").asText());
+        if (state.isEmpty()) {
             return refused("typing", Error.invalid(ref, "state", "state is start or stop."));
         }
         String conversationText = frame.get("conversationId").asText();
@@ -171,7 +173,7 @@ public final class FrameCodec {
         if (conversationId == null) {
             return refused("typing", noSuchConversation(ref, conversationText));
         }
-        return ok(new ClientFrame.Typing(ref, conversationId, state));
+        return ok(new ClientFrame.Typing(ref, conversationId, state.get()));
     }
 
     private static Decoded auth(String ref, JsonNode frame) {

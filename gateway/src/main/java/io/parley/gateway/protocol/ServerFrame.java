@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.events.ConversationKind;
+import io.parley.events.TypingState;
 
 import java.time.Instant;
 import java.util.List;
@@ -123,7 +125,7 @@ public sealed interface ServerFrame {
 
     /** {@code {type: typing, conversationId, userId, state}}: {@code state} is {@code start} or {@code stop}. */
     @JsonTypeName("typing")
-    record Typing(UUID conversationId, String userId, String state) implements ServerFrame {
+    record Typing(UUID conversationId, String userId, TypingState state) implements ServerFrame {
     }
 
     /** {@code {type: presence, userId, online, lastSeenAt}}: {@code lastSeenAt} is null while online. */
@@ -142,7 +144,7 @@ public sealed interface ServerFrame {
     }
 
     /** The conversation of a {@link ConversationCreated}; {@code title} is null for a direct conversation. */
-    record Conversation(UUID id, String type, String title, List<String> participants, String createdBy,
+    record Conversation(UUID id, ConversationKind type, String title, List<String> participants, String createdBy,
                         Instant createdAt) {
     }
 

@@ -1,6 +1,6 @@
 package io.parley.gateway.security;
 
-import io.parley.kit.Role;
+import io.parley.events.Role;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.ext.web.Router;

@@ -1,11 +1,11 @@
 package io.parley.gateway.ws;
 
+import io.parley.events.Role;
 import io.parley.gateway.delivery.Session;
 import io.parley.gateway.delivery.SessionRegistry;
 import io.parley.gateway.protocol.ClientFrame;
 import io.parley.gateway.protocol.ServerFrame;
 import io.parley.gateway.protocol.ServerFrame.Error;
-import io.parley.kit.Role;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -52,7 +52,7 @@ public class AuthHandler {
         if (role.isEmpty()) {
             return Error.of(ref, "forbidden", "The token names no known role (client, expert, admin).");
         }
-        sessions.renew(session, auth.token(), fresh.getExpirationTime(), role.get().wire());
+        sessions.renew(session, auth.token(), fresh.getExpirationTime(), role.get());
         return new ServerFrame.Authenticated(Instant.ofEpochSecond(fresh.getExpirationTime()), ref);
     }
 }

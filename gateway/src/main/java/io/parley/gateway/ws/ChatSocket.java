@@ -1,5 +1,6 @@
 package io.parley.gateway.ws;
 
+import io.parley.events.Role;
 import io.parley.gateway.delivery.Backpressure;
 import io.parley.gateway.delivery.SendRateLimiter;
 import io.parley.gateway.delivery.Session;
@@ -12,7 +13,6 @@ import io.parley.gateway.protocol.ClientFrame;
 import io.parley.gateway.protocol.Decoded;
 import io.parley.gateway.protocol.FrameCodec;
 import io.parley.gateway.protocol.ServerFrame;
-import io.parley.kit.Role;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
 import io.quarkus.websockets.next.CloseReason;
@@ -102,7 +102,7 @@ public class ChatSocket {
         WebSocketConnection self = openConnections.findByConnectionId(connection.id()).orElseThrow();
         io.vertx.core.http.HttpConnection tcp = backpressure.take(self);
         Utf8Guard.install(tcp);
-        Session session = new Session(self, userId, role.wire(), jwt.getRawToken(), jwt.getExpirationTime(), tcp,
+        Session session = new Session(self, userId, role, jwt.getRawToken(), jwt.getExpirationTime(), tcp,
                 metrics);
         boolean resumesFirst = resumesFirst(connection.handshakeRequest().query());
         if (resumesFirst) {
@@ -111,7 +111,7 @@ public class ChatSocket {
         connection.userData().put(SESSION, session);
         String welcome = FrameCodec.encode(new ServerFrame.Welcome(userId, connection.id()));
         // welcome is the first frame: the connection receives deliveries only once it is written.
-        return presence.opened(userId, role.wire(), connection.id())
+        return presence.opened(userId, role, connection.id())
                 .invoke(() -> metrics.frameSent(welcome))
                 .chain(() -> self.sendText(welcome))
                 // the client answers the welcome with its resume; if none comes, live messages flow after a while

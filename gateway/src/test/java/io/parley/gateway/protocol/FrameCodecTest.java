@@ -1,6 +1,8 @@
 package io.parley.gateway.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.events.ConversationKind;
+import io.parley.events.TypingState;
 import io.parley.gateway.protocol.ServerFrame.Error;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -77,7 +79,7 @@ class FrameCodecTest {
     @Test
     void typingReadAuth() {
         assertThat(frame("{'type':'typing','conversationId':'" + C + "','state':'start'}"))
-                .isEqualTo(new ClientFrame.Typing(null, CID, "start"));
+                .isEqualTo(new ClientFrame.Typing(null, CID, TypingState.START));
         assertThat(frame("{'type':'read','ref':'x','conversationId':'" + C + "','seq':0}"))
                 .isEqualTo(new ClientFrame.Read("x", CID, 0));
         assertThat(frame("{'type':'auth','token':'t.t.t'}")).isEqualTo(new ClientFrame.Auth(null, "t.t.t"));
@@ -183,7 +185,7 @@ class FrameCodecTest {
         expected.put(new ServerFrame.MessageDeleted(message), "{'type':'message.deleted','message':{'id':'m','seq':3}}");
         expected.put(new ServerFrame.Read(CID, "u", 4),
                 "{'type':'read','conversationId':'" + C + "','userId':'u','seq':4}");
-        expected.put(new ServerFrame.Typing(CID, "u", "stop"),
+        expected.put(new ServerFrame.Typing(CID, "u", TypingState.STOP),
                 "{'type':'typing','conversationId':'" + C + "','userId':'u','state':'stop'}");
         expected.put(new ServerFrame.Presence("u", true, null),
                 "{'type':'presence','userId':'u','online':true,'lastSeenAt':null}");
@@ -191,7 +193,8 @@ class FrameCodecTest {
                 "{'type':'presence','userId':'u','online':false,'lastSeenAt':'2026-01-02T03:04:05.678Z'}");
         expected.put(new ServerFrame.Unread(CID, 2, 9),
                 "{'type':'unread','conversationId':'" + C + "','count':2,'total':9}");
-        expected.put(new ServerFrame.ConversationCreated(new ServerFrame.Conversation(CID, "direct", null,
+        expected.put(new ServerFrame.ConversationCreated(new ServerFrame.Conversation(CID, ConversationKind.DIRECT,
+                null,
                         List.of("a", "b"), "a", at)),
                 "{'type':'conversation.created','conversation':{'id':'" + C + "','type':'direct','title':null,"
                         + "'participants':['a','b'],'createdBy':'a','createdAt':'2026-01-02T03:04:05.678Z'}}");

@@ -1,10 +1,17 @@
 package io.parley.message.api;
 
+import io.parley.kit.ApiResponses;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
 import io.parley.message.domain.AttachmentJson;
 import io.parley.message.domain.FileService;
-import io.parley.message.store.AttachmentRow;
+import io.parley.message.domain.Attachment;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -47,7 +54,13 @@ public class AttachmentResource {
 
     /** The file's bytes: {@code 200}, {@code 206} (one range), {@code 304}, {@code 416} or {@code 404}. */
     @GET
-    public Response download(@PathParam("id") String id, @HeaderParam("Range") String range,
+    @Operation(summary = "The file's bytes (ranges and conditional requests)")
+    @APIResponse(responseCode = "200", description = "The bytes", content = @Content(mediaType = "*/*", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "206", description = "One range", content = @Content(mediaType = "*/*", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "304", description = "Not modified (If-None-Match)")
+    @APIResponse(responseCode = "416", description = "The range cannot be satisfied")
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Response download(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @HeaderParam("Range") String range,
                              @HeaderParam("If-None-Match") String ifNoneMatch,
                              @HeaderParam("If-Range") String ifRange) {
         return serve(files.visible(Caller.of(jwt), parse(id)), false, range, ifNoneMatch, ifRange, true);
@@ -55,7 +68,10 @@ public class AttachmentResource {
 
     /** As GET, without the body. */
     @HEAD
-    public Response head(@PathParam("id") String id, @HeaderParam("Range") String range,
+    @Operation(summary = "The file's headers")
+    @APIResponse(responseCode = "200", description = "The headers")
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Response head(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @HeaderParam("Range") String range,
                          @HeaderParam("If-None-Match") String ifNoneMatch, @HeaderParam("If-Range") String ifRange) {
         return serve(files.visible(Caller.of(jwt), parse(id)), false, range, ifNoneMatch, ifRange, false);
     }
@@ -63,7 +79,12 @@ public class AttachmentResource {
     /** The thumbnail (image/jpeg or image/png, at most 320 px on the long side), with the rules of GET; 404 if none. */
     @GET
     @Path("/thumbnail")
-    public Response thumbnail(@PathParam("id") String id, @HeaderParam("Range") String range,
+    @Operation(summary = "An image's thumbnail")
+    @APIResponse(responseCode = "200", description = "The thumbnail (image/jpeg or image/png)", content = @Content(mediaType = "*/*", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "206", description = "One range", content = @Content(mediaType = "*/*", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "304", description = "Not modified (If-None-Match)")
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Response thumbnail(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @HeaderParam("Range") String range,
                               @HeaderParam("If-None-Match") String ifNoneMatch,
                               @HeaderParam("If-Range") String ifRange) {
         return serve(withThumbnail(id), true, range, ifNoneMatch, ifRange, true);
@@ -72,7 +93,10 @@ public class AttachmentResource {
     /** As GET of the thumbnail, without the body. */
     @HEAD
     @Path("/thumbnail")
-    public Response thumbnailHead(@PathParam("id") String id, @HeaderParam("Range") String range,
+    @Operation(summary = "The thumbnail's headers")
+    @APIResponse(responseCode = "200", description = "The headers")
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Response thumbnailHead(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @HeaderParam("Range") String range,
                                   @HeaderParam("If-None-Match") String ifNoneMatch,
                                   @HeaderParam("If-Range") String ifRange) {
         return serve(withThumbnail(id), true, range, ifNoneMatch, ifRange, false);
@@ -82,27 +106,34 @@ public class AttachmentResource {
     @GET
     @Path("/meta")
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> meta(@PathParam("id") String id) {
+    @Operation(summary = "The file's Attachment")
+    @APIResponse(responseCode = "200", description = "The Attachment", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.Attachment.class)))
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Map<String, Object> meta(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id) {
         return AttachmentJson.of(files.visible(Caller.of(jwt), parse(id)));
     }
 
     /** Cancels the caller's upload while it is not attached: {@code 204}; attached: {@code 409}; else {@code 404}. */
     @DELETE
     @Produces(MediaType.APPLICATION_JSON)
-    public Response cancel(@PathParam("id") String id) {
+    @Operation(summary = "Cancel an upload not yet attached")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
+    public Response cancel(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id) {
         files.cancel(Caller.of(jwt), parse(id));
         return Response.noContent().build();
     }
 
-    private AttachmentRow withThumbnail(String id) {
-        AttachmentRow row = files.visible(Caller.of(jwt), parse(id));
+    private Attachment withThumbnail(String id) {
+        Attachment row = files.visible(Caller.of(jwt), parse(id));
         if (row.thumbnailKey() == null) {
             throw notFound();
         }
         return row;
     }
 
-    private Response serve(AttachmentRow row, boolean thumbnail, String range, String ifNoneMatch, String ifRange,
+    private Response serve(Attachment row, boolean thumbnail, String range, String ifNoneMatch, String ifRange,
                            boolean body) {
         String etag = "\"" + row.sha256() + (thumbnail ? "-thumbnail" : "") + "\"";
         long size = thumbnail ? row.thumbnailSize() : row.size();

@@ -1,5 +1,12 @@
 package io.parley.message.api;
 
+import io.parley.kit.ApiResponses;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.events.MessageData;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
@@ -59,7 +66,15 @@ public class MessageResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> send(@PathParam("conversationId") String conversationId, SendMessageRequest request) {
+    @Operation(summary = "Send a message")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.SendMessageRequest.class)))
+    @APIResponse(responseCode = "201", description = "Stored, with its seq", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageData.class)))
+    @APIResponse(responseCode = "200", description = "The same clientMessageId again: the stored message", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageData.class)))
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
+    @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    public Uni<Response> send(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId, SendMessageRequest request) {
         UUID conversation = Problem.parseId(conversationId);
         if (request == null) {
             throw Problem.badRequest("A body with clientMessageId and content is required.");
@@ -77,7 +92,11 @@ public class MessageResource {
 
     /** A page of history, ascending: after {@code afterSeq}, before {@code beforeSeq}, or the latest. */
     @GET
-    public Uni<MessageService.Page> history(@PathParam("conversationId") String conversationId,
+    @Operation(summary = "A page of history, ascending")
+    @APIResponse(responseCode = "200", description = "The page", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageService.Page.class)))
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Uni<MessageService.Page> history(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId,
                                             @QueryParam("afterSeq") String afterSeq,
                                             @QueryParam("beforeSeq") String beforeSeq,
                                             @QueryParam("limit") String limit) {
@@ -95,8 +114,16 @@ public class MessageResource {
     @PATCH
     @Path("/{messageId}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<MessageData> edit(@PathParam("conversationId") String conversationId,
-                                 @PathParam("messageId") String messageId, EditMessageRequest request) {
+    @Operation(summary = "Edit one's own message")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = EditMessageRequest.class)))
+    @APIResponse(responseCode = "200", description = "The message with editedAt", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageData.class)))
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
+    @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    public Uni<MessageData> edit(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId,
+                                 @PathParam("messageId") @Parameter(description = "The message's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String messageId, EditMessageRequest request) {
         UUID conversation = Problem.parseId(conversationId);
         UUID message = Problem.parseId(messageId);
         if (request == null) {
@@ -109,8 +136,12 @@ public class MessageResource {
     /** Erases a message (its sender, or an admin); {@code 204} also when it was deleted already. */
     @DELETE
     @Path("/{messageId}")
-    public Uni<Response> delete(@PathParam("conversationId") String conversationId,
-                                @PathParam("messageId") String messageId) {
+    @Operation(summary = "Delete a message (its sender, or an admin)")
+    @APIResponse(responseCode = "204", description = "Deleted (again: nothing changes)")
+    @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Uni<Response> delete(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId,
+                                @PathParam("messageId") @Parameter(description = "The message's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String messageId) {
         UUID conversation = Problem.parseId(conversationId);
         UUID message = Problem.parseId(messageId);
         return messages.delete(Caller.of(jwt), conversation, message).map(deleted -> Response.noContent().build());

@@ -1,5 +1,12 @@
 package io.parley.message.api;
 
+import io.parley.kit.ApiResponses;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
@@ -33,7 +40,12 @@ public class ReadResource {
     /** 204 whether or not the position moved: a position never moves back, so an older seq changes nothing. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> read(@PathParam("conversationId") String conversationId, JsonNode body) {
+    @Operation(summary = "Move the caller's read position")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.ReadRequest.class)))
+    @APIResponse(responseCode = "204", description = "Read up to seq")
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Uni<Response> read(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId, JsonNode body) {
         var conversation = Problem.parseId(conversationId);
         JsonNode seq = body == null ? null : body.get("seq");
         if (seq == null || !seq.isNumber() || !seq.canConvertToExactIntegral() || !seq.canConvertToLong() || seq.asLong() < 0) {

@@ -1,11 +1,18 @@
 package io.parley.message.api;
 
+import io.parley.kit.ApiResponses;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
 import io.parley.message.domain.AttachmentJson;
 import io.parley.message.domain.FileRefused;
 import io.parley.message.domain.FileService;
-import io.parley.message.store.AttachmentRow;
+import io.parley.message.domain.Attachment;
 import io.quarkus.logging.Log;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -53,12 +60,20 @@ public class UploadResource {
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Response upload(@PathParam("conversationId") String conversationId,
+    @Operation(summary = "Upload a file (multipart/form-data, one part named file)")
+    @APIResponse(responseCode = "201", description = "Stored", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.Attachment.class)), headers = @org.eclipse.microprofile.openapi.annotations.headers.Header(name = "Location", description = "/api/attachments/{id}", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiResponses.UNSUPPORTED)
+    @APIResponse(responseCode = "429", ref = ApiResponses.TOO_MANY)
+    @APIResponse(responseCode = "503", ref = ApiResponses.UNAVAILABLE)
+    public Response upload(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId,
                            @RestForm("file") List<FileUpload> parts) {
         try {
             UUID conversation = Problem.parseId(conversationId);
             FileUpload part = parts != null && parts.size() == 1 ? parts.get(0) : null;
-            AttachmentRow row = files.upload(Caller.of(jwt), conversation, part == null ? null : part.uploadedFile(),
+            Attachment row = files.upload(Caller.of(jwt), conversation, part == null ? null : part.uploadedFile(),
                     part == null ? null : part.fileName());
             // a path, not an absolute URL: behind the gateway this service's own host means nothing to the client
             return Response.status(Response.Status.CREATED).header("Location", AttachmentJson.url(row.id()))
@@ -96,7 +111,8 @@ public class UploadResource {
     /** Any body that is not multipart/form-data: {@code 400} (after {@code 404} for who may not use the conversation). */
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response notMultipart(@PathParam("conversationId") String conversationId) {
+    @Operation(hidden = true)
+    public Response notMultipart(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId) {
         files.requireAccess(Caller.of(jwt), Problem.parseId(conversationId));
         throw new FileRefused(FileRefused.Reason.BAD_REQUEST,
                 "A multipart/form-data body with exactly one part named file is required.");

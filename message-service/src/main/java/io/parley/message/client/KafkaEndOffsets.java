@@ -6,6 +6,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
+import io.parley.kit.KafkaSettings;
+import io.smallrye.common.annotation.Identifier;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -19,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Asks Kafka (through an {@link Admin} client on {@code kafka.bootstrap.servers}) where a keyed record's partition
+ * Asks Kafka (through an {@link Admin} client with the service's {@code kafka.*} settings) where a keyed record's partition
  * ends: the partition a producer's default partitioner puts the key in, and that partition's end offset (the offset
  * the next record will get). A topic's partition count is asked once and kept. Made at startup (making an admin
  * client resolves the bootstrap addresses, which blocks) and closed at shutdown.
@@ -35,12 +37,15 @@ public class KafkaEndOffsets {
     private final Admin admin;
     private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
-    public KafkaEndOffsets(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    /**
+     * @param kafka the {@code kafka.*} settings every channel of the service uses (bootstrap servers, and TLS and SASL
+     *              settings where the broker needs them)
+     */
+    public KafkaEndOffsets(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.admin = Admin.create(KafkaSettings.of(kafka, AdminClientConfig.configNames(), Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "message-service-replica-sync",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)));
     }
 
     /**

@@ -1,7 +1,8 @@
 package io.parley.message.domain;
 
+import io.parley.events.ConversationKind;
+import io.parley.events.Role;
 import io.parley.kit.Caller;
-import io.parley.kit.Role;
 import io.parley.message.store.MembershipStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -12,14 +13,12 @@ import java.util.UUID;
 
 /**
  * Who may read and write a conversation, decided from the local membership replica alone. The rule,
- * {@link #mayUse(Role, String, boolean)}: a participant, or an admin on a support conversation. The statements that
+ * {@link #mayUse(Role, ConversationKind, boolean)}: a participant,
+         or an admin on a support conversation. The statements that
  * decide and write at once (a send, a read position) hold the same rule in SQL ({@code MembershipStore.MAY_USE}).
  */
 @ApplicationScoped
 public class Access {
-
-    /** The conversation kind whose conversations every admin may use. */
-    public static final String SUPPORT = "support";
 
     private final Pool pool;
     private final MembershipStore membership;
@@ -56,7 +55,7 @@ public class Access {
      * @param member whether the caller takes part in it
      * @return whether the caller may read and write there
      */
-    public static boolean mayUse(Role role, String kind, boolean member) {
-        return member || (role == Role.ADMIN && SUPPORT.equals(kind));
+    public static boolean mayUse(Role role, ConversationKind kind, boolean member) {
+        return member || (role == Role.ADMIN && kind == ConversationKind.SUPPORT);
     }
 }

@@ -1,6 +1,5 @@
 package io.parley.message.domain;
 
-import io.parley.message.store.AttachmentRow;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +20,7 @@ public final class AttachmentJson {
     }
 
     /** @return an ordered map of JSON values (strings, numbers), without nulls */
-    public static Map<String, Object> of(AttachmentRow a) {
+    public static Map<String, Object> of(Attachment a) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", a.id().toString());
         json.put("conversationId", a.conversationId().toString());

@@ -2,7 +2,6 @@ package io.parley.message.domain;
 
 import io.parley.kit.Caller;
 import io.parley.message.client.FileStore;
-import io.parley.message.store.AttachmentRow;
 import io.parley.message.store.AttachmentStore;
 import io.quarkus.logging.Log;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -69,7 +68,7 @@ public class FileService {
      * @return the stored upload
      * @throws FileRefused NOT_FOUND, TOO_MANY, BAD_REQUEST, EMPTY, TOO_LARGE, REFUSED_TYPE or UNAVAILABLE
      */
-    public AttachmentRow upload(Caller caller, UUID conversationId, Path file, String clientName) {
+    public Attachment upload(Caller caller, UUID conversationId, Path file, String clientName) {
         requireAccess(caller, conversationId);
         OptionalLong retryAfter = limiter.tryAcquire(caller.userId(), System.nanoTime());
         if (retryAfter.isPresent()) {
@@ -102,7 +101,7 @@ public class FileService {
             String key = key(id);
             String thumbnailKey = thumbnail == null ? null : key + ".thumb";
             Long thumbnailSize = thumbnail == null ? null : Files.size(thumbnail);
-            AttachmentRow row = new AttachmentRow(id, conversationId, caller.userId(), name, type, size, sha256,
+            Attachment row = new Attachment(id, conversationId, caller.userId(), name, type, size, sha256,
                     image.map(ImageProbe.ImageInfo::width).orElse(null),
                     image.map(ImageProbe.ImageInfo::height).orElse(null), key, thumbnailKey,
                     image.map(ImageProbe.ImageInfo::thumbnailType).orElse(null), thumbnailSize,
@@ -155,8 +154,8 @@ public class FileService {
      *
      * @throws FileRefused NOT_FOUND for anyone else, unknown and deleted uploads alike
      */
-    public AttachmentRow visible(Caller caller, UUID id) {
-        AttachmentRow row = attachments.findLive(pool, id).await().indefinitely()
+    public Attachment visible(Caller caller, UUID id) {
+        Attachment row = attachments.findLive(pool, id).await().indefinitely()
                 .orElseThrow(FileService::notFound);
         if (!access.mayUse(caller, row.conversationId()).await().indefinitely()) {
             throw notFound();
@@ -188,8 +187,8 @@ public class FileService {
      */
     public void cancel(Caller caller, UUID id) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        AttachmentRow row = pool.withTransaction(tx -> attachments.lock(tx, java.util.List.of(id)).chain(rows -> {
-            AttachmentRow found = rows.isEmpty() ? null : rows.get(0);
+        Attachment row = pool.withTransaction(tx -> attachments.lock(tx, java.util.List.of(id)).chain(rows -> {
+            Attachment found = rows.isEmpty() ? null : rows.get(0);
             if (found == null || found.deletedAt() != null || !found.uploader().equals(caller.userId())) {
                 throw notFound();
             }
@@ -208,14 +207,14 @@ public class FileService {
     }
 
     /** Deletes the bytes of an upload (file and thumbnail); nothing happens for bytes already gone. */
-    void deleteBytes(AttachmentRow row) throws IOException {
+    void deleteBytes(Attachment row) throws IOException {
         store.delete(row.storageKey());
         if (row.thumbnailKey() != null) {
             store.delete(row.thumbnailKey());
         }
     }
 
-    private void deleteQuietly(AttachmentRow row) {
+    private void deleteQuietly(Attachment row) {
         try {
             deleteBytes(row);
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,5 @@
 package io.parley.message.domain;
 
-import io.parley.message.store.AttachmentRow;
 import io.parley.message.store.AttachmentStore;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -61,9 +60,9 @@ public class FileSweeper {
         }
         int removed = 0;
         while (true) {
-            List<AttachmentRow> batch = attachments.deleted(pool, BATCH).await().indefinitely();
+            List<Attachment> batch = attachments.deleted(pool, BATCH).await().indefinitely();
             boolean failed = false;
-            for (AttachmentRow row : batch) {
+            for (Attachment row : batch) {
                 try {
                     files.deleteBytes(row);
                     attachments.remove(pool, row.id()).await().indefinitely();

@@ -1,5 +1,6 @@
 package io.parley.message.domain;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.EventJson;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
@@ -8,7 +9,6 @@ import io.parley.events.Topics;
 import io.parley.kit.Caller;
 import io.parley.kit.Outbox;
 import io.parley.kit.OutboxRelay;
-import io.parley.message.store.AttachmentRow;
 import io.parley.message.store.AttachmentStore;
 import io.parley.message.store.MembershipStore;
 import io.parley.message.store.MessageStore;
@@ -125,22 +125,22 @@ public class MessageService {
     private static MessageData draft(Caller caller, UUID conversationId, UUID clientMessageId, String type,
                                      String content, List<Map<String, Object>> attachments, Instant now) {
         return new MessageData(UUID.randomUUID(), conversationId, 0, clientMessageId.toString(), caller.userId(),
-                caller.role().wire(), caller.name(), type, content, attachments, now, null, null);
+                caller.role(), caller.name(), type, content, attachments, now, null, null);
     }
 
     /** The message event with the seq, the conversation's type and its participants left for the statement to fill. */
     private static byte[] template(MessageData draft, Instant now) {
-        return EventJson.write(MessageEvent.of(MessageEvent.CREATED, "", List.of(), draft, now));
+        return EventJson.write(MessageEvent.of(MessageEvent.CREATED, null, List.of(), draft, now));
     }
 
     /** The Attachment JSON of each id, in order, once each is checked against the locked upload rows. */
     private static List<Map<String, Object>> attachable(Caller caller, UUID conversationId, List<UUID> ids,
-                                                        List<AttachmentRow> rows) {
-        Map<UUID, AttachmentRow> byId = new HashMap<>();
+                                                        List<Attachment> rows) {
+        Map<UUID, Attachment> byId = new HashMap<>();
         rows.forEach(row -> byId.put(row.id(), row));
         List<Map<String, Object>> attachments = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
-            AttachmentRow row = byId.get(ids.get(i));
+            Attachment row = byId.get(ids.get(i));
             if (row == null || row.deletedAt() != null || !row.conversationId().equals(conversationId)
                     || !row.uploader().equals(caller.userId())) {
                 throw new AttachRefused(AttachRefused.Reason.NOT_YOURS, i);
@@ -197,7 +197,7 @@ public class MessageService {
     public Uni<Void> markRead(Caller caller, UUID conversationId, long seq) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         // The statement fills in the seq, the conversation's type and its participants.
-        byte[] template = EventJson.write(ReadMoved.of(conversationId, "", List.of(), caller.userId(), 0, now));
+        byte[] template = EventJson.write(ReadMoved.of(conversationId, null, List.of(), caller.userId(), 0, now));
         return messages.moveReadPosition(pool, conversationId, caller.userId(), caller.isAdmin(), seq, now,
                         Topics.MESSAGES, template)
                 .map(moved -> {
@@ -313,13 +313,13 @@ public class MessageService {
     }
 
     /** What a message event needs to be routed: the conversation's type and participants. */
-    private record Routing(String type, List<String> participants) {
+    private record Routing(ConversationKind type, List<String> participants) {
     }
 
     private Uni<Routing> routing(SqlClient tx, UUID conversationId) {
         return membership.kind(tx, conversationId)
                 .chain(kind -> membership.members(tx, conversationId)
-                        .map(members -> new Routing(kind.orElse("group"), members)));
+                        .map(members -> new Routing(kind.orElse(ConversationKind.GROUP), members)));
     }
 
     private Uni<Void> publish(SqlClient tx, String type, MessageData message, Instant at) {

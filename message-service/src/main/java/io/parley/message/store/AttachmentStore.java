@@ -1,5 +1,6 @@
 package io.parley.message.store;
 
+import io.parley.message.domain.Attachment;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -24,7 +25,7 @@ public class AttachmentStore {
             thumbnail_key, thumbnail_type, thumbnail_size, created_at, message_id, deleted_at""";
 
     /** Records a new upload (its bytes are stored already). */
-    public Uni<Void> insert(SqlClient client, AttachmentRow a) {
+    public Uni<Void> insert(SqlClient client, Attachment a) {
         return client.preparedQuery("""
                         INSERT INTO attachment (id, conversation_id, uploader, name, content_type, size, sha256, width,
                                                 height, storage_key, thumbnail_key, thumbnail_type, thumbnail_size,
@@ -37,14 +38,14 @@ public class AttachmentStore {
     }
 
     /** The upload, unless unknown or deleted. */
-    public Uni<Optional<AttachmentRow>> findLive(SqlClient client, UUID id) {
+    public Uni<Optional<Attachment>> findLive(SqlClient client, UUID id) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM attachment WHERE id = $1 AND deleted_at IS NULL")
                 .execute(Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toRow(rows.iterator().next())));
     }
 
     /** The uploads among {@code ids} (deleted ones too), locked until the end of the transaction {@code tx}. */
-    public Uni<List<AttachmentRow>> lock(SqlClient tx, List<UUID> ids) {
+    public Uni<List<Attachment>> lock(SqlClient tx, List<UUID> ids) {
         return tx.preparedQuery("SELECT " + COLUMNS + " FROM attachment WHERE id = ANY($1) ORDER BY id FOR UPDATE")
                 .execute(Tuple.of(ids.toArray(new UUID[0])))
                 .map(AttachmentStore::all);
@@ -81,7 +82,7 @@ public class AttachmentStore {
     }
 
     /** Up to {@code limit} deleted uploads (whose bytes may remain), the longest deleted first. */
-    public Uni<List<AttachmentRow>> deleted(SqlClient client, int limit) {
+    public Uni<List<Attachment>> deleted(SqlClient client, int limit) {
         return client.preparedQuery("SELECT " + COLUMNS
                         + " FROM attachment WHERE deleted_at IS NOT NULL ORDER BY deleted_at LIMIT $1")
                 .execute(Tuple.of(limit))
@@ -95,14 +96,14 @@ public class AttachmentStore {
                 .replaceWithVoid();
     }
 
-    private static List<AttachmentRow> all(RowSet<Row> rows) {
-        List<AttachmentRow> list = new ArrayList<>(rows.size());
+    private static List<Attachment> all(RowSet<Row> rows) {
+        List<Attachment> list = new ArrayList<>(rows.size());
         rows.forEach(r -> list.add(toRow(r)));
         return list;
     }
 
-    private static AttachmentRow toRow(Row r) {
-        return new AttachmentRow(r.getUUID("id"), r.getUUID("conversation_id"), r.getString("uploader"),
+    private static Attachment toRow(Row r) {
+        return new Attachment(r.getUUID("id"), r.getUUID("conversation_id"), r.getString("uploader"),
                 r.getString("name"), r.getString("content_type"), r.getLong("size"), r.getString("sha256"),
                 r.getInteger("width"), r.getInteger("height"), r.getString("storage_key"),
                 r.getString("thumbnail_key"), r.getString("thumbnail_type"), r.getLong("thumbnail_size"),

@@ -1,6 +1,7 @@
 package io.parley.message.store;
 
 import io.parley.events.ConversationCreated;
+import io.parley.events.ConversationKind;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
 import io.smallrye.mutiny.Uni;
@@ -26,13 +27,14 @@ public class MembershipStore {
              OR (%3$s AND kind = 'support'))""";
 
     /** What the membership rule needs: the conversation's kind (empty when unknown) and whether the user is in it. */
-    public record Standing(Optional<String> kind, boolean member) {
+    public record Standing(Optional<ConversationKind> kind, boolean member) {
     }
 
     /** Adds the conversation and its first participants, in {@code tx}; a second delivery changes nothing. */
     public Uni<Void> apply(SqlClient tx, ConversationCreated e) {
         return tx.preparedQuery("INSERT INTO conversation_replica (id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(e.conversationId(), e.conversationType()))
+                .execute(Tuple.of(e.conversationId(),
+                        e.conversationType() == null ? null : e.conversationType().wire()))
                 .chain(() -> tx.preparedQuery("""
                                 INSERT INTO conversation_member (conversation_id, user_id) VALUES ($1, $2)
                                 ON CONFLICT DO NOTHING""")
@@ -72,10 +74,11 @@ public class MembershipStore {
     }
 
     /** The type of the conversation, read in {@code client}; empty when the replica does not know it. */
-    public Uni<Optional<String>> kind(SqlClient client, UUID conversationId) {
+    public Uni<Optional<ConversationKind>> kind(SqlClient client, UUID conversationId) {
         return client.preparedQuery("SELECT kind FROM conversation_replica WHERE id = $1")
                 .execute(Tuple.of(conversationId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+                .map(rows -> rows.size() == 0 ? Optional.empty()
+                        : Optional.of(ConversationKind.fromWire(rows.iterator().next().getString(0))));
     }
 
     /**
@@ -93,7 +96,8 @@ public class MembershipStore {
                         return new Standing(Optional.empty(), false);
                     }
                     var row = rows.iterator().next();
-                    return new Standing(Optional.ofNullable(row.getString("kind")), row.getBoolean("member"));
+                    return new Standing(Optional.ofNullable(row.getString("kind")).map(ConversationKind::fromWire),
+                            row.getBoolean("member"));
                 });
     }
 

@@ -1,6 +1,7 @@
 package io.parley.message.store;
 
 import io.parley.events.MessageData;
+import io.parley.events.Role;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -66,7 +67,7 @@ public class MessageStore {
                             FROM msg, conv)
                         SELECT seq FROM msg""".formatted(MembershipStore.MAY_USE.formatted("$2", "$4", "$13")))
                 .execute(Tuple.from(new Object[]{m.id(), m.conversationId(), UUID.fromString(m.clientMessageId()),
-                        m.senderId(), m.senderRole(), m.senderName(), m.type(), m.content(),
+                        m.senderId(), m.senderRole().wire(), m.senderName(), m.type(), m.content(),
                         new JsonArray(new ArrayList<>(m.attachments())), utc(m.createdAt()), topic,
                         new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8), callerIsAdmin}))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
@@ -169,7 +170,8 @@ public class MessageStore {
             }
         }
         return new MessageData(r.getUUID("id"), r.getUUID("conversation_id"), r.getLong("seq"),
-                r.getUUID("client_message_id").toString(), r.getString("sender_id"), r.getString("sender_role"),
+                r.getUUID("client_message_id").toString(), r.getString("sender_id"),
+                        Role.fromWire(r.getString("sender_role")),
                 r.getString("sender_name"), r.getString("type"), r.getString("content"), list,
                 instant(r.getOffsetDateTime("created_at")), instant(r.getOffsetDateTime("edited_at")),
                 instant(r.getOffsetDateTime("deleted_at")));

@@ -1,6 +1,7 @@
 package io.parley.message.domain;
 
-import io.parley.kit.Role;
+import io.parley.events.ConversationKind;
+import io.parley.events.Role;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,6 +41,6 @@ class AccessTest {
             "ADMIN, , true, true",
             "ADMIN, , false, false"})
     void aParticipantOrAnAdminOnASupportConversation(Role role, String kind, boolean member, boolean mayUse) {
-        assertThat(Access.mayUse(role, kind, member)).isEqualTo(mayUse);
+        assertThat(Access.mayUse(role, ConversationKind.find(kind).orElse(null), member)).isEqualTo(mayUse);
     }
 }

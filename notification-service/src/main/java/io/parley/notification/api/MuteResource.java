@@ -1,5 +1,12 @@
 package io.parley.notification.api;
 
+import io.parley.kit.ApiResponses;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
@@ -49,6 +56,8 @@ public class MuteResource {
 
     /** @return {@code {"items": [...]}}: the caller's mutes in force now, by conversation id */
     @GET
+    @Operation(summary = "The caller's muted conversations")
+    @APIResponse(responseCode = "200", description = "The mutes", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.Mutes.class)))
     public Uni<Map<String, List<Mute>>> list() {
         return mutes.list(jwt.getSubject()).map(list -> {
             Map<String, List<Mute>> answer = new LinkedHashMap<>();
@@ -65,7 +74,12 @@ public class MuteResource {
     @PUT
     @Path("/{conversationId}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> mute(@PathParam("conversationId") String conversationId, JsonNode body) {
+    @Operation(summary = "Mute a conversation")
+    @RequestBody(required = false, content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.MuteRequest.class)))
+    @APIResponse(responseCode = "204", description = "Muted")
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Uni<Response> mute(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId, JsonNode body) {
         UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
         Instant until = until(body);
         return mutes.mute(jwt.getSubject(), conversation, until).replaceWith(Response.noContent().build());
@@ -78,7 +92,11 @@ public class MuteResource {
      */
     @DELETE
     @Path("/{conversationId}")
-    public Uni<Response> unmute(@PathParam("conversationId") String conversationId) {
+    @Operation(summary = "Unmute a conversation")
+    @APIResponse(responseCode = "204", description = "Unmuted")
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Uni<Response> unmute(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId) {
         UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
         return mutes.unmute(jwt.getSubject(), conversation).replaceWith(Response.noContent().build());
     }

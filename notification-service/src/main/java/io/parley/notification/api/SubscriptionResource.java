@@ -1,5 +1,13 @@
 package io.parley.notification.api;
 
+import io.parley.kit.ApiResponses;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import io.parley.events.PushKind;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
 import io.parley.notification.domain.PushSubscription;
@@ -54,6 +62,10 @@ public class SubscriptionResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a device for push alerts")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = SubscriptionRequest.class)))
+    @APIResponse(responseCode = "201", description = "The subscription's id (the same again for the same endpoint or token)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.Subscription.class)))
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     public Uni<Response> subscribe(SubscriptionRequest request) {
         PushSubscription subscription = validate(request);
         return subscriptions.subscribe(subscription)
@@ -69,7 +81,11 @@ public class SubscriptionResource {
      */
     @DELETE
     @Path("/{id}")
-    public Uni<Response> unsubscribe(@PathParam("id") String id) {
+    @Operation(summary = "Delete a subscription")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Uni<Response> unsubscribe(@PathParam("id") @Parameter(description = "The subscription's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id) {
         Text.require("id", id);
         UUID subscriptionId;
         try {
@@ -95,8 +111,11 @@ public class SubscriptionResource {
         }
         Text.require("kind", r.kind());
         String user = jwt.getSubject();
-        switch (r.kind()) {
-            case PushSubscription.WEBPUSH -> {
+        // the kind exactly as spelled; any other word is refused
+        PushKind kind = PushKind.find(r.kind())
+                .orElseThrow(() -> Problem.badRequest("kind must be webpush, fcm or apns."));
+        switch (kind) {
+            case WEBPUSH -> {
                 List<String> wrong = new ArrayList<>();
                 String endpoint = endpointProblem(r.endpoint());
                 if (endpoint != null) {
@@ -117,10 +136,10 @@ public class SubscriptionResource {
                 if (!wrong.isEmpty()) {
                     throw Problem.badRequest(String.join("; ", wrong) + ".");
                 }
-                return new PushSubscription(UUID.randomUUID(), user, r.kind(), r.endpoint(), r.keys().p256dh(),
+                return new PushSubscription(UUID.randomUUID(), user, kind, r.endpoint(), r.keys().p256dh(),
                         r.keys().auth());
             }
-            case PushSubscription.FCM, PushSubscription.APNS -> {
+            case FCM, APNS -> {
                 String token = r.token();
                 if (token == null || token.isBlank()) {
                     throw Problem.badRequest("token is required for " + r.kind() + ".");
@@ -132,9 +151,9 @@ public class SubscriptionResource {
                 if (!token.equals(token.strip())) {
                     throw Problem.badRequest("token has white space before or after it.");
                 }
-                return new PushSubscription(UUID.randomUUID(), user, r.kind(), token, null, null);
+                return new PushSubscription(UUID.randomUUID(), user, kind, token, null, null);
             }
-            default -> throw Problem.badRequest("kind must be webpush, fcm or apns.");
+            default -> throw new IllegalStateException("unknown push kind: " + kind);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.parley.notification.domain;
 
+import io.parley.events.PreviewMode;
 import io.parley.notification.client.ApnsSender;
 import io.parley.notification.client.FcmSender;
 import io.parley.notification.client.PushOutcome;
@@ -48,7 +49,7 @@ public class AlertDispatcher {
     private final WebPushSender webPush;
     private final FcmSender fcm;
     private final ApnsSender apns;
-    private final String preview;
+    private final PreviewMode preview;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final NotificationMetrics metrics;
@@ -61,7 +62,7 @@ public class AlertDispatcher {
         this.webPush = webPush;
         this.fcm = fcm;
         this.apns = apns;
-        this.preview = config.preview();
+        this.preview = PreviewMode.ofSetting(config.preview());
     }
 
     /** Every tick, on the event loop (a Uni-returning method): starts a round unless one is running. */
@@ -140,10 +141,9 @@ public class AlertDispatcher {
         String collapseKey = collapseKey(delivery.conversationId());
         long started = System.nanoTime();
         Uni<PushOutcome> sent = switch (device.kind()) {
-            case PushSubscription.WEBPUSH -> webPush.send(device, delivery.payload(), collapseKey);
-            case PushSubscription.FCM -> fcm.send(device, new JsonObject(delivery.payload()), collapseKey);
-            case PushSubscription.APNS -> apns.send(device, new JsonObject(delivery.payload()), collapseKey);
-            default -> Uni.createFrom().item(PushOutcome.notConfigured());
+            case WEBPUSH -> webPush.send(device, delivery.payload(), collapseKey);
+            case FCM -> fcm.send(device, new JsonObject(delivery.payload()), collapseKey);
+            case APNS -> apns.send(device, new JsonObject(delivery.payload()), collapseKey);
         };
         sent.invoke(outcome -> metrics.pushed(device.kind(), outcome,
                         outcome.kind() == PushOutcome.Kind.RETRY && retryIn(outcome, delivery.attempts()).isEmpty(),
@@ -185,7 +185,7 @@ public class AlertDispatcher {
             }
             case NOT_CONFIGURED -> {
                 Log.debugf("no sender configured for %s subscriptions: delivery %d dropped",
-                        delivery.subscription().kind(), delivery.id());
+                        delivery.subscription().kind().wire(), delivery.id());
                 yield store.done(pool, delivery.id());
             }
         };

@@ -1,6 +1,7 @@
 package io.parley.notification.domain;
 
 import io.parley.events.MessageData;
+import io.parley.events.PreviewMode;
 import io.vertx.core.json.JsonObject;
 
 import java.util.UUID;
@@ -14,8 +15,6 @@ public final class AlertText {
 
     /** The longest preview an alert carries, in characters. */
     public static final int PREVIEW_LENGTH = 200;
-    public static final String FULL = "full";
-    public static final String NONE = "none";
 
     private AlertText() {
     }
@@ -56,11 +55,11 @@ public final class AlertText {
     /**
      * The JSON payload of an alert: {@code {type: "messages", conversationId, count, lastSeq, badge, title, body}}.
      *
-     * @param mode    the preview setting: full, sender (anything else) or none
+     * @param mode    the preview setting
      * @param sender  the last message's sender name, or null ("Someone")
      * @param preview the last message's preview ({@link #preview}), or null when it has none or was deleted
      */
-    public static JsonObject payload(String mode, UUID conversationId, int count, long lastSeq, long badge,
+    public static JsonObject payload(PreviewMode mode, UUID conversationId, int count, long lastSeq, long badge,
                                      String sender, String preview) {
         String from = sender == null ? "Someone" : sender;
         JsonObject json = new JsonObject().put("type", "messages")
@@ -69,7 +68,7 @@ public final class AlertText {
         switch (mode) {
             case FULL -> json.put("title", from).put("body", fullBody(count, preview));
             case NONE -> json.put("title", countText(count)).putNull("body");
-            default -> json.put("title", from).put("body", countText(count) + " from " + from);
+            case SENDER -> json.put("title", from).put("body", countText(count) + " from " + from);
         }
         return json;
     }
@@ -79,8 +78,8 @@ public final class AlertText {
      * with {@code full} previews the body shows the new text, or the count alone; the other modes show no text, so
      * their payload is answered unchanged.
      */
-    public static String revise(String mode, String payload, String preview) {
-        if (!FULL.equals(mode)) {
+    public static String revise(PreviewMode mode, String payload, String preview) {
+        if (mode != PreviewMode.FULL) {
             return payload;
         }
         JsonObject json = new JsonObject(payload);

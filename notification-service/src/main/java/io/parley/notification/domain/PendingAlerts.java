@@ -4,6 +4,7 @@ import io.parley.events.Event;
 import io.parley.events.MessageEvent;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
+import io.parley.events.PreviewMode;
 import io.parley.events.ReadMoved;
 import io.parley.kit.ProcessedEvents;
 import io.parley.notification.store.DeliveryStore;
@@ -45,7 +46,7 @@ public class PendingAlerts {
     private final DeliveryStore deliveries;
     private final RemovalStore removals;
     private final Duration graceDelay;
-    private final String preview;
+    private final PreviewMode preview;
 
     public PendingAlerts(Pool pool, PendingAlertStore alerts, DeliveryStore deliveries, RemovalStore removals,
                          NotificationConfig.Notification notification, NotificationConfig.Push push) {
@@ -54,7 +55,7 @@ public class PendingAlerts {
         this.deliveries = deliveries;
         this.removals = removals;
         this.graceDelay = notification.graceDelay();
-        this.preview = push.preview();
+        this.preview = PreviewMode.ofSetting(push.preview());
     }
 
     /**
@@ -102,7 +103,7 @@ public class PendingAlerts {
 
     /** Deliveries not sent yet whose last message was edited or deleted carry its new preview, or none. */
     private Uni<Void> revise(SqlClient tx, List<MessageBatch.Revision> revisions) {
-        if (revisions.isEmpty() || !AlertText.FULL.equals(preview)) {
+        if (revisions.isEmpty() || preview != PreviewMode.FULL) {
             return Uni.createFrom().voidItem(); // the other previews show no text
         }
         Map<Map.Entry<UUID, Long>, String> previews = new HashMap<>();

@@ -1,5 +1,6 @@
 package io.parley.notification.store;
 
+import io.parley.events.PushKind;
 import io.parley.notification.domain.MessageBatch;
 import io.parley.notification.domain.PushSubscription;
 import io.smallrye.mutiny.Uni;
@@ -187,7 +188,8 @@ public class DeliveryStore {
     private static Leased toLeased(Row r) {
         return new Leased(r.getLong("id"), r.getUUID("conversation_id"), r.getString("payload"),
                 r.getInteger("attempts"), new PushSubscription(r.getUUID("subscription_id"), r.getString("user_id"),
-                r.getString("kind"), r.getString("address"), r.getString("p256dh"), r.getString("auth")));
+                PushKind.fromWire(r.getString("kind")), r.getString("address"), r.getString("p256dh"),
+                        r.getString("auth")));
     }
 
     /** The delivery is over (taken, refused for good, or given up): deleted. */

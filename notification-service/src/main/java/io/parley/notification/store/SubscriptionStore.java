@@ -26,7 +26,8 @@ public class SubscriptionStore {
                         ON CONFLICT (kind, address) DO UPDATE
                         SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth
                         RETURNING id""")
-                .execute(Tuple.from(new Object[]{s.id(), s.userId(), s.kind(), s.address(), s.p256dh(), s.auth()}))
+                .execute(Tuple.from(new Object[]{s.id(), s.userId(), s.kind().wire(), s.address(), s.p256dh(),
+                        s.auth()}))
                 .map(rows -> rows.iterator().next().getUUID("id"));
     }
 

@@ -2,6 +2,7 @@ package io.parley.notification.client;
 
 import com.interaso.webpush.VapidKeys;
 import com.interaso.webpush.WebPush;
+import io.parley.events.PushKind;
 import io.parley.notification.domain.PushSubscription;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class WebPushSenderTest {
     void theRequestIsEncryptedForTheSubscriptionAndKeptADayUnderItsTopic() throws Exception {
         VapidKeys keys = VapidKeys.generate();
         WebPush push = new WebPush("mailto:push@parley.invalid", keys);
-        PushSubscription device = new PushSubscription(UUID.randomUUID(), "alice", PushSubscription.WEBPUSH,
+        PushSubscription device = new PushSubscription(UUID.randomUUID(), "alice", PushKind.WEBPUSH,
                 "https://push.example/send/abc", subscriberKey(), base64Url(new byte[16]));
         String payload = "{\"title\":\"Alice\",\"body\":\"hi\"}";
 
@@ -47,7 +48,7 @@ class WebPushSenderTest {
     @Test
     void twoRequestsOfOnePayloadDifferInTheirKeys() throws Exception {
         WebPush push = new WebPush("mailto:push@parley.invalid", VapidKeys.generate());
-        PushSubscription device = new PushSubscription(UUID.randomUUID(), "alice", PushSubscription.WEBPUSH,
+        PushSubscription device = new PushSubscription(UUID.randomUUID(), "alice", PushKind.WEBPUSH,
                 "https://push.example/send/abc", subscriberKey(), base64Url(new byte[16]));
 
         byte[] one = WebPushSender.request(push, "t", device, "same", "topic").body();

@@ -1,6 +1,8 @@
 package io.parley.notification.domain;
 
 import io.parley.events.MessageData;
+import io.parley.events.PreviewMode;
+import io.parley.events.Role;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +19,15 @@ class AlertTextTest {
 
     @Test
     void eachPreviewModeSaysWhatItShould() {
-        assertThat(AlertText.payload("full", CONVERSATION, 1, 4, 7, "Alice", "hi").getString("body")).isEqualTo("hi");
-        assertThat(AlertText.payload("full", CONVERSATION, 3, 4, 7, "Alice", "hi").getString("body"))
+        assertThat(AlertText.payload(PreviewMode.FULL, CONVERSATION, 1, 4, 7, "Alice",
+                "hi").getString("body")).isEqualTo("hi");
+        assertThat(AlertText.payload(PreviewMode.FULL, CONVERSATION, 3, 4, 7, "Alice", "hi").getString("body"))
                 .isEqualTo("3 new messages: hi");
-        assertThat(AlertText.payload("full", CONVERSATION, 3, 4, 7, "Alice", null).getString("body"))
+        assertThat(AlertText.payload(PreviewMode.FULL, CONVERSATION, 3, 4, 7, "Alice", null).getString("body"))
                 .isEqualTo("3 new messages");
-        assertThat(AlertText.payload("sender", CONVERSATION, 3, 4, 7, "Alice", "hi").getString("body"))
+        assertThat(AlertText.payload(PreviewMode.SENDER, CONVERSATION, 3, 4, 7, "Alice", "hi").getString("body"))
                 .isEqualTo("3 new messages from Alice");
-        JsonObject none = AlertText.payload("none", CONVERSATION, 1, 4, 7, null, "hi");
+        JsonObject none = AlertText.payload(PreviewMode.NONE, CONVERSATION, 1, 4, 7, null, "hi");
         assertThat(none.getString("title")).isEqualTo("New message");
         assertThat(none.getValue("body")).isNull();
         assertThat(none.getLong("badge")).isEqualTo(7);
@@ -32,15 +35,16 @@ class AlertTextTest {
 
     @Test
     void aQueuedAlertFollowsAnEditAndForgetsADeletedText() {
-        String one = AlertText.payload("full", CONVERSATION, 1, 4, 7, "Alice", "secret").encode();
-        String three = AlertText.payload("full", CONVERSATION, 3, 4, 7, "Alice", "secret").encode();
-        assertThat(new JsonObject(AlertText.revise("full", one, "edited")).getString("body")).isEqualTo("edited");
-        assertThat(AlertText.revise("full", one, null)).doesNotContain("secret")
+        String one = AlertText.payload(PreviewMode.FULL, CONVERSATION, 1, 4, 7, "Alice", "secret").encode();
+        String three = AlertText.payload(PreviewMode.FULL, CONVERSATION, 3, 4, 7, "Alice", "secret").encode();
+        assertThat(new JsonObject(AlertText.revise(PreviewMode.FULL, one,
+                "edited")).getString("body")).isEqualTo("edited");
+        assertThat(AlertText.revise(PreviewMode.FULL, one, null)).doesNotContain("secret")
                 .contains("\"body\":\"New message\"");
-        assertThat(AlertText.revise("full", three, null)).doesNotContain("secret")
+        assertThat(AlertText.revise(PreviewMode.FULL, three, null)).doesNotContain("secret")
                 .contains("\"body\":\"3 new messages\"");
-        String sender = AlertText.payload("sender", CONVERSATION, 1, 4, 7, "Alice", "secret").encode();
-        assertThat(AlertText.revise("sender", sender, null)).isEqualTo(sender);
+        String sender = AlertText.payload(PreviewMode.SENDER, CONVERSATION, 1, 4, 7, "Alice", "secret").encode();
+        assertThat(AlertText.revise(PreviewMode.SENDER, sender, null)).isEqualTo(sender);
     }
 
     @Test
@@ -64,12 +68,14 @@ class AlertTextTest {
         assertThat(AlertText.preview(message(null, null, 0))).isNull();
         assertThat(io.parley.kit.Text.isValid(AlertText.files(2))).isTrue();
         // with full previews a message of files alone is the body; a queued alert follows an edit that adds text
-        String alert = AlertText.payload("full", CONVERSATION, 1, 4, 7, "Alice",
+        String alert = AlertText.payload(PreviewMode.FULL, CONVERSATION, 1, 4, 7, "Alice",
                 AlertText.preview(message(null, null, 2))).encode();
         assertThat(new JsonObject(alert).getString("body")).isEqualTo("\uD83D\uDCCE 2 files");
-        assertThat(new JsonObject(AlertText.revise("full", alert, AlertText.preview(message("caption", null, 2))))
+        assertThat(new JsonObject(AlertText.revise(PreviewMode.FULL, alert, AlertText.preview(message("caption", null,
+                2))))
                 .getString("body")).isEqualTo("caption");
-        assertThat(AlertText.payload("full", CONVERSATION, 2, 4, 7, "Alice", AlertText.files(1)).getString("body"))
+        assertThat(AlertText.payload(PreviewMode.FULL, CONVERSATION, 2, 4, 7, "Alice",
+                AlertText.files(1)).getString("body"))
                 .isEqualTo("2 new messages: \uD83D\uDCCE 1 file");
     }
 
@@ -84,7 +90,7 @@ class AlertTextTest {
                         "contentType", "image/png", "size", 10L, "sha256", "00",
                         "url", "/api/attachments/" + i))
                 .toList();
-        return new MessageData(UUID.randomUUID(), CONVERSATION, 1, "c", "alice", "client", "Alice", "text", content,
+        return new MessageData(UUID.randomUUID(), CONVERSATION, 1, "c", "alice", Role.CLIENT, "Alice", "text", content,
                 attachments, Instant.now(), null, deletedAt);
     }
 }

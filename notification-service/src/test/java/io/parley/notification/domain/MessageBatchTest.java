@@ -1,9 +1,11 @@
 package io.parley.notification.domain;
 
+import io.parley.events.ConversationKind;
 import io.parley.events.Event;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.ReadMoved;
+import io.parley.events.Role;
 import io.parley.notification.store.PendingAlertStore;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +74,7 @@ class MessageBatchTest {
     @Test
     void anEventWithoutAnUnconfirmedRemovedUserConfirmsIt() {
         MessageBatch batch = MessageBatch.of(List.of(
-                ReadMoved.of(GROUP, "group", List.of("alice", "bob"), "bob", 3, Instant.now())),
+                ReadMoved.of(GROUP, ConversationKind.GROUP, List.of("alice", "bob"), "bob", 3, Instant.now())),
                 List.of(new MessageBatch.Removal(GROUP, "carol", false)), GRACE);
         assertThat(batch.confirmed()).containsExactly(new MessageBatch.Member(GROUP, "carol"));
         assertThat(batch.reads()).containsExactly(new PendingAlertStore.Read("bob", GROUP, 3));
@@ -83,11 +85,15 @@ class MessageBatchTest {
         MessageData one = data(1, "alice", "first");
         MessageData two = data(2, "alice", "second");
         MessageBatch batch = MessageBatch.of(List.of(
-                MessageEvent.of(MessageEvent.CREATED, "group", List.of("alice", "bob"), one, Instant.now()),
-                MessageEvent.of(MessageEvent.UPDATED, "group", List.of("alice", "bob"), edited(one, "first, edited"),
+                MessageEvent.of(MessageEvent.CREATED, ConversationKind.GROUP, List.of("alice", "bob"), one,
                         Instant.now()),
-                MessageEvent.of(MessageEvent.DELETED, "group", List.of("alice", "bob"), deleted(two), Instant.now()),
-                MessageEvent.of(MessageEvent.UPDATED, "group", List.of("alice", "bob"), edited(two, "late edit"),
+                MessageEvent.of(MessageEvent.UPDATED, ConversationKind.GROUP, List.of("alice", "bob"), edited(one,
+                        "first, edited"),
+                        Instant.now()),
+                MessageEvent.of(MessageEvent.DELETED, ConversationKind.GROUP, List.of("alice", "bob"), deleted(two),
+                        Instant.now()),
+                MessageEvent.of(MessageEvent.UPDATED, ConversationKind.GROUP, List.of("alice", "bob"), edited(two,
+                        "late edit"),
                         Instant.now())), List.of(), GRACE);
         assertThat(batch.revisions()).containsExactly(
                 new MessageBatch.Revision(GROUP, 1, "first, edited"),
@@ -97,12 +103,13 @@ class MessageBatchTest {
     }
 
     private static Event created(long seq, String sender, String content, String... participants) {
-        return MessageEvent.of(MessageEvent.CREATED, "group", List.of(participants), data(seq, sender, content),
+        return MessageEvent.of(MessageEvent.CREATED, ConversationKind.GROUP, List.of(participants), data(seq, sender,
+                content),
                 Instant.now());
     }
 
     private static MessageData data(long seq, String sender, String content) {
-        return new MessageData(UUID.randomUUID(), GROUP, seq, UUID.randomUUID().toString(), sender, "client",
+        return new MessageData(UUID.randomUUID(), GROUP, seq, UUID.randomUUID().toString(), sender, Role.CLIENT,
                 "Alice", "text", content, List.of(), Instant.now(), null, null);
     }
 

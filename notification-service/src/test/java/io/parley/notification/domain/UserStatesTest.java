@@ -2,6 +2,7 @@ package io.parley.notification.domain;
 
 import io.parley.events.Event;
 import io.parley.events.PresenceChanged;
+import io.parley.events.Role;
 import io.parley.events.UnreadChanged;
 import io.parley.events.UnreadChanged.Count;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class UserStatesTest {
 
     @Test
     void otherEventsAndUnreadableRecordsAreSkipped() {
-        List<Event> batch = Arrays.asList(null, PresenceChanged.of("alice", "client", true, T));
+        List<Event> batch = Arrays.asList(null, PresenceChanged.of("alice", Role.CLIENT, true, T));
 
         assertThat(UserStates.latestTotals(batch)).isEmpty();
     }

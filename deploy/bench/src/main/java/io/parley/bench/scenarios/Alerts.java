@@ -1,8 +1,10 @@
 package io.parley.bench.scenarios;
 
 import io.parley.bench.engine.Api;
+import io.parley.events.ConversationKind;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.infra.DevKeys;
 import io.parley.infra.EventPublisher;
@@ -145,9 +147,9 @@ public final class Alerts implements Callable<Integer> {
                 UUID conversation = UUID.randomUUID();
                 Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 MessageData message = new MessageData(UUID.randomUUID(), conversation, 1, UUID.randomUUID().toString(),
-                        "bench-sender", "client", "Bench", "text", "hello", List.of(), at, null, null);
+                        "bench-sender", Role.CLIENT, "Bench", "text", "hello", List.of(), at, null, null);
                 dueAt.put(conversation.toString().replace("-", ""), at.plus(grace));
-                publisher.send(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, "direct",
+                publisher.send(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, ConversationKind.DIRECT,
                         List.of("bench-sender", user), message, at));
             }
             publisher.flush();

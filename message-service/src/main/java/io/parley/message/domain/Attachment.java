@@ -1,10 +1,10 @@
-package io.parley.message.store;
+package io.parley.message.domain;
 
 import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One row of {@code attachment}: an uploaded file, where its bytes are, and to which message it is attached.
+ * An uploaded file (a row of {@code attachment}), where its bytes are, and to which message it is attached.
  *
  * @param size          bytes
  * @param sha256        lowercase hex
@@ -16,7 +16,7 @@ import java.util.UUID;
  * @param messageId     the message it is attached to, null until a send attaches it
  * @param deletedAt     when it was deleted (cancelled, its message deleted, or expired), null while live
  */
-public record AttachmentRow(UUID id, UUID conversationId, String uploader, String name, String contentType, long size,
+public record Attachment(UUID id, UUID conversationId, String uploader, String name, String contentType, long size,
                             String sha256, Integer width, Integer height, String storageKey, String thumbnailKey,
                             String thumbnailType, Long thumbnailSize, Instant createdAt, UUID messageId,
                             Instant deletedAt) {

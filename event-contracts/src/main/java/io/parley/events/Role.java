@@ -1,9 +1,15 @@
-package io.parley.kit;
+package io.parley.events;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Optional;
 import java.util.Set;
 
-/** The role a token carries in its {@code groups} claim. */
+/**
+ * The role a token carries in its {@code groups} claim, and that events carry ({@link MessageData#senderRole()},
+ * {@link PresenceChanged#role()}): spelled {@code client}, {@code expert} or {@code admin} on every wire.
+ */
 public enum Role {
     CLIENT, EXPERT, ADMIN;
 
@@ -15,13 +21,13 @@ public enum Role {
         if (groups == null) {
             return Optional.empty();
         }
-        if (groups.contains("admin")) {
+        if (groups.contains(ADMIN.wire())) {
             return Optional.of(ADMIN);
         }
-        if (groups.contains("expert")) {
+        if (groups.contains(EXPERT.wire())) {
             return Optional.of(EXPERT);
         }
-        if (groups.contains("client")) {
+        if (groups.contains(CLIENT.wire())) {
             return Optional.of(CLIENT);
         }
         return Optional.empty();
@@ -36,8 +42,19 @@ public enum Role {
         return find(groups).orElseThrow(() -> new IllegalArgumentException("the token names no known role"));
     }
 
+    /**
+     * The role spelled {@code wire} (an event's field, a stored column): how JSON is read into a role.
+     *
+     * @throws IllegalArgumentException for any other text, or null
+     */
+    @JsonCreator
+    public static Role fromWire(String wire) {
+        return Words.of(Role.class, wire, "role");
+    }
+
     /** The role as tokens, events and frames spell it: {@code client}, {@code expert} or {@code admin}. */
+    @JsonValue
     public String wire() {
-        return name().toLowerCase();
+        return Words.spell(this);
     }
 }

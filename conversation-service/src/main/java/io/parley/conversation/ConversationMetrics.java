@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -26,9 +25,16 @@ public class ConversationMetrics {
         inboxBatches = Timer.builder("parley.inbox.batch")
                 .description("Applying one poll's batch of message events to the inbox, in one transaction, until its "
                         + "unread counts are handed to the producer")
-                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(25),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(250),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5))
                 .register(registry);
         inboxEvents = Counter.builder("parley.inbox.events")
                 .description("Message events and read moves applied to the inbox")

@@ -1,5 +1,7 @@
 package io.parley.conversation;
 
+import static io.restassured.RestAssured.given;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
@@ -7,15 +9,12 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-
-import static io.restassured.RestAssured.given;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every endpoint of a conversation against every kind of caller. A caller who is not a participant gets 404,
@@ -25,8 +24,7 @@ import static io.restassured.RestAssured.given;
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
 class AuthorizationMatrixTest {
 
-    private record Endpoint(String name, Function<RequestSpecification, Integer> call) {
-    }
+    private record Endpoint(String name, Function<RequestSpecification, Integer> call) {}
 
     @Test
     void groupConversation() {
@@ -36,9 +34,9 @@ class AuthorizationMatrixTest {
         List<Endpoint> endpoints = endpoints(id, owner);
         // columns: participant (not the creator), non-participant, admin who is not a participant, no token, expired
         int[][] expected = {
-                {200, 404, 404, 401, 401},   // GET /{id}
-                {403, 404, 404, 401, 401},   // POST /{id}/participants
-                {403, 404, 404, 401, 401},   // DELETE /{id}/participants/{creator}
+            {200, 404, 404, 401, 401}, // GET /{id}
+            {403, 404, 404, 401, 401}, // POST /{id}/participants
+            {403, 404, 404, 401, 401}, // DELETE /{id}/participants/{creator}
         };
         check(endpoints, expected, member);
     }
@@ -46,14 +44,19 @@ class AuthorizationMatrixTest {
     @Test
     void supportConversation() {
         String client = "client-" + UUID.randomUUID();
-        String id = given().auth().oauth2(TestKeys.token(client, "client")).get("/api/conversations/support")
-                .then().statusCode(200).extract().path("id");
+        String id = given().auth()
+                .oauth2(TestKeys.token(client, "client"))
+                .get("/api/conversations/support")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
         List<Endpoint> endpoints = endpoints(id, client);
         // The owner, a stranger, any admin: admins see and use every support conversation; it has no group roster.
         int[][] expected = {
-                {200, 404, 200, 401, 401},
-                {400, 404, 400, 401, 401},
-                {400, 404, 400, 401, 401},
+            {200, 404, 200, 401, 401},
+            {400, 404, 400, 401, 401},
+            {400, 404, 400, 401, 401},
         };
         check(endpoints, expected, client);
     }
@@ -61,23 +64,44 @@ class AuthorizationMatrixTest {
     @Test
     void listingAndCreatingNeedAToken() {
         given().get("/api/conversations").then().statusCode(401);
-        given().auth().oauth2(TestKeys.keys().expiredToken("x", "client")).get("/api/conversations").then().statusCode(401);
-        given().contentType(ContentType.JSON).body(Map.of("type", "group")).post("/api/conversations")
-                .then().statusCode(401);
-        given().auth().oauth2(TestKeys.keys().expiredToken("x", "client")).contentType(ContentType.JSON)
-                .body(Map.of("type", "group")).post("/api/conversations").then().statusCode(401);
+        given().auth()
+                .oauth2(TestKeys.keys().expiredToken("x", "client"))
+                .get("/api/conversations")
+                .then()
+                .statusCode(401);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("type", "group"))
+                .post("/api/conversations")
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(TestKeys.keys().expiredToken("x", "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("type", "group"))
+                .post("/api/conversations")
+                .then()
+                .statusCode(401);
         // A token with no role this API knows is refused.
-        given().auth().oauth2(TestKeys.token("x", "visitor")).get("/api/conversations").then().statusCode(403);
+        given().auth()
+                .oauth2(TestKeys.token("x", "visitor"))
+                .get("/api/conversations")
+                .then()
+                .statusCode(403);
     }
 
     private static List<Endpoint> endpoints(String id, String creator) {
         return List.of(
                 new Endpoint("GET /{id}", r -> r.get("/api/conversations/" + id).statusCode()),
-                new Endpoint("POST /{id}/participants", r -> r.contentType(ContentType.JSON)
-                        .body(Map.of("userId", "newcomer-" + UUID.randomUUID()))
-                        .post("/api/conversations/" + id + "/participants").statusCode()),
-                new Endpoint("DELETE /{id}/participants/{creator}", r -> r
-                        .delete("/api/conversations/" + id + "/participants/" + creator).statusCode()));
+                new Endpoint(
+                        "POST /{id}/participants",
+                        r -> r.contentType(ContentType.JSON)
+                                .body(Map.of("userId", "newcomer-" + UUID.randomUUID()))
+                                .post("/api/conversations/" + id + "/participants")
+                                .statusCode()),
+                new Endpoint(
+                        "DELETE /{id}/participants/{creator}",
+                        r -> r.delete("/api/conversations/" + id + "/participants/" + creator)
+                                .statusCode()));
     }
 
     private static void check(List<Endpoint> endpoints, int[][] expected, String participant) {
@@ -92,14 +116,23 @@ class AuthorizationMatrixTest {
         for (int e = 0; e < endpoints.size(); e++) {
             for (int c = 0; c < callers.size(); c++) {
                 int status = endpoints.get(e).call().apply(callers.get(c).apply(null));
-                softly.assertThat(status).as(endpoints.get(e).name() + " as " + names[c]).isEqualTo(expected[e][c]);
+                softly.assertThat(status)
+                        .as(endpoints.get(e).name() + " as " + names[c])
+                        .isEqualTo(expected[e][c]);
             }
         }
         softly.assertAll();
     }
 
     private static String create(String owner, Map<String, Object> body) {
-        return given().auth().oauth2(TestKeys.token(owner, "expert")).contentType(ContentType.JSON).body(body)
-                .post("/api/conversations").then().statusCode(201).extract().path("id");
+        return given().auth()
+                .oauth2(TestKeys.token(owner, "expert"))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/conversations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }

@@ -1,5 +1,11 @@
 package io.parley.conversation;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
@@ -7,17 +13,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.allOf;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every string a client sends this service either round-trips exactly or is refused with a 400 that names the field
@@ -29,6 +28,7 @@ class ClientTextTest {
 
     /** JSON escapes, written into the body as they are: the server's parser makes the NUL and the lone surrogate. */
     private static final String NUL = "a\\u0000b";
+
     private static final String SURROGATE = "x\\uD800y";
 
     @Test
@@ -37,12 +37,19 @@ class ClientTextTest {
         String bob = "bob-" + UUID.randomUUID();
         for (String bad : List.of(NUL, SURROGATE)) {
             for (String type : List.of("group", "direct")) {
-                given().auth().oauth2(TestKeys.token(alice, "client")).contentType(ContentType.JSON)
+                given().auth()
+                        .oauth2(TestKeys.token(alice, "client"))
+                        .contentType(ContentType.JSON)
                         .body("{\"type\":\"" + type + "\",\"participants\":[\"" + bob + "\",\"" + bad + "\"]}")
                         .post("/api/conversations")
-                        .then().statusCode(400).contentType("application/problem+json")
-                        .body("detail", allOf(containsString("participants[1]"),
-                                containsString(bad == NUL ? "U+0000" : "surrogate")));
+                        .then()
+                        .statusCode(400)
+                        .contentType("application/problem+json")
+                        .body(
+                                "detail",
+                                allOf(
+                                        containsString("participants[1]"),
+                                        containsString(bad == NUL ? "U+0000" : "surrogate")));
             }
         }
         problem(alice, "{\"type\":\"group\",\"participants\":[\"" + bob + "\",\"ok\",\"\"]}", "participants[2]");
@@ -51,8 +58,13 @@ class ClientTextTest {
         problem(alice, "{\"type\":\"group\",\"participants\":[\"" + bob + "\",{\"id\":1}]}", "participants[1]");
         problem(alice, "{\"type\":\"group\",\"participants\":\"" + bob + "\"}", "participants");
         // refused whole: bob, the good part, was put in no conversation
-        List<String> bobs = given().auth().oauth2(TestKeys.token(bob, "client")).get("/api/conversations?limit=100")
-                .then().statusCode(200).extract().path("items.type");
+        List<String> bobs = given().auth()
+                .oauth2(TestKeys.token(bob, "client"))
+                .get("/api/conversations?limit=100")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("items.type");
         assertThat(bobs).containsExactly("support");
     }
 
@@ -60,28 +72,51 @@ class ClientTextTest {
     void theTitleAndTheTypeAreCheckedAndTheTitleRoundTripsExactly() {
         String alice = "alice-" + UUID.randomUUID();
         problem(alice, "{\"type\":\"group\",\"title\":\"" + NUL + "\",\"participants\":[]}", "title", "U+0000");
-        problem(alice, "{\"type\":\"group\",\"title\":\"" + SURROGATE + "\",\"participants\":[]}", "title",
+        problem(
+                alice,
+                "{\"type\":\"group\",\"title\":\"" + SURROGATE + "\",\"participants\":[]}",
+                "title",
                 "surrogate");
         problem(alice, "{\"type\":\"" + NUL + "\",\"participants\":[]}", "type");
         problem(alice, "{\"type\":\"" + SURROGATE + "\",\"participants\":[]}", "type");
 
-        for (String title : List.of("\u202Eright to left\u202C \u200F", "zero\u200Bwidth\u200D\uFEFF",
-                "\uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67 family \uD83C\uDDEB\uD83C\uDDF7", "  spaced  ",
-                "tab\tand\nnewline\u0001", "\uD83D\uDE00".repeat(200))) {
-            Response created = given().auth().oauth2(TestKeys.token(alice, "client")).contentType(ContentType.JSON)
+        for (String title : List.of(
+                "\u202Eright to left\u202C \u200F",
+                "zero\u200Bwidth\u200D\uFEFF",
+                "\uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67 family \uD83C\uDDEB\uD83C\uDDF7",
+                "  spaced  ",
+                "tab\tand\nnewline\u0001",
+                "\uD83D\uDE00".repeat(200))) {
+            Response created = given().auth()
+                    .oauth2(TestKeys.token(alice, "client"))
+                    .contentType(ContentType.JSON)
                     .body(Map.of("type", "group", "title", title, "participants", List.of()))
                     .post("/api/conversations");
             created.then().statusCode(201).body("title", equalTo(title));
             String id = created.path("id");
-            given().auth().oauth2(TestKeys.token(alice, "client")).get("/api/conversations/" + id)
-                    .then().statusCode(200).body("title", equalTo(title));
-            List<Map<String, Object>> items = given().auth().oauth2(TestKeys.token(alice, "client"))
-                    .get("/api/conversations?limit=100").then().statusCode(200).extract().jsonPath().getList("items");
-            assertThat(items).filteredOn(i -> id.equals(i.get("id"))).singleElement()
+            given().auth()
+                    .oauth2(TestKeys.token(alice, "client"))
+                    .get("/api/conversations/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("title", equalTo(title));
+            List<Map<String, Object>> items = given().auth()
+                    .oauth2(TestKeys.token(alice, "client"))
+                    .get("/api/conversations?limit=100")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("items");
+            assertThat(items)
+                    .filteredOn(i -> id.equals(i.get("id")))
+                    .singleElement()
                     .satisfies(i -> assertThat(i.get("title")).isEqualTo(title));
         }
         // 200 characters is 200 code points, an emoji one of them: 201 is too many
-        problem(alice, "{\"type\":\"group\",\"title\":\"" + "\\uD83D\\uDE00".repeat(201) + "\",\"participants\":[]}",
+        problem(
+                alice,
+                "{\"type\":\"group\",\"title\":\"" + "\\uD83D\\uDE00".repeat(201) + "\",\"participants\":[]}",
                 "title");
     }
 
@@ -96,25 +131,48 @@ class ClientTextTest {
         refusedAt(owner, participants, "{}", "userId");
 
         for (String raw : List.of("a%00b", "x%ED%A0%80y", "x%C3y", "x%F0%9F%98y")) {
-            given().auth().oauth2(TestKeys.token(owner, "client")).urlEncodingEnabled(false)
+            given().auth()
+                    .oauth2(TestKeys.token(owner, "client"))
+                    .urlEncodingEnabled(false)
                     .delete(participants + "/" + raw)
-                    .then().statusCode(400).contentType("application/problem+json")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
                     .body("detail", containsString("userId"));
         }
 
         // ids with RTL marks, zero-width characters, emoji and separators round-trip, in the body and in the path
-        for (String user : List.of("\u202Eevil\u202C-" + UUID.randomUUID(), "zw\u200B" + UUID.randomUUID(),
-                "\uD83D\uDE00|" + UUID.randomUUID(), "auth0|" + UUID.randomUUID(), "a b+c%d;e")) {
-            given().auth().oauth2(TestKeys.token(owner, "client")).contentType(ContentType.JSON)
-                    .body(Map.of("userId", user)).post(participants)
-                    .then().statusCode(200);
-            List<String> members = given().auth().oauth2(TestKeys.token(user, "client"))
-                    .get("/api/conversations/" + id).then().statusCode(200).extract().path("participants");
+        for (String user : List.of(
+                "\u202Eevil\u202C-" + UUID.randomUUID(),
+                "zw\u200B" + UUID.randomUUID(),
+                "\uD83D\uDE00|" + UUID.randomUUID(),
+                "auth0|" + UUID.randomUUID(),
+                "a b+c%d;e")) {
+            given().auth()
+                    .oauth2(TestKeys.token(owner, "client"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("userId", user))
+                    .post(participants)
+                    .then()
+                    .statusCode(200);
+            List<String> members = given().auth()
+                    .oauth2(TestKeys.token(user, "client"))
+                    .get("/api/conversations/" + id)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("participants");
             assertThat(members).contains(user);
-            given().auth().oauth2(TestKeys.token(owner, "client")).delete(participants + "/{userId}", user)
-                    .then().statusCode(204);
-            given().auth().oauth2(TestKeys.token(user, "client")).get("/api/conversations/" + id)
-                    .then().statusCode(404);
+            given().auth()
+                    .oauth2(TestKeys.token(owner, "client"))
+                    .delete(participants + "/{userId}", user)
+                    .then()
+                    .statusCode(204);
+            given().auth()
+                    .oauth2(TestKeys.token(user, "client"))
+                    .get("/api/conversations/" + id)
+                    .then()
+                    .statusCode(404);
         }
     }
 
@@ -125,9 +183,13 @@ class ClientTextTest {
         for (String token : List.of(alice, admin)) {
             for (String name : List.of("cursor", "filter", "limit")) {
                 for (String raw : List.of("a%00b", "x%ED%A0%80y")) {
-                    given().auth().oauth2(token).urlEncodingEnabled(false)
+                    given().auth()
+                            .oauth2(token)
+                            .urlEncodingEnabled(false)
                             .get("/api/conversations?" + name + "=" + raw)
-                            .then().statusCode(400).contentType("application/problem+json")
+                            .then()
+                            .statusCode(400)
+                            .contentType("application/problem+json")
                             .body("detail", containsString(name));
                 }
             }
@@ -139,9 +201,16 @@ class ClientTextTest {
     }
 
     private static void refusedAt(String user, String path, String body, String... inDetail) {
-        String detail = given().auth().oauth2(TestKeys.token(user, "client")).contentType(ContentType.JSON).body(body)
-                .post(path).then().statusCode(400).contentType("application/problem+json")
-                .extract().path("detail");
+        String detail = given().auth()
+                .oauth2(TestKeys.token(user, "client"))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post(path)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .extract()
+                .path("detail");
         assertThat(detail).contains(inDetail);
     }
 }

@@ -1,5 +1,11 @@
 package io.parley.conversation;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+
 import io.parley.events.ConversationCreated;
 import io.parley.events.Topics;
 import io.parley.infra.EventTap;
@@ -9,21 +15,14 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsInAnyOrder;
-import static org.hamcrest.Matchers.equalTo;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -49,35 +48,50 @@ class ConversationLifecycleTest {
         String alice = "alice-" + UUID.randomUUID();
         String bob = "bob-" + UUID.randomUUID();
 
-        String id = given().auth().oauth2(TestKeys.token(alice, "client"))
-                .contentType(ContentType.JSON).body(Map.of("type", "direct", "participants", List.of(bob)))
-                .when().post("/api/conversations")
-                .then().statusCode(201)
+        String id = given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("type", "direct", "participants", List.of(bob)))
+                .when()
+                .post("/api/conversations")
+                .then()
+                .statusCode(201)
                 .body("type", equalTo("direct"))
                 .body("participants", containsInAnyOrder(alice, bob))
-                .extract().path("id");
+                .extract()
+                .path("id");
 
-        given().auth().oauth2(TestKeys.token(bob, "expert"))
-                .when().get("/api/conversations/" + id)
-                .then().statusCode(200)
+        given().auth()
+                .oauth2(TestKeys.token(bob, "expert"))
+                .when()
+                .get("/api/conversations/" + id)
+                .then()
+                .statusCode(200)
                 .body("id", equalTo(id))
                 .body("participants", containsInAnyOrder(alice, bob));
 
         // Asking again, from the other side, answers the same conversation and publishes nothing new.
-        given().auth().oauth2(TestKeys.token(bob, "expert"))
-                .contentType(ContentType.JSON).body(Map.of("type", "direct", "participants", List.of(alice)))
-                .when().post("/api/conversations")
-                .then().statusCode(200).body("id", equalTo(id));
+        given().auth()
+                .oauth2(TestKeys.token(bob, "expert"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("type", "direct", "participants", List.of(alice)))
+                .when()
+                .post("/api/conversations")
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(id));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            List<ConversationCreated> created = tap.events(ConversationCreated.class,
+            List<ConversationCreated> created = tap.events(
+                    ConversationCreated.class,
                     e -> e.conversationId().toString().equals(id));
             assertThat(created).hasSize(1);
             assertThat(created.get(0).participants()).containsExactlyInAnyOrder(alice, bob);
             assertThat(created.get(0).conversationType().wire()).isEqualTo("direct");
         });
         assertThat(tap.records(Duration.ofMillis(300)))
-                .filteredOn(r -> r.value() instanceof ConversationCreated c && c.conversationId().toString().equals(id))
+                .filteredOn(r -> r.value() instanceof ConversationCreated c
+                        && c.conversationId().toString().equals(id))
                 .singleElement()
                 .satisfies(r -> assertThat(r.key()).isEqualTo(id));
     }
@@ -85,33 +99,58 @@ class ConversationLifecycleTest {
     @Test
     void aNonParticipantCannotTellTheConversationExists() {
         String alice = "alice-" + UUID.randomUUID();
-        String id = given().auth().oauth2(TestKeys.token(alice, "client"))
+        String id = given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
                 .contentType(ContentType.JSON)
                 .body(Map.of("type", "group", "title", "Team", "participants", List.of("bob-" + UUID.randomUUID())))
-                .when().post("/api/conversations")
-                .then().statusCode(201).extract().path("id");
+                .when()
+                .post("/api/conversations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
 
-        given().auth().oauth2(TestKeys.token("mallory-" + UUID.randomUUID(), "client"))
-                .when().get("/api/conversations/" + id)
-                .then().statusCode(404).contentType("application/problem+json");
-        given().auth().oauth2(TestKeys.token("mallory-" + UUID.randomUUID(), "client"))
-                .when().get("/api/conversations/" + UUID.randomUUID())
-                .then().statusCode(404);
+        given().auth()
+                .oauth2(TestKeys.token("mallory-" + UUID.randomUUID(), "client"))
+                .when()
+                .get("/api/conversations/" + id)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(TestKeys.token("mallory-" + UUID.randomUUID(), "client"))
+                .when()
+                .get("/api/conversations/" + UUID.randomUUID())
+                .then()
+                .statusCode(404);
         given().when().get("/api/conversations/" + id).then().statusCode(401);
-        given().auth().oauth2(TestKeys.keys().expiredToken(alice, "client"))
-                .when().get("/api/conversations/" + id).then().statusCode(401);
+        given().auth()
+                .oauth2(TestKeys.keys().expiredToken(alice, "client"))
+                .when()
+                .get("/api/conversations/" + id)
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void badRequestsAreRefusedWithAProblem() {
         String alice = "alice-" + UUID.randomUUID();
-        given().auth().oauth2(TestKeys.token(alice, "client"))
-                .contentType(ContentType.JSON).body(Map.of("type", "direct", "participants", List.of()))
-                .when().post("/api/conversations")
-                .then().statusCode(400).contentType("application/problem+json");
-        given().auth().oauth2(TestKeys.token(alice, "client"))
-                .contentType(ContentType.JSON).body(Map.of("type", "support"))
-                .when().post("/api/conversations")
-                .then().statusCode(400);
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("type", "direct", "participants", List.of()))
+                .when()
+                .post("/api/conversations")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("type", "support"))
+                .when()
+                .post("/api/conversations")
+                .then()
+                .statusCode(400);
     }
 }

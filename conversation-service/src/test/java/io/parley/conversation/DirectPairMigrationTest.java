@@ -1,13 +1,12 @@
 package io.parley.conversation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.parley.infra.InfraTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,9 +17,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
 
 /**
  * V4 replaces the direct conversations' "a|b" key with the pair of their participants: a database at V3, with a
@@ -32,8 +31,10 @@ class DirectPairMigrationTest {
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String url;
+
     @ConfigProperty(name = "quarkus.datasource.username")
     String user;
+
     @ConfigProperty(name = "quarkus.datasource.password")
     String password;
 
@@ -41,12 +42,16 @@ class DirectPairMigrationTest {
     void existingDirectConversationsGetTheirPairFromTheirParticipants() throws SQLException {
         String database = "migration_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection admin = DriverManager.getConnection(url, user, password);
-             Statement create = admin.createStatement()) {
+                Statement create = admin.createStatement()) {
             create.execute("CREATE DATABASE " + database);
         }
         String migrationUrl = url.substring(0, url.lastIndexOf('/') + 1) + database;
-        Flyway.configure().dataSource(migrationUrl, user, password).locations("classpath:db/migration")
-                .target("3").load().migrate();
+        Flyway.configure()
+                .dataSource(migrationUrl, user, password)
+                .locations("classpath:db/migration")
+                .target("3")
+                .load()
+                .migrate();
 
         UUID plain = UUID.randomUUID();
         UUID bar = UUID.randomUUID();
@@ -58,8 +63,11 @@ class DirectPairMigrationTest {
             insert(db, group, "group", null, List.of("x", "y|z", "w"));
         }
 
-        Flyway.configure().dataSource(migrationUrl, user, password).locations("classpath:db/migration")
-                .load().migrate();
+        Flyway.configure()
+                .dataSource(migrationUrl, user, password)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
 
         try (Connection db = DriverManager.getConnection(migrationUrl, user, password)) {
             assertThat(pair(db, plain)).containsExactly("alice", "bob");
@@ -71,8 +79,10 @@ class DirectPairMigrationTest {
             // the pair x + y|z, which the old key confused with x|y + z, may now have its own conversation
             insertPair(db, UUID.randomUUID(), "x", "y|z");
             // but a second conversation of the same pair is refused, whichever order it comes in
-            assertThatThrownBy(() -> insertPair(db, UUID.randomUUID(), "z", "x|y")).isInstanceOf(SQLException.class);
-            assertThatThrownBy(() -> insertPair(db, UUID.randomUUID(), "x|y", "z")).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> insertPair(db, UUID.randomUUID(), "z", "x|y"))
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> insertPair(db, UUID.randomUUID(), "x|y", "z"))
+                    .isInstanceOf(SQLException.class);
         }
     }
 
@@ -115,8 +125,8 @@ class DirectPairMigrationTest {
     }
 
     private static List<String> pair(Connection db, UUID id) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement(
-                "SELECT direct_low, direct_high FROM conversation WHERE id = ?")) {
+        try (PreparedStatement query =
+                db.prepareStatement("SELECT direct_low, direct_high FROM conversation WHERE id = ?")) {
             query.setObject(1, id);
             try (ResultSet row = query.executeQuery()) {
                 assertThat(row.next()).isTrue();

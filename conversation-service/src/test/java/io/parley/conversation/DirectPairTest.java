@@ -1,5 +1,8 @@
 package io.parley.conversation;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
@@ -7,14 +10,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A direct conversation is found by its two users as a pair, never by a string made of the two ids: ids may hold any
@@ -45,8 +44,16 @@ class DirectPairTest {
         assertThat(direct(x, yz, 200)).isEqualTo(second);
 
         // and neither pair can see the other's conversation
-        given().auth().oauth2(TestKeys.token(x, "client")).get("/api/conversations/" + first).then().statusCode(404);
-        given().auth().oauth2(TestKeys.token(xy, "client")).get("/api/conversations/" + second).then().statusCode(404);
+        given().auth()
+                .oauth2(TestKeys.token(x, "client"))
+                .get("/api/conversations/" + first)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestKeys.token(xy, "client"))
+                .get("/api/conversations/" + second)
+                .then()
+                .statusCode(404);
     }
 
     @Test
@@ -79,13 +86,19 @@ class DirectPairTest {
     @Test
     void aDirectConversationWithOneselfAloneIsRefused() {
         String me = "me-" + UUID.randomUUID();
-        given().auth().oauth2(TestKeys.token(me, "client")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(TestKeys.token(me, "client"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("type", "direct", "participants", List.of(me)))
-                .post("/api/conversations").then().statusCode(400);
+                .post("/api/conversations")
+                .then()
+                .statusCode(400);
     }
 
     private static String direct(String caller, String other, int status) {
-        Response answer = given().auth().oauth2(TestKeys.token(caller, "client")).contentType(ContentType.JSON)
+        Response answer = given().auth()
+                .oauth2(TestKeys.token(caller, "client"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("type", "direct", "participants", List.of(other)))
                 .post("/api/conversations");
         answer.then().statusCode(status);
@@ -93,8 +106,13 @@ class DirectPairTest {
     }
 
     private static void assertParticipants(String id, String one, String other) {
-        List<String> participants = given().auth().oauth2(TestKeys.token(one, "client"))
-                .get("/api/conversations/" + id).then().statusCode(200).extract().path("participants");
+        List<String> participants = given().auth()
+                .oauth2(TestKeys.token(one, "client"))
+                .get("/api/conversations/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("participants");
         assertThat(participants).containsExactlyInAnyOrder(one, other);
     }
 }

@@ -1,5 +1,9 @@
 package io.parley.conversation;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.Topics;
 import io.parley.events.UnreadChanged;
 import io.parley.infra.EventTap;
@@ -10,17 +14,12 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /** The inbox read model: last message, counts, read positions, and the unread events that follow them. */
 @QuarkusTest
@@ -37,13 +36,15 @@ class InboxTest {
         String carol = "carol-" + UUID.randomUUID();
         List<String> members = List.of(alice, bob, carol);
         UUID group = create(alice, "group", List.of(bob, carol));
-        try (Messages messages = new Messages(kafka); EventTap unread = EventTap.open(kafka, Topics.INBOX)) {
+        try (Messages messages = new Messages(kafka);
+                EventTap unread = EventTap.open(kafka, Topics.INBOX)) {
             messages.created(group, "group", members, 1, alice, "client");
             messages.created(group, "group", members, 2, alice, "client");
             messages.created(group, "group", members, 3, bob, "expert");
 
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(view(carol, group).getLong("lastSeq")).isEqualTo(3));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            assertThat(view(carol, group).getLong("lastSeq")).isEqualTo(3));
             JsonPath carolsView = view(carol, group);
             assertThat(carolsView.getLong("unreadCount")).isEqualTo(3);
             assertThat(carolsView.getLong("readSeq")).isZero();
@@ -54,14 +55,16 @@ class InboxTest {
             assertThat(view(bob, group).getLong("unreadCount")).isZero();
 
             messages.read(group, "group", members, carol, 2);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(view(carol, group).getLong("readSeq")).isEqualTo(2));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            assertThat(view(carol, group).getLong("readSeq")).isEqualTo(2));
             assertThat(view(carol, group).getLong("unreadCount")).isEqualTo(1);
             // A position never moves back.
             messages.read(group, "group", members, carol, 1);
             messages.read(group, "group", members, alice, 3);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(view(alice, group).getLong("unreadCount")).isZero());
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(view(alice, group).getLong("unreadCount"))
+                            .isZero());
             assertThat(view(carol, group).getLong("readSeq")).isEqualTo(2);
 
             // GET /api/unread agrees with the list.
@@ -74,18 +77,33 @@ class InboxTest {
 
             // Each change told the users whose counts it changed; the last word for carol is 1 of 1.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                List<UnreadChanged.Count> forCarol = unread.events(UnreadChanged.class,
-                                e -> e.conversationId().equals(group)).stream()
-                        .flatMap(e -> e.counts().stream()).filter(c -> c.userId().equals(carol)).toList();
+                List<UnreadChanged.Count> forCarol =
+                        unread
+                                .events(
+                                        UnreadChanged.class,
+                                        e -> e.conversationId().equals(group))
+                                .stream()
+                                .flatMap(e -> e.counts().stream())
+                                .filter(c -> c.userId().equals(carol))
+                                .toList();
                 assertThat(forCarol).isNotEmpty();
                 assertThat(forCarol.get(forCarol.size() - 1)).isEqualTo(new UnreadChanged.Count(carol, 1, 1));
-                List<UnreadChanged.Count> forAlice = unread.events(UnreadChanged.class,
-                                e -> e.conversationId().equals(group)).stream()
-                        .flatMap(e -> e.counts().stream()).filter(c -> c.userId().equals(alice)).toList();
+                List<UnreadChanged.Count> forAlice =
+                        unread
+                                .events(
+                                        UnreadChanged.class,
+                                        e -> e.conversationId().equals(group))
+                                .stream()
+                                .flatMap(e -> e.counts().stream())
+                                .filter(c -> c.userId().equals(alice))
+                                .toList();
                 assertThat(forAlice.get(forAlice.size() - 1)).isEqualTo(new UnreadChanged.Count(alice, 0, 0));
             });
-            assertThat(unread.events(UnreadChanged.class, e -> e.conversationId().equals(group)).stream()
-                    .flatMap(e -> e.counts().stream()).map(UnreadChanged.Count::userId))
+            assertThat(unread
+                            .events(UnreadChanged.class, e -> e.conversationId().equals(group))
+                            .stream()
+                            .flatMap(e -> e.counts().stream())
+                            .map(UnreadChanged.Count::userId))
                     .allMatch(members::contains);
         }
     }
@@ -100,16 +118,24 @@ class InboxTest {
             messages.created(direct, "direct", List.of(alice, bob), 1, alice, "client");
             // A stranger claiming to read it gets no position and no count.
             messages.read(direct, "direct", List.of(alice, bob), stranger, 1);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(unread(bob).get("total")).isEqualTo(1));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(unread(bob).get("total")).isEqualTo(1));
         }
         assertThat(unread(stranger).get("total")).isEqualTo(0);
         assertThat((Map<?, ?>) unread(stranger).get("conversations")).isEmpty();
-        List<String> listed = given().auth().oauth2(TestKeys.token(stranger, "client"))
-                .get("/api/conversations?limit=100").then().statusCode(200).extract().path("items.id");
+        List<String> listed = given().auth()
+                .oauth2(TestKeys.token(stranger, "client"))
+                .get("/api/conversations?limit=100")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("items.id");
         assertThat(listed).doesNotContain(direct.toString());
-        given().auth().oauth2(TestKeys.token(stranger, "client")).get("/api/conversations/" + direct)
-                .then().statusCode(404);
+        given().auth()
+                .oauth2(TestKeys.token(stranger, "client"))
+                .get("/api/conversations/" + direct)
+                .then()
+                .statusCode(404);
         given().get("/api/unread").then().statusCode(401);
     }
 
@@ -121,29 +147,51 @@ class InboxTest {
         try (Messages messages = new Messages(kafka)) {
             messages.created(group, "group", List.of(alice), 1, alice, "client");
             messages.created(group, "group", List.of(alice), 2, alice, "client");
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(view(alice, group).getLong("lastSeq")).isEqualTo(2));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            assertThat(view(alice, group).getLong("lastSeq")).isEqualTo(2));
         }
-        given().auth().oauth2(TestKeys.token(alice, "client")).contentType(ContentType.JSON)
-                .body(Map.of("userId", dave)).post("/api/conversations/" + group + "/participants")
-                .then().statusCode(200);
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("userId", dave))
+                .post("/api/conversations/" + group + "/participants")
+                .then()
+                .statusCode(200);
         assertThat(view(dave, group).getLong("unreadCount")).isZero();
         assertThat(view(dave, group).getLong("readSeq")).isEqualTo(2);
     }
 
     static UUID create(String creator, String type, List<String> others) {
-        return UUID.fromString(given().auth().oauth2(TestKeys.token(creator, "client")).contentType(ContentType.JSON)
-                .body(Map.of("type", type, "participants", others)).post("/api/conversations")
-                .then().statusCode(201).extract().path("id"));
+        return UUID.fromString(given().auth()
+                .oauth2(TestKeys.token(creator, "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("type", type, "participants", others))
+                .post("/api/conversations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id"));
     }
 
     static JsonPath view(String user, UUID conversation) {
-        return given().auth().oauth2(TestKeys.token(user, "client")).get("/api/conversations/" + conversation)
-                .then().statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(TestKeys.token(user, "client"))
+                .get("/api/conversations/" + conversation)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static Map<String, Object> unread(String user) {
-        return given().auth().oauth2(TestKeys.token(user, "client")).get("/api/unread")
-                .then().statusCode(200).extract().jsonPath().getMap("");
+        return given().auth()
+                .oauth2(TestKeys.token(user, "client"))
+                .get("/api/unread")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("");
     }
 }

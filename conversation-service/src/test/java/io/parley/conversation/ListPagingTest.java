@@ -1,14 +1,15 @@
 package io.parley.conversation;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /** The conversation list, paged while messages keep moving conversations to its top. */
 @QuarkusTest
@@ -62,9 +61,15 @@ class ListPagingTest {
             String cursor = null;
             int pages = 0;
             do {
-                JsonPath page = given().auth().oauth2(TestKeys.token(owner, "client"))
-                        .queryParam("limit", 20).queryParam("cursor", cursor)
-                        .get("/api/conversations").then().statusCode(200).extract().jsonPath();
+                JsonPath page = given().auth()
+                        .oauth2(TestKeys.token(owner, "client"))
+                        .queryParam("limit", 20)
+                        .queryParam("cursor", cursor)
+                        .get("/api/conversations")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
                 seen.addAll(page.getList("items.id"));
                 cursor = page.getString("nextCursor");
                 pages++;
@@ -78,8 +83,9 @@ class ListPagingTest {
             // the support conversation, pinned first, and each of the 500 once
             assertThat(seen).hasSize(CONVERSATIONS + 1);
             assertThat(seen).doesNotHaveDuplicates();
-            assertThat(seen.subList(1, seen.size())).containsExactlyInAnyOrderElementsOf(
-                    conversations.stream().map(UUID::toString).toList());
+            assertThat(seen.subList(1, seen.size()))
+                    .containsExactlyInAnyOrderElementsOf(
+                            conversations.stream().map(UUID::toString).toList());
         } finally {
             background.shutdownNow();
         }
@@ -89,8 +95,13 @@ class ListPagingTest {
     void aCursorThatThisApiDidNotGiveIsRefused() {
         String user = "user-" + UUID.randomUUID();
         for (String cursor : List.of("nonsense", "MTo1OjU6NTo0Og", "MTox", "%%%")) {
-            given().auth().oauth2(TestKeys.token(user, "client")).queryParam("cursor", cursor)
-                    .get("/api/conversations").then().statusCode(400).contentType("application/problem+json");
+            given().auth()
+                    .oauth2(TestKeys.token(user, "client"))
+                    .queryParam("cursor", cursor)
+                    .get("/api/conversations")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.parley.conversation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.RawUpload;
 import io.parley.infra.TestKeys;
@@ -7,12 +9,9 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A body over the service's size limit ({@code quarkus.http.limits.max-body-size}) is answered {@code 413}, and a
@@ -29,8 +28,8 @@ class RefusedBodyTest {
 
     @Test
     void aBodyOverTheLimitSentWholeStillGetsItsAnswer() {
-        RawUpload.Result result = RawUpload.postMultipart(service, "/api/conversations",
-                TestKeys.token("ann-" + UUID.randomUUID(), "client"), 12L * 1024 * 1024);
+        RawUpload.Result result = RawUpload.postMultipart(
+                service, "/api/conversations", TestKeys.token("ann-" + UUID.randomUUID(), "client"), 12L * 1024 * 1024);
         assertThat(result.readFailure()).as("reading the answer").isNull();
         assertThat(result.writeFailure()).as("sending the body").isNull();
         assertThat(result.status()).isEqualTo(413);

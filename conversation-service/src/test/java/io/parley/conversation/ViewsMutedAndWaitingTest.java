@@ -1,5 +1,9 @@
 package io.parley.conversation;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.MessageData;
 import io.parley.events.MuteChanged;
 import io.parley.events.Topics;
@@ -10,19 +14,14 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /**
  * What the views add for the app: {@code muted} from the notification-service's mute events, {@code awaitingSince} on
@@ -64,7 +63,8 @@ class ViewsMutedAndWaitingTest {
             events.publish(Topics.USERS, MuteChanged.of(ann, direct, true, null, t.plusMillis(5)));
             events.publish(Topics.USERS, MuteChanged.of(ann, other, true, t.minusSeconds(1), t));
             UUID third = InboxTest.create(ann, "direct", List.of("dee-" + UUID.randomUUID()));
-            events.publish(Topics.USERS, MuteChanged.of(ann, third, true, Instant.now().plusSeconds(3600), t));
+            events.publish(
+                    Topics.USERS, MuteChanged.of(ann, third, true, Instant.now().plusSeconds(3600), t));
             await().atMost(WAIT).until(() -> InboxTest.view(ann, third).getBoolean("muted"));
             assertThat(InboxTest.view(ann, direct).getBoolean("muted")).isFalse();
             assertThat(InboxTest.view(ann, other).getBoolean("muted")).isFalse();
@@ -114,8 +114,7 @@ class ViewsMutedAndWaitingTest {
     @Test
     void theUnansweredFilterListsTheOldestWaitFirstAndPagesEachOnce() {
         String admin = "admin-" + UUID.randomUUID();
-        List<String> clients = List.of("c1-" + UUID.randomUUID(), "c2-" + UUID.randomUUID(),
-                "c3-" + UUID.randomUUID());
+        List<String> clients = List.of("c1-" + UUID.randomUUID(), "c2-" + UUID.randomUUID(), "c3-" + UUID.randomUUID());
         List<UUID> desks = new ArrayList<>();
         try (Messages messages = new Messages(kafka)) {
             for (String client : clients) {
@@ -138,8 +137,9 @@ class ViewsMutedAndWaitingTest {
             UUID second = desks.get(1);
             messages.created(first, "support", List.of(clients.get(0)), 2, clients.get(0), "client");
             messages.created(second, "support", List.of(clients.get(1)), 2, admin, "admin");
-            await().atMost(WAIT).until(() -> view(admin, first).getLong("lastSeq") == 2
-                    && view(admin, second).getLong("lastSeq") == 2);
+            await().atMost(WAIT)
+                    .until(() -> view(admin, first).getLong("lastSeq") == 2
+                            && view(admin, second).getLong("lastSeq") == 2);
             messages.created(second, "support", List.of(clients.get(1)), 3, clients.get(1), "client");
             await().atMost(WAIT).until(() -> view(admin, second).getLong("lastSeq") == 3);
             List<String> unanswered = desk(admin, "unanswered", 2);
@@ -156,12 +156,22 @@ class ViewsMutedAndWaitingTest {
         // a cursor of another list is not one of this list's, and the reverse
         String supportCursor = page(admin, "support", 1, null).getString("nextCursor");
         assertThat(supportCursor).isNotNull();
-        given().auth().oauth2(TestKeys.token(admin, "admin")).queryParam("filter", "unanswered")
-                .queryParam("cursor", supportCursor).get("/api/conversations").then().statusCode(400);
+        given().auth()
+                .oauth2(TestKeys.token(admin, "admin"))
+                .queryParam("filter", "unanswered")
+                .queryParam("cursor", supportCursor)
+                .get("/api/conversations")
+                .then()
+                .statusCode(400);
         String waitCursor = page(admin, "unanswered", 1, null).getString("nextCursor");
         assertThat(waitCursor).isNotNull();
-        given().auth().oauth2(TestKeys.token(admin, "admin")).queryParam("filter", "support")
-                .queryParam("cursor", waitCursor).get("/api/conversations").then().statusCode(400);
+        given().auth()
+                .oauth2(TestKeys.token(admin, "admin"))
+                .queryParam("filter", "support")
+                .queryParam("cursor", waitCursor)
+                .get("/api/conversations")
+                .then()
+                .statusCode(400);
     }
 
     private static Instant instant(String s) {
@@ -169,22 +179,39 @@ class ViewsMutedAndWaitingTest {
     }
 
     private static UUID support(String client) {
-        return UUID.fromString(given().auth().oauth2(TestKeys.token(client, "client")).get("/api/conversations/support")
-                .then().statusCode(200).extract().path("id"));
+        return UUID.fromString(given().auth()
+                .oauth2(TestKeys.token(client, "client"))
+                .get("/api/conversations/support")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id"));
     }
 
     private static JsonPath view(String user, UUID conversation) {
         String role = user.startsWith("admin-") ? "admin" : "client";
-        return given().auth().oauth2(TestKeys.token(user, role)).get("/api/conversations/" + conversation)
-                .then().statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(TestKeys.token(user, role))
+                .get("/api/conversations/" + conversation)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** Whether the caller's list shows the conversation muted (every page read). */
     private static boolean listedMuted(String user, UUID conversation) {
         String cursor = null;
         do {
-            JsonPath page = given().auth().oauth2(TestKeys.token(user, "client")).queryParam("limit", 100)
-                    .queryParam("cursor", cursor).get("/api/conversations").then().statusCode(200).extract().jsonPath();
+            JsonPath page = given().auth()
+                    .oauth2(TestKeys.token(user, "client"))
+                    .queryParam("limit", 100)
+                    .queryParam("cursor", cursor)
+                    .get("/api/conversations")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             List<String> ids = page.getList("items.id");
             int at = ids.indexOf(conversation.toString());
             if (at >= 0) {
@@ -196,9 +223,16 @@ class ViewsMutedAndWaitingTest {
     }
 
     private static JsonPath page(String admin, String filter, int limit, String cursor) {
-        return given().auth().oauth2(TestKeys.token(admin, "admin")).queryParam("filter", filter)
-                .queryParam("limit", limit).queryParam("cursor", cursor)
-                .get("/api/conversations").then().statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(TestKeys.token(admin, "admin"))
+                .queryParam("filter", filter)
+                .queryParam("limit", limit)
+                .queryParam("cursor", cursor)
+                .get("/api/conversations")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** Every page of the admin's desk with {@code filter}, {@code limit} at a time. */

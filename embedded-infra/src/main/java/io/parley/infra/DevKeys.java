@@ -1,10 +1,5 @@
 package io.parley.infra;
 
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.lang.JoseException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +16,10 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.lang.JoseException;
 
 /**
  * A development signing key for JWTs: generated once into a folder (PEM files) and reused. The services only ever
@@ -56,8 +55,10 @@ public final class DevKeys {
             Files.move(tmpPrivate, privatePem, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Files.writeString(publicPem, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
         }
-        byte[] der = Base64.getMimeDecoder().decode(Files.readString(privatePem, StandardCharsets.US_ASCII)
-                .replaceAll("-----[A-Z ]+-----", "").trim());
+        byte[] der = Base64.getMimeDecoder()
+                .decode(Files.readString(privatePem, StandardCharsets.US_ASCII)
+                        .replaceAll("-----[A-Z ]+-----", "")
+                        .trim());
         PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
         return new DevKeys(key, publicPem, issuer);
     }
@@ -82,7 +83,8 @@ public final class DevKeys {
     }
 
     /** Signs a token with any key and issuer: tests use it for tokens the services must refuse. */
-    public static String sign(String issuer, PrivateKey key, String userId, String role, String name, Instant expiresAt) {
+    public static String sign(
+            String issuer, PrivateKey key, String userId, String role, String name, Instant expiresAt) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(userId);
@@ -108,7 +110,8 @@ public final class DevKeys {
 
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 

@@ -1,7 +1,5 @@
 package io.parley.infra;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +23,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A real S3-compatible object store on the loopback interface: <a href="https://github.com/gaul/s3proxy">S3Proxy</a>
@@ -50,6 +50,7 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** Bucket names as S3 allows them (3-63 of lowercase letters, digits, dots and hyphens). */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
     private static final long START_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(60);
 
     private final Process process;
@@ -107,9 +108,14 @@ public final class EmbeddedS3 implements AutoCloseable {
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", launcher + File.pathSeparator + jar,
-                EmbeddedS3Main.class.getName(), "--properties", confFile.toString()));
+        command.addAll(List.of(
+                "-Xmx512m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                launcher + File.pathSeparator + jar,
+                EmbeddedS3Main.class.getName(),
+                "--properties",
+                confFile.toString()));
         Path log = root.resolve("s3proxy.log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -164,7 +170,8 @@ public final class EmbeddedS3 implements AutoCloseable {
         if (!BUCKET.matcher(name).matches()) {
             throw new IllegalArgumentException("not a bucket name: " + name);
         }
-        HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/" + name).toURL().openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) endpoint.resolve("/" + name).toURL().openConnection();
         try {
             connection.setRequestMethod("PUT");
             connection.setConnectTimeout(5_000);
@@ -205,8 +212,9 @@ public final class EmbeddedS3 implements AutoCloseable {
     /** {@link #filesConfig(String)} as environment variables (MicroProfile Config's forms, e.g. {@code PARLEY_FILES_S3_BUCKET}). */
     public Map<String, String> filesEnvironment(String bucket) {
         Map<String, String> env = new LinkedHashMap<>();
-        filesConfig(bucket).forEach((key, value) ->
-                env.put(key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
+        filesConfig(bucket)
+                .forEach((key, value) ->
+                        env.put(key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
         return env;
     }
 
@@ -268,8 +276,8 @@ public final class EmbeddedS3 implements AutoCloseable {
                 }
             } catch (IOException notYet) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new IOException("S3Proxy did not answer on " + endpoint + " within "
-                            + START_TIMEOUT_MS / 1000 + " s: " + tail(log));
+                    throw new IOException("S3Proxy did not answer on " + endpoint + " within " + START_TIMEOUT_MS / 1000
+                            + " s: " + tail(log));
                 }
                 try {
                     Thread.sleep(100);
@@ -297,8 +305,8 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     private static String readBody(HttpURLConnection connection) {
-        try (InputStream in = connection.getResponseCode() / 100 == 2
-                ? connection.getInputStream() : connection.getErrorStream()) {
+        try (InputStream in =
+                connection.getResponseCode() / 100 == 2 ? connection.getInputStream() : connection.getErrorStream()) {
             return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
@@ -325,8 +333,15 @@ public final class EmbeddedS3 implements AutoCloseable {
         }
         String version = built.getProperty("version");
         candidates.add(Path.of(built.getProperty("jar")));
-        candidates.add(Path.of(System.getProperty("user.home"), ".m2", "repository", "org", "gaul", "s3proxy",
-                version, "s3proxy-" + version + "-jar-with-dependencies.jar"));
+        candidates.add(Path.of(
+                System.getProperty("user.home"),
+                ".m2",
+                "repository",
+                "org",
+                "gaul",
+                "s3proxy",
+                version,
+                "s3proxy-" + version + "-jar-with-dependencies.jar"));
         for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate)) {
                 return candidate;

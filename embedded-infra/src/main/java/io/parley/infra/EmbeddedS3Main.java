@@ -12,18 +12,21 @@ import java.io.InputStream;
  */
 public final class EmbeddedS3Main {
 
-    private EmbeddedS3Main() {
-    }
+    private EmbeddedS3Main() {}
 
     public static void main(String[] args) throws Throwable {
-        Thread watch = new Thread(() -> {
-            waitForEndOfInput(System.in);
-            System.exit(0);
-        }, "launcher-watch");
+        Thread watch = new Thread(
+                () -> {
+                    waitForEndOfInput(System.in);
+                    System.exit(0);
+                },
+                "launcher-watch");
         watch.setDaemon(true);
         watch.start();
         try {
-            Class.forName("org.gaul.s3proxy.Main").getMethod("main", String[].class).invoke(null, (Object) args);
+            Class.forName("org.gaul.s3proxy.Main")
+                    .getMethod("main", String[].class)
+                    .invoke(null, (Object) args);
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw e.getCause();
         }

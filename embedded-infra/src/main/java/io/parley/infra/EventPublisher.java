@@ -2,13 +2,12 @@ package io.parley.infra;
 
 import io.parley.events.Event;
 import io.parley.events.EventSerializer;
+import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.time.Duration;
-import java.util.Map;
 
 /** A producer of events for tests that play another service's part and publish many events. */
 public final class EventPublisher implements AutoCloseable {
@@ -16,10 +15,16 @@ public final class EventPublisher implements AutoCloseable {
     private final KafkaProducer<String, Event> producer;
 
     public EventPublisher(String bootstrapServers) {
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new EventSerializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0),
+                new StringSerializer(),
+                new EventSerializer());
     }
 
     /** Publishes {@code event} to {@code topic} under its own key and waits for the broker's acknowledgement. */

@@ -2,17 +2,16 @@ package io.parley.infra;
 
 import io.parley.events.Event;
 import io.parley.events.EventDeserializer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A test's view of one topic: it reads, from the moment it is opened, every event published there, with its key.
@@ -29,13 +28,19 @@ public final class EventTap implements AutoCloseable {
 
     /** Opens a tap on {@code topic}, positioned at its current end. */
     public static EventTap open(String bootstrapServers, String topic) {
-        KafkaConsumer<String, Event> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new EventDeserializer());
+        KafkaConsumer<String, Event> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new EventDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
@@ -52,7 +57,8 @@ public final class EventTap implements AutoCloseable {
     public <T extends Event> List<T> events(Class<T> type, Predicate<T> filter) {
         return records(Duration.ofMillis(200)).stream()
                 .map(ConsumerRecord::value)
-                .filter(type::isInstance).map(type::cast)
+                .filter(type::isInstance)
+                .map(type::cast)
                 .filter(filter)
                 .toList();
     }

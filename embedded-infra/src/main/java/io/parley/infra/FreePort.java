@@ -22,8 +22,7 @@ public final class FreePort {
     private static final int HIGHEST = 32_000;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
-    private FreePort() {
-    }
+    private FreePort() {}
 
     /** A port that was free a moment ago and that this JVM has not handed out before; bind it soon after. */
     public static int find() {

@@ -2,7 +2,6 @@ package io.parley.infra;
 
 import io.parley.events.Topics;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,8 +29,14 @@ public class InfraTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String ISSUER = "parley-test";
     public static final String KEYS_DIR_PROPERTY = "parley.test.keys-dir";
 
-    private static final String[] NOISY_LOGGERS = {"kafka", "org.apache.kafka", "state.change.logger",
-            "io.zonky", "org.apache.kafka.clients", "org.apache.kafka.common.utils.AppInfoParser"};
+    private static final String[] NOISY_LOGGERS = {
+        "kafka",
+        "org.apache.kafka",
+        "state.change.logger",
+        "io.zonky",
+        "org.apache.kafka.clients",
+        "org.apache.kafka.common.utils.AppInfoParser"
+    };
 
     private Path root;
     private KafkaBroker kafka;
@@ -63,7 +68,9 @@ public class InfraTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(DATABASE));
             config.put("quarkus.datasource.username", PostgresServer.USER);
             config.put("quarkus.datasource.password", PostgresServer.PASSWORD);
-            config.put("mp.jwt.verify.publickey.location", keys.publicKeyPath().toUri().toString());
+            config.put(
+                    "mp.jwt.verify.publickey.location",
+                    keys.publicKeyPath().toUri().toString());
             config.put("mp.jwt.verify.issuer", ISSUER);
             config.put(KEYS_DIR_PROPERTY, keysDir.toString());
             for (String logger : NOISY_LOGGERS) {

@@ -1,7 +1,6 @@
 package io.parley.infra;
 
 import io.parley.events.Topics;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -14,8 +13,7 @@ import java.nio.file.Path;
  */
 public final class KafkaBrokerMain {
 
-    private KafkaBrokerMain() {
-    }
+    private KafkaBrokerMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {

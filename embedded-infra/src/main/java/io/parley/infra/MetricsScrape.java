@@ -18,7 +18,8 @@ import java.util.TreeSet;
  */
 public final class MetricsScrape {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Map<String, Double> samples;
     private final String text;
@@ -34,7 +35,8 @@ public final class MetricsScrape {
      * @throws IllegalStateException when it does not answer 200
      */
     public static MetricsScrape of(URI url) throws IOException, InterruptedException {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + answer.statusCode());
@@ -65,7 +67,8 @@ public final class MetricsScrape {
     public double sum(String name) {
         return samples.entrySet().stream()
                 .filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
-                .mapToDouble(Map.Entry::getValue).sum();
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 
     /** The names of the metrics in the scrape (without labels), sorted. */

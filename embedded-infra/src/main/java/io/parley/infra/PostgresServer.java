@@ -1,7 +1,6 @@
 package io.parley.infra;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,9 +54,9 @@ public final class PostgresServer implements AutoCloseable {
             throw new IllegalArgumentException("not a plain database name: " + database);
         }
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            try (ResultSet rs = statement.executeQuery(
-                    "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                Statement statement = connection.createStatement()) {
+            try (ResultSet rs =
+                    statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
                 if (rs.next()) {
                     return;
                 }

@@ -10,8 +10,7 @@ import java.util.Base64;
 /** The keys of a Web Push subscription as a browser makes them, for tests and benchmarks that play the browser. */
 public final class PushKeys {
 
-    private PushKeys() {
-    }
+    private PushKeys() {}
 
     /** A new P-256 key pair, as a browser makes one for each subscription. */
     public static KeyPair newPair() {

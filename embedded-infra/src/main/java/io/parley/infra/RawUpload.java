@@ -28,12 +28,10 @@ public final class RawUpload {
      * @param body         the answer's body ({@code Content-Length} bytes)
      * @param readFailure  why reading the answer failed ({@code null} when it was read whole)
      */
-    public record Result(IOException writeFailure, int status, Map<String, String> headers, String body,
-                         IOException readFailure) {
-    }
+    public record Result(
+            IOException writeFailure, int status, Map<String, String> headers, String body, IOException readFailure) {}
 
-    private RawUpload() {
-    }
+    private RawUpload() {}
 
     /**
      * Posts {@code length} bytes of a multipart body with one part named {@code file} (zeros) to {@code base + path},
@@ -47,7 +45,8 @@ public final class RawUpload {
     public static Result postMultipart(URI base, String path, String token, long length) {
         String boundary = "----raw" + System.nanoTime();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         StringBuilder request = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
                 + base.getPort() + "\r\nContent-Type: multipart/form-data; boundary=" + boundary
                 + "\r\nContent-Length: " + length + "\r\n");
@@ -84,13 +83,14 @@ public final class RawUpload {
             status = Integer.parseInt(statusLine.split(" ")[1]);
             for (String line = line(in); !line.isEmpty(); line = line(in)) {
                 int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
             byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
             return new Result(writeFailure, status, headers, new String(body, StandardCharsets.UTF_8), null);
         } catch (IOException | RuntimeException e) {
-            return new Result(writeFailure, status, headers, "",
-                    e instanceof IOException io ? io : new IOException(e));
+            return new Result(writeFailure, status, headers, "", e instanceof IOException io ? io : new IOException(e));
         }
     }
 
@@ -98,8 +98,7 @@ public final class RawUpload {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b < 0) {
-                throw new IOException("connection closed after " + line.size()
-                        + " characters of a line");
+                throw new IOException("connection closed after " + line.size() + " characters of a line");
             }
             line.write(b);
         }

@@ -1,7 +1,6 @@
 package io.parley.infra;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

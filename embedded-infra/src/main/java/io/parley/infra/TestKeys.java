@@ -1,17 +1,15 @@
 package io.parley.infra;
 
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import java.nio.file.Path;
 import java.time.Duration;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Tokens for tests, signed with the key that {@link InfraTestResource} made the service trust. */
 public final class TestKeys {
 
     private static DevKeys keys;
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     public static synchronized DevKeys keys() {
         if (keys == null) {

@@ -1,11 +1,11 @@
 package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.util.UUID;
 
 /** An event about one conversation: keyed, and therefore ordered, by its conversation id. */
-public sealed interface ConversationEvent extends Event permits ConversationCreated, ParticipantAdded, ParticipantRemoved {
+public sealed interface ConversationEvent extends Event
+        permits ConversationCreated, ParticipantAdded, ParticipantRemoved {
 
     UUID conversationId();
 

@@ -2,7 +2,6 @@ package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Optional;
 
 /**
@@ -11,7 +10,9 @@ import java.util.Optional;
  * events as {@code conversationType}, and by the REST Conversation resource as {@code type}.
  */
 public enum ConversationKind {
-    SUPPORT, DIRECT, GROUP;
+    SUPPORT,
+    DIRECT,
+    GROUP;
 
     /** The conversation kind spelled {@code wire} exactly; empty for null or any other text. */
     public static Optional<ConversationKind> find(String wire) {

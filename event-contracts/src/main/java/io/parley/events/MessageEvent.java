@@ -1,7 +1,6 @@
 package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,8 +11,15 @@ import java.util.UUID;
  * service route it without a lookup (every admin also receives the events of support conversations).
  * Published on {@link Topics#MESSAGES}, keyed by conversation id.
  */
-public record MessageEvent(UUID eventId, String type, Instant occurredAt, int version, UUID conversationId,
-                           ConversationKind conversationType, List<String> participants, MessageData message)
+public record MessageEvent(
+        UUID eventId,
+        String type,
+        Instant occurredAt,
+        int version,
+        UUID conversationId,
+        ConversationKind conversationType,
+        List<String> participants,
+        MessageData message)
         implements Event {
 
     public static final String CREATED = "message.created";
@@ -25,10 +31,21 @@ public record MessageEvent(UUID eventId, String type, Instant occurredAt, int ve
         participants = List.copyOf(participants);
     }
 
-    public static MessageEvent of(String type, ConversationKind conversationType, List<String> participants,
-                                  MessageData message, Instant at) {
-        return new MessageEvent(UUID.randomUUID(), type, at, VERSION, message.conversationId(), conversationType,
-                participants, message);
+    public static MessageEvent of(
+            String type,
+            ConversationKind conversationType,
+            List<String> participants,
+            MessageData message,
+            Instant at) {
+        return new MessageEvent(
+                UUID.randomUUID(),
+                type,
+                at,
+                VERSION,
+                message.conversationId(),
+                conversationType,
+                participants,
+                message);
     }
 
     @Override

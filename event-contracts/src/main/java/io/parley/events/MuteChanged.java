@@ -1,7 +1,6 @@
 package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -11,8 +10,16 @@ import java.util.UUID;
  * publishes it through its outbox on {@link Topics#USERS}, keyed by user id, so one user's changes are consumed in
  * the order they were made; the conversation-service keeps them to answer {@code muted} in its views.
  */
-public record MuteChanged(UUID eventId, String type, Instant occurredAt, int version,
-                          String userId, UUID conversationId, boolean muted, Instant until) implements Event {
+public record MuteChanged(
+        UUID eventId,
+        String type,
+        Instant occurredAt,
+        int version,
+        String userId,
+        UUID conversationId,
+        boolean muted,
+        Instant until)
+        implements Event {
 
     public static final String TYPE = "mute.changed";
     public static final int VERSION = 1;
@@ -23,8 +30,8 @@ public record MuteChanged(UUID eventId, String type, Instant occurredAt, int ver
      * @return a new event with a fresh id
      */
     public static MuteChanged of(String userId, UUID conversationId, boolean muted, Instant until, Instant at) {
-        return new MuteChanged(UUID.randomUUID(), TYPE, at, VERSION, userId, conversationId, muted,
-                muted ? until : null);
+        return new MuteChanged(
+                UUID.randomUUID(), TYPE, at, VERSION, userId, conversationId, muted, muted ? until : null);
     }
 
     @Override

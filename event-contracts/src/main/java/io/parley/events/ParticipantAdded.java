@@ -9,8 +9,15 @@ import java.util.UUID;
  * conversation's participants after the addition (the added user included), so that the gateways can tell every one
  * of them without a lookup; null in events published before the field existed.
  */
-public record ParticipantAdded(UUID eventId, String type, Instant occurredAt, int version,
-                               UUID conversationId, String userId, String addedBy, List<String> participants)
+public record ParticipantAdded(
+        UUID eventId,
+        String type,
+        Instant occurredAt,
+        int version,
+        UUID conversationId,
+        String userId,
+        String addedBy,
+        List<String> participants)
         implements ConversationEvent {
 
     public static final String TYPE = "participant.added";
@@ -30,9 +37,9 @@ public record ParticipantAdded(UUID eventId, String type, Instant occurredAt, in
      *
      * @return a new event with a fresh id
      */
-    public static ParticipantAdded of(UUID conversationId, String userId, String addedBy, List<String> participants,
-                                      Instant at) {
-        return new ParticipantAdded(UUID.randomUUID(), TYPE, at, VERSION, conversationId, userId, addedBy,
-                participants);
+    public static ParticipantAdded of(
+            UUID conversationId, String userId, String addedBy, List<String> participants, Instant at) {
+        return new ParticipantAdded(
+                UUID.randomUUID(), TYPE, at, VERSION, conversationId, userId, addedBy, participants);
     }
 }

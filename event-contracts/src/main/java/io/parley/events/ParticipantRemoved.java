@@ -9,8 +9,15 @@ import java.util.UUID;
  * are the conversation's participants after the removal (the removed user no longer among them), so that the
  * gateways can tell every one of them without a lookup; null in events published before the field existed.
  */
-public record ParticipantRemoved(UUID eventId, String type, Instant occurredAt, int version,
-                                 UUID conversationId, String userId, String removedBy, List<String> participants)
+public record ParticipantRemoved(
+        UUID eventId,
+        String type,
+        Instant occurredAt,
+        int version,
+        UUID conversationId,
+        String userId,
+        String removedBy,
+        List<String> participants)
         implements ConversationEvent {
 
     public static final String TYPE = "participant.removed";
@@ -30,9 +37,9 @@ public record ParticipantRemoved(UUID eventId, String type, Instant occurredAt, 
      *
      * @return a new event with a fresh id
      */
-    public static ParticipantRemoved of(UUID conversationId, String userId, String removedBy, List<String> participants,
-                                        Instant at) {
-        return new ParticipantRemoved(UUID.randomUUID(), TYPE, at, VERSION, conversationId, userId, removedBy,
-                participants);
+    public static ParticipantRemoved of(
+            UUID conversationId, String userId, String removedBy, List<String> participants, Instant at) {
+        return new ParticipantRemoved(
+                UUID.randomUUID(), TYPE, at, VERSION, conversationId, userId, removedBy, participants);
     }
 }

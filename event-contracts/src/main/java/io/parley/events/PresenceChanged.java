@@ -1,7 +1,6 @@
 package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -9,8 +8,16 @@ import java.util.UUID;
  * A user came online (first open connection on any gateway) or went offline. {@code role} is the user's role in
  * the token they connected with. Published on {@link Topics#PRESENCE}.
  */
-public record PresenceChanged(UUID eventId, String type, Instant occurredAt, int version,
-                              String userId, Role role, boolean online, Instant lastSeenAt) implements Event {
+public record PresenceChanged(
+        UUID eventId,
+        String type,
+        Instant occurredAt,
+        int version,
+        String userId,
+        Role role,
+        boolean online,
+        Instant lastSeenAt)
+        implements Event {
 
     public static final String TYPE = "presence.changed";
     public static final int VERSION = 1;

@@ -1,7 +1,6 @@
 package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -11,8 +10,16 @@ import java.util.UUID;
  * the user has a support conversation. The conversation-service, which owns membership, publishes it on
  * {@link Topics#PRESENCE} for each {@link PresenceChanged}; the gateways deliver it.
  */
-public record PresenceRouted(UUID eventId, String type, Instant occurredAt, int version, String userId,
-                             boolean online, Instant lastSeenAt, List<String> recipients, boolean toAdmins)
+public record PresenceRouted(
+        UUID eventId,
+        String type,
+        Instant occurredAt,
+        int version,
+        String userId,
+        boolean online,
+        Instant lastSeenAt,
+        List<String> recipients,
+        boolean toAdmins)
         implements Event {
 
     public static final String TYPE = "presence.routed";
@@ -23,8 +30,16 @@ public record PresenceRouted(UUID eventId, String type, Instant occurredAt, int 
     }
 
     public static PresenceRouted of(PresenceChanged change, List<String> recipients, boolean toAdmins) {
-        return new PresenceRouted(UUID.randomUUID(), TYPE, change.occurredAt(), VERSION, change.userId(),
-                change.online(), change.lastSeenAt(), recipients, toAdmins);
+        return new PresenceRouted(
+                UUID.randomUUID(),
+                TYPE,
+                change.occurredAt(),
+                VERSION,
+                change.userId(),
+                change.online(),
+                change.lastSeenAt(),
+                recipients,
+                toAdmins);
     }
 
     @Override

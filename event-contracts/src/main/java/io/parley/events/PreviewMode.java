@@ -2,7 +2,6 @@ package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Optional;
 
 /**
@@ -10,7 +9,9 @@ import java.util.Optional;
  * sender's name and a count) or {@code none} (a count only).
  */
 public enum PreviewMode {
-    FULL, SENDER, NONE;
+    FULL,
+    SENDER,
+    NONE;
 
     /** The preview mode spelled {@code wire} exactly; empty for null or any other text. */
     public static Optional<PreviewMode> find(String wire) {

@@ -2,7 +2,6 @@ package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Optional;
 
 /**
@@ -10,7 +9,9 @@ import java.util.Optional;
  * ({@code fcm}) or an APNs device token ({@code apns}). Sent by clients as a push subscription's {@code kind}.
  */
 public enum PushKind {
-    WEBPUSH, FCM, APNS;
+    WEBPUSH,
+    FCM,
+    APNS;
 
     /** The push kind spelled {@code wire} exactly; empty for null or any other text. */
     public static Optional<PushKind> find(String wire) {

@@ -1,7 +1,6 @@
 package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -13,8 +12,16 @@ import java.util.UUID;
  * without a lookup. Published by the message-service on {@link Topics#MESSAGES}, keyed by conversation id, so it
  * comes after every message it covers.
  */
-public record ReadMoved(UUID eventId, String type, Instant occurredAt, int version, UUID conversationId,
-                        ConversationKind conversationType, List<String> participants, String userId, long seq)
+public record ReadMoved(
+        UUID eventId,
+        String type,
+        Instant occurredAt,
+        int version,
+        UUID conversationId,
+        ConversationKind conversationType,
+        List<String> participants,
+        String userId,
+        long seq)
         implements Event {
 
     public static final String TYPE = "read.moved";
@@ -24,10 +31,15 @@ public record ReadMoved(UUID eventId, String type, Instant occurredAt, int versi
         participants = List.copyOf(participants);
     }
 
-    public static ReadMoved of(UUID conversationId, ConversationKind conversationType, List<String> participants,
-                               String userId, long seq, Instant at) {
-        return new ReadMoved(UUID.randomUUID(), TYPE, at, VERSION, conversationId, conversationType, participants,
-                userId, seq);
+    public static ReadMoved of(
+            UUID conversationId,
+            ConversationKind conversationType,
+            List<String> participants,
+            String userId,
+            long seq,
+            Instant at) {
+        return new ReadMoved(
+                UUID.randomUUID(), TYPE, at, VERSION, conversationId, conversationType, participants, userId, seq);
     }
 
     @Override

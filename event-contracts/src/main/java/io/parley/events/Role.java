@@ -2,7 +2,6 @@ package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,7 +10,9 @@ import java.util.Set;
  * {@link PresenceChanged#role()}): spelled {@code client}, {@code expert} or {@code admin} on every wire.
  */
 public enum Role {
-    CLIENT, EXPERT, ADMIN;
+    CLIENT,
+    EXPERT,
+    ADMIN;
 
     /**
      * The role named in {@code groups}: {@code admin} before {@code expert} before {@code client}; empty when the

@@ -27,8 +27,7 @@ public final class Topics {
     public static final String USERS = "parley.user-events";
 
     /** A topic, its partition count, and how long it keeps records (null: the broker's default). */
-    public record Spec(String name, int partitions, Long retentionMs) {
-    }
+    public record Spec(String name, int partitions, Long retentionMs) {}
 
     public static final List<Spec> ALL = List.of(
             new Spec(CONVERSATIONS, 6, null),
@@ -38,6 +37,5 @@ public final class Topics {
             new Spec(INBOX, 6, null),
             new Spec(USERS, 6, null));
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -1,7 +1,6 @@
 package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -10,9 +9,16 @@ import java.util.UUID;
  * A participant started or stopped typing. Carries the conversation's type and participants for routing, like
  * message events. Published by the gateway on {@link Topics#TYPING}; nothing stores it.
  */
-public record TypingChanged(UUID eventId, String type, Instant occurredAt, int version, UUID conversationId,
-                            ConversationKind conversationType, List<String> participants, String userId,
-                            TypingState state)
+public record TypingChanged(
+        UUID eventId,
+        String type,
+        Instant occurredAt,
+        int version,
+        UUID conversationId,
+        ConversationKind conversationType,
+        List<String> participants,
+        String userId,
+        TypingState state)
         implements Event {
 
     public static final String TYPE = "typing.changed";
@@ -22,10 +28,15 @@ public record TypingChanged(UUID eventId, String type, Instant occurredAt, int v
         participants = List.copyOf(participants);
     }
 
-    public static TypingChanged of(UUID conversationId, ConversationKind conversationType, List<String> participants,
-                                   String userId, TypingState state, Instant at) {
-        return new TypingChanged(UUID.randomUUID(), TYPE, at, VERSION, conversationId, conversationType, participants,
-                userId, state);
+    public static TypingChanged of(
+            UUID conversationId,
+            ConversationKind conversationType,
+            List<String> participants,
+            String userId,
+            TypingState state,
+            Instant at) {
+        return new TypingChanged(
+                UUID.randomUUID(), TYPE, at, VERSION, conversationId, conversationType, participants, userId, state);
     }
 
     @Override

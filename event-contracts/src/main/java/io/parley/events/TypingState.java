@@ -2,7 +2,6 @@ package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Optional;
 
 /**
@@ -10,7 +9,8 @@ import java.util.Optional;
  * frames of the WebSocket protocol.
  */
 public enum TypingState {
-    START, STOP;
+    START,
+    STOP;
 
     /** The typing state spelled {@code wire} exactly; empty for null or any other text. */
     public static Optional<TypingState> find(String wire) {

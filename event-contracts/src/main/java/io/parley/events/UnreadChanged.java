@@ -1,7 +1,6 @@
 package io.parley.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -11,15 +10,15 @@ import java.util.UUID;
  * count in the conversation and the user's total. The conversation-service, which keeps the inbox, publishes it on
  * {@link Topics#INBOX}, keyed by conversation id; the gateways tell each user's connections.
  */
-public record UnreadChanged(UUID eventId, String type, Instant occurredAt, int version, UUID conversationId,
-                            List<Count> counts) implements Event {
+public record UnreadChanged(
+        UUID eventId, String type, Instant occurredAt, int version, UUID conversationId, List<Count> counts)
+        implements Event {
 
     public static final String TYPE = "unread.changed";
     public static final int VERSION = 1;
 
     /** One user's unread messages in the conversation, and in all their conversations. */
-    public record Count(String userId, long count, long total) {
-    }
+    public record Count(String userId, long count, long total) {}
 
     public UnreadChanged {
         counts = List.copyOf(counts);

@@ -12,8 +12,7 @@ import java.util.stream.Collectors;
  */
 final class Words {
 
-    private Words() {
-    }
+    private Words() {}
 
     /** {@code word} as the wire spells it: its name in lower case. */
     static String spell(Enum<?> word) {
@@ -40,8 +39,11 @@ final class Words {
      * @throws IllegalArgumentException naming the value and the known ones, for null or any other text
      */
     static <E extends Enum<E>> E of(Class<E> type, String wire, String what) {
-        return find(type, wire).orElseThrow(() -> new IllegalArgumentException("unknown " + what + ": "
-                + (wire == null ? "null" : '"' + wire + '"') + " (known: "
-                + Arrays.stream(type.getEnumConstants()).map(Words::spell).collect(Collectors.joining(", ")) + ")"));
+        return find(type, wire)
+                .orElseThrow(() -> new IllegalArgumentException("unknown " + what + ": "
+                        + (wire == null ? "null" : '"' + wire + '"') + " (known: "
+                        + Arrays.stream(type.getEnumConstants())
+                                .map(Words::spell)
+                                .collect(Collectors.joining(", ")) + ")"));
     }
 }

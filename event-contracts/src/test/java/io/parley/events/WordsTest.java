@@ -1,17 +1,16 @@
 package io.parley.events;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * The domain words of the events (role, conversation kind, typing state, push kind, preview mode) are spelled on the
@@ -29,16 +28,26 @@ class WordsTest {
     @Test
     void everyWordIsWrittenAndReadAsTheWireSpellsIt() throws Exception {
         Map<Enum<?>, String> spelled = Map.ofEntries(
-                Map.entry(Role.CLIENT, "client"), Map.entry(Role.EXPERT, "expert"), Map.entry(Role.ADMIN, "admin"),
-                Map.entry(ConversationKind.SUPPORT, "support"), Map.entry(ConversationKind.DIRECT, "direct"),
+                Map.entry(Role.CLIENT, "client"),
+                Map.entry(Role.EXPERT, "expert"),
+                Map.entry(Role.ADMIN, "admin"),
+                Map.entry(ConversationKind.SUPPORT, "support"),
+                Map.entry(ConversationKind.DIRECT, "direct"),
                 Map.entry(ConversationKind.GROUP, "group"),
-                Map.entry(TypingState.START, "start"), Map.entry(TypingState.STOP, "stop"),
-                Map.entry(PushKind.WEBPUSH, "webpush"), Map.entry(PushKind.FCM, "fcm"),
+                Map.entry(TypingState.START, "start"),
+                Map.entry(TypingState.STOP, "stop"),
+                Map.entry(PushKind.WEBPUSH, "webpush"),
+                Map.entry(PushKind.FCM, "fcm"),
                 Map.entry(PushKind.APNS, "apns"),
-                Map.entry(PreviewMode.FULL, "full"), Map.entry(PreviewMode.SENDER, "sender"),
+                Map.entry(PreviewMode.FULL, "full"),
+                Map.entry(PreviewMode.SENDER, "sender"),
                 Map.entry(PreviewMode.NONE, "none"));
-        assertThat(spelled).hasSize(Role.values().length + ConversationKind.values().length
-                + TypingState.values().length + PushKind.values().length + PreviewMode.values().length);
+        assertThat(spelled)
+                .hasSize(Role.values().length
+                        + ConversationKind.values().length
+                        + TypingState.values().length
+                        + PushKind.values().length
+                        + PreviewMode.values().length);
         for (Map.Entry<Enum<?>, String> word : spelled.entrySet()) {
             String json = new String(EventJson.writeValue(word.getKey()), StandardCharsets.UTF_8);
             assertThat(json).as("%s", word.getKey()).isEqualTo('"' + word.getValue() + '"');
@@ -52,34 +61,58 @@ class WordsTest {
 
     @Test
     void eventsCarryingWordsAreTheSameJsonAsBefore() {
-        MessageData message = new MessageData(MESSAGE, CONVERSATION, 3, "c-1", "ann", Role.ADMIN, "Ann", "text", "hi",
-                List.of(), AT, null, null);
-        MessageEvent created = new MessageEvent(EVENT, MessageEvent.CREATED, AT, 1, CONVERSATION,
-                ConversationKind.SUPPORT, List.of("bob"), message);
-        assertJson(created, "{\"eventId\":\"" + EVENT + "\",\"type\":\"message.created\","
-                + "\"occurredAt\":\"2025-03-01T12:00:00Z\",\"version\":1,\"conversationId\":\"" + CONVERSATION + "\","
-                + "\"conversationType\":\"support\",\"participants\":[\"bob\"],\"message\":{\"id\":\"" + MESSAGE + "\","
-                + "\"conversationId\":\"" + CONVERSATION + "\",\"seq\":3,\"clientMessageId\":\"c-1\","
-                + "\"senderId\":\"ann\",\"senderRole\":\"admin\",\"senderName\":\"Ann\",\"type\":\"text\","
-                + "\"content\":\"hi\",\"attachments\":[],\"createdAt\":\"2025-03-01T12:00:00Z\",\"editedAt\":null,"
-                + "\"deletedAt\":null}}");
-        assertJson(new TypingChanged(EVENT, TypingChanged.TYPE, AT, 1, CONVERSATION, ConversationKind.GROUP,
-                        List.of("ann", "bob"), "ann", TypingState.START),
+        MessageData message = new MessageData(
+                MESSAGE, CONVERSATION, 3, "c-1", "ann", Role.ADMIN, "Ann", "text", "hi", List.of(), AT, null, null);
+        MessageEvent created = new MessageEvent(
+                EVENT, MessageEvent.CREATED, AT, 1, CONVERSATION, ConversationKind.SUPPORT, List.of("bob"), message);
+        assertJson(
+                created,
+                "{\"eventId\":\"" + EVENT + "\",\"type\":\"message.created\","
+                        + "\"occurredAt\":\"2025-03-01T12:00:00Z\",\"version\":1,\"conversationId\":\"" + CONVERSATION
+                        + "\","
+                        + "\"conversationType\":\"support\",\"participants\":[\"bob\"],\"message\":{\"id\":\"" + MESSAGE
+                        + "\","
+                        + "\"conversationId\":\"" + CONVERSATION + "\",\"seq\":3,\"clientMessageId\":\"c-1\","
+                        + "\"senderId\":\"ann\",\"senderRole\":\"admin\",\"senderName\":\"Ann\",\"type\":\"text\","
+                        + "\"content\":\"hi\",\"attachments\":[],\"createdAt\":\"2025-03-01T12:00:00Z\",\"editedAt\":null,"
+                        + "\"deletedAt\":null}}");
+        assertJson(
+                new TypingChanged(
+                        EVENT,
+                        TypingChanged.TYPE,
+                        AT,
+                        1,
+                        CONVERSATION,
+                        ConversationKind.GROUP,
+                        List.of("ann", "bob"),
+                        "ann",
+                        TypingState.START),
                 "{\"eventId\":\"" + EVENT + "\",\"type\":\"typing.changed\",\"occurredAt\":\"2025-03-01T12:00:00Z\","
                         + "\"version\":1,\"conversationId\":\"" + CONVERSATION + "\",\"conversationType\":\"group\","
                         + "\"participants\":[\"ann\",\"bob\"],\"userId\":\"ann\",\"state\":\"start\"}");
-        assertJson(new ConversationCreated(EVENT, ConversationCreated.TYPE, AT, 1, CONVERSATION,
-                        ConversationKind.DIRECT, null, "ann", List.of("ann", "bob")),
+        assertJson(
+                new ConversationCreated(
+                        EVENT,
+                        ConversationCreated.TYPE,
+                        AT,
+                        1,
+                        CONVERSATION,
+                        ConversationKind.DIRECT,
+                        null,
+                        "ann",
+                        List.of("ann", "bob")),
                 "{\"eventId\":\"" + EVENT + "\",\"type\":\"conversation.created\","
                         + "\"occurredAt\":\"2025-03-01T12:00:00Z\",\"version\":1,\"conversationId\":\"" + CONVERSATION
                         + "\",\"conversationType\":\"direct\",\"title\":null,\"createdBy\":\"ann\","
                         + "\"participants\":[\"ann\",\"bob\"]}");
-        assertJson(new ReadMoved(EVENT, ReadMoved.TYPE, AT, 1, CONVERSATION, ConversationKind.SUPPORT, List.of("bob"),
-                        "ann", 3),
+        assertJson(
+                new ReadMoved(
+                        EVENT, ReadMoved.TYPE, AT, 1, CONVERSATION, ConversationKind.SUPPORT, List.of("bob"), "ann", 3),
                 "{\"eventId\":\"" + EVENT + "\",\"type\":\"read.moved\",\"occurredAt\":\"2025-03-01T12:00:00Z\","
                         + "\"version\":1,\"conversationId\":\"" + CONVERSATION + "\",\"conversationType\":\"support\","
                         + "\"participants\":[\"bob\"],\"userId\":\"ann\",\"seq\":3}");
-        assertJson(new PresenceChanged(EVENT, PresenceChanged.TYPE, AT, 1, "bob", Role.EXPERT, true, AT),
+        assertJson(
+                new PresenceChanged(EVENT, PresenceChanged.TYPE, AT, 1, "bob", Role.EXPERT, true, AT),
                 "{\"eventId\":\"" + EVENT + "\",\"type\":\"presence.changed\",\"occurredAt\":\"2025-03-01T12:00:00Z\","
                         + "\"version\":1,\"userId\":\"bob\",\"role\":\"expert\",\"online\":true,"
                         + "\"lastSeenAt\":\"2025-03-01T12:00:00Z\"}");
@@ -99,7 +132,8 @@ class WordsTest {
                 + "\"occurredAt\":\"2025-03-01T12:00:00Z\",\"version\":1,\"conversationId\":\"" + CONVERSATION + "\","
                 + "\"conversationType\":\"group\",\"participants\":[\"ann\"],\"userId\":\"ann\",\"state\":\"%s\"}";
         assertThat(EventJson.read(typing.formatted("stop").getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(TypingChanged.class, t -> assertThat(t.state()).isSameAs(TypingState.STOP));
+                .isInstanceOfSatisfying(
+                        TypingChanged.class, t -> assertThat(t.state()).isSameAs(TypingState.STOP));
         for (String wrong : List.of("pause", "START", "Start", " start", "")) {
             assertThatThrownBy(() -> EventJson.read(typing.formatted(wrong).getBytes(StandardCharsets.UTF_8)))
                     .as(wrong)
@@ -133,7 +167,9 @@ class WordsTest {
                 + "\"occurredAt\":\"2025-03-01T12:00:00Z\",\"version\":1,\"conversationId\":\"" + CONVERSATION + "\","
                 + "\"createdBy\":\"ann\",\"participants\":[\"ann\"],\"conversationType\":null}";
         assertThat(EventJson.read(old.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(ConversationCreated.class, c -> assertThat(c.conversationType()).isNull());
+                .isInstanceOfSatisfying(
+                        ConversationCreated.class,
+                        c -> assertThat(c.conversationType()).isNull());
     }
 
     @Test

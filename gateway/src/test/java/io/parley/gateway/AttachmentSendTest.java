@@ -1,5 +1,7 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
@@ -11,17 +13,14 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A {@code send} frame with files: its {@code attachments} reach the message-service (played by {@link StubServices})
@@ -58,8 +57,11 @@ class AttachmentSendTest {
     }
 
     private static JsonObject send(UUID conversation, Object attachments) {
-        JsonObject frame = new JsonObject().put("type", "send").put("ref", "s").put("conversationId",
-                conversation.toString()).put("clientMessageId", UUID.randomUUID().toString());
+        JsonObject frame = new JsonObject()
+                .put("type", "send")
+                .put("ref", "s")
+                .put("conversationId", conversation.toString())
+                .put("clientMessageId", UUID.randomUUID().toString());
         return attachments == null ? frame : frame.put("attachments", attachments);
     }
 
@@ -71,15 +73,20 @@ class AttachmentSendTest {
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();
 
-        connection.send(send(conversation, new JsonArray().add(new JsonObject().put("id", first.toString()))
-                .add(new JsonObject().put("id", second.toString().toUpperCase()))));
+        connection.send(send(
+                conversation,
+                new JsonArray()
+                        .add(new JsonObject().put("id", first.toString()))
+                        .add(new JsonObject().put("id", second.toString().toUpperCase()))));
         JsonObject ack = connection.next();
 
         assertThat(ack.getString("type")).as(ack.encode()).isEqualTo("ack");
         JsonObject body = stub.sent.get(conversation);
         assertThat(body.containsKey("content")).isFalse();
-        assertThat(body.getJsonArray("attachments")).isEqualTo(new JsonArray()
-                .add(new JsonObject().put("id", first.toString())).add(new JsonObject().put("id", second.toString())));
+        assertThat(body.getJsonArray("attachments"))
+                .isEqualTo(new JsonArray()
+                        .add(new JsonObject().put("id", first.toString()))
+                        .add(new JsonObject().put("id", second.toString())));
         assertThat(ack.getJsonObject("message").getJsonArray("attachments")).hasSize(2);
 
         // with text too, both go
@@ -139,17 +146,22 @@ class AttachmentSendTest {
         WsClient connection = new WsClient(client, ws, TestKeys.token(carol, "client"));
         String json = "application/problem+json";
         Map<StubServices.Answer, List<String>> cases = Map.of(
-                new StubServices.Answer(400, json, StubServices.problem(400,
-                        "attachments[1] is not an upload of yours in this conversation.")),
+                new StubServices.Answer(
+                        400,
+                        json,
+                        StubServices.problem(400, "attachments[1] is not an upload of yours in this conversation.")),
                 List.of("invalid", "attachments[1]"),
-                new StubServices.Answer(409, json, StubServices.problem(409,
-                        "attachments[0] is attached to another message.")),
+                new StubServices.Answer(
+                        409, json, StubServices.problem(409, "attachments[0] is attached to another message.")),
                 List.of("conflict", "attachments[0]"));
         for (Map.Entry<StubServices.Answer, List<String>> c : cases.entrySet()) {
             UUID conversation = UUID.randomUUID();
             stub.sendAnswers.put(conversation, c.getKey());
-            connection.send(send(conversation, new JsonArray().add(new JsonObject().put("id",
-                    UUID.randomUUID().toString())).add(new JsonObject().put("id", UUID.randomUUID().toString()))));
+            connection.send(send(
+                    conversation,
+                    new JsonArray()
+                            .add(new JsonObject().put("id", UUID.randomUUID().toString()))
+                            .add(new JsonObject().put("id", UUID.randomUUID().toString()))));
             JsonObject error = connection.next();
             assertThat(error.getString("type")).isEqualTo("error");
             assertThat(error.getString("code")).isEqualTo(c.getValue().get(0));

@@ -1,5 +1,7 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.events.ConversationCreated;
 import io.parley.events.ConversationKind;
 import io.parley.events.ParticipantAdded;
@@ -16,22 +18,18 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Conversation and membership changes reach the connections of those they concern, and nobody else's; a removal
@@ -80,8 +78,9 @@ class ConversationEventsDeliveryTest {
 
         UUID group = UUID.randomUUID();
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        events.publish(Topics.CONVERSATIONS, ConversationCreated.of(group, ConversationKind.GROUP, "Team", ann,
-                List.of(ann, bob), at));
+        events.publish(
+                Topics.CONVERSATIONS,
+                ConversationCreated.of(group, ConversationKind.GROUP, "Team", ann, List.of(ann, bob), at));
         for (WsClient to : List.of(annA, annB, bobC)) {
             JsonObject frame = to.next(created(group));
             JsonObject c = frame.getJsonObject("conversation");
@@ -96,8 +95,9 @@ class ConversationEventsDeliveryTest {
         assertThat(adminC.untilPong()).noneMatch(f -> f.encode().contains(group.toString()));
 
         UUID support = UUID.randomUUID();
-        events.publish(Topics.CONVERSATIONS, ConversationCreated.of(support, ConversationKind.SUPPORT, null, cy,
-                List.of(cy), at));
+        events.publish(
+                Topics.CONVERSATIONS,
+                ConversationCreated.of(support, ConversationKind.SUPPORT, null, cy, List.of(cy), at));
         JsonObject toCy = cyC.next(created(support));
         assertThat(toCy.getJsonObject("conversation").getString("title")).isNull();
         assertThat(toCy.getJsonObject("conversation").getString("type")).isEqualTo("support");
@@ -120,10 +120,12 @@ class ConversationEventsDeliveryTest {
         WsClient adminC = connect(admin, "admin");
         UUID group = UUID.randomUUID();
 
-        events.publish(Topics.CONVERSATIONS, ParticipantAdded.of(group, dan, ann, List.of(ann, bob, dan), Instant.now()));
+        events.publish(
+                Topics.CONVERSATIONS, ParticipantAdded.of(group, dan, ann, List.of(ann, bob, dan), Instant.now()));
         for (WsClient to : List.of(annC, bobC, danC)) {
             JsonObject frame = to.next(frame("participant.added", group));
-            assertThat(frame.fieldNames()).containsExactlyInAnyOrder("type", "conversationId", "userId", "participants");
+            assertThat(frame.fieldNames())
+                    .containsExactlyInAnyOrder("type", "conversationId", "userId", "participants");
             assertThat(frame.getString("userId")).isEqualTo(dan);
             assertThat(frame.getJsonArray("participants")).containsExactly(ann, bob, dan);
         }
@@ -156,10 +158,12 @@ class ConversationEventsDeliveryTest {
         List<String> before = List.of(ann, bob, wes);
 
         // ann and bob start typing; everyone sees both
-        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, ann, TypingState.START,
-                Instant.now()));
-        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, bob, TypingState.START,
-                Instant.now()));
+        events.publish(
+                Topics.TYPING,
+                TypingChanged.of(group, ConversationKind.GROUP, before, ann, TypingState.START, Instant.now()));
+        events.publish(
+                Topics.TYPING,
+                TypingChanged.of(group, ConversationKind.GROUP, before, bob, TypingState.START, Instant.now()));
         bobC.next(typing(ann, "start"));
         wesC.next(typing(ann, "start"));
         wesC.next(typing(bob, "start"));
@@ -172,10 +176,12 @@ class ConversationEventsDeliveryTest {
 
         // typing published before the removal and consumed after it: wes's reaches ann, not bob; bob's late start
         // reaches nobody
-        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, wes, TypingState.START,
-                Instant.now()));
-        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, bob, TypingState.START,
-                Instant.now()));
+        events.publish(
+                Topics.TYPING,
+                TypingChanged.of(group, ConversationKind.GROUP, before, wes, TypingState.START, Instant.now()));
+        events.publish(
+                Topics.TYPING,
+                TypingChanged.of(group, ConversationKind.GROUP, before, bob, TypingState.START, Instant.now()));
         annC.next(typing(wes, "start"));
 
         // the gateway's own stop of ann's start (6 s) goes to wes, not to bob
@@ -187,8 +193,9 @@ class ConversationEventsDeliveryTest {
         // added back, bob gets the conversation's typing again
         events.publish(Topics.CONVERSATIONS, ParticipantAdded.of(group, bob, ann, before, Instant.now()));
         bobC.next(frame("participant.added", group));
-        events.publish(Topics.TYPING, TypingChanged.of(group, ConversationKind.GROUP, before, wes, TypingState.STOP,
-                Instant.now()));
+        events.publish(
+                Topics.TYPING,
+                TypingChanged.of(group, ConversationKind.GROUP, before, wes, TypingState.STOP, Instant.now()));
         bobC.next(typing(wes, "stop"));
     }
 
@@ -198,7 +205,9 @@ class ConversationEventsDeliveryTest {
 
     private static Predicate<JsonObject> created(UUID conversation) {
         return f -> "conversation.created".equals(f.getString("type"))
-                && conversation.toString().equals(f.getJsonObject("conversation").getString("id"));
+                && conversation
+                        .toString()
+                        .equals(f.getJsonObject("conversation").getString("id"));
     }
 
     private static Predicate<JsonObject> frame(String type, UUID conversation) {
@@ -206,7 +215,8 @@ class ConversationEventsDeliveryTest {
     }
 
     private static Predicate<JsonObject> typing(String user, String state) {
-        return f -> "typing".equals(f.getString("type")) && user.equals(f.getString("userId"))
+        return f -> "typing".equals(f.getString("type"))
+                && user.equals(f.getString("userId"))
                 && state.equals(f.getString("state"));
     }
 }

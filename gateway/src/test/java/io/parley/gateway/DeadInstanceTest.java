@@ -1,5 +1,8 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.PresenceChanged;
 import io.parley.events.Topics;
 import io.parley.gateway.presence.PresenceRegistry;
@@ -11,14 +14,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /** A user connected only to an instance that died goes offline once the instance stops beating. */
 @QuarkusTest
@@ -42,18 +41,24 @@ class DeadInstanceTest {
             // What a crashed instance leaves behind: its last heartbeat, and a connection it never closed.
             pool.preparedQuery("INSERT INTO gateway_instance (id, heartbeat_at) VALUES ($1, now())")
                     .executeAndAwait(Tuple.of(instance));
-            pool.preparedQuery("INSERT INTO presence_connection (connection_id, user_id, instance_id) VALUES ($1, $2, $3)")
+            pool.preparedQuery(
+                            "INSERT INTO presence_connection (connection_id, user_id, instance_id) VALUES ($1, $2, $3)")
                     .executeAndAwait(Tuple.of(UUID.randomUUID().toString(), user, instance));
             assertThat(presence.connections(user).await().indefinitely()).isEqualTo(1);
 
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 assertThat(presence.connections(user).await().indefinitely()).isZero();
                 assertThat(tap.events(PresenceChanged.class, e -> e.userId().equals(user)))
-                        .singleElement().satisfies(e -> assertThat(e.online()).isFalse());
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.online()).isFalse());
             });
             // This live instance keeps beating and is never taken for dead.
             assertThat(pool.preparedQuery("SELECT count(*) FROM gateway_instance WHERE id = $1")
-                    .executeAndAwait(Tuple.of(presence.instanceId())).iterator().next().getLong(0)).isEqualTo(1);
+                            .executeAndAwait(Tuple.of(presence.instanceId()))
+                            .iterator()
+                            .next()
+                            .getLong(0))
+                    .isEqualTo(1);
         }
     }
 }

@@ -1,9 +1,12 @@
 package io.parley.gateway;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.RawUpload;
-import io.parley.kit.LingeringClose;
 import io.parley.infra.TestKeys;
+import io.parley.kit.LingeringClose;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -22,11 +25,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,9 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Files through the gateway's proxy, against a stand-in message-service on the stub port: uploads and downloads are
@@ -94,8 +93,12 @@ class FilesProxyTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = vertx.createHttpServer().requestHandler(this::handle).listen(stubUrl.getPort(), "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(this::handle)
+                .listen(stubUrl.getPort(), "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         http = vertx.createHttpClient();
     }
 
@@ -134,11 +137,16 @@ class FilesProxyTest {
                 uploadStarted.complete(null);
             }
         });
-        request.endHandler(v -> request.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+        request.endHandler(v -> request.response()
+                .setStatusCode(201)
+                .putHeader("Content-Type", "application/json")
                 .putHeader("Location", "/api/attachments/" + UUID.randomUUID())
-                .end(new JsonObject().put("size", size.get()).put("sha256", HexFormat.of().formatHex(sha.digest()))
+                .end(new JsonObject()
+                        .put("size", size.get())
+                        .put("sha256", HexFormat.of().formatHex(sha.digest()))
                         .put("contentType", request.getHeader("Content-Type"))
-                        .put("authorization", request.getHeader("Authorization")).encode()));
+                        .put("authorization", request.getHeader("Authorization"))
+                        .encode()));
     }
 
     /** A download as the message-service answers it (RFC 9110: Range, If-Range, If-None-Match), of {@link #SMALL}. */
@@ -153,13 +161,17 @@ class FilesProxyTest {
         String range = request.getHeader("Range");
         String ifRange = request.getHeader("If-Range");
         Buffer body = Buffer.buffer(SMALL);
-        if (range != null && (ifRange == null || ifRange.equals(ETAG)) && range.startsWith("bytes=")
+        if (range != null
+                && (ifRange == null || ifRange.equals(ETAG))
+                && range.startsWith("bytes=")
                 && !range.contains(",")) {
             String[] ends = range.substring("bytes=".length()).split("-", 2);
             boolean suffix = ends[0].isEmpty(); // bytes=-n: the last n bytes
             int first = suffix ? Math.max(0, size - Integer.parseInt(ends[1])) : Integer.parseInt(ends[0]);
             if (first >= size) {
-                response.setStatusCode(416).putHeader("Content-Range", "bytes */" + size).end();
+                response.setStatusCode(416)
+                        .putHeader("Content-Range", "bytes */" + size)
+                        .end();
                 return;
             }
             int last = suffix || ends[1].isEmpty() ? size - 1 : Math.min(Integer.parseInt(ends[1]), size - 1);
@@ -176,10 +188,12 @@ class FilesProxyTest {
 
     /** 40 MiB in 1 MiB writes; the second half only once the client has received the first MiB. */
     private void bigDownload(HttpServerRequest request) {
-        HttpServerResponse response = request.response().putHeader("Content-Type", "application/octet-stream")
-                .putHeader("Content-Length", String.valueOf(40L * MIB)).putHeader("ETag", ETAG);
-        writeChunks(response, 0, 20).compose(v -> io.vertx.core.Future.fromCompletionStage(downloadStarted,
-                        vertx.getOrCreateContext()))
+        HttpServerResponse response = request.response()
+                .putHeader("Content-Type", "application/octet-stream")
+                .putHeader("Content-Length", String.valueOf(40L * MIB))
+                .putHeader("ETag", ETAG);
+        writeChunks(response, 0, 20)
+                .compose(v -> io.vertx.core.Future.fromCompletionStage(downloadStarted, vertx.getOrCreateContext()))
                 .compose(v -> writeChunks(response, 20, 40))
                 .onComplete(v -> response.end());
     }
@@ -202,16 +216,22 @@ class FilesProxyTest {
         int chunks = 30; // 30 MiB: over the message-service's 25 MiB (its own 413), under the gateway's 32 MiB
         String boundary = "----parley" + UUID.randomUUID();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         long length = head.length + (long) chunks * MIB + tail.length;
         String contentType = "multipart/form-data; boundary=" + boundary;
 
-        HttpClientRequest request = http.request(new RequestOptions().setMethod(HttpMethod.POST)
-                        .setHost(gateway.getHost()).setPort(gateway.getPort())
+        HttpClientRequest request = http.request(new RequestOptions()
+                        .setMethod(HttpMethod.POST)
+                        .setHost(gateway.getHost())
+                        .setPort(gateway.getPort())
                         .setURI("/api/conversations/" + conversation + "/attachments"))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        request.putHeader("Content-Type", contentType).putHeader("Content-Length", String.valueOf(length))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        request.putHeader("Content-Type", contentType)
+                .putHeader("Content-Length", String.valueOf(length))
                 .putHeader("Authorization", "Bearer " + token);
         CompletableFuture<Answer> answered = answer(request);
         MessageDigest sent = sha256();
@@ -239,14 +259,19 @@ class FilesProxyTest {
     @Test
     void aBodyAnnouncedOverTheGatewaysLimitIsRefusedThereWith413() throws Exception {
         String path = "/api/conversations/" + UUID.randomUUID() + "/attachments";
-        HttpClientRequest request = http.request(new RequestOptions().setMethod(HttpMethod.POST)
-                        .setHost(gateway.getHost()).setPort(gateway.getPort()).setURI(path))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpClientRequest request = http.request(new RequestOptions()
+                        .setMethod(HttpMethod.POST)
+                        .setHost(gateway.getHost())
+                        .setPort(gateway.getPort())
+                        .setURI(path))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         request.putHeader("Content-Type", "multipart/form-data; boundary=x")
                 .putHeader("Content-Length", String.valueOf(40L * MIB))
                 .putHeader("Authorization", "Bearer " + TestKeys.token("bo-" + UUID.randomUUID(), "client"));
         CompletableFuture<Answer> answered = answer(request);
-        request.exceptionHandler(e -> { }); // the gateway closes the connection before the body ends: expected
+        request.exceptionHandler(e -> {}); // the gateway closes the connection before the body ends: expected
         request.write(Buffer.buffer(bytes(1, 64 * 1024))); // only a beginning: the gateway answers without the rest
         Answer answer = answered.get(30, TimeUnit.SECONDS);
         assertThat(answer.status()).isEqualTo(413);
@@ -259,8 +284,11 @@ class FilesProxyTest {
 
     @Test
     void aBodyOverTheGatewaysLimitSentWholeBeforeReadingStillGetsItsAnswer() {
-        RawUpload.Result result = RawUpload.postMultipart(gateway, "/api/conversations/" + UUID.randomUUID()
-                + "/attachments", TestKeys.token("cy-" + UUID.randomUUID(), "client"), 40L * MIB);
+        RawUpload.Result result = RawUpload.postMultipart(
+                gateway,
+                "/api/conversations/" + UUID.randomUUID() + "/attachments",
+                TestKeys.token("cy-" + UUID.randomUUID(), "client"),
+                40L * MIB);
         assertThat(result.readFailure()).as("reading the answer").isNull();
         assertThat(result.writeFailure()).as("sending the body").isNull();
         assertThat(result.status()).isEqualTo(413);
@@ -272,8 +300,8 @@ class FilesProxyTest {
         // The message-service answers 413 for a file over its limit before reading the body; the proxy must relay
         // that answer, not a 502 for the connection the service closed.
         for (int i = 0; i < 3; i++) {
-            RawUpload.Result result = RawUpload.postMultipart(gateway, REFUSED_EARLY,
-                    TestKeys.token("di-" + UUID.randomUUID(), "client"), 30L * MIB);
+            RawUpload.Result result = RawUpload.postMultipart(
+                    gateway, REFUSED_EARLY, TestKeys.token("di-" + UUID.randomUUID(), "client"), 30L * MIB);
             assertThat(result.readFailure()).as("reading the answer").isNull();
             assertThat(result.status()).as(result.body()).isEqualTo(413);
             assertThat(new JsonObject(result.body()).getString("detail")).contains("at most");
@@ -290,31 +318,45 @@ class FilesProxyTest {
         assertThat(whole.asByteArray()).isEqualTo(SMALL);
         assertHeaders(whole, Map.of("Content-Length", "1000"));
 
-        Response part = given().header("Authorization", token).header("Range", "bytes=100-199").when().get(path);
+        Response part = given().header("Authorization", token)
+                .header("Range", "bytes=100-199")
+                .when()
+                .get(path);
         assertThat(lastHeaders.get("Range")).isEqualTo("bytes=100-199");
         assertThat(lastHeaders.get("Authorization")).isEqualTo(token);
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.asByteArray()).isEqualTo(java.util.Arrays.copyOfRange(SMALL, 100, 200));
         assertHeaders(part, Map.of("Content-Range", "bytes 100-199/1000", "Content-Length", "100"));
 
-        Response unsatisfiable = given().header("Authorization", token).header("Range", "bytes=5000-")
-                .when().get(path);
+        Response unsatisfiable = given().header("Authorization", token)
+                .header("Range", "bytes=5000-")
+                .when()
+                .get(path);
         assertThat(unsatisfiable.statusCode()).isEqualTo(416);
         assertThat(unsatisfiable.header("Content-Range")).isEqualTo("bytes */1000");
 
-        Response notModified = given().header("Authorization", token).header("If-None-Match", ETAG).when().get(path);
+        Response notModified = given().header("Authorization", token)
+                .header("If-None-Match", ETAG)
+                .when()
+                .get(path);
         assertThat(lastHeaders.get("If-None-Match")).isEqualTo(ETAG);
         assertThat(notModified.statusCode()).isEqualTo(304);
         assertThat(notModified.header("ETag")).isEqualTo(ETAG);
         assertThat(notModified.asByteArray()).isEmpty();
 
-        Response changed = given().header("Authorization", token).header("Range", "bytes=0-9")
-                .header("If-Range", "\"other\"").when().get(path);
+        Response changed = given().header("Authorization", token)
+                .header("Range", "bytes=0-9")
+                .header("If-Range", "\"other\"")
+                .when()
+                .get(path);
         assertThat(lastHeaders.get("If-Range")).isEqualTo("\"other\"");
         assertThat(changed.statusCode()).isEqualTo(200);
         assertThat(changed.asByteArray()).isEqualTo(SMALL);
 
-        Response head = given().header("Authorization", token).header("Range", "bytes=-10").when().head(path);
+        Response head = given().header("Authorization", token)
+                .header("Range", "bytes=-10")
+                .when()
+                .head(path);
         assertThat(head.statusCode()).isEqualTo(206);
         assertHeaders(head, Map.of("Content-Range", "bytes 990-999/1000", "Content-Length", "10"));
         assertThat(head.asByteArray()).isEmpty();
@@ -322,9 +364,14 @@ class FilesProxyTest {
 
     @Test
     void aBigDownloadIsStreamedToTheClient() throws Exception {
-        HttpClientRequest request = http.request(new RequestOptions().setMethod(HttpMethod.GET)
-                        .setHost(gateway.getHost()).setPort(gateway.getPort()).setURI("/api/attachments/big"))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpClientRequest request = http.request(new RequestOptions()
+                        .setMethod(HttpMethod.GET)
+                        .setHost(gateway.getHost())
+                        .setPort(gateway.getPort())
+                        .setURI("/api/attachments/big"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         MessageDigest got = sha256();
         AtomicLong size = new AtomicLong();
         CompletableFuture<HttpClientResponse> ended = new CompletableFuture<>();
@@ -357,47 +404,57 @@ class FilesProxyTest {
         given().header("Origin", "http://localhost:5173")
                 .header("Access-Control-Request-Method", "HEAD")
                 .header("Access-Control-Request-Headers", "authorization,range,if-none-match,if-range")
-                .when().options("/api/attachments/" + UUID.randomUUID())
-                .then().statusCode(200)
+                .when()
+                .options("/api/attachments/" + UUID.randomUUID())
+                .then()
+                .statusCode(200)
                 .header("Access-Control-Allow-Origin", "http://localhost:5173")
                 .header("Access-Control-Allow-Methods", org.hamcrest.Matchers.containsString("HEAD"))
-                .header("Access-Control-Allow-Headers", org.hamcrest.Matchers.allOf(
-                        org.hamcrest.Matchers.containsStringIgnoringCase("range"),
-                        org.hamcrest.Matchers.containsStringIgnoringCase("if-none-match"),
-                        org.hamcrest.Matchers.containsStringIgnoringCase("if-range")));
+                .header(
+                        "Access-Control-Allow-Headers",
+                        org.hamcrest.Matchers.allOf(
+                                org.hamcrest.Matchers.containsStringIgnoringCase("range"),
+                                org.hamcrest.Matchers.containsStringIgnoringCase("if-none-match"),
+                                org.hamcrest.Matchers.containsStringIgnoringCase("if-range")));
 
-        Response download = given().header("Origin", "http://localhost:5173").header("Range", "bytes=0-1")
-                .when().get("/api/attachments/" + UUID.randomUUID());
+        Response download = given().header("Origin", "http://localhost:5173")
+                .header("Range", "bytes=0-1")
+                .when()
+                .get("/api/attachments/" + UUID.randomUUID());
         assertThat(download.statusCode()).isEqualTo(206);
         assertThat(download.header("Access-Control-Allow-Origin")).isEqualTo("http://localhost:5173");
-        List<String> exposed = List.of(download.header("Access-Control-Expose-Headers").toLowerCase().split("\\s*,\\s*"));
-        assertThat(exposed).contains("content-disposition", "content-range", "etag", "accept-ranges",
-                "content-length");
+        List<String> exposed = List.of(
+                download.header("Access-Control-Expose-Headers").toLowerCase().split("\\s*,\\s*"));
+        assertThat(exposed).contains("content-disposition", "content-range", "etag", "accept-ranges", "content-length");
     }
 
     // ---- helpers ----
 
     /** An answer read whole: status, headers and body. */
-    record Answer(int status, MultiMap headers, Buffer body) {
-    }
+    record Answer(int status, MultiMap headers, Buffer body) {}
 
     /** The request's answer, its body read on the event loop as it arrives. */
     private static CompletableFuture<Answer> answer(HttpClientRequest request) {
         return request.response()
-                .compose(response -> response.body().map(body -> new Answer(response.statusCode(),
-                        response.headers(), body)))
-                .toCompletionStage().toCompletableFuture();
+                .compose(response ->
+                        response.body().map(body -> new Answer(response.statusCode(), response.headers(), body)))
+                .toCompletionStage()
+                .toCompletableFuture();
     }
 
     private static void assertHeaders(Response response, Map<String, String> more) {
-        DOWNLOAD_HEADERS.forEach((name, value) -> assertThat(response.header(name)).as(name).isEqualTo(value));
+        DOWNLOAD_HEADERS.forEach(
+                (name, value) -> assertThat(response.header(name)).as(name).isEqualTo(value));
         more.forEach((name, value) -> assertThat(response.header(name)).as(name).isEqualTo(value));
     }
 
     private static void write(HttpClientRequest request, MessageDigest digest, byte[] bytes) throws Exception {
         digest.update(bytes);
         // waits until written: the client never queues more than one chunk, so the gateway's pace is felt here
-        request.write(Buffer.buffer(bytes)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        request.write(Buffer.buffer(bytes))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
     }
 
     /** {@code length} reproducible pseudo-random bytes, different for each {@code seed}. */

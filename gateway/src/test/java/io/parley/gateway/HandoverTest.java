@@ -1,5 +1,8 @@
 package io.parley.gateway;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.gateway.ws.Handover;
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
@@ -15,17 +18,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A gateway that is stopping hands its clients over (issue 16): readiness DOWN, new upgrades refused with 503 and
@@ -64,7 +63,8 @@ class HandoverTest {
         try {
             List<WsClient> clients = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                clients.add(new WsClient(client, ws, TestKeys.token("moving-" + i + "-" + UUID.randomUUID(), "client")));
+                clients.add(
+                        new WsClient(client, ws, TestKeys.token("moving-" + i + "-" + UUID.randomUUID(), "client")));
             }
             assertThat(readiness().getString("status")).isEqualTo("UP");
 
@@ -75,15 +75,23 @@ class HandoverTest {
             }
             JsonObject ready = readiness();
             assertThat(ready.getString("status")).isEqualTo("DOWN");
-            assertThat(ready.getJsonArray("checks").stream().map(JsonObject.class::cast)
-                    .filter(c -> c.getString("name").equals("gateway accepting connections")).findFirst().orElseThrow()
-                    .getString("status")).isEqualTo("DOWN");
+            assertThat(ready.getJsonArray("checks").stream()
+                            .map(JsonObject.class::cast)
+                            .filter(c -> c.getString("name").equals("gateway accepting connections"))
+                            .findFirst()
+                            .orElseThrow()
+                            .getString("status"))
+                    .isEqualTo("DOWN");
 
             given().header("Authorization", "Bearer " + TestKeys.token("late-" + UUID.randomUUID(), "client"))
-                    .header("Connection", "Upgrade").header("Upgrade", "websocket")
-                    .header("Sec-WebSocket-Version", "13").header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                    .header("Connection", "Upgrade")
+                    .header("Upgrade", "websocket")
+                    .header("Sec-WebSocket-Version", "13")
+                    .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
                     .get(ws.getPath())
-                    .then().statusCode(503).header("Retry-After", "1")
+                    .then()
+                    .statusCode(503)
+                    .header("Retry-After", "1")
                     .contentType("application/problem+json");
         } finally {
             client.close();

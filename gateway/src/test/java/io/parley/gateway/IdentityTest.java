@@ -1,5 +1,8 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.parley.events.ConversationKind;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
@@ -23,11 +26,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,9 +33,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Everything a token decides is decided again by each token: the one of the upgrade and the one of every auth frame.
@@ -84,8 +83,7 @@ class IdentityTest {
         demoted.next(message(support, 1));
         witness.next(message(support, 1));
 
-        demoted.send(new JsonObject().put("type", "auth").put("ref", "a1")
-                .put("token", TestKeys.token(ann, "client")));
+        demoted.send(new JsonObject().put("type", "auth").put("ref", "a1").put("token", TestKeys.token(ann, "client")));
         JsonObject authenticated = demoted.next();
         assertThat(authenticated.getString("type")).isEqualTo("authenticated");
         assertThat(authenticated.getString("ref")).isEqualTo("a1");
@@ -93,15 +91,19 @@ class IdentityTest {
         // A new message, a read receipt, typing and presence of the support conversation: the admin that stayed an
         // admin gets each; the connection whose token now says client gets none of them.
         events.publish(Topics.MESSAGES, message(support, "support", List.of(carl), carl, 2));
-        events.publish(Topics.MESSAGES, ReadMoved.of(support, ConversationKind.SUPPORT, List.of(carl), carl, 2,
-                Instant.now()));
-        events.publish(Topics.TYPING, TypingChanged.of(support, ConversationKind.SUPPORT, List.of(carl), carl,
-                TypingState.START,
-                Instant.now()));
-        events.publish(Topics.PRESENCE, PresenceRouted.of(PresenceChanged.of(carl, Role.CLIENT, true, Instant.now()),
-                List.of(), true));
+        events.publish(
+                Topics.MESSAGES,
+                ReadMoved.of(support, ConversationKind.SUPPORT, List.of(carl), carl, 2, Instant.now()));
+        events.publish(
+                Topics.TYPING,
+                TypingChanged.of(
+                        support, ConversationKind.SUPPORT, List.of(carl), carl, TypingState.START, Instant.now()));
+        events.publish(
+                Topics.PRESENCE,
+                PresenceRouted.of(PresenceChanged.of(carl, Role.CLIENT, true, Instant.now()), List.of(), true));
         // three topics, three consumers: the frames come in any order between them
-        witness.all(message(support, 2),
+        witness.all(
+                message(support, 2),
                 f -> "read".equals(f.getString("type")) && carl.equals(f.getString("userId")),
                 f -> "typing".equals(f.getString("type")) && carl.equals(f.getString("userId")),
                 f -> "presence".equals(f.getString("type")) && carl.equals(f.getString("userId")));
@@ -127,8 +129,7 @@ class IdentityTest {
         String carl = "carl-" + UUID.randomUUID();
         UUID support = UUID.randomUUID();
         WsClient admin = new WsClient(client, ws, TestKeys.token(eve, "admin"));
-        admin.send(new JsonObject().put("type", "auth").put("ref", "a2")
-                .put("token", TestKeys.token(eve, "guest")));
+        admin.send(new JsonObject().put("type", "auth").put("ref", "a2").put("token", TestKeys.token(eve, "guest")));
         JsonObject refused = admin.next();
         assertThat(refused.getString("type")).isEqualTo("error");
         assertThat(refused.getString("code")).isEqualTo("forbidden");
@@ -142,30 +143,55 @@ class IdentityTest {
     void anUpgradeWithATokenThatNamesNoRoleIsRefusedWith403() {
         for (String role : List.of("guest", "")) {
             String token = TestKeys.keys().token("fay-" + UUID.randomUUID(), role, "Fay", Duration.ofMinutes(5));
-            assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setHost(ws.getHost())
-                            .setPort(ws.getPort()).setURI(ws.getPath()).addHeader("Authorization", "Bearer " + token))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions()
+                                    .setHost(ws.getHost())
+                                    .setPort(ws.getPort())
+                                    .setURI(ws.getPath())
+                                    .addHeader("Authorization", "Bearer " + token))
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS))
                     .hasRootCauseInstanceOf(UpgradeRejectedException.class)
-                    .rootCause().satisfies(e -> {
+                    .rootCause()
+                    .satisfies(e -> {
                         UpgradeRejectedException rejected = (UpgradeRejectedException) e;
                         assertThat(rejected.getStatus()).isEqualTo(403);
                         assertThat(rejected.getHeaders().get("Content-Type")).isEqualTo("application/problem+json");
-                        assertThat(new JsonObject(rejected.getBody()).getInteger("status")).isEqualTo(403);
+                        assertThat(new JsonObject(rejected.getBody()).getInteger("status"))
+                                .isEqualTo(403);
                     });
         }
         // and so from the query too
         String token = TestKeys.keys().token("gus-" + UUID.randomUUID(), "guest", "Gus", Duration.ofMinutes(5));
-        assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setHost(ws.getHost())
-                        .setPort(ws.getPort()).setURI("/ws?access_token=" + token))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
-                .rootCause().satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(403));
+        assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions()
+                                .setHost(ws.getHost())
+                                .setPort(ws.getPort())
+                                .setURI("/ws?access_token=" + token))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS))
+                .rootCause()
+                .satisfies(e ->
+                        assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(403));
     }
 
     static MessageEvent message(UUID conversation, String type, List<String> participants, String sender, long seq) {
-        MessageData data = new MessageData(UUID.randomUUID(), conversation, seq, UUID.randomUUID().toString(), sender,
-                Role.CLIENT, "Sender", "text", "hello " + seq, List.of(), Instant.now(), null, null);
-        return MessageEvent.of(MessageEvent.CREATED, ConversationKind.fromWire(type), participants, data,
-                Instant.now());
+        MessageData data = new MessageData(
+                UUID.randomUUID(),
+                conversation,
+                seq,
+                UUID.randomUUID().toString(),
+                sender,
+                Role.CLIENT,
+                "Sender",
+                "text",
+                "hello " + seq,
+                List.of(),
+                Instant.now(),
+                null,
+                null);
+        return MessageEvent.of(
+                MessageEvent.CREATED, ConversationKind.fromWire(type), participants, data, Instant.now());
     }
 
     static Predicate<JsonObject> message(UUID conversation, long seq) {

@@ -1,5 +1,8 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.PresenceChanged;
 import io.parley.events.Topics;
 import io.parley.gateway.presence.PresenceRegistry;
@@ -13,19 +16,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A client whose network vanished without closing TCP is noticed: the gateway pings every connection and closes the
@@ -70,22 +69,31 @@ class LivenessTest {
     void aClientThatNeverAnswersPingsIsClosedAndGoesOffline() throws Exception {
         String gone = "gone-" + UUID.randomUUID();
         try (RawWsClient silent = new RawWsClient(ws, TestKeys.token(gone, "client"))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> presence.connections(gone).await().indefinitely() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> presence.connections(gone).await().indefinitely() == 1);
             // Closed by the server well within twice the idle timeout (a correct gateway takes the timeout plus a
             // second or two), and the TCP connection is cut: a vanished client would never answer the close frame.
             try {
                 silent.ended.get(idleTimeout.multipliedBy(3).toSeconds(), TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new AssertionError("not closed in time; frames seen: " + silent.opcodes + " close " + silent.closeCode
-                        + " presence " + presence.connections(gone).await().indefinitely(), e);
+                throw new AssertionError(
+                        "not closed in time; frames seen: " + silent.opcodes + " close " + silent.closeCode
+                                + " presence "
+                                + presence.connections(gone).await().indefinitely(),
+                        e);
             }
             assertThat(silent.opcodes).contains(RawWsClient.PING);
             assertThat(silent.closeCode.getNow(null)).isEqualTo(1001);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> presence.connections(gone).await().indefinitely() == 0);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(tap.events(PresenceChanged.class,
-                e -> e.userId().equals(gone)).stream().map(PresenceChanged::online).toList())
-                .containsExactly(true, false));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> presence.connections(gone).await().indefinitely() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(tap
+                                .events(PresenceChanged.class, e -> e.userId().equals(gone))
+                                .stream()
+                                .map(PresenceChanged::online)
+                                .toList())
+                        .containsExactly(true, false));
     }
 
     @Test
@@ -112,7 +120,8 @@ class LivenessTest {
             assertThat(answering.untilPong()).isEmpty();
             assertThat(presence.connections(here).await().indefinitely()).isEqualTo(1);
             assertThat(presence.connections(chatty).await().indefinitely()).isEqualTo(1);
-            assertThat(tap.events(PresenceChanged.class, e -> List.of(here, chatty).contains(e.userId())))
+            assertThat(tap.events(
+                            PresenceChanged.class, e -> List.of(here, chatty).contains(e.userId())))
                     .allMatch(PresenceChanged::online);
         }
         answering.socket.close();

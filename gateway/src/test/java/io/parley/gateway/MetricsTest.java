@@ -1,5 +1,8 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.Event;
 import io.parley.events.EventSerializer;
 import io.parley.events.MessageData;
@@ -16,13 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,9 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /**
  * The gateway's metrics, as an operator reads them: on the management interface only (the public port answers 404
@@ -70,7 +69,9 @@ class MetricsTest {
     @Test
     void thePublicPortServesNeitherMetricsNorHealthButStillTheOpenApiDocument() throws Exception {
         for (String path : List.of("/q/metrics", "/q/health/ready", "/q/health/live")) {
-            assertThat(status(publicRoot.resolve(path))).as(path + " on the public port").isEqualTo(404);
+            assertThat(status(publicRoot.resolve(path)))
+                    .as(path + " on the public port")
+                    .isEqualTo(404);
         }
         // The API's description stays where clients and docs/openapi/refresh.sh read it.
         assertThat(status(publicRoot.resolve("/q/openapi"))).isEqualTo(200);
@@ -93,19 +94,42 @@ class MetricsTest {
         a.send("not json");
         assertThat(a.next().getString("code")).isEqualTo("invalid");
         // No message-service in this module's tests: the send is answered unavailable.
-        a.send(new JsonObject().put("type", "send").put("ref", "s1").put("conversationId", UUID.randomUUID().toString())
-                .put("clientMessageId", UUID.randomUUID().toString()).put("content", "hello"));
+        a.send(new JsonObject()
+                .put("type", "send")
+                .put("ref", "s1")
+                .put("conversationId", UUID.randomUUID().toString())
+                .put("clientMessageId", UUID.randomUUID().toString())
+                .put("content", "hello"));
         assertThat(a.next().getString("code")).isEqualTo("unavailable");
 
         // One message to a conversation of both: two sockets, two deliveries measured.
         UUID conversation = UUID.randomUUID();
-        MessageData message = new MessageData(UUID.randomUUID(), conversation, 1, UUID.randomUUID().toString(), alice,
-                "client", "Alice", "text", "hi", List.of(), Instant.now(), null, null);
-        MessageEvent event = MessageEvent.of(MessageEvent.CREATED, "direct", List.of(alice, bob), message,
+        MessageData message = new MessageData(
+                UUID.randomUUID(),
+                conversation,
+                1,
+                UUID.randomUUID().toString(),
+                alice,
+                io.parley.events.Role.CLIENT,
+                "Alice",
+                "text",
+                "hi",
+                List.of(),
+                Instant.now(),
+                null,
+                null);
+        MessageEvent event = MessageEvent.of(
+                MessageEvent.CREATED,
+                io.parley.events.ConversationKind.DIRECT,
+                List.of(alice, bob),
+                message,
                 Instant.now());
-        try (KafkaProducer<String, Event> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka), new StringSerializer(), new EventSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.MESSAGES, event.key(), event)).get(10, TimeUnit.SECONDS);
+        try (KafkaProducer<String, Event> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
+                new StringSerializer(),
+                new EventSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MESSAGES, event.key(), event))
+                    .get(10, TimeUnit.SECONDS);
         }
         a.next(WsClient.type("message.created"));
         b.next(WsClient.type("message.created"));
@@ -113,17 +137,27 @@ class MetricsTest {
         a.socket.close((short) 1000).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             MetricsScrape after = MetricsScrape.of(metrics);
-            assertThat(delta(before, after, "parley_delivery_latency_seconds_count")).isEqualTo(2);
+            assertThat(delta(before, after, "parley_delivery_latency_seconds_count"))
+                    .isEqualTo(2);
             assertThat(after.value("parley_delivery_latency_seconds_sum")).isGreaterThanOrEqualTo(0);
-            assertThat(after.has("parley_delivery_latency_seconds_bucket{le=\"0.1\"}")).isTrue();
-            assertThat(delta(before, after, "parley_ws_frames_received_total{type=\"ping\"}")).isEqualTo(1);
-            assertThat(delta(before, after, "parley_ws_frames_received_total{type=\"invalid\"}")).isEqualTo(1);
-            assertThat(delta(before, after, "parley_ws_frames_received_total{type=\"send\"}")).isEqualTo(1);
-            assertThat(delta(before, after, "parley_ws_frames_sent_total{type=\"welcome\"}")).isEqualTo(2);
-            assertThat(delta(before, after, "parley_ws_frames_sent_total{type=\"pong\"}")).isEqualTo(1);
-            assertThat(delta(before, after, "parley_ws_frames_sent_total{type=\"message.created\"}")).isEqualTo(2);
-            assertThat(delta(before, after, "parley_ws_sends_total{outcome=\"unavailable\"}")).isEqualTo(1);
-            assertThat(delta(before, after, "parley_ws_closes_total{code=\"1000\"}")).isEqualTo(1);
+            assertThat(after.has("parley_delivery_latency_seconds_bucket{le=\"0.1\"}"))
+                    .isTrue();
+            assertThat(delta(before, after, "parley_ws_frames_received_total{type=\"ping\"}"))
+                    .isEqualTo(1);
+            assertThat(delta(before, after, "parley_ws_frames_received_total{type=\"invalid\"}"))
+                    .isEqualTo(1);
+            assertThat(delta(before, after, "parley_ws_frames_received_total{type=\"send\"}"))
+                    .isEqualTo(1);
+            assertThat(delta(before, after, "parley_ws_frames_sent_total{type=\"welcome\"}"))
+                    .isEqualTo(2);
+            assertThat(delta(before, after, "parley_ws_frames_sent_total{type=\"pong\"}"))
+                    .isEqualTo(1);
+            assertThat(delta(before, after, "parley_ws_frames_sent_total{type=\"message.created\"}"))
+                    .isEqualTo(2);
+            assertThat(delta(before, after, "parley_ws_sends_total{outcome=\"unavailable\"}"))
+                    .isEqualTo(1);
+            assertThat(delta(before, after, "parley_ws_closes_total{code=\"1000\"}"))
+                    .isEqualTo(1);
             assertThat(after.has("parley_ws_outbound_queued_bytes")).isTrue();
             assertThat(after.has("parley_ws_outbound_full_connections")).isTrue();
             assertThat(after.has("parley_ws_slow_reader_closes_total")).isTrue();
@@ -139,6 +173,7 @@ class MetricsTest {
     }
 
     private static int status(URI uri) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

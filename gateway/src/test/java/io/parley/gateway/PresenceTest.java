@@ -1,5 +1,9 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.PresenceChanged;
 import io.parley.events.Topics;
 import io.parley.gateway.presence.PresenceRegistry;
@@ -17,21 +21,16 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -75,16 +74,22 @@ class PresenceTest {
         assertThat(welcome.getString("connectionId")).isNotBlank();
 
         WebSocket second = connect(TestKeys.token(alice, "client"), new LinkedBlockingQueue<>());
-        await().atMost(Duration.ofSeconds(10)).until(() -> presence.connections(alice).await().indefinitely() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> presence.connections(alice).await().indefinitely() == 2);
 
         first.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> presence.connections(alice).await().indefinitely() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> presence.connections(alice).await().indefinitely() == 1);
         second.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> presence.connections(alice).await().indefinitely() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> presence.connections(alice).await().indefinitely() == 0);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            List<Boolean> changes = tap.events(PresenceChanged.class, e -> e.userId().equals(alice)).stream()
-                    .map(PresenceChanged::online).toList();
+            List<Boolean> changes = tap
+                    .events(PresenceChanged.class, e -> e.userId().equals(alice))
+                    .stream()
+                    .map(PresenceChanged::online)
+                    .toList();
             assertThat(changes).containsExactly(true, false);
         });
     }
@@ -93,12 +98,15 @@ class PresenceTest {
     void aPingIsAnsweredAndAnUnknownFrameGetsAnErrorWithoutClosing() throws Exception {
         LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
         WebSocket socket = connect(TestKeys.token("bob-" + UUID.randomUUID(), "expert"), frames);
-        assertThat(new JsonObject(frames.poll(10, TimeUnit.SECONDS)).getString("type")).isEqualTo("welcome");
+        assertThat(new JsonObject(frames.poll(10, TimeUnit.SECONDS)).getString("type"))
+                .isEqualTo("welcome");
 
         socket.writeTextMessage("{not json");
-        assertThat(new JsonObject(frames.poll(10, TimeUnit.SECONDS)).getString("code")).isEqualTo("invalid");
+        assertThat(new JsonObject(frames.poll(10, TimeUnit.SECONDS)).getString("code"))
+                .isEqualTo("invalid");
         socket.writeTextMessage("{\"type\":\"ping\"}");
-        assertThat(new JsonObject(frames.poll(10, TimeUnit.SECONDS)).getString("type")).isEqualTo("pong");
+        assertThat(new JsonObject(frames.poll(10, TimeUnit.SECONDS)).getString("type"))
+                .isEqualTo("pong");
         assertThat(socket.isClosed()).isFalse();
         socket.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
@@ -107,14 +115,18 @@ class PresenceTest {
     void anUpgradeWithoutAValidTokenIsRefusedWith401() {
         assertThatThrownBy(() -> connect(null, new LinkedBlockingQueue<>()))
                 .hasRootCauseInstanceOf(UpgradeRejectedException.class)
-                .rootCause().satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(401));
+                .rootCause()
+                .satisfies(e ->
+                        assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(401));
         assertThatThrownBy(() -> connect(TestKeys.keys().expiredToken("carol", "client"), new LinkedBlockingQueue<>()))
                 .hasRootCauseInstanceOf(UpgradeRejectedException.class);
     }
 
     private WebSocket connect(String token, LinkedBlockingQueue<String> frames) throws Exception {
         WebSocketConnectOptions options = new WebSocketConnectOptions()
-                .setHost(ws.getHost()).setPort(ws.getPort()).setURI(ws.getPath());
+                .setHost(ws.getHost())
+                .setPort(ws.getPort())
+                .setURI(ws.getPath());
         if (token != null) {
             options.addHeader("Authorization", "Bearer " + token);
         }
@@ -125,6 +137,8 @@ class PresenceTest {
                     socket.textMessageHandler(frames::add);
                     return socket;
                 })
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 }

@@ -1,5 +1,7 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,8 +14,6 @@ import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A WebSocket client written over a plain socket, that does only what the test tells it: unlike every WebSocket
@@ -33,6 +33,7 @@ final class RawWsClient implements AutoCloseable {
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     /** Completes when the server ended the TCP connection (or it failed). */
     final CompletableFuture<Void> ended = new CompletableFuture<>();
+
     private final OutputStream out;
 
     /** Upgrades {@code ws} with {@code token} and starts reading. */
@@ -42,9 +43,10 @@ final class RawWsClient implements AutoCloseable {
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
         out.write(("GET " + ws.getPath() + " HTTP/1.1\r\nHost: " + ws.getHost() + "\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-                + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+                        + "Authorization: Bearer " + token + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -36,17 +35,14 @@ final class StubServices implements AutoCloseable {
         }
 
         @Override
-        public void stop() {
-        }
+        public void stop() {}
     }
 
     /** A conversation as the conversation-service answers it. */
-    record Conversation(String type, List<String> participants) {
-    }
+    record Conversation(String type, List<String> participants) {}
 
     /** A canned answer: status, content type and body. */
-    record Answer(int status, String contentType, String body) {
-    }
+    record Answer(int status, String contentType, String body) {}
 
     final Map<UUID, Conversation> conversations = new ConcurrentHashMap<>();
     final Map<UUID, List<JsonObject>> history = new ConcurrentHashMap<>();
@@ -58,13 +54,18 @@ final class StubServices implements AutoCloseable {
     final Map<UUID, Answer> readAnswers = new ConcurrentHashMap<>();
     /** What a history request of a conversation answers, instead of its history. */
     final Map<UUID, Answer> historyAnswers = new ConcurrentHashMap<>();
+
     private final HttpServer server;
 
     private static final Pattern CONVERSATION = Pattern.compile("^/api/conversations/([^/]+)(/(messages|read))?$");
 
     StubServices(Vertx vertx, int port) throws Exception {
-        server = vertx.createHttpServer().requestHandler(this::handle).listen(port, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(this::handle)
+                .listen(port, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     private void handle(HttpServerRequest request) {
@@ -78,10 +79,18 @@ final class StubServices implements AutoCloseable {
             String part = m.group(3);
             if (part == null && "GET".equals(request.method().name())) {
                 Conversation c = conversations.get(id);
-                answer(request, mayView(c, request) ? new Answer(200, "application/json", new JsonObject()
-                        .put("id", id.toString()).put("type", c.type())
-                        .put("participants", new JsonArray(c.participants())).encode())
-                        : new Answer(404, "application/problem+json", problem(404, "No such conversation.")));
+                answer(
+                        request,
+                        mayView(c, request)
+                                ? new Answer(
+                                        200,
+                                        "application/json",
+                                        new JsonObject()
+                                                .put("id", id.toString())
+                                                .put("type", c.type())
+                                                .put("participants", new JsonArray(c.participants()))
+                                                .encode())
+                                : new Answer(404, "application/problem+json", problem(404, "No such conversation.")));
             } else if ("messages".equals(part) && "POST".equals(request.method().name())) {
                 Answer canned = sendAnswers.get(id);
                 if (canned != null) {
@@ -90,11 +99,19 @@ final class StubServices implements AutoCloseable {
                 }
                 JsonObject sent = body.toJsonObject();
                 this.sent.put(id, sent);
-                answer(request, new Answer(201, "application/json", new JsonObject()
-                        .put("id", UUID.randomUUID().toString()).put("conversationId", id.toString()).put("seq", 1)
-                        .put("clientMessageId", sent.getString("clientMessageId"))
-                        .put("content", sent.getString("content"))
-                        .put("attachments", sent.getJsonArray("attachments", new JsonArray())).encode()));
+                answer(
+                        request,
+                        new Answer(
+                                201,
+                                "application/json",
+                                new JsonObject()
+                                        .put("id", UUID.randomUUID().toString())
+                                        .put("conversationId", id.toString())
+                                        .put("seq", 1)
+                                        .put("clientMessageId", sent.getString("clientMessageId"))
+                                        .put("content", sent.getString("content"))
+                                        .put("attachments", sent.getJsonArray("attachments", new JsonArray()))
+                                        .encode()));
             } else if ("messages".equals(part)) {
                 Answer canned = historyAnswers.get(id);
                 if (canned != null) {
@@ -109,8 +126,15 @@ final class StubServices implements AutoCloseable {
                 long after = Long.parseLong(request.getParam("afterSeq", "0"));
                 JsonArray items = new JsonArray();
                 messages.stream().filter(msg -> msg.getLong("seq") > after).forEach(items::add);
-                answer(request, new Answer(200, "application/json",
-                        new JsonObject().put("items", items).put("hasMore", false).encode()));
+                answer(
+                        request,
+                        new Answer(
+                                200,
+                                "application/json",
+                                new JsonObject()
+                                        .put("items", items)
+                                        .put("hasMore", false)
+                                        .encode()));
             } else if ("read".equals(part)) {
                 answer(request, readAnswers.getOrDefault(id, new Answer(204, "application/json", "")));
             } else {
@@ -125,7 +149,8 @@ final class StubServices implements AutoCloseable {
         }
         JsonObject claims = claims(request.getHeader("Authorization"));
         return c.participants().contains(claims.getString("sub"))
-                || ("support".equals(c.type()) && claims.getJsonArray("groups", new JsonArray()).contains("admin"));
+                || ("support".equals(c.type())
+                        && claims.getJsonArray("groups", new JsonArray()).contains("admin"));
     }
 
     /** The token's claims, unverified: the gateway verified it, and this stub only reads who it is. */
@@ -135,11 +160,17 @@ final class StubServices implements AutoCloseable {
     }
 
     static String problem(int status, String detail) {
-        return new JsonObject().put("type", "about:blank").put("status", status).put("detail", detail).encode();
+        return new JsonObject()
+                .put("type", "about:blank")
+                .put("status", status)
+                .put("detail", detail)
+                .encode();
     }
 
     private static void answer(HttpServerRequest request, Answer answer) {
-        request.response().setStatusCode(answer.status()).putHeader("Content-Type", answer.contentType())
+        request.response()
+                .setStatusCode(answer.status())
+                .putHeader("Content-Type", answer.contentType())
                 .end(answer.body());
     }
 
@@ -153,10 +184,17 @@ final class StubServices implements AutoCloseable {
 
     /** A stored message of {@code conversation}, as the message-service answers it. */
     static JsonObject message(UUID conversation, long seq, String sender) {
-        return new JsonObject().put("id", UUID.randomUUID().toString()).put("conversationId", conversation.toString())
-                .put("seq", seq).put("clientMessageId", UUID.randomUUID().toString()).put("senderId", sender)
-                .put("senderRole", "client").put("senderName", sender).put("type", "text")
-                .put("content", "message " + seq).put("attachments", new JsonArray());
+        return new JsonObject()
+                .put("id", UUID.randomUUID().toString())
+                .put("conversationId", conversation.toString())
+                .put("seq", seq)
+                .put("clientMessageId", UUID.randomUUID().toString())
+                .put("senderId", sender)
+                .put("senderRole", "client")
+                .put("senderName", sender)
+                .put("type", "text")
+                .put("content", "message " + seq)
+                .put("attachments", new JsonArray());
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
@@ -13,10 +17,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +25,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** What the gateway does with what a client may send on its WebSocket, and with the client's token over time. */
 @QuarkusTest
@@ -60,14 +59,18 @@ class WebSocketRulesTest {
         WebSocket socket;
 
         Connection(WebSocketConnectOptions options) throws Exception {
-            socket = client.connect(options).map(s -> {
-                s.textMessageHandler(text -> frames.add(new JsonObject(text)));
-                s.closeHandler(v -> {
-                    closed.complete(s.closeStatusCode());
-                    closeReason.complete(s.closeReason());
-                });
-                return s;
-            }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            socket = client.connect(options)
+                    .map(s -> {
+                        s.textMessageHandler(text -> frames.add(new JsonObject(text)));
+                        s.closeHandler(v -> {
+                            closed.complete(s.closeStatusCode());
+                            closeReason.complete(s.closeReason());
+                        });
+                        return s;
+                    })
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             assertThat(next().getString("type")).isEqualTo("welcome");
         }
 
@@ -79,19 +82,28 @@ class WebSocketRulesTest {
     }
 
     private WebSocketConnectOptions withHeader(String token) {
-        return new WebSocketConnectOptions().setHost(ws.getHost()).setPort(ws.getPort()).setURI(ws.getPath())
+        return new WebSocketConnectOptions()
+                .setHost(ws.getHost())
+                .setPort(ws.getPort())
+                .setURI(ws.getPath())
                 .addHeader("Authorization", "Bearer " + token);
     }
 
     @Test
     void aTokenInTheQueryAuthenticatesLikeOneInTheHeader() throws Exception {
         String alice = "alice-" + UUID.randomUUID();
-        Connection connection = new Connection(new WebSocketConnectOptions().setHost(ws.getHost())
-                .setPort(ws.getPort()).setURI("/ws?access_token=" + TestKeys.token(alice, "client")));
+        Connection connection = new Connection(new WebSocketConnectOptions()
+                .setHost(ws.getHost())
+                .setPort(ws.getPort())
+                .setURI("/ws?access_token=" + TestKeys.token(alice, "client")));
         connection.socket.close();
-        assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setHost(ws.getHost())
-                        .setPort(ws.getPort()).setURI("/ws?access_token=" + TestKeys.keys().expiredToken(alice, "client")))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions()
+                                .setHost(ws.getHost())
+                                .setPort(ws.getPort())
+                                .setURI("/ws?access_token=" + TestKeys.keys().expiredToken(alice, "client")))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS))
                 .hasRootCauseInstanceOf(UpgradeRejectedException.class);
     }
 
@@ -105,9 +117,15 @@ class WebSocketRulesTest {
     @Test
     void malformedFramesGetErrorsAndTheConnectionStaysOpen() throws Exception {
         Connection connection = new Connection(withHeader(TestKeys.token("carol-" + UUID.randomUUID(), "client")));
-        for (String bad : List.of("not json", "[1,2]", "{\"type\":\"launch\"}", "{\"type\":\"send\",\"ref\":\"r\"}",
+        for (String bad : List.of(
+                "not json",
+                "[1,2]",
+                "{\"type\":\"launch\"}",
+                "{\"type\":\"send\",\"ref\":\"r\"}",
                 "{\"type\":\"resume\",\"positions\":[1]}",
-                "{\"type\":\"auth\"}", "null", "{\"type\":\"read\",\"seq\":1}",
+                "{\"type\":\"auth\"}",
+                "null",
+                "{\"type\":\"read\",\"seq\":1}",
                 "{\"type\":\"read\",\"conversationId\":\"" + UUID.randomUUID() + "\",\"seq\":-1}",
                 "{\"type\":\"read\",\"conversationId\":\"" + UUID.randomUUID() + "\",\"seq\":\"7\"}",
                 "{\"type\":\"read\",\"conversationId\":\"" + UUID.randomUUID() + "\",\"seq\":2.5}")) {
@@ -125,8 +143,8 @@ class WebSocketRulesTest {
         assertThat(resumed.getString("type")).isEqualTo("resumed");
         assertThat(resumed.getString("ref")).isEqualTo("q");
         // A well-formed read that cannot be stored (no message-service in these tests) is answered, not dropped.
-        connection.socket.writeTextMessage("{\"type\":\"read\",\"ref\":\"r9\",\"conversationId\":\""
-                + UUID.randomUUID() + "\",\"seq\":3}");
+        connection.socket.writeTextMessage(
+                "{\"type\":\"read\",\"ref\":\"r9\",\"conversationId\":\"" + UUID.randomUUID() + "\",\"seq\":3}");
         JsonObject unavailable = connection.next();
         assertThat(unavailable.getString("ref")).isEqualTo("r9");
         assertThat(unavailable.getString("code")).isEqualTo("unavailable");
@@ -139,34 +157,48 @@ class WebSocketRulesTest {
     void sendsBeyondTheUsersRateAreRefusedWithRateLimited() throws Exception {
         Connection connection = new Connection(withHeader(TestKeys.token("dan-" + UUID.randomUUID(), "client")));
         for (int i = 0; i < 60; i++) {
-            connection.socket.writeTextMessage(new JsonObject().put("type", "send").put("ref", "r" + i)
+            connection.socket.writeTextMessage(new JsonObject()
+                    .put("type", "send")
+                    .put("ref", "r" + i)
                     .put("conversationId", UUID.randomUUID().toString())
-                    .put("clientMessageId", UUID.randomUUID().toString()).put("content", "spam").encode());
+                    .put("clientMessageId", UUID.randomUUID().toString())
+                    .put("content", "spam")
+                    .encode());
         }
         List<JsonObject> answers = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             answers.add(connection.next());
         }
         // The first 40 (the burst) reach the message-service, which this test does not run: they fail otherwise.
-        assertThat(answers).filteredOn(f -> "rate_limited".equals(f.getString("code")))
+        assertThat(answers)
+                .filteredOn(f -> "rate_limited".equals(f.getString("code")))
                 .hasSizeBetween(15, 20)
                 .allSatisfy(f -> assertThat(f.getLong("retryAfterMs")).isPositive());
-        assertThat(answers).extracting(f -> f.getString("ref")).doesNotContainNull().doesNotHaveDuplicates();
+        assertThat(answers)
+                .extracting(f -> f.getString("ref"))
+                .doesNotContainNull()
+                .doesNotHaveDuplicates();
         assertThat(connection.socket.isClosed()).isFalse();
     }
 
     @Test
     void aConnectionWhoseTokenExpiresIsClosedUnlessTheClientRenewsIt() throws Exception {
         String erin = "erin-" + UUID.randomUUID();
-        Connection lapsing = new Connection(withHeader(TestKeys.keys().token(erin, "client", "Erin",
-                Duration.ofSeconds(2))));
-        Connection renewed = new Connection(withHeader(TestKeys.keys().token(erin, "client", "Erin",
-                Duration.ofSeconds(2))));
-        renewed.socket.writeTextMessage(new JsonObject().put("type", "auth").put("ref", "a1")
-                .put("token", TestKeys.keys().token(erin, "client", "Erin", Duration.ofMinutes(5))).encode());
+        Connection lapsing =
+                new Connection(withHeader(TestKeys.keys().token(erin, "client", "Erin", Duration.ofSeconds(2))));
+        Connection renewed =
+                new Connection(withHeader(TestKeys.keys().token(erin, "client", "Erin", Duration.ofSeconds(2))));
+        renewed.socket.writeTextMessage(new JsonObject()
+                .put("type", "auth")
+                .put("ref", "a1")
+                .put("token", TestKeys.keys().token(erin, "client", "Erin", Duration.ofMinutes(5)))
+                .encode());
         assertThat(renewed.next().getString("type")).isEqualTo("authenticated");
-        renewed.socket.writeTextMessage(new JsonObject().put("type", "auth").put("ref", "a2")
-                .put("token", TestKeys.token("someone-else", "client")).encode());
+        renewed.socket.writeTextMessage(new JsonObject()
+                .put("type", "auth")
+                .put("ref", "a2")
+                .put("token", TestKeys.token("someone-else", "client"))
+                .encode());
         assertThat(renewed.next().getString("code")).isEqualTo("forbidden");
 
         assertThat(lapsing.closed.get(10, TimeUnit.SECONDS)).isEqualTo((short) 1008);

@@ -1,10 +1,11 @@
 package io.parley.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A test's WebSocket connection to the gateway: the frames it received, in order, and its close. */
 final class WsClient {
@@ -25,13 +24,19 @@ final class WsClient {
 
     /** Connects to {@code ws} with {@code token} in the Authorization header and reads the welcome. */
     WsClient(WebSocketClient client, URI ws, String token) throws Exception {
-        socket = client.connect(new WebSocketConnectOptions().setHost(ws.getHost()).setPort(ws.getPort())
-                        .setURI(ws.getPath()).addHeader("Authorization", "Bearer " + token))
+        socket = client.connect(new WebSocketConnectOptions()
+                        .setHost(ws.getHost())
+                        .setPort(ws.getPort())
+                        .setURI(ws.getPath())
+                        .addHeader("Authorization", "Bearer " + token))
                 .map(s -> {
                     s.textMessageHandler(text -> frames.add(new JsonObject(text)));
                     s.closeHandler(v -> closed.complete(s.closeStatusCode()));
                     return s;
-                }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                })
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         welcome = next();
         assertThat(welcome.getString("type")).isEqualTo("welcome");
     }

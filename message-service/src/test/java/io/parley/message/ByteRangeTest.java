@@ -1,10 +1,10 @@
 package io.parley.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.message.api.ByteRange;
 import io.parley.message.api.ByteRange.Kind;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Range headers (RFC 9110, section 14.1.2) as the files contract answers them. */
 class ByteRangeTest {
@@ -32,9 +32,25 @@ class ByteRangeTest {
 
     @Test
     void wholeForNoneSeveralOrUnreadable() {
-        for (String header : new String[]{null, "", "bytes", "bytes=", "bytes=-", "items=1-2", "bytes=a-b",
-                "bytes=5-1", "bytes=0-1,5-6", "bytes=1-2,", "bytes=--1", "bytes=1-2-3", "bytes=+1-2", "bytes=0x1-2"}) {
-            assertThat(ByteRange.parse(header, 1000).kind()).as(String.valueOf(header)).isEqualTo(Kind.WHOLE);
+        for (String header : new String[] {
+            null,
+            "",
+            "bytes",
+            "bytes=",
+            "bytes=-",
+            "items=1-2",
+            "bytes=a-b",
+            "bytes=5-1",
+            "bytes=0-1,5-6",
+            "bytes=1-2,",
+            "bytes=--1",
+            "bytes=1-2-3",
+            "bytes=+1-2",
+            "bytes=0x1-2"
+        }) {
+            assertThat(ByteRange.parse(header, 1000).kind())
+                    .as(String.valueOf(header))
+                    .isEqualTo(Kind.WHOLE);
         }
     }
 }

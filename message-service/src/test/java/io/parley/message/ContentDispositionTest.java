@@ -1,10 +1,10 @@
 package io.parley.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.message.api.ContentDisposition;
 import io.parley.message.api.EntityTags;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Content-Disposition (RFC 6266 with RFC 8187's filename*) and the entity-tag checks (RFC 9110). */
 class ContentDispositionTest {
@@ -22,7 +22,8 @@ class ContentDispositionTest {
         assertThat(ContentDisposition.of(false, "a\"b\\c.txt"))
                 .isEqualTo("attachment; filename=\"a_b_c.txt\"; filename*=UTF-8''a%22b%5Cc.txt");
         assertThat(ContentDisposition.of(false, "résumé \uD83D\uDE00.pdf"))
-                .isEqualTo("attachment; filename=\"r_sum_ _.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%F0%9F%98%80.pdf");
+                .isEqualTo(
+                        "attachment; filename=\"r_sum_ _.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%F0%9F%98%80.pdf");
         assertThat(ContentDisposition.of(false, "x;y=z,%.txt"))
                 .isEqualTo("attachment; filename=\"x;y=z,%.txt\"; filename*=UTF-8''x%3By%3Dz%2C%25.txt");
     }
@@ -42,6 +43,7 @@ class ContentDispositionTest {
         assertThat(EntityTags.rangeAllowed("\"abc\"", etag)).isTrue();
         assertThat(EntityTags.rangeAllowed("W/\"abc\"", etag)).isFalse();
         assertThat(EntityTags.rangeAllowed("\"other\"", etag)).isFalse();
-        assertThat(EntityTags.rangeAllowed("Wed, 21 Oct 2015 07:28:00 GMT", etag)).isFalse();
+        assertThat(EntityTags.rangeAllowed("Wed, 21 Oct 2015 07:28:00 GMT", etag))
+                .isFalse();
     }
 }

@@ -1,5 +1,7 @@
 package io.parley.message;
 
+import static io.restassured.RestAssured.given;
+
 import io.parley.events.ConversationCreated;
 import io.parley.events.ConversationKind;
 import io.parley.events.Event;
@@ -7,13 +9,10 @@ import io.parley.events.Topics;
 import io.parley.infra.EventTap;
 import io.parley.infra.TestKeys;
 import io.restassured.http.ContentType;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
 
 /**
  * Plays the conversation-service's part in these tests: publishes a conversation event, then asks the message-service
@@ -21,13 +20,14 @@ import static io.restassured.RestAssured.given;
  */
 final class Conversations {
 
-    private Conversations() {
-    }
+    private Conversations() {}
 
     static UUID create(String kafka, String type, String creator, List<String> participants) {
         UUID id = UUID.randomUUID();
-        publishAndSync(kafka, ConversationCreated.of(id, ConversationKind.fromWire(type), null, creator, participants,
-                Instant.now()), id);
+        publishAndSync(
+                kafka,
+                ConversationCreated.of(id, ConversationKind.fromWire(type), null, creator, participants, Instant.now()),
+                id);
         return id;
     }
 
@@ -39,8 +39,10 @@ final class Conversations {
 
     /** {@code POST /internal/replica/sync} for {@code conversation}, with some valid token. */
     static io.restassured.response.Response sync(UUID conversation) {
-        return given().auth().oauth2(TestKeys.token("conversation-service-caller", "client"))
-                .contentType(ContentType.JSON).body(Map.of("conversationId", conversation.toString()))
+        return given().auth()
+                .oauth2(TestKeys.token("conversation-service-caller", "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("conversationId", conversation.toString()))
                 .post("/internal/replica/sync");
     }
 }

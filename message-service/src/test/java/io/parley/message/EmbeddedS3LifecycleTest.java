@@ -1,9 +1,9 @@
 package io.parley.message;
 
-import io.parley.infra.EmbeddedS3;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.parley.infra.EmbeddedS3;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,9 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded S3 server (S3Proxy in a child JVM) stops with {@link EmbeddedS3#stop()}, and dies with the JVM that
@@ -42,7 +41,8 @@ class EmbeddedS3LifecycleTest {
 
         EmbeddedS3 again = EmbeddedS3.start(temp.resolve("s3"));
         try {
-            assertThat(Files.isDirectory(again.dataDir().resolve("kept-bucket"))).isTrue();
+            assertThat(Files.isDirectory(again.dataDir().resolve("kept-bucket")))
+                    .isTrue();
             again.bucket("kept-bucket"); // exists already: fine
         } finally {
             again.stop();
@@ -52,14 +52,16 @@ class EmbeddedS3LifecycleTest {
     @Test
     void theServerDiesWhenItsLauncherIsKilled() throws Exception {
         Process launcher = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                Launcher.class.getName(), temp.resolve("s3").toString())
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Launcher.class.getName(),
+                        temp.resolve("s3").toString())
                 .redirectErrorStream(true)
                 .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(launcher.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8));
             String endpoint = null;
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("READY ")) {

@@ -1,11 +1,9 @@
 package io.parley.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.message.domain.FileFacts;
 import io.parley.message.domain.ImageProbe;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -13,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Types detected from the bytes (Tika; the name is a hint only), SHA-256, image dimensions and thumbnails. */
 class FileFactsTest {
@@ -54,10 +53,16 @@ class FileFactsTest {
         assertThat(FileFacts.detect(Files.write(dir.resolve("a"), elf()), "notes.txt"))
                 .isIn("application/x-executable", "application/x-elf", "application/x-sharedlib");
         assertThat(FileFacts.detect(Files.write(dir.resolve("b"), mz()), "photo.png"))
-                .isIn("application/x-msdownload", "application/x-dosexec",
+                .isIn(
+                        "application/x-msdownload",
+                        "application/x-dosexec",
                         "application/vnd.microsoft.portable-executable");
-        assertThat(FileFacts.detect(Files.write(dir.resolve("c"),
-                "<!DOCTYPE html><html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8)), "x.txt"))
+        assertThat(FileFacts.detect(
+                        Files.write(
+                                dir.resolve("c"),
+                                "<!DOCTYPE html><html><script>alert(1)</script></html>"
+                                        .getBytes(StandardCharsets.UTF_8)),
+                        "x.txt"))
                 .isEqualTo("text/html");
         assertThat(FileFacts.detect(Files.write(dir.resolve("d"), "#!/bin/sh\nrm -rf /\n".getBytes()), "a.txt"))
                 .isEqualTo("application/x-sh");
@@ -65,7 +70,7 @@ class FileFactsTest {
                 .isEqualTo("text/plain");
         assertThat(FileFacts.detect(Files.write(dir.resolve("f"), "%PDF-1.4\n%âãÏÓ\n".getBytes()), "doc.bin"))
                 .isEqualTo("application/pdf");
-        assertThat(FileFacts.detect(Files.write(dir.resolve("g"), new byte[]{0, 1, 2, 3, (byte) 0xFE}), null))
+        assertThat(FileFacts.detect(Files.write(dir.resolve("g"), new byte[] {0, 1, 2, 3, (byte) 0xFE}), null))
                 .isEqualTo("application/octet-stream");
     }
 
@@ -78,7 +83,8 @@ class FileFactsTest {
     @Test
     void imagesGetDimensionsAndAThumbnailOf320OnTheLongSide() throws Exception {
         Path png = image(1000, 500, false, "png");
-        ImageProbe.ImageInfo info = ImageProbe.probe(png, "image/png", 50_000_000, dir).orElseThrow();
+        ImageProbe.ImageInfo info =
+                ImageProbe.probe(png, "image/png", 50_000_000, dir).orElseThrow();
         assertThat(info.width()).isEqualTo(1000);
         assertThat(info.height()).isEqualTo(500);
         assertThat(info.thumbnailType()).isEqualTo("image/jpeg");
@@ -87,7 +93,8 @@ class FileFactsTest {
         assertThat(thumbnail.getHeight()).isEqualTo(160);
 
         Path transparent = image(200, 600, true, "png");
-        ImageProbe.ImageInfo alpha = ImageProbe.probe(transparent, "image/png", 50_000_000, dir).orElseThrow();
+        ImageProbe.ImageInfo alpha =
+                ImageProbe.probe(transparent, "image/png", 50_000_000, dir).orElseThrow();
         assertThat(alpha.thumbnailType()).isEqualTo("image/png");
         BufferedImage small = ImageIO.read(alpha.thumbnail().toFile());
         assertThat(small.getHeight()).isEqualTo(320);
@@ -102,21 +109,24 @@ class FileFactsTest {
     @Test
     void imagesAboveThePixelLimitGetDimensionsWithoutDecodingAndBrokenOnesNothing() throws Exception {
         Path png = image(1000, 500, false, "png");
-        ImageProbe.ImageInfo info = ImageProbe.probe(png, "image/png", 400_000, dir).orElseThrow();
+        ImageProbe.ImageInfo info =
+                ImageProbe.probe(png, "image/png", 400_000, dir).orElseThrow();
         assertThat(info.width()).isEqualTo(1000);
         assertThat(info.thumbnail()).isNull();
 
         byte[] bytes = Files.readAllBytes(png);
         Path truncated = Files.write(dir.resolve("truncated.png"), java.util.Arrays.copyOf(bytes, 40));
         Optional<ImageProbe.ImageInfo> broken = ImageProbe.probe(truncated, "image/png", 50_000_000, dir);
-        assertThat(broken.map(ImageProbe.ImageInfo::thumbnail)).satisfiesAnyOf(
-                b -> assertThat(b).isEmpty(), b -> assertThat(b.get()).isNull());
-        assertThat(ImageProbe.probe(Files.write(dir.resolve("t"), "x".getBytes()), "text/plain", 1, dir)).isEmpty();
+        assertThat(broken.map(ImageProbe.ImageInfo::thumbnail))
+                .satisfiesAnyOf(
+                        b -> assertThat(b).isEmpty(), b -> assertThat(b.get()).isNull());
+        assertThat(ImageProbe.probe(Files.write(dir.resolve("t"), "x".getBytes()), "text/plain", 1, dir))
+                .isEmpty();
     }
 
     private Path image(int width, int height, boolean alpha, String format) throws Exception {
-        BufferedImage image = new BufferedImage(width, height,
-                alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        BufferedImage image =
+                new BufferedImage(width, height, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(alpha ? new Color(255, 0, 0, 100) : Color.BLUE);
         g.fillRect(0, 0, width / 2, height / 2);

@@ -1,9 +1,9 @@
 package io.parley.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.message.domain.FileNames;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The safe display name of an upload (the files contract, section 1), never refused. */
 class FileNamesTest {

@@ -4,14 +4,13 @@ import io.parley.infra.InfraTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The files contract on the filesystem store ({@code parley.files.store=fs}, the default). */
 @QuarkusTest
@@ -28,7 +27,8 @@ class FilesOnDiskTest extends FilesContract {
             return Set.of();
         }
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
+            return files.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString())
                     .collect(Collectors.toSet());
         }
     }

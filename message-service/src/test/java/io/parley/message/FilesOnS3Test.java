@@ -1,5 +1,7 @@
 package io.parley.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.S3TestResource;
 import io.parley.message.domain.FileService;
@@ -8,6 +10,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -16,14 +23,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
-
-import java.net.URI;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The files contract on the S3 store ({@code parley.files.store=s3}) against a real S3-compatible server: S3Proxy in a
@@ -44,10 +43,13 @@ class FilesOnS3Test extends FilesContract {
 
     @ConfigProperty(name = "parley.files.s3.endpoint")
     String endpoint;
+
     @ConfigProperty(name = "parley.files.s3.bucket")
     String bucket;
+
     @ConfigProperty(name = "parley.files.s3.access-key")
     String accessKey;
+
     @ConfigProperty(name = "parley.files.s3.secret-key")
     String secretKey;
 
@@ -62,7 +64,8 @@ class FilesOnS3Test extends FilesContract {
                 .forcePathStyle(true)
                 .build()) {
             return s3.listObjectsV2Paginator(request -> request.bucket(bucket)).contents().stream()
-                    .map(S3Object::key).collect(Collectors.toSet());
+                    .map(S3Object::key)
+                    .collect(Collectors.toSet());
         }
     }
 

@@ -1,18 +1,17 @@
 package io.parley.message;
 
-import io.parley.message.client.FsFileStore;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parley.message.client.FsFileStore;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The filesystem store: whole puts by atomic rename, ranged reads, deletes, and keys that cannot leave its folder. */
 class FsFileStoreTest {
@@ -41,7 +40,7 @@ class FsFileStoreTest {
             assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, 299_990, 300_000));
         }
         // a second put replaces the whole file; no temporary file stays behind
-        Path other = Files.write(dir.resolve("other"), new byte[]{1, 2, 3});
+        Path other = Files.write(dir.resolve("other"), new byte[] {1, 2, 3});
         store.put("ab/abc", other, "application/octet-stream");
         try (InputStream in = store.open("ab/abc", 0, -1)) {
             assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
@@ -58,10 +57,11 @@ class FsFileStoreTest {
     @Test
     void keysCannotNameAnythingOutsideTheFolder() throws Exception {
         FsFileStore store = new FsFileStore(dir.resolve("files"));
-        Path source = Files.write(dir.resolve("src"), new byte[]{1});
-        for (String key : new String[]{"../x", "a/../../x", "/etc/passwd", "a//b", "a/./b", "", "a\\b", "a b", "..",
-                "a/"}) {
-            assertThatThrownBy(() -> store.put(key, source, "x/y")).as(key)
+        Path source = Files.write(dir.resolve("src"), new byte[] {1});
+        for (String key :
+                new String[] {"../x", "a/../../x", "/etc/passwd", "a//b", "a/./b", "", "a\\b", "a b", "..", "a/"}) {
+            assertThatThrownBy(() -> store.put(key, source, "x/y"))
+                    .as(key)
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(Files.exists(dir.resolve("x"))).isFalse();

@@ -1,12 +1,11 @@
 package io.parley.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.infra.TestKeys;
 import io.restassured.RestAssured;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -26,8 +25,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /**
  * Files far larger than memory budgets, ten at once, through the whole service: the old generation after a full GC
@@ -49,7 +48,8 @@ public abstract class LargeUploadsContract {
     void tenConcurrentFiftyMegabyteUploadsAndDownloadsDoNotGrowTheHeap() throws Exception {
         String alice = FilesContract.user("alice");
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String token = TestKeys.token(alice, "client");
         // warm up every path once, so that what is loaded once (classes, pools) is not counted
         upload(http, token, conversation, 1, 1024 * 1024);
@@ -67,9 +67,12 @@ public abstract class LargeUploadsContract {
                 stored.add(upload.get());
             }
             long afterUploads = oldGenerationAfterGc();
-            System.out.printf("old generation after GC: %d bytes before, %d after %d uploads of %d bytes%n",
+            System.out.printf(
+                    "old generation after GC: %d bytes before, %d after %d uploads of %d bytes%n",
                     before, afterUploads, FILES, SIZE);
-            assertThat(afterUploads - before).as("old generation growth by uploads, bytes").isLessThan(BUDGET);
+            assertThat(afterUploads - before)
+                    .as("old generation growth by uploads, bytes")
+                    .isLessThan(BUDGET);
 
             List<Future<String>> downloads = new ArrayList<>();
             for (String[] file : stored) {
@@ -79,7 +82,9 @@ public abstract class LargeUploadsContract {
                 assertThat(downloads.get(i).get()).isEqualTo(stored.get(i)[1]);
             }
             long afterDownloads = oldGenerationAfterGc();
-            assertThat(afterDownloads - before).as("old generation growth by downloads, bytes").isLessThan(BUDGET);
+            assertThat(afterDownloads - before)
+                    .as("old generation growth by downloads, bytes")
+                    .isLessThan(BUDGET);
         } finally {
             clients.shutdownNow();
         }
@@ -91,13 +96,15 @@ public abstract class LargeUploadsContract {
         byte[] head = FilesContract.partHead("large-" + seed + ".bin");
         byte[] tail = FilesContract.partTail();
         Generated generated = new Generated(seed, size);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                        + "/api/conversations/" + conversation + "/attachments"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + RestAssured.port + "/api/conversations/" + conversation + "/attachments"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "multipart/form-data; boundary=" + FilesContract.BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() ->
-                                new SequenceInputStream(java.util.Collections.enumeration(List.of(
-                                        new java.io.ByteArrayInputStream(head), generated,
+                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new SequenceInputStream(java.util.Collections.enumeration(List.of(
+                                        new java.io.ByteArrayInputStream(head),
+                                        generated,
                                         new java.io.ByteArrayInputStream(tail))))),
                         head.length + size + tail.length))
                 .build();
@@ -106,13 +113,17 @@ public abstract class LargeUploadsContract {
         JsonNode attachment = JSON.readTree(response.body());
         assertThat(attachment.get("size").asLong()).isEqualTo(size);
         assertThat(attachment.get("sha256").asText()).isEqualTo(generated.sha256());
-        return new String[]{attachment.get("id").asText(), attachment.get("sha256").asText()};
+        return new String[] {
+            attachment.get("id").asText(), attachment.get("sha256").asText()
+        };
     }
 
     /** Downloads an attachment, streamed; answers its SHA-256. */
     private static String download(HttpClient http, String token, String id) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                + "/api/attachments/" + id)).header("Authorization", "Bearer " + token).build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + RestAssured.port + "/api/attachments/" + id))
+                .header("Authorization", "Bearer " + token)
+                .build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -136,13 +147,16 @@ public abstract class LargeUploadsContract {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             String name = pool.getName();
             MemoryUsage usage = pool.getCollectionUsage();
-            if (pool.getType() == MemoryType.HEAP && usage != null
+            if (pool.getType() == MemoryType.HEAP
+                    && usage != null
                     && (name.contains("Old") || name.contains("Tenured"))) {
                 used += usage.getUsed();
                 found = true;
             }
         }
-        return found ? used : ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return found
+                ? used
+                : ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** {@code size} pseudo-random bytes (xorshift from a seed) with their SHA-256 computed as they are read. */

@@ -6,7 +6,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-
 import java.util.Map;
 
 /** Ten concurrent 50 MB files on the filesystem store, with the maximum size raised to 60 MiB. */
@@ -19,8 +18,11 @@ class LargeUploadsOnDiskTest extends LargeUploadsContract {
     public static class LargeFiles implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("parley.files.max-size", String.valueOf(60L * 1024 * 1024),
-                    "quarkus.http.limits.max-body-size", "61504K");
+            return Map.of(
+                    "parley.files.max-size",
+                    String.valueOf(60L * 1024 * 1024),
+                    "quarkus.http.limits.max-body-size",
+                    "61504K");
         }
     }
 }

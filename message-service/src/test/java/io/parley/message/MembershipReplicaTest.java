@@ -1,5 +1,8 @@
 package io.parley.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.ConversationCreated;
 import io.parley.events.ConversationKind;
 import io.parley.events.ParticipantAdded;
@@ -13,16 +16,12 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -40,18 +39,20 @@ class MembershipReplicaTest {
     @Test
     void membershipFollowsConversationEventsFromKafka() {
         UUID conversation = UUID.randomUUID();
-        ConversationCreated created = ConversationCreated.of(conversation, ConversationKind.GROUP, "Team", "alice",
-                List.of("alice", "bob"), Instant.now());
+        ConversationCreated created = ConversationCreated.of(
+                conversation, ConversationKind.GROUP, "Team", "alice", List.of("alice", "bob"), Instant.now());
         EventTap.publish(kafka, Topics.CONVERSATIONS, created);
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(members(conversation)).containsExactly("alice", "bob"));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(members(conversation)).containsExactly("alice", "bob"));
 
-        EventTap.publish(kafka, Topics.CONVERSATIONS, ParticipantAdded.of(conversation, "carol", "alice", Instant.now()));
-        EventTap.publish(kafka, Topics.CONVERSATIONS, ParticipantRemoved.of(conversation, "bob", "alice", Instant.now()));
+        EventTap.publish(
+                kafka, Topics.CONVERSATIONS, ParticipantAdded.of(conversation, "carol", "alice", Instant.now()));
+        EventTap.publish(
+                kafka, Topics.CONVERSATIONS, ParticipantRemoved.of(conversation, "bob", "alice", Instant.now()));
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(members(conversation)).containsExactly("alice", "carol"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(members(conversation)).containsExactly("alice", "carol"));
         assertThat(membership.kind(pool, conversation).await().indefinitely().map(ConversationKind::wire))
                 .contains("group");
     }
@@ -59,12 +60,15 @@ class MembershipReplicaTest {
     @Test
     void aRedeliveredEventIsAppliedOnce() {
         UUID conversation = UUID.randomUUID();
-        EventTap.publish(kafka, Topics.CONVERSATIONS, ConversationCreated.of(conversation, ConversationKind.DIRECT,
-                null, "dan", List.of("dan", "erin"), Instant.now()));
+        EventTap.publish(
+                kafka,
+                Topics.CONVERSATIONS,
+                ConversationCreated.of(
+                        conversation, ConversationKind.DIRECT, null, "dan", List.of("dan", "erin"), Instant.now()));
         ParticipantRemoved removal = ParticipantRemoved.of(conversation, "erin", "erin", Instant.now());
         EventTap.publish(kafka, Topics.CONVERSATIONS, removal);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(members(conversation)).containsExactly("dan"));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(members(conversation)).containsExactly("dan"));
 
         // erin comes back, then the old removal is delivered again: it must not remove her a second time.
         EventTap.publish(kafka, Topics.CONVERSATIONS, ParticipantAdded.of(conversation, "erin", "dan", Instant.now()));
@@ -72,8 +76,8 @@ class MembershipReplicaTest {
         // A later event of the same conversation comes after the duplicate on its partition: once it is applied,
         // the duplicate has been seen too.
         EventTap.publish(kafka, Topics.CONVERSATIONS, ParticipantAdded.of(conversation, "frank", "dan", Instant.now()));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(members(conversation)).contains("frank"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(members(conversation)).contains("frank"));
         assertThat(members(conversation)).containsExactly("dan", "erin", "frank");
     }
 

@@ -1,5 +1,9 @@
 package io.parley.message;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.MetricsScrape;
 import io.parley.infra.TestKeys;
@@ -10,19 +14,14 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The message-service's metrics on its management interface (never its public port): a send that waits in the outbox
@@ -54,18 +53,22 @@ class MetricsTest {
         String alice = "alice-" + UUID.randomUUID();
         UUID conversation = Conversations.create(kafka, "direct", alice, List.of(alice, "bob"));
         relay.pause();
-        given().auth().oauth2(TestKeys.token(alice, "client")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("clientMessageId", UUID.randomUUID().toString(), "content", "waits"))
                 .post("/api/conversations/" + conversation + "/messages")
-                .then().statusCode(201);
+                .then()
+                .statusCode(201);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             MetricsScrape waiting = MetricsScrape.of(metrics);
             assertThat(waiting.value("parley_outbox_depth")).isGreaterThanOrEqualTo(1);
             assertThat(waiting.value("parley_outbox_lag_seconds")).isPositive();
         });
         double lag = MetricsScrape.of(metrics).value("parley_outbox_lag_seconds");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(MetricsScrape.of(metrics).value("parley_outbox_lag_seconds")).isGreaterThan(lag));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(MetricsScrape.of(metrics).value("parley_outbox_lag_seconds"))
+                        .isGreaterThan(lag));
 
         relay.resume();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -1,5 +1,9 @@
 package io.parley.message;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.MessageEvent;
 import io.parley.events.Topics;
 import io.parley.infra.EventTap;
@@ -12,18 +16,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -50,28 +49,44 @@ class OutboxRecoveryTest {
         try (EventTap tap = EventTap.open(kafka, Topics.MESSAGES)) {
             // The process "dies" right after its commits: nothing is published...
             relay.pause();
-            String id = given().auth().oauth2(TestKeys.token(alice, "client")).contentType(ContentType.JSON)
+            String id = given().auth()
+                    .oauth2(TestKeys.token(alice, "client"))
+                    .contentType(ContentType.JSON)
                     .body(Map.of("clientMessageId", UUID.randomUUID().toString(), "content", "survives"))
                     .post("/api/conversations/" + conversation + "/messages")
-                    .then().statusCode(201).extract().path("id");
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-                    assertThat(tap.events(MessageEvent.class, e -> e.conversationId().equals(conversation))).isEmpty());
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertThat(tap.events(
+                                    MessageEvent.class, e -> e.conversationId().equals(conversation)))
+                            .isEmpty());
             assertThat(outboxRows()).as("the event waits in the outbox").isPositive();
 
             // ...and the restarted process publishes what its predecessor committed, once.
             relay.resume();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(tap.events(MessageEvent.class, e -> e.conversationId().equals(conversation)))
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(tap.events(
+                                    MessageEvent.class, e -> e.conversationId().equals(conversation)))
                             .singleElement()
-                            .satisfies(e -> assertThat(e.message().id().toString()).isEqualTo(id)));
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
-                    assertThat(tap.events(MessageEvent.class, e -> e.conversationId().equals(conversation)))
+                            .satisfies(
+                                    e -> assertThat(e.message().id().toString()).isEqualTo(id)));
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(tap.events(
+                                    MessageEvent.class, e -> e.conversationId().equals(conversation)))
                             .hasSize(1));
             await().atMost(Duration.ofSeconds(5)).until(() -> outboxRows() == 0);
         }
     }
 
     private long outboxRows() {
-        return pool.query("SELECT count(*) FROM outbox").executeAndAwait().iterator().next().getLong(0);
+        return pool.query("SELECT count(*) FROM outbox")
+                .executeAndAwait()
+                .iterator()
+                .next()
+                .getLong(0);
     }
 }

@@ -1,5 +1,7 @@
 package io.parley.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.RawUpload;
 import io.parley.infra.TestKeys;
@@ -8,12 +10,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A body refused for its announced size is answered {@code 413} and the sender can read that answer even when it
@@ -31,8 +30,8 @@ class RefusedUploadTest {
     @Test
     void aFileOverTheLimitSentWholeStillGetsItsAnswer() {
         String path = "/api/conversations/" + UUID.randomUUID() + "/attachments";
-        RawUpload.Result result = RawUpload.postMultipart(service, path,
-                TestKeys.token("ann-" + UUID.randomUUID(), "client"), 30L * 1024 * 1024);
+        RawUpload.Result result = RawUpload.postMultipart(
+                service, path, TestKeys.token("ann-" + UUID.randomUUID(), "client"), 30L * 1024 * 1024);
         assertThat(result.readFailure()).as("reading the answer").isNull();
         assertThat(result.writeFailure()).as("sending the body").isNull();
         assertThat(result.status()).isEqualTo(413);
@@ -43,8 +42,8 @@ class RefusedUploadTest {
     @Test
     void anyOtherBodyOverItsLimitSentWholeStillGetsItsAnswer() {
         String path = "/api/conversations/" + UUID.randomUUID() + "/messages";
-        RawUpload.Result result = RawUpload.postMultipart(service, path,
-                TestKeys.token("bo-" + UUID.randomUUID(), "client"), 12L * 1024 * 1024);
+        RawUpload.Result result = RawUpload.postMultipart(
+                service, path, TestKeys.token("bo-" + UUID.randomUUID(), "client"), 12L * 1024 * 1024);
         assertThat(result.readFailure()).as("reading the answer").isNull();
         assertThat(result.writeFailure()).as("sending the body").isNull();
         assertThat(result.status()).isEqualTo(413);

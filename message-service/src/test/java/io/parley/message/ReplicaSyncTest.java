@@ -1,5 +1,10 @@
 package io.parley.message;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
 import io.parley.events.ConversationCreated;
 import io.parley.events.ConversationKind;
 import io.parley.events.MessageEvent;
@@ -16,20 +21,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 11, kind 1: what the conversation-service acknowledged (a creation, an addition, a removal) is in force here
@@ -48,9 +47,16 @@ class ReplicaSyncTest {
             String alice = "alice-" + UUID.randomUUID();
             String bob = "bob-" + UUID.randomUUID();
             UUID conversation = UUID.randomUUID();
-            EventTap.publish(kafka, Topics.CONVERSATIONS, ConversationCreated.of(conversation,
-                    i % 2 == 0 ? ConversationKind.DIRECT : ConversationKind.GROUP,
-                    null, alice, List.of(alice, bob), Instant.now()));
+            EventTap.publish(
+                    kafka,
+                    Topics.CONVERSATIONS,
+                    ConversationCreated.of(
+                            conversation,
+                            i % 2 == 0 ? ConversationKind.DIRECT : ConversationKind.GROUP,
+                            null,
+                            alice,
+                            List.of(alice, bob),
+                            Instant.now()));
             Conversations.sync(conversation).then().statusCode(204);
             send(alice, conversation, "first try " + i).then().statusCode(201);
             send(bob, conversation, "and the other " + i).then().statusCode(201);
@@ -63,11 +69,15 @@ class ReplicaSyncTest {
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice));
         for (int i = 0; i < 20; i++) {
             String newcomer = "newcomer-" + i + "-" + UUID.randomUUID();
-            EventTap.publish(kafka, Topics.CONVERSATIONS, ParticipantAdded.of(conversation, newcomer, alice, Instant.now()));
+            EventTap.publish(
+                    kafka, Topics.CONVERSATIONS, ParticipantAdded.of(conversation, newcomer, alice, Instant.now()));
             Conversations.sync(conversation).then().statusCode(204);
             send(newcomer, conversation, "hello from " + i).then().statusCode(201);
-            given().auth().oauth2(TestKeys.token(newcomer, "client"))
-                    .get("/api/conversations/" + conversation + "/messages").then().statusCode(200);
+            given().auth()
+                    .oauth2(TestKeys.token(newcomer, "client"))
+                    .get("/api/conversations/" + conversation + "/messages")
+                    .then()
+                    .statusCode(200);
         }
     }
 
@@ -80,40 +90,73 @@ class ReplicaSyncTest {
                 String carol = "carol-" + UUID.randomUUID();
                 UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, bob, carol));
                 String path = "/api/conversations/" + conversation;
-                String bobs = send(bob, conversation, "still here").then().statusCode(201).extract().path("id");
+                String bobs = send(bob, conversation, "still here")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id");
                 send(alice, conversation, "hi bob").then().statusCode(201);
 
-                EventTap.publish(kafka, Topics.CONVERSATIONS, ParticipantRemoved.of(conversation, bob, alice, Instant.now()));
+                EventTap.publish(
+                        kafka, Topics.CONVERSATIONS, ParticipantRemoved.of(conversation, bob, alice, Instant.now()));
                 Conversations.sync(conversation).then().statusCode(204);
 
                 String token = TestKeys.token(bob, "client");
                 send(bob, conversation, "let me in").then().statusCode(404);
                 given().auth().oauth2(token).get(path + "/messages").then().statusCode(404);
-                given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("seq", 2))
-                        .post(path + "/read").then().statusCode(404);
-                given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("content", "edited"))
-                        .patch(path + "/messages/" + bobs).then().statusCode(404);
-                given().auth().oauth2(token).delete(path + "/messages/" + bobs).then().statusCode(404);
+                given().auth()
+                        .oauth2(token)
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("seq", 2))
+                        .post(path + "/read")
+                        .then()
+                        .statusCode(404);
+                given().auth()
+                        .oauth2(token)
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("content", "edited"))
+                        .patch(path + "/messages/" + bobs)
+                        .then()
+                        .statusCode(404);
+                given().auth()
+                        .oauth2(token)
+                        .delete(path + "/messages/" + bobs)
+                        .then()
+                        .statusCode(404);
 
                 // What the others do from now on no longer goes to bob: not their messages, not their read receipts.
                 send(alice, conversation, "bob is gone").then().statusCode(201);
-                given().auth().oauth2(TestKeys.token(carol, "client")).contentType(ContentType.JSON)
-                        .body(Map.of("seq", 3)).post(path + "/read").then().statusCode(204);
-                given().auth().oauth2(TestKeys.token(alice, "client")).contentType(ContentType.JSON).body(Map.of("content", "edited"))
-                        .patch(path + "/messages/" + firstOf(alice, conversation)).then().statusCode(200);
+                given().auth()
+                        .oauth2(TestKeys.token(carol, "client"))
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("seq", 3))
+                        .post(path + "/read")
+                        .then()
+                        .statusCode(204);
+                given().auth()
+                        .oauth2(TestKeys.token(alice, "client"))
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("content", "edited"))
+                        .patch(path + "/messages/" + firstOf(alice, conversation))
+                        .then()
+                        .statusCode(200);
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    assertThat(messages.events(MessageEvent.class, e -> e.conversationId().equals(conversation)))
+                    assertThat(messages.events(
+                                    MessageEvent.class, e -> e.conversationId().equals(conversation)))
                             .hasSize(4);
-                    assertThat(messages.events(ReadMoved.class, e -> e.conversationId().equals(conversation)))
+                    assertThat(messages.events(
+                                    ReadMoved.class, e -> e.conversationId().equals(conversation)))
                             .isNotEmpty();
                 });
-                List<MessageEvent> sent = messages.events(MessageEvent.class, e -> e.conversationId().equals(conversation));
+                List<MessageEvent> sent = messages.events(
+                        MessageEvent.class, e -> e.conversationId().equals(conversation));
                 assertThat(sent.get(0).participants()).contains(bob);
                 assertThat(sent.get(2).message().content()).isEqualTo("bob is gone");
                 assertThat(sent.get(2).participants()).containsExactlyInAnyOrder(alice, carol);
                 assertThat(sent.get(3).type()).isEqualTo(MessageEvent.UPDATED);
                 assertThat(sent.get(3).participants()).containsExactlyInAnyOrder(alice, carol);
-                assertThat(messages.events(ReadMoved.class, e -> e.conversationId().equals(conversation)))
+                assertThat(messages.events(
+                                ReadMoved.class, e -> e.conversationId().equals(conversation)))
                         .allSatisfy(read -> assertThat(read.participants()).containsExactlyInAnyOrder(alice, carol));
             }
         }
@@ -127,20 +170,34 @@ class ReplicaSyncTest {
         for (int i = 0; i < 3; i++) {
             send(alice, conversation, "message " + i).then().statusCode(201);
         }
-        Conversations.publishAndSync(kafka, ParticipantRemoved.of(conversation, bob, alice, Instant.now()), conversation);
+        Conversations.publishAndSync(
+                kafka, ParticipantRemoved.of(conversation, bob, alice, Instant.now()), conversation);
         send(alice, conversation, "while bob is away").then().statusCode(201);
         try (EventTap messages = EventTap.open(kafka, Topics.MESSAGES)) {
-            Conversations.publishAndSync(kafka, ParticipantAdded.of(conversation, bob, alice, Instant.now()), conversation);
+            Conversations.publishAndSync(
+                    kafka, ParticipantAdded.of(conversation, bob, alice, Instant.now()), conversation);
             String path = "/api/conversations/" + conversation + "/read";
             // Reading what came before the return moves nothing: bob starts at seq 4, as the inbox has it.
-            given().auth().oauth2(TestKeys.token(bob, "client")).contentType(ContentType.JSON).body(Map.of("seq", 2))
-                    .post(path).then().statusCode(204);
+            given().auth()
+                    .oauth2(TestKeys.token(bob, "client"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("seq", 2))
+                    .post(path)
+                    .then()
+                    .statusCode(204);
             send(alice, conversation, "welcome back").then().statusCode(201);
-            given().auth().oauth2(TestKeys.token(bob, "client")).contentType(ContentType.JSON).body(Map.of("seq", 5))
-                    .post(path).then().statusCode(204);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(messages.events(ReadMoved.class, e -> e.conversationId().equals(conversation)))
-                            .extracting(ReadMoved::seq).containsExactly(5L));
+            given().auth()
+                    .oauth2(TestKeys.token(bob, "client"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("seq", 5))
+                    .post(path)
+                    .then()
+                    .statusCode(204);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(messages.events(
+                                    ReadMoved.class, e -> e.conversationId().equals(conversation)))
+                            .extracting(ReadMoved::seq)
+                            .containsExactly(5L));
         }
     }
 
@@ -157,19 +214,49 @@ class ReplicaSyncTest {
     @Test
     void theSyncNeedsAValidTokenAndAConversationId() {
         String token = TestKeys.token("anyone", "client");
-        given().contentType(ContentType.JSON).body(Map.of("conversationId", UUID.randomUUID().toString()))
-                .post("/internal/replica/sync").then().statusCode(401);
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of())
-                .post("/internal/replica/sync").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("conversationId"));
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("conversationId", "nope"))
-                .post("/internal/replica/sync").then().statusCode(400).body("detail", containsString("conversationId"));
-        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"conversationId\": \"a\\u0000b\"}")
-                .post("/internal/replica/sync").then().statusCode(400).body("detail", containsString("conversationId"));
-        given().auth().oauth2(token).contentType(ContentType.JSON).body("{")
-                .post("/internal/replica/sync").then().statusCode(400);
-        given().auth().oauth2(token).contentType(ContentType.JSON)
-                .post("/internal/replica/sync").then().statusCode(400);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("conversationId", UUID.randomUUID().toString()))
+                .post("/internal/replica/sync")
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of())
+                .post("/internal/replica/sync")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("conversationId"));
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("conversationId", "nope"))
+                .post("/internal/replica/sync")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("conversationId"));
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body("{\"conversationId\": \"a\\u0000b\"}")
+                .post("/internal/replica/sync")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("conversationId"));
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body("{")
+                .post("/internal/replica/sync")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .post("/internal/replica/sync")
+                .then()
+                .statusCode(400);
     }
 
     @Test
@@ -179,25 +266,42 @@ class ReplicaSyncTest {
             for (int i = 0; i < 30; i++) {
                 UUID id = UUID.randomUUID();
                 ids.add(id);
-                EventTap.publish(kafka, Topics.CONVERSATIONS,
+                EventTap.publish(
+                        kafka,
+                        Topics.CONVERSATIONS,
                         ConversationCreated.of(id, ConversationKind.GROUP, null, "x", List.of("x"), Instant.now()));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> conversations.records(Duration.ofMillis(200)).size() >= 30);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> conversations.records(Duration.ofMillis(200)).size() >= 30);
             for (ConsumerRecord<String, ?> record : conversations.records(Duration.ZERO)) {
-                assertThat(KafkaEndOffsets.partitionFor(record.key(), 6)).as(record.key()).isEqualTo(record.partition());
+                assertThat(KafkaEndOffsets.partitionFor(record.key(), 6))
+                        .as(record.key())
+                        .isEqualTo(record.partition());
             }
         }
     }
 
     private static String firstOf(String sender, UUID conversation) {
-        return given().auth().oauth2(TestKeys.token(sender, "client"))
+        return given()
+                .auth()
+                .oauth2(TestKeys.token(sender, "client"))
                 .get("/api/conversations/" + conversation + "/messages?afterSeq=0")
-                .then().statusCode(200).extract().<List<Map<String, Object>>>path("items").stream()
-                .filter(m -> sender.equals(m.get("senderId"))).findFirst().orElseThrow().get("id").toString();
+                .then()
+                .statusCode(200)
+                .extract()
+                .<List<Map<String, Object>>>path("items")
+                .stream()
+                .filter(m -> sender.equals(m.get("senderId")))
+                .findFirst()
+                .orElseThrow()
+                .get("id")
+                .toString();
     }
 
     static Response send(String sender, UUID conversation, String content) {
-        return given().auth().oauth2(TestKeys.token(sender, "client")).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(TestKeys.token(sender, "client"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("clientMessageId", UUID.randomUUID().toString(), "content", content))
                 .post("/api/conversations/" + conversation + "/messages");
     }

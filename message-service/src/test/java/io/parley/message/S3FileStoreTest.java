@@ -1,20 +1,13 @@
 package io.parley.message;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.parley.infra.EmbeddedS3;
 import io.parley.message.client.S3FileStore;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,9 +24,15 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@link S3FileStore} against a real S3-compatible server ({@link EmbeddedS3}: S3Proxy in a child JVM), no Quarkus.
@@ -91,10 +90,13 @@ class S3FileStoreTest {
         assertThat(read(key, 900, -1)).isEqualTo(Arrays.copyOfRange(bytes, 900, 1_000));
         assertThat(read(key, 0, 1)).isEqualTo(Arrays.copyOfRange(bytes, 0, 1));
         assertThat(read(key, 999, 1)).isEqualTo(Arrays.copyOfRange(bytes, 999, 1_000));
-        assertThat(read(key, 950, 500)).as("a range past the end is cut at the end")
+        assertThat(read(key, 950, 500))
+                .as("a range past the end is cut at the end")
                 .isEqualTo(Arrays.copyOfRange(bytes, 950, 1_000));
         assertThat(read(key, 5, 0)).isEmpty();
-        assertThat(read(key, 1_000, -1)).as("from the end: nothing, as on a filesystem").isEmpty();
+        assertThat(read(key, 1_000, -1))
+                .as("from the end: nothing, as on a filesystem")
+                .isEmpty();
         assertThat(read(key, 5_000, 10)).isEmpty();
     }
 
@@ -118,7 +120,9 @@ class S3FileStoreTest {
     void openingAMissingKeyIsNoSuchFile() throws IOException {
         String key = key();
         assertThat(store.exists(key)).isFalse();
-        assertThatThrownBy(() -> store.open(key, 0, -1)).isInstanceOf(NoSuchFileException.class).hasMessage(key);
+        assertThatThrownBy(() -> store.open(key, 0, -1))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessage(key);
         assertThatThrownBy(() -> store.open(key, 10, 20)).isInstanceOf(NoSuchFileException.class);
         assertThatThrownBy(() -> store.open(key, 0, 0)).isInstanceOf(NoSuchFileException.class);
     }
@@ -139,8 +143,9 @@ class S3FileStoreTest {
 
     @Test
     void keysThatAreNotStoreKeysAreRefused() {
-        for (String bad : new String[]{"", "../x", "a/../b", "a//b", "/a", "a b", "a?b", "é"}) {
-            assertThatThrownBy(() -> store.put(bad, temp, "text/plain")).as(bad)
+        for (String bad : new String[] {"", "../x", "a/../b", "a//b", "/a", "a b", "a?b", "é"}) {
+            assertThatThrownBy(() -> store.put(bad, temp, "text/plain"))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> store.open(bad, 0, -1)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> store.exists(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
@@ -184,7 +189,8 @@ class S3FileStoreTest {
         long readAllocated = allocatedByThisThread() - beforeRead;
 
         assertThat(count).isEqualTo(size);
-        assertThat(HexFormat.of().formatHex(read.digest())).isEqualTo(HexFormat.of().formatHex(written.digest()));
+        assertThat(HexFormat.of().formatHex(read.digest()))
+                .isEqualTo(HexFormat.of().formatHex(written.digest()));
         assertThat(putAllocated).as("bytes allocated while putting 30 MB").isLessThan(5L * 1024 * 1024);
         assertThat(readAllocated).as("bytes allocated while reading 30 MB").isLessThan(5L * 1024 * 1024);
 
@@ -225,16 +231,19 @@ class S3FileStoreTest {
         Map<String, String> config = new HashMap<>(server.filesConfig(BUCKET));
         config.put("parley.files.s3.secret-key", "not-the-secret");
         assertThatThrownBy(() -> S3FileStore.fromConfig(config(config)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("refused");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refused");
 
         config.remove("parley.files.s3.secret-key");
         assertThatThrownBy(() -> S3FileStore.fromConfig(config(config)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("go together");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("go together");
 
         Map<String, String> noBucket = new HashMap<>(server.filesConfig(BUCKET));
         noBucket.remove("parley.files.s3.bucket");
         assertThatThrownBy(() -> S3FileStore.fromConfig(config(noBucket)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parley.files.s3.bucket");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parley.files.s3.bucket");
     }
 
     @Test
@@ -242,12 +251,13 @@ class S3FileStoreTest {
         Map<String, String> config = new HashMap<>(server.filesConfig(BUCKET));
         config.put("parley.files.s3.endpoint", "http://127.0.0.1:1");
         assertThatThrownBy(() -> S3FileStore.fromConfig(config(config)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot be reached");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot be reached");
     }
 
     private static S3FileStore.Settings settings(String bucket, boolean create) {
-        return new S3FileStore.Settings(server.endpoint(), bucket, server.region(), server.accessKey(),
-                server.secretKey(), true, create);
+        return new S3FileStore.Settings(
+                server.endpoint(), bucket, server.region(), server.accessKey(), server.secretKey(), true, create);
     }
 
     private static SmallRyeConfig config(Map<String, String> properties) {

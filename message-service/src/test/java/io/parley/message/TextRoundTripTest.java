@@ -1,5 +1,8 @@
 package io.parley.message;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.infra.InfraTestResource;
@@ -8,17 +11,13 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 11, kinds 2 and 7: every string a client sends is stored and answered back exactly, or refused with a 400 that
@@ -43,8 +42,11 @@ class TextRoundTripTest {
         String alice = "alice-" + UUID.randomUUID();
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, "bob"));
         String path = "/api/conversations/" + conversation + "/messages";
-        String first = post(alice, path, body(UUID.randomUUID(), "\"first\"", null)).then().statusCode(201)
-                .extract().path("id");
+        String first = post(alice, path, body(UUID.randomUUID(), "\"first\"", null))
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
 
         for (String bad : UNSTORABLE) {
             Response refused = post(alice, path, body(UUID.randomUUID(), "\"" + bad + "\"", null));
@@ -62,7 +64,10 @@ class TextRoundTripTest {
 
         // Nothing was taken: the next message is number 2.
         JsonNode next = JSON.readTree(post(alice, path, body(UUID.randomUUID(), "\"second\"", null))
-                .then().statusCode(201).extract().asByteArray());
+                .then()
+                .statusCode(201)
+                .extract()
+                .asByteArray());
         assertThat(next.get("seq").asLong()).isEqualTo(2);
     }
 
@@ -72,9 +77,15 @@ class TextRoundTripTest {
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, "bob"));
         String path = "/api/conversations/" + conversation + "/messages";
         String upload = upload(alice, conversation, "f.pdf");
-        JsonNode sent = JSON.readTree(post(alice, path, "{\"clientMessageId\": \"" + UUID.randomUUID()
-                + "\", \"type\": \"file\", \"attachments\": [{\"id\": \"" + upload + "\"}]}")
-                .then().statusCode(201).extract().asByteArray());
+        JsonNode sent = JSON.readTree(post(
+                        alice,
+                        path,
+                        "{\"clientMessageId\": \"" + UUID.randomUUID()
+                                + "\", \"type\": \"file\", \"attachments\": [{\"id\": \"" + upload + "\"}]}")
+                .then()
+                .statusCode(201)
+                .extract()
+                .asByteArray());
         assertThat(sent.get("content").isNull()).isTrue();
         assertThat(sent.get("attachments").get(0).get("name").asText()).isEqualTo("f.pdf");
         assertThat(sent.get("attachments").get(0).get("id").asText()).isEqualTo(upload);
@@ -104,7 +115,8 @@ class TextRoundTripTest {
         String good = "{\"id\": \"" + UUID.randomUUID() + "\"}";
 
         Map<String, String> cases = new java.util.LinkedHashMap<>();
-        cases.put("[" + good + ", " + good.replace("\"}", "0\"}") + ", {\"id\": \"a\\u0000b\"}]",
+        cases.put(
+                "[" + good + ", " + good.replace("\"}", "0\"}") + ", {\"id\": \"a\\u0000b\"}]",
                 "attachments[1].id must be a UUID");
         cases.put("[{\"id\": \"x\\uD800y\"}]", "attachments[0].id must be a UUID");
         cases.put("[" + good + ", {\"na\\u0000me\": \"x\"}]", "attachments[1] may only have the key id");
@@ -122,11 +134,21 @@ class TextRoundTripTest {
         }
         // A key with a lone surrogate cannot even be parsed from UTF-8 by Jackson: still a 400, with a vaguer detail.
         post(alice, path, body(UUID.randomUUID(), "\"look\"", "[{\"meta\": {\"\\uDFFF\": 1}}]"))
-                .then().statusCode(400).contentType("application/problem+json");
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
         assertThat(history(alice, path).get("items")).isEmpty();
-        JsonNode stored = JSON.readTree(post(alice, path, body(UUID.randomUUID(), "\"look\"",
-                "[{\"id\": \"" + upload(alice, conversation, "ok.png") + "\"}]"))
-                .then().statusCode(201).extract().asByteArray());
+        JsonNode stored = JSON.readTree(post(
+                        alice,
+                        path,
+                        body(
+                                UUID.randomUUID(),
+                                "\"look\"",
+                                "[{\"id\": \"" + upload(alice, conversation, "ok.png") + "\"}]"))
+                .then()
+                .statusCode(201)
+                .extract()
+                .asByteArray());
         assertThat(stored.get("seq").asLong()).isEqualTo(1);
     }
 
@@ -139,10 +161,16 @@ class TextRoundTripTest {
         String name = "abc\u200B\uD83D\uDE00 \u2028\u2029\uFEFF\u200D \uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67"
                 + " \uFFFF \uDBFF\uDFFF.txt";
         String upload = upload(alice, conversation, name);
-        String body = JSON.writeValueAsString(Map.of("clientMessageId", UUID.randomUUID().toString(),
-                "content", ODD, "attachments", List.of(Map.of("id", upload))));
+        String body = JSON.writeValueAsString(Map.of(
+                "clientMessageId",
+                UUID.randomUUID().toString(),
+                "content",
+                ODD,
+                "attachments",
+                List.of(Map.of("id", upload))));
 
-        JsonNode sent = JSON.readTree(post(alice, path, body).then().statusCode(201).extract().asByteArray());
+        JsonNode sent = JSON.readTree(
+                post(alice, path, body).then().statusCode(201).extract().asByteArray());
         assertThat(sent.get("content").asText()).isEqualTo(ODD);
         JsonNode stored = history(alice, path).get("items").get(0);
         assertThat(stored.get("content").asText()).isEqualTo(ODD);
@@ -150,17 +178,25 @@ class TextRoundTripTest {
 
         String edited = ODD + " (edited)";
         patch(alice, path + "/" + stored.get("id").asText(), JSON.writeValueAsString(Map.of("content", edited)))
-                .then().statusCode(200);
-        assertThat(history(alice, path).get("items").get(0).get("content").asText()).isEqualTo(edited);
+                .then()
+                .statusCode(200);
+        assertThat(history(alice, path).get("items").get(0).get("content").asText())
+                .isEqualTo(edited);
     }
 
     /** Uploads a small file named {@code name} (sent as raw UTF-8, as browsers do); answers its id. */
     private static String upload(String user, UUID conversation, String name) throws Exception {
-        return JSON.readTree(given().auth().oauth2(TestKeys.token(user, "client"))
-                .contentType("multipart/form-data; boundary=" + FilesContract.BOUNDARY)
-                .body(FilesContract.multipart(name, "bytes".getBytes(StandardCharsets.UTF_8)))
-                .post("/api/conversations/" + conversation + "/attachments")
-                .then().statusCode(201).extract().asByteArray()).get("id").asText();
+        return JSON.readTree(given().auth()
+                        .oauth2(TestKeys.token(user, "client"))
+                        .contentType("multipart/form-data; boundary=" + FilesContract.BOUNDARY)
+                        .body(FilesContract.multipart(name, "bytes".getBytes(StandardCharsets.UTF_8)))
+                        .post("/api/conversations/" + conversation + "/attachments")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .asByteArray())
+                .get("id")
+                .asText();
     }
 
     @Test
@@ -169,15 +205,25 @@ class TextRoundTripTest {
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, "bob"));
         String path = "/api/conversations/" + conversation + "/messages";
         String odd = TestKeys.keys().token(alice, "client", "\u202EAlice\u200B \uD83D\uDE00", Duration.ofMinutes(5));
-        JsonNode sent = JSON.readTree(given().auth().oauth2(odd).contentType("application/json")
-                .body(body(UUID.randomUUID(), "\"hi\"", null).getBytes(StandardCharsets.UTF_8)).post(path)
-                .then().statusCode(201).extract().asByteArray());
+        JsonNode sent = JSON.readTree(given().auth()
+                .oauth2(odd)
+                .contentType("application/json")
+                .body(body(UUID.randomUUID(), "\"hi\"", null).getBytes(StandardCharsets.UTF_8))
+                .post(path)
+                .then()
+                .statusCode(201)
+                .extract()
+                .asByteArray());
         assertThat(sent.get("senderName").asText()).isEqualTo("\u202EAlice\u200B \uD83D\uDE00");
 
         String nul = TestKeys.keys().token(alice, "client", "Al\u0000ice", Duration.ofMinutes(5));
-        given().auth().oauth2(nul).contentType("application/json")
-                .body(body(UUID.randomUUID(), "\"hi\"", null).getBytes(StandardCharsets.UTF_8)).post(path)
-                .then().statusCode(401);
+        given().auth()
+                .oauth2(nul)
+                .contentType("application/json")
+                .body(body(UUID.randomUUID(), "\"hi\"", null).getBytes(StandardCharsets.UTF_8))
+                .post(path)
+                .then()
+                .statusCode(401);
         assertThat(history(alice, path).get("items")).hasSize(1);
     }
 
@@ -187,16 +233,29 @@ class TextRoundTripTest {
         UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice, "bob"));
         String path = "/api/conversations/" + conversation + "/messages";
         for (String param : List.of("afterSeq", "beforeSeq", "limit")) {
-            given().auth().oauth2(TestKeys.token(alice, "client")).urlEncodingEnabled(false)
-                    .get(path + "?" + param + "=1%00").then().statusCode(400)
+            given().auth()
+                    .oauth2(TestKeys.token(alice, "client"))
+                    .urlEncodingEnabled(false)
+                    .get(path + "?" + param + "=1%00")
+                    .then()
+                    .statusCode(400)
                     .body("detail", org.hamcrest.Matchers.containsString(param));
         }
         // An id that is not a UUID names nothing, whatever it holds.
-        given().auth().oauth2(TestKeys.token(alice, "client")).urlEncodingEnabled(false)
-                .get("/api/conversations/a%00b/messages").then().statusCode(404);
-        given().auth().oauth2(TestKeys.token(alice, "client")).urlEncodingEnabled(false)
-                .contentType("application/json").body("{\"content\": \"x\"}")
-                .patch(path + "/x%ED%A0%80y").then().statusCode(404);
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .urlEncodingEnabled(false)
+                .get("/api/conversations/a%00b/messages")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .urlEncodingEnabled(false)
+                .contentType("application/json")
+                .body("{\"content\": \"x\"}")
+                .patch(path + "/x%ED%A0%80y")
+                .then()
+                .statusCode(404);
     }
 
     private static String body(UUID clientMessageId, String contentLiteral, String attachmentsLiteral) {
@@ -205,18 +264,29 @@ class TextRoundTripTest {
     }
 
     private static Response post(String sender, String path, String json) {
-        return given().auth().oauth2(TestKeys.token(sender, "client")).contentType("application/json")
-                .body(json.getBytes(StandardCharsets.UTF_8)).post(path);
+        return given().auth()
+                .oauth2(TestKeys.token(sender, "client"))
+                .contentType("application/json")
+                .body(json.getBytes(StandardCharsets.UTF_8))
+                .post(path);
     }
 
     private static Response patch(String sender, String path, String json) {
-        return given().auth().oauth2(TestKeys.token(sender, "client")).contentType("application/json")
-                .body(json.getBytes(StandardCharsets.UTF_8)).patch(path);
+        return given().auth()
+                .oauth2(TestKeys.token(sender, "client"))
+                .contentType("application/json")
+                .body(json.getBytes(StandardCharsets.UTF_8))
+                .patch(path);
     }
 
     private static JsonNode history(String reader, String path) throws Exception {
-        return JSON.readTree(given().auth().oauth2(TestKeys.token(reader, "client")).get(path)
-                .then().statusCode(200).extract().asByteArray());
+        return JSON.readTree(given().auth()
+                .oauth2(TestKeys.token(reader, "client"))
+                .get(path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray());
     }
 
     private static String detail(Response response) throws Exception {

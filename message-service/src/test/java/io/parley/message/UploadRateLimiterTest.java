@@ -1,12 +1,11 @@
 package io.parley.message;
 
-import io.parley.message.domain.UploadRateLimiter;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.message.domain.UploadRateLimiter;
 import java.time.Duration;
 import java.util.OptionalLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The sliding window of uploads per user and minute, on a clock the test moves. */
 class UploadRateLimiterTest {

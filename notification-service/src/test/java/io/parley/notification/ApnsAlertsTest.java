@@ -1,5 +1,9 @@
 package io.parley.notification;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.Topics;
 import io.parley.infra.EventPublisher;
 import io.parley.infra.InfraTestResource;
@@ -8,9 +12,6 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,10 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /**
  * Alerts to iPhones through APNs, against pushy's MockApnsServer on loopback: TLS, a provider token signed with the
@@ -62,7 +61,8 @@ class ApnsAlertsTest {
 
         JsonObject sent = accepted(iphone).get(0);
         assertThat(sent.getString("topic")).isEqualTo(ApnsStandIn.TOPIC);
-        assertThat(sent.getString("collapseId")).isEqualTo(conversation.toString().replace("-", ""));
+        assertThat(sent.getString("collapseId"))
+                .isEqualTo(conversation.toString().replace("-", ""));
         assertThat(sent.getString("pushType")).isEqualTo("alert");
         assertThat(sent.getString("priority")).isEqualTo("10");
         JsonObject aps = sent.getJsonObject("payload").getJsonObject("aps");
@@ -89,14 +89,20 @@ class ApnsAlertsTest {
             events.publish(Topics.MESSAGES, Alerts.message(UUID.randomUUID(), 1, alice, List.of(alice, carol)));
         }
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(rejected(uninstalled)).extracting(r -> r.getString("reason")).containsExactly("UNREGISTERED");
-            assertThat(rejected(malformed)).extracting(r -> r.getString("reason"))
+            assertThat(rejected(uninstalled))
+                    .extracting(r -> r.getString("reason"))
+                    .containsExactly("UNREGISTERED");
+            assertThat(rejected(malformed))
+                    .extracting(r -> r.getString("reason"))
                     .containsExactly("BAD_DEVICE_TOKEN");
         });
         for (String id : List.of(first, second)) {
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    given().auth().oauth2(TestKeys.token(carol, "client")).delete("/api/push/subscriptions/" + id)
-                            .statusCode() == 404);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> given().auth()
+                                    .oauth2(TestKeys.token(carol, "client"))
+                                    .delete("/api/push/subscriptions/" + id)
+                                    .statusCode()
+                            == 404);
         }
         assertThat(accepted(uninstalled)).isEmpty();
     }
@@ -107,8 +113,12 @@ class ApnsAlertsTest {
     }
 
     private void control(String path) throws Exception {
-        int status = HTTP.send(HttpRequest.newBuilder(URI.create(apple + path))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(apple + path))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         assertThat(status).isEqualTo(204);
     }
 
@@ -121,10 +131,14 @@ class ApnsAlertsTest {
     }
 
     private List<JsonObject> recorded(String outcome, String token) throws Exception {
-        JsonObject recorded = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(apple + "/recorded")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
-        return recorded.getJsonArray(outcome).stream().map(JsonObject.class::cast)
-                .filter(n -> token.equals(n.getString("token"))).toList();
+        JsonObject recorded = new JsonObject(HTTP.send(
+                        HttpRequest.newBuilder(URI.create(apple + "/recorded")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
+        return recorded.getJsonArray(outcome).stream()
+                .map(JsonObject.class::cast)
+                .filter(n -> token.equals(n.getString("token")))
+                .toList();
     }
 
     private static String subscribe(String user, String token) {

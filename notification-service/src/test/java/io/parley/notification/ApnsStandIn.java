@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -74,25 +73,41 @@ public class ApnsStandIn implements QuarkusTestResourceLifecycleManager {
             Files.writeString(trusted, pem("CERTIFICATE", certificate.getEncoded()));
 
             apple = new MockApnsServerBuilder()
-                    .setServerCredentials(new X509Certificate[] {certificate},
-                            (PrivateKey) tls.getKey("apns", "stand-in".toCharArray()), null)
-                    .setHandlerFactory(new ValidatingPushNotificationHandlerFactory(Map.of(TOPIC, devices),
-                            unregistered, Map.of(KEY_ID, verification), Map.of(verification, Set.of(TOPIC))))
+                    .setServerCredentials(
+                            new X509Certificate[] {certificate},
+                            (PrivateKey) tls.getKey("apns", "stand-in".toCharArray()),
+                            null)
+                    .setHandlerFactory(new ValidatingPushNotificationHandlerFactory(
+                            Map.of(TOPIC, devices),
+                            unregistered,
+                            Map.of(KEY_ID, verification),
+                            Map.of(verification, Set.of(TOPIC))))
                     .setListener(new Recorder())
                     .build();
             int port = apple.start(0).get(10, TimeUnit.SECONDS);
 
             vertx = Vertx.vertx();
-            control = vertx.createHttpServer().requestHandler(this::control).listen(0, "127.0.0.1")
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            control = vertx.createHttpServer()
+                    .requestHandler(this::control)
+                    .listen(0, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             return Map.of(
-                    "parley.push.apns.key-file", p8.toString(),
-                    "parley.push.apns.key-id", KEY_ID,
-                    "parley.push.apns.team-id", TEAM,
-                    "parley.push.apns.topic", TOPIC,
-                    "parley.push.apns.server", "127.0.0.1:" + port,
-                    "parley.push.apns.trusted-certificate", trusted.toString(),
-                    "parley.test.apns-control", "http://127.0.0.1:" + control.actualPort());
+                    "parley.push.apns.key-file",
+                    p8.toString(),
+                    "parley.push.apns.key-id",
+                    KEY_ID,
+                    "parley.push.apns.team-id",
+                    TEAM,
+                    "parley.push.apns.topic",
+                    TOPIC,
+                    "parley.push.apns.server",
+                    "127.0.0.1:" + port,
+                    "parley.push.apns.trusted-certificate",
+                    trusted.toString(),
+                    "parley.test.apns-control",
+                    "http://127.0.0.1:" + control.actualPort());
         } catch (Exception e) {
             throw new IllegalStateException("APNs stand-in did not start", e);
         }
@@ -101,11 +116,30 @@ public class ApnsStandIn implements QuarkusTestResourceLifecycleManager {
     /** A self-signed certificate for 127.0.0.1, made by the JDK's keytool (the JDK has no API for one). */
     private static KeyStore tlsKeyStore(Path folder) throws Exception {
         Path store = folder.resolve("apns-server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "apns", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "stand-in")
-                .redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "apns",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "san=ip:127.0.0.1,dns:localhost",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        store.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "stand-in")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
             throw new IllegalStateException("keytool failed: " + output);
@@ -119,7 +153,8 @@ public class ApnsStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 
@@ -132,9 +167,12 @@ public class ApnsStandIn implements QuarkusTestResourceLifecycleManager {
             unregistered.put(path.substring("/unregistered/".length()), Instant.now());
             request.response().setStatusCode(204).end();
         } else if (path.equals("/recorded")) {
-            request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                    .put("accepted", new JsonArray(new ArrayList<>(accepted)))
-                    .put("rejected", new JsonArray(new ArrayList<>(rejected))).encode());
+            request.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(new JsonObject()
+                            .put("accepted", new JsonArray(new ArrayList<>(accepted)))
+                            .put("rejected", new JsonArray(new ArrayList<>(rejected)))
+                            .encode());
         } else {
             request.response().setStatusCode(404).end();
         }
@@ -148,8 +186,8 @@ public class ApnsStandIn implements QuarkusTestResourceLifecycleManager {
         }
 
         @Override
-        public void handlePushNotificationRejected(Http2Headers headers, ByteBuf payload, RejectionReason reason,
-                                                   Instant expiration) {
+        public void handlePushNotificationRejected(
+                Http2Headers headers, ByteBuf payload, RejectionReason reason, Instant expiration) {
             rejected.add(describe(headers).put("reason", reason.name()));
         }
 

@@ -1,5 +1,9 @@
 package io.parley.notification;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.Topics;
 import io.parley.infra.EventPublisher;
 import io.parley.infra.InfraTestResource;
@@ -9,9 +13,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /** Alerts to Android and iOS devices through FCM's HTTP v1 API, against a stand-in for Google on loopback. */
 @QuarkusTest
@@ -65,7 +64,10 @@ class FcmAlertsTest {
         assertThat(sent.getJsonObject("android").getString("collapse_key")).isEqualTo(collapse);
         assertThat(sent.getJsonObject("apns").getJsonObject("headers").getString("apns-collapse-id"))
                 .isEqualTo(collapse);
-        assertThat(sent.getJsonObject("apns").getJsonObject("payload").getJsonObject("aps").getLong("badge"))
+        assertThat(sent.getJsonObject("apns")
+                        .getJsonObject("payload")
+                        .getJsonObject("aps")
+                        .getLong("badge"))
                 .isEqualTo(2);
     }
 
@@ -75,25 +77,36 @@ class FcmAlertsTest {
         String carol = "carol-" + UUID.randomUUID();
         String token = "fcm-gone-" + UUID.randomUUID();
         String id = subscribe(carol, token);
-        HTTP.send(HttpRequest.newBuilder(URI.create(fcm + "/gone/" + token))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(fcm + "/gone/" + token))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         try (EventPublisher events = new EventPublisher(kafka)) {
             events.publish(Topics.MESSAGES, Alerts.message(UUID.randomUUID(), 1, alice, List.of(alice, carol)));
         }
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                given().auth().oauth2(TestKeys.token(carol, "client")).delete("/api/push/subscriptions/" + id)
-                        .statusCode() == 404);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> given().auth()
+                                .oauth2(TestKeys.token(carol, "client"))
+                                .delete("/api/push/subscriptions/" + id)
+                                .statusCode()
+                        == 404);
         assertThat(to(token)).isEmpty();
     }
 
     private JsonObject recorded() throws Exception {
-        return new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(fcm + "/recorded")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return new JsonObject(HTTP.send(
+                        HttpRequest.newBuilder(URI.create(fcm + "/recorded")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     private List<JsonObject> to(String token) throws Exception {
         JsonArray messages = recorded().getJsonArray("messages");
-        return messages.stream().map(JsonObject.class::cast).filter(m -> token.equals(m.getString("token"))).toList();
+        return messages.stream()
+                .map(JsonObject.class::cast)
+                .filter(m -> token.equals(m.getString("token")))
+                .toList();
     }
 
     private static String subscribe(String user, String token) {

@@ -6,9 +6,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 /**
  * Stands in for Google on loopback: the OAuth2 token endpoint of a service account (it verifies the RS256 assertion
@@ -51,16 +50,25 @@ public class FcmStandIn implements QuarkusTestResourceLifecycleManager {
             generator.initialize(2048);
             account = generator.generateKeyPair();
             vertx = Vertx.vertx();
-            server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body ->
-                    handle(request, body.toString()))).listen(0, "127.0.0.1")
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server = vertx.createHttpServer()
+                    .requestHandler(request -> request.body().onSuccess(body -> handle(request, body.toString())))
+                    .listen(0, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             String base = "http://127.0.0.1:" + server.actualPort();
             String pem = "-----BEGIN PRIVATE KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(account.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-            JsonObject credentials = new JsonObject().put("type", "service_account").put("project_id", PROJECT)
-                    .put("private_key_id", "key-1").put("private_key", pem).put("client_email", ACCOUNT)
-                    .put("client_id", "1").put("token_uri", base + "/token");
+                            .encodeToString(account.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n";
+            JsonObject credentials = new JsonObject()
+                    .put("type", "service_account")
+                    .put("project_id", PROJECT)
+                    .put("private_key_id", "key-1")
+                    .put("private_key", pem)
+                    .put("client_email", ACCOUNT)
+                    .put("client_id", "1")
+                    .put("token_uri", base + "/token");
             Path file = Files.createTempFile("fcm-service-account-", ".json");
             Files.writeString(file, credentials.encodePrettily());
             Map<String, String> config = new HashMap<>();
@@ -79,9 +87,12 @@ public class FcmStandIn implements QuarkusTestResourceLifecycleManager {
         } else if (path.equals("/v1/projects/" + PROJECT + "/messages:send")) {
             send(request, body);
         } else if (path.equals("/recorded")) {
-            request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                    .put("messages", new JsonArray(new java.util.ArrayList<>(recorded)))
-                    .put("failures", new JsonArray(new java.util.ArrayList<>(failures))).encode());
+            request.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(new JsonObject()
+                            .put("messages", new JsonArray(new java.util.ArrayList<>(recorded)))
+                            .put("failures", new JsonArray(new java.util.ArrayList<>(failures)))
+                            .encode());
         } else if (path.startsWith("/gone/")) {
             gone.add(path.substring("/gone/".length()));
             request.response().setStatusCode(204).end();
@@ -95,25 +106,34 @@ public class FcmStandIn implements QuarkusTestResourceLifecycleManager {
         Map<String, String> form = new HashMap<>();
         for (String pair : body.split("&")) {
             String[] kv = pair.split("=", 2);
-            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+            form.put(
+                    URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
                     kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
         }
         try {
             if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
                 throw new IllegalStateException("grant_type " + form.get("grant_type"));
             }
-            JwtClaims claims = new JwtConsumerBuilder().setVerificationKey(account.getPublic())
+            JwtClaims claims = new JwtConsumerBuilder()
+                    .setVerificationKey(account.getPublic())
                     .setExpectedIssuer(ACCOUNT)
                     // the audience is Google's token endpoint, wherever the request is sent
                     .setExpectedAudience("https://oauth2.googleapis.com/token")
-                    .setRequireExpirationTime().build().processToClaims(form.get("assertion"));
+                    .setRequireExpirationTime()
+                    .build()
+                    .processToClaims(form.get("assertion"));
             if (!String.valueOf(claims.getClaimValue("scope")).contains("firebase.messaging")) {
                 throw new IllegalStateException("scope " + claims.getClaimValue("scope"));
             }
             String token = "fcm-token-" + UUID.randomUUID();
             issued.add(token);
-            request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                    .put("access_token", token).put("expires_in", 3600).put("token_type", "Bearer").encode());
+            request.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(new JsonObject()
+                            .put("access_token", token)
+                            .put("expires_in", 3600)
+                            .put("token_type", "Bearer")
+                            .encode());
         } catch (Exception e) {
             failures.add("token: " + e);
             System.err.println("FCM stand-in refused a token request: " + e);
@@ -130,16 +150,32 @@ public class FcmStandIn implements QuarkusTestResourceLifecycleManager {
         }
         JsonObject message = new JsonObject(body).getJsonObject("message");
         if (gone.contains(message.getString("token"))) {
-            request.response().setStatusCode(404).putHeader("Content-Type", "application/json").end(new JsonObject()
-                    .put("error", new JsonObject().put("code", 404).put("status", "NOT_FOUND")
-                            .put("details", new JsonArray().add(new JsonObject()
-                                    .put("@type", "type.googleapis.com/google.firebase.fcm.v1.FcmError")
-                                    .put("errorCode", "UNREGISTERED")))).encode());
+            request.response()
+                    .setStatusCode(404)
+                    .putHeader("Content-Type", "application/json")
+                    .end(new JsonObject()
+                            .put(
+                                    "error",
+                                    new JsonObject()
+                                            .put("code", 404)
+                                            .put("status", "NOT_FOUND")
+                                            .put(
+                                                    "details",
+                                                    new JsonArray()
+                                                            .add(new JsonObject()
+                                                                    .put(
+                                                                            "@type",
+                                                                            "type.googleapis.com/google.firebase.fcm.v1.FcmError")
+                                                                    .put("errorCode", "UNREGISTERED"))))
+                            .encode());
             return;
         }
         recorded.add(message);
-        request.response().putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("name", "projects/" + PROJECT + "/messages/" + UUID.randomUUID()).encode());
+        request.response()
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject()
+                        .put("name", "projects/" + PROJECT + "/messages/" + UUID.randomUUID())
+                        .encode());
     }
 
     @Override

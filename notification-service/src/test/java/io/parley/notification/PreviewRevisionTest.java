@@ -1,5 +1,8 @@
 package io.parley.notification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.ConversationKind;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
@@ -14,19 +17,15 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * With full previews an alert shows the last message: it follows an edit of it, and never shows a deleted one (the
@@ -119,9 +118,16 @@ class PreviewRevisionTest {
         events.publish(Topics.MESSAGES, secret);
         await().atMost(Duration.ofSeconds(15)).until(() -> push.attempts.containsKey(device));
         events.publish(Topics.MESSAGES, changed(MessageEvent.DELETED, secret, null));
-        await().atMost(Duration.ofSeconds(15)).until(() -> pool.preparedQuery(
-                        "SELECT count(*) FROM push_delivery WHERE conversation_id = $1 AND payload LIKE '%delete me%'")
-                .execute(Tuple.of(conversation)).await().indefinitely().iterator().next().getLong(0) == 0);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> pool.preparedQuery(
+                                        "SELECT count(*) FROM push_delivery WHERE conversation_id = $1 AND payload LIKE '%delete me%'")
+                                .execute(Tuple.of(conversation))
+                                .await()
+                                .indefinitely()
+                                .iterator()
+                                .next()
+                                .getLong(0)
+                        == 0);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> push.to(device).size() == 1);
         assertThat(push.to(device).get(0).payload().encode()).doesNotContain("delete me");
@@ -154,17 +160,53 @@ class PreviewRevisionTest {
         String device = "device-" + UUID.randomUUID();
         subscribe(erin, device);
 
-        MessageData m = Alerts.message(conversation, 1, alice, List.of(alice, erin), null).message();
+        MessageData m = Alerts.message(conversation, 1, alice, List.of(alice, erin), null)
+                .message();
         List<Map<String, Object>> files = List.of(
-                Map.of("id", UUID.randomUUID().toString(), "name", "a.pdf", "contentType", "application/pdf",
-                        "size", 1234L, "sha256", "ab", "url", "/api/attachments/a"),
-                Map.of("id", UUID.randomUUID().toString(), "name", "b.png", "contentType", "image/png",
-                        "size", 99L, "sha256", "cd", "url", "/api/attachments/b"));
-        MessageData withFiles = new MessageData(m.id(), m.conversationId(), m.seq(), m.clientMessageId(),
-                m.senderId(), m.senderRole(), m.senderName(), m.type(), null, files, m.createdAt(), null, null);
-        events.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, ConversationKind.DIRECT, List.of(alice,
-                erin),
-                withFiles, m.createdAt()));
+                Map.of(
+                        "id",
+                        UUID.randomUUID().toString(),
+                        "name",
+                        "a.pdf",
+                        "contentType",
+                        "application/pdf",
+                        "size",
+                        1234L,
+                        "sha256",
+                        "ab",
+                        "url",
+                        "/api/attachments/a"),
+                Map.of(
+                        "id",
+                        UUID.randomUUID().toString(),
+                        "name",
+                        "b.png",
+                        "contentType",
+                        "image/png",
+                        "size",
+                        99L,
+                        "sha256",
+                        "cd",
+                        "url",
+                        "/api/attachments/b"));
+        MessageData withFiles = new MessageData(
+                m.id(),
+                m.conversationId(),
+                m.seq(),
+                m.clientMessageId(),
+                m.senderId(),
+                m.senderRole(),
+                m.senderName(),
+                m.type(),
+                null,
+                files,
+                m.createdAt(),
+                null,
+                null);
+        events.publish(
+                Topics.MESSAGES,
+                MessageEvent.of(
+                        MessageEvent.CREATED, ConversationKind.DIRECT, List.of(alice, erin), withFiles, m.createdAt()));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> push.to(device).size() == 1);
         assertThat(push.to(device).get(0).payload().getString("body")).isEqualTo("\uD83D\uDCCE 2 files");
@@ -174,15 +216,33 @@ class PreviewRevisionTest {
     private static MessageEvent changed(String type, MessageEvent created, String content) {
         MessageData m = created.message();
         boolean deleted = MessageEvent.DELETED.equals(type);
-        MessageData now = new MessageData(m.id(), m.conversationId(), m.seq(), m.clientMessageId(), m.senderId(),
-                m.senderRole(), m.senderName(), m.type(), deleted ? null : content, List.of(), m.createdAt(),
-                deleted ? m.editedAt() : Instant.now(), deleted ? Instant.now() : null);
+        MessageData now = new MessageData(
+                m.id(),
+                m.conversationId(),
+                m.seq(),
+                m.clientMessageId(),
+                m.senderId(),
+                m.senderRole(),
+                m.senderName(),
+                m.type(),
+                deleted ? null : content,
+                List.of(),
+                m.createdAt(),
+                deleted ? m.editedAt() : Instant.now(),
+                deleted ? Instant.now() : null);
         return MessageEvent.of(type, created.conversationType(), created.participants(), now, Instant.now());
     }
 
     private void subscribe(String user, String name) throws Exception {
         PushEndpoint.Device device = push.device(name);
-        Alerts.subscribe(user, Map.of("kind", "webpush", "endpoint", device.endpoint(),
-                "keys", Map.of("p256dh", device.p256dh(), "auth", device.auth())));
+        Alerts.subscribe(
+                user,
+                Map.of(
+                        "kind",
+                        "webpush",
+                        "endpoint",
+                        device.endpoint(),
+                        "keys",
+                        Map.of("p256dh", device.p256dh(), "auth", device.auth())));
     }
 }

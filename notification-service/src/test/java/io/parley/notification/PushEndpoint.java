@@ -4,15 +4,6 @@ import io.parley.infra.PushKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-
-import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
-import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +20,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 /**
  * A Web Push service and its browser on loopback, for tests: it answers each device's pushes with the status the test
@@ -39,13 +38,17 @@ import java.util.concurrent.TimeUnit;
 final class PushEndpoint implements AutoCloseable {
 
     /** What one push carried, once decrypted and verified. */
-    record Push(String device, JsonObject payload, String topic, String urgency, int ttl, JwtClaims vapid,
-                String vapidKey) {
-    }
+    record Push(
+            String device,
+            JsonObject payload,
+            String topic,
+            String urgency,
+            int ttl,
+            JwtClaims vapid,
+            String vapidKey) {}
 
     /** A browser's subscription: its keys, and the endpoint URL to register. */
-    record Device(String name, String endpoint, String p256dh, String auth, KeyPair keys, byte[] authSecret) {
-    }
+    record Device(String name, String endpoint, String p256dh, String auth, KeyPair keys, byte[] authSecret) {}
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
@@ -56,33 +59,48 @@ final class PushEndpoint implements AutoCloseable {
     final List<String> failures = new CopyOnWriteArrayList<>();
 
     PushEndpoint() throws Exception {
-        server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            String name = request.path().substring(request.path().lastIndexOf('/') + 1);
-            Device device = devices.get(name);
-            attempts.computeIfAbsent(name, n -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-            Integer planned = answers.getOrDefault(name, new java.util.ArrayDeque<>()).poll();
-            int status = planned == null ? 201 : planned;
-            if (device == null) {
-                request.response().setStatusCode(404).end();
-                return;
-            }
-            if (status < 300) {
-                try {
-                    String authorization = request.getHeader("Authorization");
-                    received.add(new Push(name, new JsonObject(new String(decrypt(device, body.getBytes()),
-                            StandardCharsets.UTF_8)), request.getHeader("Topic"), request.getHeader("Urgency"),
-                            Integer.parseInt(request.getHeader("TTL")), verify(authorization,
-                            "http://127.0.0.1:" + request.localAddress().port()), vapidKey(authorization)));
-                    if (!"aes128gcm".equals(request.getHeader("Content-Encoding"))) {
-                        failures.add("Content-Encoding " + request.getHeader("Content-Encoding"));
+        server = vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    String name = request.path().substring(request.path().lastIndexOf('/') + 1);
+                    Device device = devices.get(name);
+                    attempts.computeIfAbsent(name, n -> new java.util.concurrent.atomic.AtomicInteger())
+                            .incrementAndGet();
+                    Integer planned = answers.getOrDefault(name, new java.util.ArrayDeque<>())
+                            .poll();
+                    int status = planned == null ? 201 : planned;
+                    if (device == null) {
+                        request.response().setStatusCode(404).end();
+                        return;
                     }
-                } catch (Exception e) {
-                    failures.add(e.toString());
-                    status = 400;
-                }
-            }
-            request.response().setStatusCode(status).end();
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    if (status < 300) {
+                        try {
+                            String authorization = request.getHeader("Authorization");
+                            received.add(new Push(
+                                    name,
+                                    new JsonObject(
+                                            new String(decrypt(device, body.getBytes()), StandardCharsets.UTF_8)),
+                                    request.getHeader("Topic"),
+                                    request.getHeader("Urgency"),
+                                    Integer.parseInt(request.getHeader("TTL")),
+                                    verify(
+                                            authorization,
+                                            "http://127.0.0.1:"
+                                                    + request.localAddress().port()),
+                                    vapidKey(authorization)));
+                            if (!"aes128gcm".equals(request.getHeader("Content-Encoding"))) {
+                                failures.add("Content-Encoding " + request.getHeader("Content-Encoding"));
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                            status = 400;
+                        }
+                    }
+                    request.response().setStatusCode(status).end();
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     /** A new browser subscription on this endpoint. */
@@ -90,8 +108,13 @@ final class PushEndpoint implements AutoCloseable {
         KeyPair keys = PushKeys.newPair();
         byte[] auth = new byte[16];
         new SecureRandom().nextBytes(auth);
-        Device device = new Device(name, "http://127.0.0.1:" + server.actualPort() + "/push/" + name,
-                PushKeys.base64url(PushKeys.uncompressed((ECPublicKey) keys.getPublic())), PushKeys.base64url(auth), keys, auth);
+        Device device = new Device(
+                name,
+                "http://127.0.0.1:" + server.actualPort() + "/push/" + name,
+                PushKeys.base64url(PushKeys.uncompressed((ECPublicKey) keys.getPublic())),
+                PushKeys.base64url(auth),
+                keys,
+                auth);
         devices.put(name, device);
         return device;
     }
@@ -175,7 +198,8 @@ final class PushEndpoint implements AutoCloseable {
             throw new IllegalStateException("not an uncompressed P-256 point");
         }
         var params = ((ECPublicKey) PushKeys.newPair().getPublic()).getParams();
-        ECPoint point = new ECPoint(new BigInteger(1, Arrays.copyOfRange(uncompressed, 1, 33)),
+        ECPoint point = new ECPoint(
+                new BigInteger(1, Arrays.copyOfRange(uncompressed, 1, 33)),
                 new BigInteger(1, Arrays.copyOfRange(uncompressed, 33, 65)));
         return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, params));
     }
@@ -188,7 +212,7 @@ final class PushEndpoint implements AutoCloseable {
 
     /** HKDF-Expand for one block (RFC 5869): enough for the lengths Web Push uses. */
     private static byte[] expand(byte[] prk, byte[] info, int length) throws Exception {
-        return Arrays.copyOf(hmac(prk, concat(info, new byte[]{1})), length);
+        return Arrays.copyOf(hmac(prk, concat(info, new byte[] {1})), length);
     }
 
     private static byte[] concat(byte[]... parts) {

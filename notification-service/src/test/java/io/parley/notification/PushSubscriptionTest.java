@@ -1,19 +1,18 @@
 package io.parley.notification;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -27,19 +26,35 @@ class PushSubscriptionTest {
     @Test
     void theSameEndpointTwiceIsOneSubscriptionThatOnlyItsOwnerDeletes() {
         String alice = "alice-" + UUID.randomUUID();
-        Map<String, Object> webpush = Map.of("kind", "webpush",
-                "endpoint", "https://push.example.net/send/" + UUID.randomUUID(),
-                "keys", Map.of("p256dh", P256DH, "auth", AUTH));
+        Map<String, Object> webpush = Map.of(
+                "kind",
+                "webpush",
+                "endpoint",
+                "https://push.example.net/send/" + UUID.randomUUID(),
+                "keys",
+                Map.of("p256dh", P256DH, "auth", AUTH));
         String first = subscribe(alice, webpush);
         String again = subscribe(alice, webpush);
         assertThat(again).isEqualTo(first);
 
-        given().auth().oauth2(TestKeys.token("mallory", "client"))
-                .when().delete("/api/push/subscriptions/" + first).then().statusCode(404);
-        given().auth().oauth2(TestKeys.token(alice, "client"))
-                .when().delete("/api/push/subscriptions/" + first).then().statusCode(204);
-        given().auth().oauth2(TestKeys.token(alice, "client"))
-                .when().delete("/api/push/subscriptions/" + first).then().statusCode(404);
+        given().auth()
+                .oauth2(TestKeys.token("mallory", "client"))
+                .when()
+                .delete("/api/push/subscriptions/" + first)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .when()
+                .delete("/api/push/subscriptions/" + first)
+                .then()
+                .statusCode(204);
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .when()
+                .delete("/api/push/subscriptions/" + first)
+                .then()
+                .statusCode(404);
     }
 
     @Test
@@ -53,25 +68,51 @@ class PushSubscriptionTest {
 
     @Test
     void badSubscriptionsAreRefusedWithAProblem() {
-        for (Map<String, Object> bad : new Map[]{
-                Map.of("kind", "webpush", "endpoint", "http://push.example.net/x", "keys", Map.of("p256dh", P256DH, "auth", AUTH)),
-                Map.of("kind", "webpush", "endpoint", "https://push.example.net/x", "keys", Map.of("p256dh", "short", "auth", AUTH)),
-                Map.of("kind", "webpush", "endpoint", "not a url"),
-                Map.of("kind", "fcm"),
-                Map.of("kind", "sms", "token", "x"),
-                Map.of()}) {
-            given().auth().oauth2(TestKeys.token("carol", "client"))
-                    .contentType(ContentType.JSON).body(bad)
-                    .when().post("/api/push/subscriptions")
-                    .then().statusCode(400).contentType("application/problem+json");
+        for (Map<String, Object> bad : new Map[] {
+            Map.of(
+                    "kind",
+                    "webpush",
+                    "endpoint",
+                    "http://push.example.net/x",
+                    "keys",
+                    Map.of("p256dh", P256DH, "auth", AUTH)),
+            Map.of(
+                    "kind",
+                    "webpush",
+                    "endpoint",
+                    "https://push.example.net/x",
+                    "keys",
+                    Map.of("p256dh", "short", "auth", AUTH)),
+            Map.of("kind", "webpush", "endpoint", "not a url"),
+            Map.of("kind", "fcm"),
+            Map.of("kind", "sms", "token", "x"),
+            Map.of()
+        }) {
+            given().auth()
+                    .oauth2(TestKeys.token("carol", "client"))
+                    .contentType(ContentType.JSON)
+                    .body(bad)
+                    .when()
+                    .post("/api/push/subscriptions")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json");
         }
-        given().auth().oauth2(TestKeys.token("carol", "client"))
-                .contentType(ContentType.JSON).body("{\"kind\": ")
-                .when().post("/api/push/subscriptions")
-                .then().statusCode(400).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).body(Map.of("kind", "fcm", "token", "t"))
-                .when().post("/api/push/subscriptions")
-                .then().statusCode(401);
+        given().auth()
+                .oauth2(TestKeys.token("carol", "client"))
+                .contentType(ContentType.JSON)
+                .body("{\"kind\": ")
+                .when()
+                .post("/api/push/subscriptions")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("kind", "fcm", "token", "t"))
+                .when()
+                .post("/api/push/subscriptions")
+                .then()
+                .statusCode(401);
     }
 
     @Test
@@ -80,33 +121,54 @@ class PushSubscriptionTest {
         String token = "tok-" + UUID.randomUUID();
         String id = subscribe(dan, Map.of("kind", "fcm", "token", token));
         String endpoint = "https://push.example.net/send/" + UUID.randomUUID();
-        String webpush = subscribe(dan, Map.of("kind", "webpush", "endpoint", endpoint,
-                "keys", Map.of("p256dh", P256DH, "auth", AUTH)));
-        for (String bad : new String[]{"a\\u0000b", "x\\uD800y"}) {
+        String webpush = subscribe(
+                dan, Map.of("kind", "webpush", "endpoint", endpoint, "keys", Map.of("p256dh", P256DH, "auth", AUTH)));
+        for (String bad : new String[] {"a\\u0000b", "x\\uD800y"}) {
             Map<String, String> bodies = Map.of(
                     "token", "{\"kind\":\"fcm\",\"token\":\"" + token + bad + "\"}",
                     "kind", "{\"kind\":\"fcm" + bad + "\",\"token\":\"" + token + "\"}",
-                    "endpoint", "{\"kind\":\"webpush\",\"endpoint\":\"" + endpoint + bad + "\",\"keys\":{\"p256dh\":\""
-                            + P256DH + "\",\"auth\":\"" + AUTH + "\"}}",
-                    "keys.p256dh", "{\"kind\":\"webpush\",\"endpoint\":\"" + endpoint + "\",\"keys\":{\"p256dh\":\""
-                            + P256DH + bad + "\",\"auth\":\"" + AUTH + "\"}}",
-                    "keys.auth", "{\"kind\":\"webpush\",\"endpoint\":\"" + endpoint + "\",\"keys\":{\"p256dh\":\""
-                            + P256DH + "\",\"auth\":\"" + AUTH + bad + "\"}}");
-            bodies.forEach((field, body) -> given().auth().oauth2(TestKeys.token(dan, "client"))
-                    .contentType(ContentType.JSON).body(body)
-                    .when().post("/api/push/subscriptions")
-                    .then().statusCode(400).contentType("application/problem+json")
+                    "endpoint",
+                            "{\"kind\":\"webpush\",\"endpoint\":\"" + endpoint + bad + "\",\"keys\":{\"p256dh\":\""
+                                    + P256DH + "\",\"auth\":\"" + AUTH + "\"}}",
+                    "keys.p256dh",
+                            "{\"kind\":\"webpush\",\"endpoint\":\"" + endpoint + "\",\"keys\":{\"p256dh\":\"" + P256DH
+                                    + bad + "\",\"auth\":\"" + AUTH + "\"}}",
+                    "keys.auth",
+                            "{\"kind\":\"webpush\",\"endpoint\":\"" + endpoint + "\",\"keys\":{\"p256dh\":\"" + P256DH
+                                    + "\",\"auth\":\"" + AUTH + bad + "\"}}");
+            bodies.forEach((field, body) -> given().auth()
+                    .oauth2(TestKeys.token(dan, "client"))
+                    .contentType(ContentType.JSON)
+                    .body(body)
+                    .when()
+                    .post("/api/push/subscriptions")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
                     .body("detail", org.hamcrest.Matchers.startsWith(field + " ")));
         }
         // A NUL in a path id (a lone surrogate cannot travel in a URL: its UTF-8 does not exist).
-        given().auth().oauth2(TestKeys.token(dan, "client")).urlEncodingEnabled(false)
-                .when().delete("/api/push/subscriptions/a%00b")
-                .then().statusCode(400).contentType("application/problem+json")
+        given().auth()
+                .oauth2(TestKeys.token(dan, "client"))
+                .urlEncodingEnabled(false)
+                .when()
+                .delete("/api/push/subscriptions/a%00b")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("detail", org.hamcrest.Matchers.startsWith("id "));
         // What was stored is untouched: the same token and endpoint are still the same subscriptions.
         assertThat(subscribe(dan, Map.of("kind", "fcm", "token", token))).isEqualTo(id);
-        assertThat(subscribe(dan, Map.of("kind", "webpush", "endpoint", endpoint,
-                "keys", Map.of("p256dh", P256DH, "auth", AUTH)))).isEqualTo(webpush);
+        assertThat(subscribe(
+                        dan,
+                        Map.of(
+                                "kind",
+                                "webpush",
+                                "endpoint",
+                                endpoint,
+                                "keys",
+                                Map.of("p256dh", P256DH, "auth", AUTH))))
+                .isEqualTo(webpush);
     }
 
     @Test
@@ -118,47 +180,95 @@ class PushSubscriptionTest {
         String exact = subscribe(erin, Map.of("kind", "apns", "token", marked));
         assertThat(exact).as("not the same token once marks are stripped").isNotEqualTo(plain);
         assertThat(subscribe(erin, Map.of("kind", "apns", "token", marked))).isEqualTo(exact);
-        given().auth().oauth2(TestKeys.token(erin, "client")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(TestKeys.token(erin, "client"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("kind", "apns", "token", " " + base))
-                .when().post("/api/push/subscriptions")
-                .then().statusCode(400).body("detail", org.hamcrest.Matchers.startsWith("token "));
+                .when()
+                .post("/api/push/subscriptions")
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.startsWith("token "));
     }
 
     @Test
     void aSubscriptionWithSeveralWrongPartsNamesEachOfThem() {
-        String detail = given().auth().oauth2(TestKeys.token("carol", "client")).contentType(ContentType.JSON)
-                .body(Map.of("kind", "webpush", "endpoint", "https://push.example.net/x",
-                        "keys", Map.of("p256dh", P256DH, "auth", "short")))
-                .when().post("/api/push/subscriptions")
-                .then().statusCode(400).contentType("application/problem+json").extract().path("detail");
+        String detail = given().auth()
+                .oauth2(TestKeys.token("carol", "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "kind",
+                        "webpush",
+                        "endpoint",
+                        "https://push.example.net/x",
+                        "keys",
+                        Map.of("p256dh", P256DH, "auth", "short")))
+                .when()
+                .post("/api/push/subscriptions")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .extract()
+                .path("detail");
         assertThat(detail).startsWith("keys.auth ").doesNotContain("keys.p256dh");
 
-        detail = given().auth().oauth2(TestKeys.token("carol", "client")).contentType(ContentType.JSON)
-                .body(Map.of("kind", "webpush", "endpoint", "https://push.example.net/x",
-                        "keys", Map.of("p256dh", "short", "auth", AUTH)))
-                .when().post("/api/push/subscriptions")
-                .then().statusCode(400).extract().path("detail");
+        detail = given().auth()
+                .oauth2(TestKeys.token("carol", "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "kind",
+                        "webpush",
+                        "endpoint",
+                        "https://push.example.net/x",
+                        "keys",
+                        Map.of("p256dh", "short", "auth", AUTH)))
+                .when()
+                .post("/api/push/subscriptions")
+                .then()
+                .statusCode(400)
+                .extract()
+                .path("detail");
         assertThat(detail).startsWith("keys.p256dh ").doesNotContain("keys.auth");
 
-        detail = given().auth().oauth2(TestKeys.token("carol", "client")).contentType(ContentType.JSON)
-                .body(Map.of("kind", "webpush", "endpoint", "http://push.example.net/x",
-                        "keys", Map.of("auth", "short")))
-                .when().post("/api/push/subscriptions")
-                .then().statusCode(400).extract().path("detail");
-        assertThat(detail).contains("endpoint must be an https URL").contains("keys.p256dh is required")
+        detail = given().auth()
+                .oauth2(TestKeys.token("carol", "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "kind", "webpush", "endpoint", "http://push.example.net/x", "keys", Map.of("auth", "short")))
+                .when()
+                .post("/api/push/subscriptions")
+                .then()
+                .statusCode(400)
+                .extract()
+                .path("detail");
+        assertThat(detail)
+                .contains("endpoint must be an https URL")
+                .contains("keys.p256dh is required")
                 .contains("keys.auth must be 16 bytes");
 
-        detail = given().auth().oauth2(TestKeys.token("carol", "client")).contentType(ContentType.JSON)
+        detail = given().auth()
+                .oauth2(TestKeys.token("carol", "client"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("kind", "webpush", "endpoint", "https://push.example.net/x"))
-                .when().post("/api/push/subscriptions")
-                .then().statusCode(400).extract().path("detail");
+                .when()
+                .post("/api/push/subscriptions")
+                .then()
+                .statusCode(400)
+                .extract()
+                .path("detail");
         assertThat(detail).startsWith("keys is required");
     }
 
     private static String subscribe(String user, Map<String, Object> body) {
-        return given().auth().oauth2(TestKeys.token(user, "client"))
-                .contentType(ContentType.JSON).body(body)
-                .when().post("/api/push/subscriptions")
-                .then().statusCode(201).extract().path("id");
+        return given().auth()
+                .oauth2(TestKeys.token(user, "client"))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/push/subscriptions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }

@@ -1,5 +1,8 @@
 package io.parley.notification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
 import io.parley.events.Topics;
@@ -12,20 +15,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A participant removed from a group gets no alert for it from then on: what was pending or queued for them is dropped,
@@ -82,8 +81,8 @@ class RemovalAlertsTest {
         events.publish(Topics.MESSAGES, Alerts.message(group, 3, alice, List.of(alice, bob), "three"));
 
         // bob is alerted of all three (in one alert or two, as the grace delay falls)
-        await().atMost(Duration.ofSeconds(15)).until(() -> push.to(bobs).stream()
-                .anyMatch(p -> p.payload().getLong("lastSeq") == 3));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> push.to(bobs).stream().anyMatch(p -> p.payload().getLong("lastSeq") == 3));
         Thread.sleep(QUIET.toMillis());
         assertThat(push.to(carols)).isEmpty();
         assertThat(push.attempts.get(carols)).as("nothing was even tried").isNull();
@@ -136,8 +135,8 @@ class RemovalAlertsTest {
         Instant before = Instant.now().minusSeconds(5);
         // Removed from `left`: its count there goes to 0 and the total with it; then an older count from another
         // conversation's partition arrives late.
-        events.publish(Topics.INBOX, UnreadChanged.of(left, List.of(new UnreadChanged.Count(frank, 0, 1)),
-                Instant.now()));
+        events.publish(
+                Topics.INBOX, UnreadChanged.of(left, List.of(new UnreadChanged.Count(frank, 0, 1)), Instant.now()));
         await().atMost(Duration.ofSeconds(15)).until(() -> total(frank).equals(List.of(1L)));
         events.publish(Topics.INBOX, UnreadChanged.of(other, List.of(new UnreadChanged.Count(frank, 1, 5)), before));
         events.publish(Topics.MESSAGES, Alerts.message(other, 1, alice, List.of(alice, frank), "hi"));
@@ -148,40 +147,66 @@ class RemovalAlertsTest {
     }
 
     private boolean processed(UUID event) {
-        return pool.preparedQuery("SELECT count(*) FROM processed_event WHERE event_id = $1").execute(Tuple.of(event))
-                .await().indefinitely().iterator().next().getLong(0) == 1;
+        return pool.preparedQuery("SELECT count(*) FROM processed_event WHERE event_id = $1")
+                        .execute(Tuple.of(event))
+                        .await()
+                        .indefinitely()
+                        .iterator()
+                        .next()
+                        .getLong(0)
+                == 1;
     }
 
     private long pending(String user, UUID conversation) {
-        return count("SELECT count(*) FROM pending_alert WHERE user_id = $1 AND conversation_id = $2", user,
-                conversation);
+        return count(
+                "SELECT count(*) FROM pending_alert WHERE user_id = $1 AND conversation_id = $2", user, conversation);
     }
 
     private long queued(String user, UUID conversation) {
-        return count("SELECT count(*) FROM push_delivery d JOIN push_subscription s ON s.id = d.subscription_id "
-                + "WHERE s.user_id = $1 AND d.conversation_id = $2", user, conversation);
+        return count(
+                "SELECT count(*) FROM push_delivery d JOIN push_subscription s ON s.id = d.subscription_id "
+                        + "WHERE s.user_id = $1 AND d.conversation_id = $2",
+                user,
+                conversation);
     }
 
     private long removals(String user, UUID conversation) {
-        return count("SELECT count(*) FROM participant_removal WHERE user_id = $1 AND conversation_id = $2", user,
+        return count(
+                "SELECT count(*) FROM participant_removal WHERE user_id = $1 AND conversation_id = $2",
+                user,
                 conversation);
     }
 
     private long count(String sql, String user, UUID conversation) {
-        return pool.preparedQuery(sql).execute(Tuple.of(user, conversation)).await().indefinitely()
-                .iterator().next().getLong(0);
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(user, conversation))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     private List<Long> total(String user) {
         List<Long> totals = new ArrayList<>();
-        pool.preparedQuery("SELECT total FROM user_unread WHERE user_id = $1").execute(Tuple.of(user))
-                .await().indefinitely().forEach(r -> totals.add(r.getLong(0)));
+        pool.preparedQuery("SELECT total FROM user_unread WHERE user_id = $1")
+                .execute(Tuple.of(user))
+                .await()
+                .indefinitely()
+                .forEach(r -> totals.add(r.getLong(0)));
         return totals;
     }
 
     private void subscribe(String user, String name) throws Exception {
         PushEndpoint.Device device = push.device(name);
-        Alerts.subscribe(user, Map.of("kind", "webpush", "endpoint", device.endpoint(),
-                "keys", Map.of("p256dh", device.p256dh(), "auth", device.auth())));
+        Alerts.subscribe(
+                user,
+                Map.of(
+                        "kind",
+                        "webpush",
+                        "endpoint",
+                        device.endpoint(),
+                        "keys",
+                        Map.of("p256dh", device.p256dh(), "auth", device.auth())));
     }
 }

@@ -1,5 +1,7 @@
 package io.parley.kit;
 
+import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Components;
@@ -7,9 +9,6 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.headers.Header;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * The error answers every service's OpenAPI document shares, added to {@code components.responses} by this filter
@@ -45,8 +44,9 @@ public final class ApiResponses implements OASFilter {
             TOO_LARGE, "The body, or a part of it, is too large.",
             UNSUPPORTED, "The file's type, detected from its bytes, is refused.",
             TOO_MANY, "Too many requests: try again after Retry-After seconds.",
-            UNAVAILABLE, "Not available now: send the same request again (after Retry-After when given); nothing "
-                    + "was changed.");
+            UNAVAILABLE,
+                    "Not available now: send the same request again (after Retry-After when given); nothing "
+                            + "was changed.");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -54,20 +54,27 @@ public final class ApiResponses implements OASFilter {
             openAPI.setComponents(OASFactory.createComponents());
         }
         Components components = openAPI.getComponents();
-        components.addSchema("Problem", OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
-                .description("An RFC 9457 problem")
-                .required(List.of("type", "title", "status", "detail"))
-                .addProperty("type", string("about:blank"))
-                .addProperty("title", string("The status's reason phrase"))
-                .addProperty("status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)))
-                .addProperty("detail", string("What was wrong, for the user")));
+        components.addSchema(
+                "Problem",
+                OASFactory.createSchema()
+                        .type(List.of(Schema.SchemaType.OBJECT))
+                        .description("An RFC 9457 problem")
+                        .required(List.of("type", "title", "status", "detail"))
+                        .addProperty("type", string("about:blank"))
+                        .addProperty("title", string("The status's reason phrase"))
+                        .addProperty("status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)))
+                        .addProperty("detail", string("What was wrong, for the user")));
         Schema problem = OASFactory.createSchema().ref("Problem");
-        Header retryAfter = OASFactory.createHeader().description("Seconds to wait (RFC 9110 section 10.2.3)")
+        Header retryAfter = OASFactory.createHeader()
+                .description("Seconds to wait (RFC 9110 section 10.2.3)")
                 .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)));
         DESCRIPTIONS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
-            APIResponse response = OASFactory.createAPIResponse().description(entry.getValue())
-                    .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                            OASFactory.createMediaType().schema(problem)));
+            APIResponse response = OASFactory.createAPIResponse()
+                    .description(entry.getValue())
+                    .content(OASFactory.createContent()
+                            .addMediaType(
+                                    Problem.MEDIA_TYPE,
+                                    OASFactory.createMediaType().schema(problem)));
             if (entry.getKey().equals(TOO_MANY) || entry.getKey().equals(UNAVAILABLE)) {
                 response.addHeader("Retry-After", retryAfter);
             }

@@ -24,15 +24,17 @@ public class BodySizeLimit {
     static final long QUARKUS_DEFAULT = 10L * 1024 * 1024;
 
     void install(@Observes Router router) {
-        long limit = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
-                .map(MemorySize::asLongValue).orElse(QUARKUS_DEFAULT);
+        long limit = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
+                .map(MemorySize::asLongValue)
+                .orElse(QUARKUS_DEFAULT);
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2).handler(ctx -> check(ctx, limit));
     }
 
     private static void check(RoutingContext ctx, long limit) {
         if (announcedLength(ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH)) > limit) {
-            LingeringClose.refuse(ctx.request(), 413, "Request Entity Too Large",
-                    "A request body is at most " + limit + " bytes.");
+            LingeringClose.refuse(
+                    ctx.request(), 413, "Request Entity Too Large", "A request body is at most " + limit + " bytes.");
         } else {
             ctx.next();
         }

@@ -5,7 +5,6 @@ import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTCallerPrincipal;
 import io.smallrye.jwt.auth.principal.JWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.ParseException;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +20,8 @@ public class CachingJwtPrincipalFactory extends JWTCallerPrincipalFactory {
     private static final int MAX_ENTRIES = 10_000;
     private static final long MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(5);
 
-    private record Verified(JWTCallerPrincipal principal, JWTAuthContextInfo context, long expiresAtSecond,
-                            long verifiedAtNanos) {
-    }
+    private record Verified(
+            JWTCallerPrincipal principal, JWTAuthContextInfo context, long expiresAtSecond, long verifiedAtNanos) {}
 
     private final JWTCallerPrincipalFactory delegate = new DefaultJWTCallerPrincipalFactory();
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
@@ -40,8 +38,7 @@ public class CachingJwtPrincipalFactory extends JWTCallerPrincipalFactory {
      */
     static void checkIdentity(JWTCallerPrincipal principal) throws ParseException {
         String subject = principal.getSubject();
-        if (subject == null || subject.isEmpty()
-                || subject.codePointCount(0, subject.length()) > MAX_SUBJECT_LENGTH) {
+        if (subject == null || subject.isEmpty() || subject.codePointCount(0, subject.length()) > MAX_SUBJECT_LENGTH) {
             throw new ParseException("the token's sub must be 1 to " + MAX_SUBJECT_LENGTH + " characters");
         }
         String why = Text.whyNot(subject);
@@ -62,7 +59,9 @@ public class CachingJwtPrincipalFactory extends JWTCallerPrincipalFactory {
     public JWTCallerPrincipal parse(String token, JWTAuthContextInfo context) throws ParseException {
         Verified known = verified.get(token);
         long nowSecond = System.currentTimeMillis() / 1000;
-        if (known != null && known.context() == context && nowSecond < known.expiresAtSecond()
+        if (known != null
+                && known.context() == context
+                && nowSecond < known.expiresAtSecond()
                 && System.nanoTime() - known.verifiedAtNanos() < MAX_AGE_NANOS) {
             return known.principal();
         }

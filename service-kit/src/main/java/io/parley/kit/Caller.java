@@ -1,7 +1,6 @@
 package io.parley.kit;
 
 import io.parley.events.Role;
-
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Who is calling: the token's subject, role and display name. */

@@ -12,8 +12,7 @@ import java.util.Set;
  */
 public final class KafkaSettings {
 
-    private KafkaSettings() {
-    }
+    private KafkaSettings() {}
 
     /**
      * @param defaults  the {@code default-kafka-broker} map (keys without the {@code kafka.} prefix)
@@ -23,7 +22,8 @@ public final class KafkaSettings {
      * @param overrides the client's own settings, which win
      * @return a new map of the client's settings
      */
-    public static Map<String, Object> of(Map<String, Object> defaults, Set<String> known, Map<String, Object> overrides) {
+    public static Map<String, Object> of(
+            Map<String, Object> defaults, Set<String> known, Map<String, Object> overrides) {
         Map<String, Object> settings = new HashMap<>();
         defaults.forEach((name, value) -> {
             if (known.contains(name) && value != null) {

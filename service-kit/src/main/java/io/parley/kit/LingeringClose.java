@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,8 +27,7 @@ public final class LingeringClose {
     /** The longest time, in milliseconds, the rest of a refused body is read before the connection is closed. */
     public static final long MAX_LINGER = 30_000;
 
-    private LingeringClose() {
-    }
+    private LingeringClose() {}
 
     /**
      * Answers {@code request} with an RFC 9457 problem body and {@code Connection: close}, then drains and closes as
@@ -41,8 +39,12 @@ public final class LingeringClose {
      * @param detail  the problem's detail, for the user
      */
     public static void refuse(HttpServerRequest request, int status, String title, String detail) {
-        String body = new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
-                .put("detail", detail).encode();
+        String body = new JsonObject()
+                .put("type", "about:blank")
+                .put("title", title)
+                .put("status", status)
+                .put("detail", detail)
+                .encode();
         HttpConnection connection = request.connection();
         Context context = Vertx.currentContext();
         AtomicBoolean closed = new AtomicBoolean();
@@ -76,7 +78,8 @@ public final class LingeringClose {
         if (context != null) {
             timer.set(context.owner().setTimer(MAX_LINGER, id -> close.run()));
         }
-        request.response().setStatusCode(status)
+        request.response()
+                .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(body)

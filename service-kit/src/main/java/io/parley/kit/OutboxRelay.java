@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -15,15 +16,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import io.smallrye.common.annotation.Identifier;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +26,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Publishes the outbox to Kafka, in id order, and deletes what Kafka acknowledged. One relay at a time per
@@ -54,9 +53,11 @@ public class OutboxRelay {
 
     /** The advisory lock key that elects the publishing relay ("parley outbox"). */
     private static final long LEADER_LOCK = 0x7061726C65790001L;
+
     private static final int BATCH = 500;
     /** The most rows the depth counts: a count over a huge backlog every second would cost more than it tells. */
     static final int DEPTH_COUNTED = 100_000;
+
     private static final long MEASURE_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final Pool pool;
@@ -74,6 +75,7 @@ public class OutboxRelay {
     private final MeterRegistry registry;
     /** The last measurement: rows waiting, the oldest one's age in seconds (by the database's clock), and when. */
     private volatile long depth;
+
     private volatile double oldestAgeSeconds;
     private volatile long measuredAtNanos = System.nanoTime();
     /** When the relay's thread last measured (or tried to); its own, so not volatile. */
@@ -85,11 +87,12 @@ public class OutboxRelay {
      * @param pollInterval     {@code parley.outbox.poll-interval}: how often the outbox is read besides the wake-ups
      * @param registry         where the outbox's lag and depth are registered (only when enabled)
      */
-    public OutboxRelay(Pool pool,
-                       @ConfigProperty(name = "parley.outbox.enabled", defaultValue = "false") boolean enabled,
-                       @Identifier("default-kafka-broker") Map<String, Object> kafka,
-                       @ConfigProperty(name = "parley.outbox.poll-interval", defaultValue = "100ms") Duration pollInterval,
-                       MeterRegistry registry) {
+    public OutboxRelay(
+            Pool pool,
+            @ConfigProperty(name = "parley.outbox.enabled", defaultValue = "false") boolean enabled,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka,
+            @ConfigProperty(name = "parley.outbox.poll-interval", defaultValue = "100ms") Duration pollInterval,
+            MeterRegistry registry) {
         this.pool = pool;
         this.enabled = enabled;
         this.kafka = kafka;
@@ -102,13 +105,23 @@ public class OutboxRelay {
             return;
         }
         // the service's kafka.* settings (bootstrap servers, TLS, SASL), as its channels have them
-        producer = new KafkaProducer<>(KafkaSettings.of(kafka, ProducerConfig.configNames(), Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay")),
-                new StringSerializer(), new ByteArraySerializer());
-        Gauge.builder("parley.outbox.lag", this, OutboxRelay::lagSeconds).baseUnit("seconds")
+        producer = new KafkaProducer<>(
+                KafkaSettings.of(
+                        kafka,
+                        ProducerConfig.configNames(),
+                        Map.of(
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                                true,
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                0,
+                                ProducerConfig.CLIENT_ID_CONFIG,
+                                "outbox-relay")),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        Gauge.builder("parley.outbox.lag", this, OutboxRelay::lagSeconds)
+                .baseUnit("seconds")
                 .description("Age of the oldest outbox row not yet published to Kafka; 0 when none waits")
                 .register(registry);
         Gauge.builder("parley.outbox.depth", this, relay -> relay.depth)
@@ -155,9 +168,13 @@ public class OutboxRelay {
         waiters.computeIfAbsent(outboxId, id -> new CopyOnWriteArrayList<>()).add(published);
         wakeUp();
         Context context = Vertx.currentContext();
-        Uni<Boolean> outcome = Uni.createFrom().completionStage(published)
-                .ifNoItem().after(timeout).recoverWithItem(false)
-                .onTermination().invoke(() -> forget(outboxId, published));
+        Uni<Boolean> outcome = Uni.createFrom()
+                .completionStage(published)
+                .ifNoItem()
+                .after(timeout)
+                .recoverWithItem(false)
+                .onTermination()
+                .invoke(() -> forget(outboxId, published));
         return context == null ? outcome : outcome.emitOn(command -> context.runOnContext(ignored -> command.run()));
     }
 
@@ -182,7 +199,8 @@ public class OutboxRelay {
         }
         Long[] waiting = waiters.keySet().toArray(Long[]::new);
         java.util.Set<Long> still = new java.util.HashSet<>();
-        pool.preparedQuery("SELECT id FROM outbox WHERE id = ANY($1)").executeAndAwait(Tuple.of(waiting))
+        pool.preparedQuery("SELECT id FROM outbox WHERE id = ANY($1)")
+                .executeAndAwait(Tuple.of(waiting))
                 .forEach(row -> still.add(row.getLong(0)));
         for (Long id : waiting) {
             if (!still.contains(id)) {
@@ -219,7 +237,9 @@ public class OutboxRelay {
                             SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox LIMIT %d) waiting) AS depth,
                                    (SELECT extract(epoch FROM clock_timestamp() - created_at)::float8
                                     FROM outbox ORDER BY id LIMIT 1) AS oldest""".formatted(DEPTH_COUNTED))
-                    .executeAndAwait().iterator().next();
+                    .executeAndAwait()
+                    .iterator()
+                    .next();
             Double oldest = row.getDouble("oldest");
             oldestAgeSeconds = oldest == null ? 0 : Math.max(0, oldest);
             measuredAtNanos = System.nanoTime();
@@ -269,8 +289,12 @@ public class OutboxRelay {
 
     private SqlConnection acquireLeadership() {
         SqlConnection connection = pool.getConnectionAndAwait();
-        boolean acquired = connection.preparedQuery("SELECT pg_try_advisory_lock($1)")
-                .executeAndAwait(Tuple.of(LEADER_LOCK)).iterator().next().getBoolean(0);
+        boolean acquired = connection
+                .preparedQuery("SELECT pg_try_advisory_lock($1)")
+                .executeAndAwait(Tuple.of(LEADER_LOCK))
+                .iterator()
+                .next()
+                .getBoolean(0);
         if (!acquired) {
             connection.closeAndAwait();
             return null;
@@ -294,7 +318,9 @@ public class OutboxRelay {
         List<Long> ids = new ArrayList<>(rows.size());
         for (Row row : rows) {
             ids.add(row.getLong("id"));
-            sends.add(producer.send(new ProducerRecord<>(row.getString("topic"), row.getString("record_key"),
+            sends.add(producer.send(new ProducerRecord<>(
+                    row.getString("topic"),
+                    row.getString("record_key"),
                     row.getBuffer("payload").getBytes())));
         }
         for (Future<RecordMetadata> send : sends) {

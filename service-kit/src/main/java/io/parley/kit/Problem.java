@@ -10,7 +10,8 @@ public record Problem(String type, String title, int status, String detail) {
 
     public static WebApplicationException of(Response.Status status, String detail) {
         Problem body = new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail);
-        return new WebApplicationException(detail, Response.status(status).type(MEDIA_TYPE).entity(body).build());
+        return new WebApplicationException(
+                detail, Response.status(status).type(MEDIA_TYPE).entity(body).build());
     }
 
     public static WebApplicationException badRequest(String detail) {

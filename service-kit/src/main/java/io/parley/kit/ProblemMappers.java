@@ -17,12 +17,15 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
         if (e instanceof StrictText.InvalidText invalid) {
-            return Problem.badRequest(path(invalid) + " " + invalid.reason + ".").getResponse();
+            return Problem.badRequest(path(invalid) + " " + invalid.reason + ".")
+                    .getResponse();
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return Problem.badRequest(path(mapping) + " has a value of the wrong type or form.").getResponse();
+            return Problem.badRequest(path(mapping) + " has a value of the wrong type or form.")
+                    .getResponse();
         }
-        return Problem.badRequest("The body is not valid JSON for this request.").getResponse();
+        return Problem.badRequest("The body is not valid JSON for this request.")
+                .getResponse();
     }
 
     /** A value of the wrong JSON type: a 400 naming it, rather than the framework's own answer. */
@@ -54,7 +57,8 @@ public class ProblemMappers {
             return unreadableJson(unreadable);
         }
         Response original = e.getResponse();
-        if (original.hasEntity() && original.getMediaType() != null
+        if (original.hasEntity()
+                && original.getMediaType() != null
                 && Problem.MEDIA_TYPE.equals(original.getMediaType().toString())) {
             return original;
         }
@@ -75,13 +79,15 @@ public class ProblemMappers {
     /** No valid token where one is needed: 401 with a problem body (RFC 9457) rather than an empty one. */
     @ServerExceptionMapper
     public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
-        return Problem.of(Response.Status.UNAUTHORIZED, "A valid token is required.").getResponse();
+        return Problem.of(Response.Status.UNAUTHORIZED, "A valid token is required.")
+                .getResponse();
     }
 
     /** A token that does not allow this call (a role the endpoint does not admit): 403 with a problem body. */
     @ServerExceptionMapper
     public Response forbidden(io.quarkus.security.ForbiddenException e) {
-        return Problem.of(Response.Status.FORBIDDEN, "This token may not do this.").getResponse();
+        return Problem.of(Response.Status.FORBIDDEN, "This token may not do this.")
+                .getResponse();
     }
 
     @ServerExceptionMapper

@@ -3,7 +3,6 @@ package io.parley.kit;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,8 +15,7 @@ import java.util.UUID;
  */
 public final class ProcessedEvents {
 
-    private ProcessedEvents() {
-    }
+    private ProcessedEvents() {}
 
     /** Records {@code eventId}; true the first time, false for a duplicate whose effect is already stored. */
     public static Uni<Boolean> firstTime(SqlClient tx, UUID eventId) {

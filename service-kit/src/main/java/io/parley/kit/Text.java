@@ -9,8 +9,7 @@ package io.parley.kit;
  */
 public final class Text {
 
-    private Text() {
-    }
+    private Text() {}
 
     /**
      * Why {@code s} cannot be stored as it is, or null when it can (null itself is not this rule's business).

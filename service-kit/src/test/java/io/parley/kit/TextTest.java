@@ -1,21 +1,27 @@
 package io.parley.kit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.ws.rs.WebApplicationException;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.WebApplicationException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The one rule for client text, and how a request body that breaks it is answered. */
 class TextTest {
 
     @Test
     void storableTextPasses() {
-        for (String s : List.of("", "plain", "\u202Eright to left\u200B", "😀 pair", "\u0007bell\u001F", "\uFFFE",
-                "tab\tnew\nline", "x|y")) {
+        for (String s : List.of(
+                "",
+                "plain",
+                "\u202Eright to left\u200B",
+                "😀 pair",
+                "\u0007bell\u001F",
+                "\uFFFE",
+                "tab\tnew\nline",
+                "x|y")) {
             assertThat(Text.whyNot(s)).as(s).isNull();
             assertThat(Text.require("content", s)).isSameAs(s);
         }
@@ -32,17 +38,16 @@ class TextTest {
         assertThatThrownBy(() -> Text.require("title", "a\u0000b"))
                 .isInstanceOf(WebApplicationException.class)
                 .satisfies(e -> {
-                    Problem body = (Problem) ((WebApplicationException) e).getResponse().getEntity();
+                    Problem body = (Problem)
+                            ((WebApplicationException) e).getResponse().getEntity();
                     assertThat(body.status()).isEqualTo(400);
                     assertThat(body.detail()).isEqualTo("title contains U+0000 (NUL).");
                 });
     }
 
-    record Attachment(String name) {
-    }
+    record Attachment(String name) {}
 
-    record Body(String content, List<String> participants, List<Attachment> attachments) {
-    }
+    record Body(String content, List<String> participants, List<Attachment> attachments) {}
 
     @Test
     void aBodyStringThatBreaksTheRuleIsA400NamingItsPath() {
@@ -50,12 +55,12 @@ class TextTest {
         new StrictText().customize(mapper);
         ProblemMappers mappers = new ProblemMappers();
         String[][] cases = {
-                {"{\"content\":\"a\\u0000b\"}", "content contains U+0000 (NUL)."},
-                {"{\"participants\":[\"ok\",\"x\\ud800y\"]}", "participants[1] contains an unpaired"},
-                {"{\"attachments\":[{\"name\":\"ok\"},{\"name\":\"\\u0000\"}]}", "attachments[1].name contains U+0000"},
-                {"{\"content\":5}", "content must be a string."},
-                {"{\"participants\":[\"ok\",true]}", "participants[1] must be a string."},
-                {"{\"content\":1.5}", "content must be a string."},
+            {"{\"content\":\"a\\u0000b\"}", "content contains U+0000 (NUL)."},
+            {"{\"participants\":[\"ok\",\"x\\ud800y\"]}", "participants[1] contains an unpaired"},
+            {"{\"attachments\":[{\"name\":\"ok\"},{\"name\":\"\\u0000\"}]}", "attachments[1].name contains U+0000"},
+            {"{\"content\":5}", "content must be a string."},
+            {"{\"participants\":[\"ok\",true]}", "participants[1] must be a string."},
+            {"{\"content\":1.5}", "content must be a string."},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> mapper.readValue(c[0], Body.class)).satisfies(e -> {
@@ -71,6 +76,7 @@ class TextTest {
         ObjectMapper mapper = new ObjectMapper();
         new StrictText().customize(mapper);
         Body body = new Body("\u202Eabc\u200B😀\u0007", List.of("x|y"), List.of(new Attachment("a\u00A0b")));
-        assertThat(mapper.readValue(mapper.writeValueAsString(body), Body.class)).isEqualTo(body);
+        assertThat(mapper.readValue(mapper.writeValueAsString(body), Body.class))
+                .isEqualTo(body);
     }
 }

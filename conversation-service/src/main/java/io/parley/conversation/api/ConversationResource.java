@@ -1,15 +1,9 @@
 package io.parley.conversation.api;
 
-import io.parley.kit.ApiResponses;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.conversation.domain.ConversationService;
 import io.parley.conversation.domain.ConversationService.Refused;
 import io.parley.events.ConversationKind;
+import io.parley.kit.ApiResponses;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
@@ -27,11 +21,16 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 @Path("/api/conversations")
 @RolesAllowed({"client", "expert", "admin"})
@@ -40,6 +39,7 @@ public class ConversationResource {
 
     /** As long as a token's {@code sub} may be. */
     private static final int MAX_USER_ID_LENGTH = 255;
+
     private static final int MAX_TITLE_LENGTH = 200;
     private static final int DEFAULT_PAGE = 20;
     private static final int MAX_PAGE = 100;
@@ -62,9 +62,22 @@ public class ConversationResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a direct or group conversation")
-    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateConversationRequest.class)))
-    @APIResponse(responseCode = "201", description = "Created; the caller is a participant", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
-    @APIResponse(responseCode = "200", description = "The direct conversation the two users have already", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = CreateConversationRequest.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Created; the caller is a participant",
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The direct conversation the two users have already",
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     public Uni<Response> create(CreateConversationRequest request) {
         if (request == null || request.type() == null) {
@@ -75,7 +88,10 @@ public class ConversationResource {
             checkUserId("participants[" + i + "]", others.get(i));
         }
         Caller caller = Caller.of(jwt);
-        long distinctOthers = others.stream().filter(u -> !u.equals(caller.userId())).distinct().count();
+        long distinctOthers = others.stream()
+                .filter(u -> !u.equals(caller.userId()))
+                .distinct()
+                .count();
         // the kind exactly as spelled; support conversations are not made by a create
         ConversationKind kind = ConversationKind.find(request.type())
                 .filter(k -> k != ConversationKind.SUPPORT)
@@ -88,8 +104,8 @@ public class ConversationResource {
             }
             case GROUP -> {
                 if (distinctOthers + 1 > ConversationService.MAX_PARTICIPANTS) {
-                    throw Problem.badRequest("participants: a group has at most "
-                            + ConversationService.MAX_PARTICIPANTS + " participants.");
+                    throw Problem.badRequest("participants: a group has at most " + ConversationService.MAX_PARTICIPANTS
+                            + " participants.");
                 }
             }
             default -> throw new IllegalStateException("not a kind a create makes: " + kind);
@@ -99,11 +115,13 @@ public class ConversationResource {
         if (title != null && title.codePointCount(0, title.length()) > MAX_TITLE_LENGTH) {
             throw Problem.badRequest("title is at most " + MAX_TITLE_LENGTH + " characters.");
         }
-        return conversations.create(caller, authorization(), kind, others, title)
-                .chain(created -> conversations.own(caller, created.conversation().id())
+        return conversations
+                .create(caller, authorization(), kind, others, title)
+                .chain(created -> conversations
+                        .own(caller, created.conversation().id())
                         .map(own -> Response.status(created.isNew() ? 201 : 200)
-                                .entity(ConversationView.of(created.conversation(), caller.userId(), own.readSeq(),
-                                        own.muted()))
+                                .entity(ConversationView.of(
+                                        created.conversation(), caller.userId(), own.readSeq(), own.muted()))
                                 .build()));
     }
 
@@ -114,10 +132,16 @@ public class ConversationResource {
      */
     @GET
     @Operation(summary = "The caller's conversations, latest activity first (support first)")
-    @APIResponse(responseCode = "200", description = "A page", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationPage.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "A page",
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationPage.class)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
-    public Uni<ConversationPage> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
-                                      @QueryParam("filter") String filter) {
+    public Uni<ConversationPage> list(
+            @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("filter") String filter) {
         Text.require("limit", limit);
         Text.require("cursor", cursor);
         Text.require("filter", filter);
@@ -125,11 +149,22 @@ public class ConversationResource {
         Caller caller = Caller.of(jwt);
         ConversationService.AdminView view = adminView(filter, caller);
         boolean byWait = view == ConversationService.AdminView.UNANSWERED;
-        return conversations.list(caller, authorization(), view, byWait ? null : Cursor.decode(cursor),
-                        byWait ? Cursor.decodeWaiting(cursor) : null, size)
+        return conversations
+                .list(
+                        caller,
+                        authorization(),
+                        view,
+                        byWait ? null : Cursor.decode(cursor),
+                        byWait ? Cursor.decodeWaiting(cursor) : null,
+                        size)
                 .map(page -> new ConversationPage(
-                        page.items().stream().map(c -> ConversationView.of(c, caller.userId(),
-                                page.readSeqs().getOrDefault(c.id(), 0L), page.muted().contains(c.id()))).toList(),
+                        page.items().stream()
+                                .map(c -> ConversationView.of(
+                                        c,
+                                        caller.userId(),
+                                        page.readSeqs().getOrDefault(c.id(), 0L),
+                                        page.muted().contains(c.id())))
+                                .toList(),
                         byWait ? Cursor.encodeWaiting(page.nextWaiting()) : Cursor.encode(page.next())));
     }
 
@@ -152,26 +187,47 @@ public class ConversationResource {
     @Path("/support")
     @RolesAllowed({"client", "expert"})
     @Operation(summary = "The caller's support conversation, created on first use")
-    @APIResponse(responseCode = "200", description = "The support conversation", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The support conversation",
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
     @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
     public Uni<ConversationView> support() {
         Caller caller = Caller.of(jwt);
-        return conversations.support(caller.userId(), authorization()).chain(c -> conversations.own(caller, c.id())
-                .map(own -> ConversationView.of(c, caller.userId(), own.readSeq(), own.muted())));
+        return conversations
+                .support(caller.userId(), authorization())
+                .chain(c -> conversations
+                        .own(caller, c.id())
+                        .map(own -> ConversationView.of(c, caller.userId(), own.readSeq(), own.muted())));
     }
 
     /** One conversation, if the caller may see it (the membership rule); otherwise 404. */
     @GET
     @Path("/{id}")
     @Operation(summary = "One conversation")
-    @APIResponse(responseCode = "200", description = "The conversation", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The conversation",
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Uni<ConversationView> get(@PathParam("id") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id) {
+    public Uni<ConversationView> get(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id) {
         UUID conversationId = Problem.parseId(id);
         Caller caller = Caller.of(jwt);
-        return conversations.findVisible(conversationId, caller)
+        return conversations
+                .findVisible(conversationId, caller)
                 .map(found -> found.orElseThrow(Problem::notFound))
-                .chain(c -> conversations.own(caller, c.id())
+                .chain(c -> conversations
+                        .own(caller, c.id())
                         .map(own -> ConversationView.of(c, caller.userId(), own.readSeq(), own.muted())));
     }
 
@@ -182,21 +238,41 @@ public class ConversationResource {
     @Path("/{id}/participants")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add a participant to a group")
-    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = ParticipantRequest.class)))
-    @APIResponse(responseCode = "200", description = "The conversation, the participant added", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = ParticipantRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The conversation, the participant added",
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
-    public Uni<ConversationView> addParticipant(@PathParam("id") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, ParticipantRequest request) {
+    public Uni<ConversationView> addParticipant(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id,
+            ParticipantRequest request) {
         UUID conversationId = Problem.parseId(id);
         if (request == null) {
             throw Problem.badRequest("userId is required.");
         }
         checkUserId("userId", request.userId());
         Caller caller = Caller.of(jwt);
-        return conversations.addParticipant(caller, authorization(), conversationId, request.userId())
-                .chain(c -> conversations.own(caller, c.id())
+        return conversations
+                .addParticipant(caller, authorization(), conversationId, request.userId())
+                .chain(c -> conversations
+                        .own(caller, c.id())
                         .map(own -> ConversationView.of(c, caller.userId(), own.readSeq(), own.muted())));
     }
 
@@ -212,12 +288,22 @@ public class ConversationResource {
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Uni<Response> removeParticipant(@PathParam("id") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @PathParam("userId") @Parameter(description = "The user's id (the token's sub)") String userId,
-                                           @Context HttpServerRequest request) {
+    public Uni<Response> removeParticipant(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id,
+            @PathParam("userId") @Parameter(description = "The user's id (the token's sub)") String userId,
+            @Context HttpServerRequest request) {
         UUID conversationId = Problem.parseId(id);
         String exact = PathText.lastSegment("userId", request.path(), userId);
         checkUserId("userId", exact);
-        return conversations.removeParticipant(Caller.of(jwt), authorization(), conversationId, exact)
+        return conversations
+                .removeParticipant(Caller.of(jwt), authorization(), conversationId, exact)
                 .replaceWith(Response.noContent().build());
     }
 
@@ -226,11 +312,19 @@ public class ConversationResource {
     public Response refused(Refused e) {
         return switch (e.reason) {
             case NOT_FOUND -> Problem.notFound().getResponse();
-            case NOT_ALLOWED -> Problem.of(Response.Status.FORBIDDEN,
-                    "Only the group's creator or an admin may change its participants; anyone may leave.").getResponse();
-            case NOT_A_GROUP -> Problem.badRequest("Only group conversations change participants.").getResponse();
-            case TOO_MANY -> Problem.of(Response.Status.CONFLICT, "The group has "
-                    + ConversationService.MAX_PARTICIPANTS + " participants already.").getResponse();
+            case NOT_ALLOWED ->
+                Problem.of(
+                                Response.Status.FORBIDDEN,
+                                "Only the group's creator or an admin may change its participants; anyone may leave.")
+                        .getResponse();
+            case NOT_A_GROUP ->
+                Problem.badRequest("Only group conversations change participants.")
+                        .getResponse();
+            case TOO_MANY ->
+                Problem.of(
+                                Response.Status.CONFLICT,
+                                "The group has " + ConversationService.MAX_PARTICIPANTS + " participants already.")
+                        .getResponse();
         };
     }
 

@@ -2,7 +2,6 @@ package io.parley.conversation.api;
 
 import io.parley.conversation.domain.Conversation;
 import io.parley.events.ConversationKind;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +14,21 @@ import java.util.UUID;
  * conversations also say whether a reply is awaited (the last message is not from an admin), since when
  * ({@code awaitingSince}, null when none is) and which admin answered last.
  */
-public record ConversationView(UUID id, ConversationKind type, String title, List<String> participants,
-                               Instant createdAt, Map<String, Object> lastMessage, long lastSeq, long readSeq,
-                               long unreadCount, boolean pinned, boolean muted, boolean awaitingReply, String answeredBy,
-                               Instant awaitingSince) {
+public record ConversationView(
+        UUID id,
+        ConversationKind type,
+        String title,
+        List<String> participants,
+        Instant createdAt,
+        Map<String, Object> lastMessage,
+        long lastSeq,
+        long readSeq,
+        long unreadCount,
+        boolean pinned,
+        boolean muted,
+        boolean awaitingReply,
+        String answeredBy,
+        Instant awaitingSince) {
 
     /**
      * The view of {@code c} for {@code callerId}, who has read up to {@code readSeq} and muted it or not.
@@ -28,8 +38,20 @@ public record ConversationView(UUID id, ConversationKind type, String title, Lis
     static ConversationView of(Conversation c, String callerId, long readSeq, boolean muted) {
         boolean pinned = c.isSupport() && callerId.equals(c.createdBy());
         long read = Math.min(readSeq, c.lastSeq());
-        return new ConversationView(c.id(), c.kind(), c.title(), c.participants(), c.createdAt(), c.lastMessage(),
-                c.lastSeq(), read, c.lastSeq() - read, pinned, muted, c.awaitingReply(), c.answeredBy(),
+        return new ConversationView(
+                c.id(),
+                c.kind(),
+                c.title(),
+                c.participants(),
+                c.createdAt(),
+                c.lastMessage(),
+                c.lastSeq(),
+                read,
+                c.lastSeq() - read,
+                pinned,
+                muted,
+                c.awaitingReply(),
+                c.answeredBy(),
                 c.isSupport() && c.awaitingReply() ? c.awaitingSince() : null);
     }
 }

@@ -3,7 +3,6 @@ package io.parley.conversation.api;
 import io.parley.conversation.store.ConversationStore.Position;
 import io.parley.conversation.store.ConversationStore.WaitPosition;
 import io.parley.kit.Problem;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -16,21 +15,22 @@ import java.util.regex.Pattern;
  */
 final class Cursor {
 
-    private static final Pattern FORMAT = Pattern.compile("1:(\\d{1,19}):(\\d{1,19}):((\\d{1,19}):(\\d{1,19}):([\\d,]*))");
+    private static final Pattern FORMAT =
+            Pattern.compile("1:(\\d{1,19}):(\\d{1,19}):((\\d{1,19}):(\\d{1,19}):([\\d,]*))");
 
-    private Cursor() {
-    }
+    private Cursor() {}
 
     static String encode(Position position) {
         if (position == null) {
             return null;
         }
-        String raw = "1:" + position.snapshotAt().toEpochMilli() + ":" + position.activity() + ":" + position.snapshot();
+        String raw =
+                "1:" + position.snapshotAt().toEpochMilli() + ":" + position.activity() + ":" + position.snapshot();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static final Pattern WAITING = Pattern.compile(
-            "2:(-?\\d{1,19}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+    private static final Pattern WAITING =
+            Pattern.compile("2:(-?\\d{1,19}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
 
     /** The cursor of the unanswered filter's next page ({@code 2:<wait start in epoch microseconds>:<id>}); null: none. */
     static String encodeWaiting(WaitPosition position) {
@@ -55,8 +55,8 @@ final class Cursor {
                 throw new IllegalArgumentException("format");
             }
             long micros = Long.parseLong(m.group(1));
-            Instant since = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    Math.floorMod(micros, 1_000_000L) * 1_000L);
+            Instant since = Instant.ofEpochSecond(
+                    Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
             return new WaitPosition(since, java.util.UUID.fromString(m.group(2)));
         } catch (RuntimeException e) {
             throw Problem.badRequest("cursor is not one this API gave out.");
@@ -86,8 +86,8 @@ final class Cursor {
                 }
                 previous = xid;
             }
-            return new Position(m.group(3), Instant.ofEpochMilli(Long.parseLong(m.group(1))),
-                    Long.parseLong(m.group(2)));
+            return new Position(
+                    m.group(3), Instant.ofEpochMilli(Long.parseLong(m.group(1))), Long.parseLong(m.group(2)));
         } catch (RuntimeException e) {
             throw Problem.badRequest("cursor is not one this API gave out.");
         }

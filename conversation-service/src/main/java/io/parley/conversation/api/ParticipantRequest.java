@@ -1,5 +1,4 @@
 package io.parley.conversation.api;
 
 /** Body of {@code POST /api/conversations/{id}/participants}. */
-public record ParticipantRequest(String userId) {
-}
+public record ParticipantRequest(String userId) {}

@@ -1,7 +1,6 @@
 package io.parley.conversation.api;
 
 import io.parley.kit.Problem;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -15,8 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class PathText {
 
-    private PathText() {
-    }
+    private PathText() {}
 
     /**
      * The last segment of {@code rawPath} (as the request line has it, percent-encoded), decoded as UTF-8.
@@ -64,7 +62,8 @@ final class PathText {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))

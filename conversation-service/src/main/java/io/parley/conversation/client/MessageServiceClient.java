@@ -11,7 +11,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
@@ -35,8 +34,11 @@ public class MessageServiceClient {
     public MessageServiceClient(Vertx vertx, ConversationConfig config) {
         this.base = config.message().url();
         this.timeout = config.message().syncTimeout();
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(16)
-                .setTcpNoDelay(true).setConnectTimeout((int) Math.max(1, timeout.toMillis())));
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(true)
+                .setMaxPoolSize(16)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.max(1, timeout.toMillis())));
     }
 
     /**
@@ -47,14 +49,20 @@ public class MessageServiceClient {
      *         {@code parley.message.sync-timeout}
      */
     public Uni<Boolean> syncReplica(UUID conversationId, String authorization) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setHost(host()).setPort(port()).setURI(path()).setSsl("https".equals(base.getScheme()))
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(host())
+                .setPort(port())
+                .setURI(path())
+                .setSsl("https".equals(base.getScheme()))
                 .setIdleTimeout(Math.max(1, timeout.toMillis()))
                 .putHeader("Content-Type", "application/json");
         if (authorization != null) {
             options.putHeader("Authorization", authorization);
         }
-        Buffer body = Buffer.buffer(new JsonObject().put("conversationId", conversationId.toString()).encode());
+        Buffer body = Buffer.buffer(new JsonObject()
+                .put("conversationId", conversationId.toString())
+                .encode());
         return http.request(options)
                 .chain(request -> request.send(body))
                 .chain(response -> response.body().map(ignored -> response.statusCode()))
@@ -64,8 +72,11 @@ public class MessageServiceClient {
                     }
                     return status == 204;
                 })
-                .ifNoItem().after(timeout).fail()
-                .onFailure().recoverWithItem(failure -> {
+                .ifNoItem()
+                .after(timeout)
+                .fail()
+                .onFailure()
+                .recoverWithItem(failure -> {
                     Log.warnf("message-service replica sync of %s failed: %s", conversationId, failure.toString());
                     return false;
                 });

@@ -1,7 +1,6 @@
 package io.parley.conversation.domain;
 
 import io.parley.events.ConversationKind;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,20 +12,35 @@ import java.util.UUID;
  * own view. {@code awaitingSince} is the createdAt of the first message not from an admin after the last admin message,
  * null when no reply is awaited (and on conversations that are not support conversations).
  */
-public record Conversation(UUID id, ConversationKind kind, String title, String createdBy, Instant createdAt,
-                           Instant lastActivityAt, List<String> participants, long activity, long lastSeq,
-                           Map<String, Object> lastMessage, boolean awaitingReply, String answeredBy,
-                           Instant awaitingSince) {
+public record Conversation(
+        UUID id,
+        ConversationKind kind,
+        String title,
+        String createdBy,
+        Instant createdAt,
+        Instant lastActivityAt,
+        List<String> participants,
+        long activity,
+        long lastSeq,
+        Map<String, Object> lastMessage,
+        boolean awaitingReply,
+        String answeredBy,
+        Instant awaitingSince) {
 
     public Conversation {
         participants = List.copyOf(participants);
     }
 
     /** A conversation not stored yet, without messages. */
-    public static Conversation fresh(UUID id, ConversationKind kind, String title, String createdBy,
-                                     Instant createdAt, List<String> participants) {
-        return new Conversation(id, kind, title, createdBy, createdAt, createdAt, participants, 0, 0, null, false,
-                null, null);
+    public static Conversation fresh(
+            UUID id,
+            ConversationKind kind,
+            String title,
+            String createdBy,
+            Instant createdAt,
+            List<String> participants) {
+        return new Conversation(
+                id, kind, title, createdBy, createdAt, createdAt, participants, 0, 0, null, false, null, null);
     }
 
     /** Whether this is a support conversation. */

@@ -17,7 +17,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -56,12 +55,16 @@ public class ConversationService {
     }
 
     /** A conversation asked for, and whether this request created it. */
-    public record Created(Conversation conversation, boolean isNew) {
-    }
+    public record Created(Conversation conversation, boolean isNew) {}
 
     /** A change the caller may not make, or that this kind of conversation does not allow. */
     public static final class Refused extends RuntimeException {
-        public enum Reason { NOT_FOUND, NOT_ALLOWED, NOT_A_GROUP, TOO_MANY }
+        public enum Reason {
+            NOT_FOUND,
+            NOT_ALLOWED,
+            NOT_A_GROUP,
+            TOO_MANY
+        }
 
         public final Reason reason;
 
@@ -78,13 +81,13 @@ public class ConversationService {
      *
      * @param authorization the caller's Authorization header, forwarded to the message-service
      */
-    public Uni<Created> create(Caller caller, String authorization, ConversationKind kind, List<String> others,
-                               String title) {
+    public Uni<Created> create(
+            Caller caller, String authorization, ConversationKind kind, List<String> others, String title) {
         Set<String> members = new LinkedHashSet<>();
         members.add(caller.userId());
         members.addAll(others);
-        Conversation conversation = Conversation.fresh(UUID.randomUUID(), kind, title, caller.userId(),
-                ConversationStore.now(), List.copyOf(members));
+        Conversation conversation = Conversation.fresh(
+                UUID.randomUUID(), kind, title, caller.userId(), ConversationStore.now(), List.copyOf(members));
         DirectPair pair = kind == ConversationKind.DIRECT ? directPair(caller.userId(), members) : null;
         return insert(conversation, pair, null)
                 .chain(outboxId -> outboxId != null
@@ -108,12 +111,19 @@ public class ConversationService {
             if (found.isPresent()) {
                 return catchUpIfRecent(found.get(), authorization).replaceWith(found.get());
             }
-            Conversation conversation = Conversation.fresh(UUID.randomUUID(), ConversationKind.SUPPORT, null, ownerId,
-                    ConversationStore.now(), List.of(ownerId));
+            Conversation conversation = Conversation.fresh(
+                    UUID.randomUUID(),
+                    ConversationKind.SUPPORT,
+                    null,
+                    ownerId,
+                    ConversationStore.now(),
+                    List.of(ownerId));
             return insert(conversation, null, ownerId)
                     .chain(outboxId -> outboxId != null
-                            ? catchUp.await(outboxId, conversation.id(), authorization).replaceWith(conversation)
-                            : store.findSupport(pool, ownerId).map(Optional::orElseThrow)
+                            ? catchUp.await(outboxId, conversation.id(), authorization)
+                                    .replaceWith(conversation)
+                            : store.findSupport(pool, ownerId)
+                                    .map(Optional::orElseThrow)
                                     .call(winner -> catchUpIfRecent(winner, authorization)));
         });
     }
@@ -135,8 +145,11 @@ public class ConversationService {
     private Uni<Long> insert(Conversation c, DirectPair pair, String supportOwner) {
         return pool.withTransaction(tx -> store.insert(tx, c, pair, supportOwner)
                 .chain(inserted -> inserted
-                        ? Outbox.appendReturningId(tx, Topics.CONVERSATIONS, ConversationCreated.of(c.id(), c.kind(),
-                                c.title(), c.createdBy(), c.participants(), c.createdAt()))
+                        ? Outbox.appendReturningId(
+                                tx,
+                                Topics.CONVERSATIONS,
+                                ConversationCreated.of(
+                                        c.id(), c.kind(), c.title(), c.createdBy(), c.participants(), c.createdAt()))
                         : Uni.createFrom().nullItem()));
     }
 
@@ -150,12 +163,19 @@ public class ConversationService {
      * muted, and where the next page starts (null at the end): {@code next} for the lists ordered by activity,
      * {@code nextWaiting} for the support desk's unanswered filter (oldest wait first).
      */
-    public record Page(List<Conversation> items, Map<UUID, Long> readSeqs, Set<UUID> muted, Position next,
-                       WaitPosition nextWaiting) {
-    }
+    public record Page(
+            List<Conversation> items,
+            Map<UUID, Long> readSeqs,
+            Set<UUID> muted,
+            Position next,
+            WaitPosition nextWaiting) {}
 
     /** What an admin lists: their own conversations and every support conversation, or the support desk. */
-    public enum AdminView { ALL, SUPPORT, UNANSWERED }
+    public enum AdminView {
+        ALL,
+        SUPPORT,
+        UNANSWERED
+    }
 
     /**
      * The caller's conversations by latest activity. A client's or expert's support conversation comes first on the
@@ -167,12 +187,13 @@ public class ConversationService {
      *
      * @return the page, the caller's read positions and mutes among its items, and where the next page starts
      */
-    public Uni<Page> list(Caller caller, String authorization, AdminView view, Position after,
-                          WaitPosition afterWaiting, int limit) {
+    public Uni<Page> list(
+            Caller caller, String authorization, AdminView view, Position after, WaitPosition afterWaiting, int limit) {
         Position from = after == null ? Position.TOP : after;
         Uni<Page> page;
         if (caller.isAdmin() && view == AdminView.UNANSWERED) {
-            page = store.pageWaiting(afterWaiting, limit + 1).map(rows -> ListPages.byWait(rows, limit))
+            page = store.pageWaiting(afterWaiting, limit + 1)
+                    .map(rows -> ListPages.byWait(rows, limit))
                     .map(cut -> new Page(cut.items(), Map.of(), Set.of(), null, cut.next()));
         } else if (Membership.seesEverySupportConversation(caller.role())) {
             Scope scope = view == AdminView.SUPPORT ? Scope.SUPPORT : Scope.OWN_AND_SUPPORT;
@@ -200,8 +221,7 @@ public class ConversationService {
     }
 
     /** The caller's own view of one conversation: how far they read (0 before anything) and whether they muted it. */
-    public record Own(long readSeq, boolean muted) {
-    }
+    public record Own(long readSeq, boolean muted) {}
 
     /**
      * The caller's read position in {@code conversationId} and whether they muted it now.
@@ -209,8 +229,9 @@ public class ConversationService {
      * @return the caller's own part of the conversation's view
      */
     public Uni<Own> own(Caller caller, UUID conversationId) {
-        return readSeq(caller, conversationId).chain(readSeq -> store.mutedAmong(caller.userId(), List.of(conversationId))
-                .map(muted -> new Own(readSeq, muted.contains(conversationId))));
+        return readSeq(caller, conversationId)
+                .chain(readSeq -> store.mutedAmong(caller.userId(), List.of(conversationId))
+                        .map(muted -> new Own(readSeq, muted.contains(conversationId))));
     }
 
     /** The caller's read position in a conversation: 0 before they read anything. */
@@ -228,27 +249,34 @@ public class ConversationService {
      * @return the conversation with its participants after the change
      */
     public Uni<Conversation> addParticipant(Caller caller, String authorization, UUID conversationId, String userId) {
-        record Added(Conversation conversation, Long outboxId) {
-        }
-        return pool.withTransaction(tx -> lockVisible(tx, conversationId, caller).chain(c -> {
-                    requireGroup(c);
-                    if (!c.createdBy().equals(caller.userId()) && !caller.isAdmin()) {
-                        throw new Refused(Refused.Reason.NOT_ALLOWED);
-                    }
-                    if (c.participants().contains(userId)) {
-                        return Uni.createFrom().item(new Added(c, null));
-                    }
-                    if (c.participants().size() >= MAX_PARTICIPANTS) {
-                        throw new Refused(Refused.Reason.TOO_MANY);
-                    }
-                    var now = ConversationStore.now();
-                    return store.addParticipant(tx, conversationId, userId, now)
-                            .chain(() -> store.find(tx, conversationId, false).map(Optional::orElseThrow))
-                            .chain(found -> Outbox.appendReturningId(tx, Topics.CONVERSATIONS,
-                                            ParticipantAdded.of(conversationId, userId, caller.userId(),
-                                                    found.participants(), now))
-                                    .map(outboxId -> new Added(found, outboxId)));
-                }))
+        record Added(Conversation conversation, Long outboxId) {}
+        return pool.withTransaction(tx -> lockVisible(tx, conversationId, caller)
+                        .chain(c -> {
+                            requireGroup(c);
+                            if (!c.createdBy().equals(caller.userId()) && !caller.isAdmin()) {
+                                throw new Refused(Refused.Reason.NOT_ALLOWED);
+                            }
+                            if (c.participants().contains(userId)) {
+                                return Uni.createFrom().item(new Added(c, null));
+                            }
+                            if (c.participants().size() >= MAX_PARTICIPANTS) {
+                                throw new Refused(Refused.Reason.TOO_MANY);
+                            }
+                            var now = ConversationStore.now();
+                            return store.addParticipant(tx, conversationId, userId, now)
+                                    .chain(() -> store.find(tx, conversationId, false)
+                                            .map(Optional::orElseThrow))
+                                    .chain(found -> Outbox.appendReturningId(
+                                                    tx,
+                                                    Topics.CONVERSATIONS,
+                                                    ParticipantAdded.of(
+                                                            conversationId,
+                                                            userId,
+                                                            caller.userId(),
+                                                            found.participants(),
+                                                            now))
+                                            .map(outboxId -> new Added(found, outboxId)));
+                        }))
                 .chain(added -> added.outboxId() == null
                         ? Uni.createFrom().item(added.conversation())
                         : catchUp.await(added.outboxId(), conversationId, authorization)
@@ -265,30 +293,41 @@ public class ConversationService {
      * @param authorization the caller's Authorization header, forwarded to the message-service
      */
     public Uni<Void> removeParticipant(Caller caller, String authorization, UUID conversationId, String userId) {
-        return pool.withTransaction(tx -> lockVisible(tx, conversationId, caller).chain(c -> {
-                    requireGroup(c);
-                    boolean self = userId.equals(caller.userId());
-                    if (!self && !c.createdBy().equals(caller.userId()) && !caller.isAdmin()) {
-                        throw new Refused(Refused.Reason.NOT_ALLOWED);
-                    }
-                    if (!c.participants().contains(userId)) {
-                        throw new Refused(Refused.Reason.NOT_FOUND);
-                    }
-                    var now = ConversationStore.now();
-                    List<String> after = c.participants().stream().filter(p -> !p.equals(userId)).toList();
-                    return store.removeParticipant(tx, conversationId, userId)
-                            .chain(() -> Outbox.appendReturningId(tx, Topics.CONVERSATIONS,
-                                    ParticipantRemoved.of(conversationId, userId, caller.userId(), after, now)))
-                            .chain(() -> store.unreadTotal(tx, userId))
-                            .chain(total -> Outbox.appendReturningId(tx, Topics.INBOX, UnreadChanged.of(conversationId,
-                                    List.of(new UnreadChanged.Count(userId, 0, total)), now)));
-                }))
+        return pool.withTransaction(tx -> lockVisible(tx, conversationId, caller)
+                        .chain(c -> {
+                            requireGroup(c);
+                            boolean self = userId.equals(caller.userId());
+                            if (!self && !c.createdBy().equals(caller.userId()) && !caller.isAdmin()) {
+                                throw new Refused(Refused.Reason.NOT_ALLOWED);
+                            }
+                            if (!c.participants().contains(userId)) {
+                                throw new Refused(Refused.Reason.NOT_FOUND);
+                            }
+                            var now = ConversationStore.now();
+                            List<String> after = c.participants().stream()
+                                    .filter(p -> !p.equals(userId))
+                                    .toList();
+                            return store.removeParticipant(tx, conversationId, userId)
+                                    .chain(() -> Outbox.appendReturningId(
+                                            tx,
+                                            Topics.CONVERSATIONS,
+                                            ParticipantRemoved.of(conversationId, userId, caller.userId(), after, now)))
+                                    .chain(() -> store.unreadTotal(tx, userId))
+                                    .chain(total -> Outbox.appendReturningId(
+                                            tx,
+                                            Topics.INBOX,
+                                            UnreadChanged.of(
+                                                    conversationId,
+                                                    List.of(new UnreadChanged.Count(userId, 0, total)),
+                                                    now)));
+                        }))
                 .chain(lastOutboxId -> catchUp.await(lastOutboxId, conversationId, authorization));
     }
 
     private Uni<Conversation> lockVisible(SqlClient tx, UUID conversationId, Caller caller) {
-        return store.find(tx, conversationId, true).map(found -> found.filter(c -> Membership.mayAccess(caller, c))
-                .orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)));
+        return store.find(tx, conversationId, true)
+                .map(found -> found.filter(c -> Membership.mayAccess(caller, c))
+                        .orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)));
     }
 
     private static void requireGroup(Conversation c) {
@@ -299,7 +338,8 @@ public class ConversationService {
 
     /** The pair of a direct conversation: the caller and the one other member. */
     private static DirectPair directPair(String caller, Set<String> members) {
-        String other = members.stream().filter(m -> !m.equals(caller)).findFirst().orElseThrow();
+        String other =
+                members.stream().filter(m -> !m.equals(caller)).findFirst().orElseThrow();
         return new DirectPair(caller, other);
     }
 }

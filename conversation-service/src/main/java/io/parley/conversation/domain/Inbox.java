@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,28 +48,34 @@ public class Inbox {
      *         every event was applied before)
      */
     public Uni<List<UnreadChanged>> apply(List<Event> events) {
-        return pool.withTransaction(tx -> ProcessedEvents.firstTimes(tx, events.stream().map(Event::eventId).toList())
-                .chain(fresh -> apply(tx, InboxBatch.of(events.stream()
-                        .filter(e -> fresh.contains(e.eventId())).toList()))));
+        return pool.withTransaction(tx -> ProcessedEvents.firstTimes(
+                        tx, events.stream().map(Event::eventId).toList())
+                .chain(fresh -> apply(
+                        tx,
+                        InboxBatch.of(events.stream()
+                                .filter(e -> fresh.contains(e.eventId()))
+                                .toList()))));
     }
 
     private Uni<List<UnreadChanged>> apply(SqlClient tx, InboxBatch batch) {
         Uni<Void> chain = store.messagesCreated(tx, batch.latest());
         for (MessageEvent message : batch.changed()) {
-            chain = chain.chain(() -> store.messageChanged(tx, message.conversationId(), message.message().seq(),
-                    InboxBatch.json(message.message())));
+            chain = chain.chain(() -> store.messageChanged(
+                    tx, message.conversationId(), message.message().seq(), InboxBatch.json(message.message())));
         }
         List<UUID> pairConversations = new ArrayList<>();
         List<String> pairUsers = new ArrayList<>();
-        batch.touched().forEach((conversation, members) -> members.forEach(user -> {
-            pairConversations.add(conversation);
-            pairUsers.add(user);
-        }));
+        batch.touched()
+                .forEach((conversation, members) -> members.forEach(user -> {
+                    pairConversations.add(conversation);
+                    pairUsers.add(user);
+                }));
         Instant now = Instant.now();
         return chain.chain(() -> store.read(tx, batch.positions()))
                 .chain(() -> store.counts(tx, pairConversations, pairUsers))
                 .map(counts -> counts.entrySet().stream()
-                        .map(e -> UnreadChanged.of(e.getKey(), e.getValue(), now)).toList());
+                        .map(e -> UnreadChanged.of(e.getKey(), e.getValue(), now))
+                        .toList());
     }
 
     /**
@@ -87,8 +92,10 @@ public class Inbox {
     @Scheduled(every = "1m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> pruneMoves() {
         return store.pruneMoves(pool, movesKept)
-                .onFailure().invoke(failure -> Log.warnf("old list moves not pruned: %s", failure.toString()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(failure -> Log.warnf("old list moves not pruned: %s", failure.toString()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 }

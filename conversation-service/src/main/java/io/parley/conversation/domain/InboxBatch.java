@@ -7,7 +7,6 @@ import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.ReadMoved;
 import io.parley.events.Role;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +28,11 @@ import java.util.UUID;
  * @param positions each reader's furthest position, one per (conversation, user)
  * @param touched   for each conversation, the users whose count the batch concerns
  */
-public record InboxBatch(List<InboxStore.Latest> latest, List<MessageEvent> changed,
-                         List<InboxStore.Position> positions, Map<UUID, Set<String>> touched) {
+public record InboxBatch(
+        List<InboxStore.Latest> latest,
+        List<MessageEvent> changed,
+        List<InboxStore.Position> positions,
+        Map<UUID, Set<String>> touched) {
 
     /**
      * Folds {@code events} (message events and read moves, in their order; others are not expected).
@@ -47,7 +49,8 @@ public record InboxBatch(List<InboxStore.Latest> latest, List<MessageEvent> chan
         for (Event event : events) {
             if (event instanceof ReadMoved read) {
                 position(positions, read.conversationId(), read.userId(), read.seq());
-                touched.computeIfAbsent(read.conversationId(), id -> new LinkedHashSet<>()).add(read.userId());
+                touched.computeIfAbsent(read.conversationId(), id -> new LinkedHashSet<>())
+                        .add(read.userId());
                 continue;
             }
             MessageEvent message = (MessageEvent) event;
@@ -63,8 +66,17 @@ public record InboxBatch(List<InboxStore.Latest> latest, List<MessageEvent> chan
             waits.merge(m.conversationId(), Wait.of(fromAdmin, m.createdAt().toString()), Wait::then);
             InboxStore.Latest before = latest.get(m.conversationId());
             if (before == null || before.seq() < m.seq()) {
-                latest.put(m.conversationId(), new InboxStore.Latest(m.conversationId(), m.seq(), json(m),
-                        m.createdAt().toString(), fromAdmin, null, null, false));
+                latest.put(
+                        m.conversationId(),
+                        new InboxStore.Latest(
+                                m.conversationId(),
+                                m.seq(),
+                                json(m),
+                                m.createdAt().toString(),
+                                fromAdmin,
+                                null,
+                                null,
+                                false));
             }
             position(positions, m.conversationId(), m.senderId(), m.seq());
             Set<String> users = touched.computeIfAbsent(m.conversationId(), id -> new LinkedHashSet<>());
@@ -72,8 +84,14 @@ public record InboxBatch(List<InboxStore.Latest> latest, List<MessageEvent> chan
             users.add(m.senderId());
         }
         List<InboxStore.Latest> last = latest.values().stream()
-                .map(l -> new InboxStore.Latest(l.conversationId(), l.seq(), l.messageJson(), l.createdAt(),
-                        l.fromAdmin(), answeredBy.get(l.conversationId()), waits.get(l.conversationId()).since(),
+                .map(l -> new InboxStore.Latest(
+                        l.conversationId(),
+                        l.seq(),
+                        l.messageJson(),
+                        l.createdAt(),
+                        l.fromAdmin(),
+                        answeredBy.get(l.conversationId()),
+                        waits.get(l.conversationId()).since(),
                         waits.get(l.conversationId()).adminSeen()))
                 .toList();
         return new InboxBatch(last, List.copyOf(changed), List.copyOf(positions.values()), touched);
@@ -103,11 +121,12 @@ public record InboxBatch(List<InboxStore.Latest> latest, List<MessageEvent> chan
     }
 
     /** A reader in a conversation: the pair itself is the key, never a string made of the two. */
-    private record Reader(UUID conversationId, String userId) {
-    }
+    private record Reader(UUID conversationId, String userId) {}
 
     private static void position(Map<Reader, InboxStore.Position> positions, UUID conversation, String user, long seq) {
-        positions.merge(new Reader(conversation, user), new InboxStore.Position(conversation, user, seq),
+        positions.merge(
+                new Reader(conversation, user),
+                new InboxStore.Position(conversation, user, seq),
                 (a, b) -> a.seq() >= b.seq() ? a : b);
     }
 }

@@ -3,7 +3,6 @@ package io.parley.conversation.domain;
 import io.parley.conversation.store.ConversationStore.Position;
 import io.parley.conversation.store.ConversationStore.Rows;
 import io.parley.conversation.store.ConversationStore.WaitPosition;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,12 +12,10 @@ import java.util.List;
  */
 final class ListPages {
 
-    private ListPages() {
-    }
+    private ListPages() {}
 
     /** A page of a list: its items, and where the next one starts (null: this is the last). */
-    record Cut<P>(List<Conversation> items, P next) {
-    }
+    record Cut<P>(List<Conversation> items, P next) {}
 
     /**
      * A page of a list ordered by activity, latest first: {@code head} (the pinned support conversation on a first
@@ -37,8 +34,8 @@ final class ListPages {
             return new Cut<>(items, null);
         }
         if (room == 0) {
-            return new Cut<>(items, from.isTop()
-                    ? new Position(rows.snapshot(), rows.snapshotAt(), Long.MAX_VALUE) : from);
+            return new Cut<>(
+                    items, from.isTop() ? new Position(rows.snapshot(), rows.snapshotAt(), Long.MAX_VALUE) : from);
         }
         Conversation last = found.get(room - 1);
         return new Cut<>(items, new Position(rows.snapshot(), rows.snapshotAt(), last.activity()));

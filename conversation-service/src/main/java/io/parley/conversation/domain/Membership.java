@@ -12,8 +12,7 @@ import io.parley.kit.Caller;
  */
 public final class Membership {
 
-    private Membership() {
-    }
+    private Membership() {}
 
     /**
      * The rule itself.
@@ -33,7 +32,8 @@ public final class Membership {
      * @return whether the caller may see the conversation
      */
     public static boolean mayAccess(Caller caller, Conversation conversation) {
-        return mayAccess(caller.role(), conversation.kind(), conversation.participants().contains(caller.userId()));
+        return mayAccess(
+                caller.role(), conversation.kind(), conversation.participants().contains(caller.userId()));
     }
 
     /**

@@ -31,8 +31,13 @@ public class Mutes {
     public Uni<Void> apply(MuteChanged change) {
         return pool.withTransaction(tx -> ProcessedEvents.firstTime(tx, change.eventId())
                 .chain(first -> first
-                        ? store.applyMute(tx, change.userId(), change.conversationId(), change.muted(),
-                                change.until(), change.occurredAt())
+                        ? store.applyMute(
+                                tx,
+                                change.userId(),
+                                change.conversationId(),
+                                change.muted(),
+                                change.until(),
+                                change.occurredAt())
                         : Uni.createFrom().voidItem()));
     }
 }

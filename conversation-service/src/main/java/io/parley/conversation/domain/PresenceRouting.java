@@ -38,8 +38,7 @@ public class PresenceRouting {
         Uni<Void> support = presence.online() && clientOrExpert
                 ? conversations.support(presence.userId(), null).replaceWithVoid()
                 : Uni.createFrom().voidItem();
-        return support
-                .chain(() -> store.findSupport(pool, presence.userId()))
+        return support.chain(() -> store.findSupport(pool, presence.userId()))
                 .chain(ownSupport -> store.contacts(presence.userId())
                         .map(contacts -> PresenceRouted.of(presence, contacts, ownSupport.isPresent())));
     }

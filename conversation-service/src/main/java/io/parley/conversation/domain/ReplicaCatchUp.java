@@ -6,7 +6,6 @@ import io.parley.kit.OutboxRelay;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.UUID;
 
@@ -58,13 +57,15 @@ public class ReplicaCatchUp {
         return published
                 .chain(done -> {
                     if (!done) {
-                        Log.warnf("event of conversation %s (outbox %d) not published within %s; answering anyway",
+                        Log.warnf(
+                                "event of conversation %s (outbox %d) not published within %s; answering anyway",
                                 conversationId, outboxId, publishTimeout);
                         return Uni.createFrom().item(false);
                     }
                     return messages.syncReplica(conversationId, authorization);
                 })
-                .onFailure().recoverWithItem(false)
+                .onFailure()
+                .recoverWithItem(false)
                 .replaceWithVoid();
     }
 }

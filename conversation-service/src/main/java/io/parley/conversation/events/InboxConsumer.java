@@ -10,10 +10,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import java.util.List;
 
 /**
  * Keeps the inbox read model ({@link Inbox}) from {@code parley.message-events}: a batch of events from one poll is
@@ -31,8 +30,10 @@ public class InboxConsumer {
      * Applies batches to {@code inbox} and publishes the counts on the {@code inbox-out} channel; each batch's time is
      * measured in {@code metrics}.
      */
-    public InboxConsumer(Inbox inbox, @Channel("inbox-out") MutinyEmitter<Record<String, Event>> unread,
-                         ConversationMetrics metrics) {
+    public InboxConsumer(
+            Inbox inbox,
+            @Channel("inbox-out") MutinyEmitter<Record<String, Event>> unread,
+            ConversationMetrics metrics) {
         this.inbox = inbox;
         this.unread = unread;
         this.metrics = metrics;
@@ -46,12 +47,14 @@ public class InboxConsumer {
     @Incoming("inbox-messages")
     public Uni<Void> consume(List<Event> batch) {
         List<Event> relevant = batch.stream()
-                .filter(e -> e instanceof MessageEvent || e instanceof ReadMoved).toList();
+                .filter(e -> e instanceof MessageEvent || e instanceof ReadMoved)
+                .toList();
         if (relevant.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         long started = System.nanoTime();
-        return inbox.apply(relevant).chain(this::publish)
+        return inbox.apply(relevant)
+                .chain(this::publish)
                 .invoke(() -> metrics.inboxBatch(relevant.size(), System.nanoTime() - started));
     }
 

@@ -21,8 +21,8 @@ public class PresenceConsumer {
     private final MutinyEmitter<Record<String, Event>> routed;
 
     /** Routes with {@code routing} and publishes on the {@code presence-routed} channel. */
-    public PresenceConsumer(PresenceRouting routing,
-                            @Channel("presence-routed") MutinyEmitter<Record<String, Event>> routed) {
+    public PresenceConsumer(
+            PresenceRouting routing, @Channel("presence-routed") MutinyEmitter<Record<String, Event>> routed) {
         this.routing = routing;
         this.routed = routed;
     }

@@ -10,12 +10,10 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,9 +73,18 @@ public class ConversationStore {
                             INSERT INTO activity_move (conversation_id, old_activity, new_activity)
                             SELECT id, NULL, activity FROM created)
                         SELECT id FROM created""")
-                .execute(Tuple.from(new Object[]{c.id(), c.kind().wire(), c.title(), c.createdBy(), utc(c.createdAt()),
-                        pair == null ? null : pair.one(), pair == null ? null : pair.other(), supportOwner}))
-                .onItem().transformToUni(rows -> {
+                .execute(Tuple.from(new Object[] {
+                    c.id(),
+                    c.kind().wire(),
+                    c.title(),
+                    c.createdBy(),
+                    utc(c.createdAt()),
+                    pair == null ? null : pair.one(),
+                    pair == null ? null : pair.other(),
+                    supportOwner
+                }))
+                .onItem()
+                .transformToUni(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(false);
                     }
@@ -85,7 +92,8 @@ public class ConversationStore {
                     for (String userId : c.participants()) {
                         members.add(Tuple.of(c.id(), userId, utc(c.createdAt())));
                     }
-                    return tx.preparedQuery("INSERT INTO participant (conversation_id, user_id, joined_at) VALUES ($1, $2, $3)")
+                    return tx.preparedQuery(
+                                    "INSERT INTO participant (conversation_id, user_id, joined_at) VALUES ($1, $2, $3)")
                             .executeBatch(members)
                             .replaceWith(true);
                 });
@@ -96,7 +104,8 @@ public class ConversationStore {
      * committed before this call (the relay publishes in id order).
      */
     public Uni<Long> lastOutboxId() {
-        return pool.query("SELECT max(id) FROM outbox").execute()
+        return pool.query("SELECT max(id) FROM outbox")
+                .execute()
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -212,8 +221,7 @@ public class ConversationStore {
     }
 
     /** A page of conversations, and the snapshot of the list it was read from. */
-    public record Rows(List<Conversation> conversations, String snapshot, Instant snapshotAt) {
-    }
+    public record Rows(List<Conversation> conversations, String snapshot, Instant snapshotAt) {}
 
     /**
      * Up to {@code limit} conversations of {@code scope} after {@code after}, latest activity first, never the one
@@ -224,22 +232,29 @@ public class ConversationStore {
     public Uni<Rows> page(String userId, Scope scope, UUID excluded, Position after, int limit) {
         String visible = switch (scope) {
             case OWN -> "EXISTS (SELECT 1 FROM participant p WHERE p.conversation_id = c.id AND p.user_id = $1)";
-            case OWN_AND_SUPPORT -> "(c.kind = 'support' OR EXISTS (SELECT 1 FROM participant p "
-                    + "WHERE p.conversation_id = c.id AND p.user_id = $1))";
+            case OWN_AND_SUPPORT ->
+                "(c.kind = 'support' OR EXISTS (SELECT 1 FROM participant p "
+                        + "WHERE p.conversation_id = c.id AND p.user_id = $1))";
             case SUPPORT -> "c.kind = 'support' AND $1::text IS NOT NULL";
         };
         String notExcluded = " AND ($2::uuid IS NULL OR c.id <> $2)";
         if (after.isTop()) {
-            return pool.preparedQuery(SELECT.replace("FROM conversation c",
+            return pool.preparedQuery(SELECT.replace(
+                                    "FROM conversation c",
                                     ", pg_current_snapshot()::text AS snapshot, now() AS snapshot_at FROM conversation c")
                             + " WHERE " + visible + notExcluded + " ORDER BY c.activity DESC LIMIT $3")
                     .execute(Tuple.of(userId, excluded, limit))
                     .chain(rows -> rows.size() > 0
                             ? Uni.createFrom().item(rows(rows))
                             : pool.query("SELECT pg_current_snapshot()::text AS snapshot, now() AS snapshot_at")
-                                    .execute().map(snapshot -> new Rows(List.of(),
+                                    .execute()
+                                    .map(snapshot -> new Rows(
+                                            List.of(),
                                             snapshot.iterator().next().getString("snapshot"),
-                                            snapshot.iterator().next().getOffsetDateTime("snapshot_at").toInstant())));
+                                            snapshot.iterator()
+                                                    .next()
+                                                    .getOffsetDateTime("snapshot_at")
+                                                    .toInstant())));
         }
         String sql = """
                 WITH moved AS (
@@ -256,7 +271,8 @@ public class ConversationStore {
                     (SELECT c.id, moved.old_activity FROM moved JOIN conversation c ON c.id = moved.conversation_id
                      WHERE VISIBLE AND moved.old_activity < $5))
                 """.replace("VISIBLE", visible + notExcluded)
-                + SELECT.replace("FROM conversation c", ", places.place FROM places JOIN conversation c ON c.id = places.id")
+                + SELECT.replace(
+                        "FROM conversation c", ", places.place FROM places JOIN conversation c ON c.id = places.id")
                 + " ORDER BY places.place DESC LIMIT $3";
         return pool.preparedQuery(sql)
                 .execute(Tuple.of(userId, excluded, limit, after.snapshot(), after.activity()))
@@ -265,9 +281,20 @@ public class ConversationStore {
                     rows.forEach(r -> {
                         Conversation c = toConversation(r);
                         // its place in the list as it was at the first page
-                        list.add(new Conversation(c.id(), c.kind(), c.title(), c.createdBy(), c.createdAt(),
-                                c.lastActivityAt(), c.participants(), r.getLong("place"), c.lastSeq(),
-                                c.lastMessage(), c.awaitingReply(), c.answeredBy(), c.awaitingSince()));
+                        list.add(new Conversation(
+                                c.id(),
+                                c.kind(),
+                                c.title(),
+                                c.createdBy(),
+                                c.createdAt(),
+                                c.lastActivityAt(),
+                                c.participants(),
+                                r.getLong("place"),
+                                c.lastSeq(),
+                                c.lastMessage(),
+                                c.awaitingReply(),
+                                c.answeredBy(),
+                                c.awaitingSince()));
                     });
                     return new Rows(list, after.snapshot(), after.snapshotAt());
                 });
@@ -275,7 +302,10 @@ public class ConversationStore {
 
     private static Rows rows(RowSet<Row> rows) {
         Row first = rows.iterator().next();
-        return new Rows(all(rows), first.getString("snapshot"), first.getOffsetDateTime("snapshot_at").toInstant());
+        return new Rows(
+                all(rows),
+                first.getString("snapshot"),
+                first.getOffsetDateTime("snapshot_at").toInstant());
     }
 
     /** {@code userId}'s read positions in {@code conversations}, for those that have one. */
@@ -301,8 +331,9 @@ public class ConversationStore {
         if (conversations.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        return pool.preparedQuery("SELECT conversation_id FROM conversation_mute "
-                        + "WHERE user_id = $1 AND conversation_id = ANY($2) AND muted AND (until IS NULL OR until > now())")
+        return pool.preparedQuery(
+                        "SELECT conversation_id FROM conversation_mute "
+                                + "WHERE user_id = $1 AND conversation_id = ANY($2) AND muted AND (until IS NULL OR until > now())")
                 .execute(Tuple.of(userId, conversations.toArray(UUID[]::new)))
                 .map(rows -> {
                     Set<UUID> muted = new HashSet<>();
@@ -315,8 +346,8 @@ public class ConversationStore {
      * Applies a user's mute change, unless a later change of the same mute was applied already (by
      * {@code changedAt}): mute events of one user come in order, and this keeps a redelivered or late one harmless.
      */
-    public Uni<Void> applyMute(SqlClient tx, String userId, UUID conversationId, boolean muted, Instant until,
-                               Instant changedAt) {
+    public Uni<Void> applyMute(
+            SqlClient tx, String userId, UUID conversationId, boolean muted, Instant until, Instant changedAt) {
         return tx.preparedQuery("""
                         INSERT INTO conversation_mute (user_id, conversation_id, muted, until, changed_at)
                         VALUES ($1, $2, $3, $4, $5)
@@ -328,8 +359,7 @@ public class ConversationStore {
     }
 
     /** Where a page of the support desk's unanswered filter ends: the wait and id of its last conversation. */
-    public record WaitPosition(Instant since, UUID id) {
-    }
+    public record WaitPosition(Instant since, UUID id) {}
 
     /**
      * Up to {@code limit} support conversations awaiting a reply, the oldest wait first ({@code awaiting_since}, then
@@ -352,17 +382,17 @@ public class ConversationStore {
                         SELECT c.id, c.last_seq - coalesce(r.read_seq, 0) AS unread
                         FROM participant p JOIN conversation c ON c.id = p.conversation_id
                         LEFT JOIN read_state r ON r.user_id = p.user_id AND r.conversation_id = p.conversation_id
-                        WHERE p.user_id = $1 AND c.last_seq > coalesce(r.read_seq, 0)""")
-                .execute(Tuple.of(userId))
-                .map(rows -> {
-                    Map<UUID, Long> counts = new LinkedHashMap<>();
-                    rows.forEach(r -> counts.put(r.getUUID(0), r.getLong(1)));
-                    return counts;
-                });
+                        WHERE p.user_id = $1 AND c.last_seq > coalesce(r.read_seq, 0)""").execute(Tuple.of(userId)).map(rows -> {
+            Map<UUID, Long> counts = new LinkedHashMap<>();
+            rows.forEach(r -> counts.put(r.getUUID(0), r.getLong(1)));
+            return counts;
+        });
     }
 
     private static Optional<Conversation> first(RowSet<Row> rows) {
-        return rows.size() == 0 ? Optional.empty() : Optional.of(toConversation(rows.iterator().next()));
+        return rows.size() == 0
+                ? Optional.empty()
+                : Optional.of(toConversation(rows.iterator().next()));
     }
 
     private static List<Conversation> all(RowSet<Row> rows) {
@@ -373,14 +403,21 @@ public class ConversationStore {
 
     private static Conversation toConversation(Row row) {
         Object lastMessage = row.getValue("last_message");
-        return new Conversation(row.getUUID("id"), ConversationKind.fromWire(row.getString("kind")),
+        return new Conversation(
+                row.getUUID("id"),
+                ConversationKind.fromWire(row.getString("kind")),
                 row.getString("title"),
-                row.getString("created_by"), row.getOffsetDateTime("created_at").toInstant(),
+                row.getString("created_by"),
+                row.getOffsetDateTime("created_at").toInstant(),
                 row.getOffsetDateTime("last_activity_at").toInstant(),
-                List.of(row.getArrayOfStrings("participants")), row.getLong("activity"), row.getLong("last_seq"),
-                lastMessage instanceof JsonObject json ? json.getMap() : null, row.getBoolean("awaiting_reply"),
+                List.of(row.getArrayOfStrings("participants")),
+                row.getLong("activity"),
+                row.getLong("last_seq"),
+                lastMessage instanceof JsonObject json ? json.getMap() : null,
+                row.getBoolean("awaiting_reply"),
                 row.getString("answered_by"),
-                row.getOffsetDateTime("awaiting_since") == null ? null
+                row.getOffsetDateTime("awaiting_since") == null
+                        ? null
                         : row.getOffsetDateTime("awaiting_since").toInstant());
     }
 

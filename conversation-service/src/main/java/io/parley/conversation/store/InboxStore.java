@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,9 +28,15 @@ public class InboxStore {
      * {@code adminInBatch} whether the batch holds an admin message there: with one, the wait starts at
      * {@code waitingSince}; without, a wait already running goes on and a new one starts at {@code waitingSince}.
      */
-    public record Latest(UUID conversationId, long seq, String messageJson, String createdAt, boolean fromAdmin,
-                         String answeredBy, String waitingSince, boolean adminInBatch) {
-    }
+    public record Latest(
+            UUID conversationId,
+            long seq,
+            String messageJson,
+            String createdAt,
+            boolean fromAdmin,
+            String answeredBy,
+            String waitingSince,
+            boolean adminInBatch) {}
 
     /**
      * Applies the latest new message of each conversation of a batch (see {@link Latest}) in {@code tx}.
@@ -65,15 +70,16 @@ public class InboxStore {
                             RETURNING c.id, old.activity AS old_activity, c.activity AS new_activity)
                         INSERT INTO activity_move (conversation_id, old_activity, new_activity)
                         SELECT id, old_activity, new_activity FROM bumped""")
-                .execute(Tuple.from(new Object[]{
-                        latest.stream().map(Latest::conversationId).toArray(UUID[]::new),
-                        latest.stream().map(Latest::seq).toArray(Long[]::new),
-                        latest.stream().map(Latest::messageJson).toArray(String[]::new),
-                        latest.stream().map(Latest::createdAt).toArray(String[]::new),
-                        latest.stream().map(Latest::fromAdmin).toArray(Boolean[]::new),
-                        latest.stream().map(Latest::answeredBy).toArray(String[]::new),
-                        latest.stream().map(Latest::waitingSince).toArray(String[]::new),
-                        latest.stream().map(Latest::adminInBatch).toArray(Boolean[]::new)}))
+                .execute(Tuple.from(new Object[] {
+                    latest.stream().map(Latest::conversationId).toArray(UUID[]::new),
+                    latest.stream().map(Latest::seq).toArray(Long[]::new),
+                    latest.stream().map(Latest::messageJson).toArray(String[]::new),
+                    latest.stream().map(Latest::createdAt).toArray(String[]::new),
+                    latest.stream().map(Latest::fromAdmin).toArray(Boolean[]::new),
+                    latest.stream().map(Latest::answeredBy).toArray(String[]::new),
+                    latest.stream().map(Latest::waitingSince).toArray(String[]::new),
+                    latest.stream().map(Latest::adminInBatch).toArray(Boolean[]::new)
+                }))
                 .replaceWithVoid();
     }
 
@@ -101,8 +107,7 @@ public class InboxStore {
     }
 
     /** A reader's position in a conversation (one per pair in a batch). */
-    public record Position(UUID conversationId, String userId, long seq) {
-    }
+    public record Position(UUID conversationId, String userId, long seq) {}
 
     /**
      * Moves read positions forward (never back): participants', and admins' in support conversations (the
@@ -138,8 +143,8 @@ public class InboxStore {
      * ({@code domain.Membership}) without roles: a reader of a support conversation who is not a participant is an
      * admin.
      */
-    public Uni<Map<UUID, List<UnreadChanged.Count>>> counts(SqlClient tx, List<UUID> conversations,
-                                                            List<String> users) {
+    public Uni<Map<UUID, List<UnreadChanged.Count>>> counts(
+            SqlClient tx, List<UUID> conversations, List<String> users) {
         if (conversations.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
@@ -162,8 +167,8 @@ public class InboxStore {
                 .map(rows -> {
                     Map<UUID, List<UnreadChanged.Count>> counts = new LinkedHashMap<>();
                     rows.forEach(r -> counts.computeIfAbsent(r.getUUID("conversation_id"), id -> new ArrayList<>())
-                            .add(new UnreadChanged.Count(r.getString("user_id"), r.getLong("count"),
-                                    r.getLong("total"))));
+                            .add(new UnreadChanged.Count(
+                                    r.getString("user_id"), r.getLong("count"), r.getLong("total"))));
                     return counts;
                 });
     }

@@ -1,19 +1,18 @@
 package io.parley.conversation.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.parley.conversation.store.ConversationStore.Position;
 import io.parley.conversation.store.ConversationStore.WaitPosition;
 import jakarta.ws.rs.WebApplicationException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The list's opaque cursors: what is encoded decodes to the same place; anything else is a 400. */
 class CursorTest {
@@ -23,9 +22,12 @@ class CursorTest {
     }
 
     private static void refused(Runnable decode) {
-        assertThatThrownBy(decode::run).isInstanceOf(WebApplicationException.class)
+        assertThatThrownBy(decode::run)
+                .isInstanceOf(WebApplicationException.class)
                 .hasMessage("cursor is not one this API gave out.")
-                .satisfies(e -> assertThat(((WebApplicationException) e).getResponse().getStatus()).isEqualTo(400));
+                .satisfies(e -> assertThat(
+                                ((WebApplicationException) e).getResponse().getStatus())
+                        .isEqualTo(400));
     }
 
     @Test
@@ -45,8 +47,9 @@ class CursorTest {
     @Test
     void aWaitPositionRoundTripsToTheMicrosecondAndBeforeTheEpoch() {
         UUID id = UUID.randomUUID();
-        for (Instant since : new Instant[]{Instant.parse("2025-06-01T10:11:12.123456Z"),
-                Instant.parse("1969-12-31T23:59:59.999999Z")}) {
+        for (Instant since : new Instant[] {
+            Instant.parse("2025-06-01T10:11:12.123456Z"), Instant.parse("1969-12-31T23:59:59.999999Z")
+        }) {
             WaitPosition position = new WaitPosition(since, id);
             assertThat(Cursor.decodeWaiting(Cursor.encodeWaiting(position))).isEqualTo(position);
         }
@@ -69,42 +72,47 @@ class CursorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "", "not base64!", "MQ", // "1"
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "not base64!",
+                "MQ", // "1"
+            })
     void aCursorThatIsNotBase64OfTheFormatIsRefused(String cursor) {
         refused(() -> Cursor.decode(cursor));
         refused(() -> Cursor.decodeWaiting(cursor));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "1:1:5:0:105:",          // xmin 0
-            "1:1:5:106:105:",        // xmin above xmax
-            "1:1:5:100:105:105",     // an xip not below xmax
-            "1:1:5:100:105:99",      // an xip below xmin
-            "1:1:5:100:105:103,101", // xips out of order
-            "1:1:5:100:105:101,101", // an xip twice
-            "1:1:5:100:105",         // no xip part
-            "1:1:99999999999999999999:100:105:", // beyond 64 bits
-            "2:1:5:100:105:",        // another version
-            "1:-1:5:100:105:",       // a negative time
-            "1:1:5:100:105:101,",    // a trailing comma: an empty xip
-            "1:1:5:100:105:,101",    // a leading comma
-            "1:1:5:100:105:101,,102", // an empty xip between two
-    })
+    @ValueSource(
+            strings = {
+                "1:1:5:0:105:", // xmin 0
+                "1:1:5:106:105:", // xmin above xmax
+                "1:1:5:100:105:105", // an xip not below xmax
+                "1:1:5:100:105:99", // an xip below xmin
+                "1:1:5:100:105:103,101", // xips out of order
+                "1:1:5:100:105:101,101", // an xip twice
+                "1:1:5:100:105", // no xip part
+                "1:1:99999999999999999999:100:105:", // beyond 64 bits
+                "2:1:5:100:105:", // another version
+                "1:-1:5:100:105:", // a negative time
+                "1:1:5:100:105:101,", // a trailing comma: an empty xip
+                "1:1:5:100:105:,101", // a leading comma
+                "1:1:5:100:105:101,,102", // an empty xip between two
+            })
     void aForgedPositionIsRefused(String raw) {
         refused(() -> Cursor.decode(b64(raw)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "2:1:not-a-uuid",
-            "2:1:0E0E0E0E-0000-0000-0000-000000000000", // upper case: never given out
-            "2:x:00000000-0000-0000-0000-000000000000",
-            "2:99999999999999999999:00000000-0000-0000-0000-000000000000",
-            "1:1:00000000-0000-0000-0000-000000000000",
-    })
+    @ValueSource(
+            strings = {
+                "2:1:not-a-uuid",
+                "2:1:0E0E0E0E-0000-0000-0000-000000000000", // upper case: never given out
+                "2:x:00000000-0000-0000-0000-000000000000",
+                "2:99999999999999999999:00000000-0000-0000-0000-000000000000",
+                "1:1:00000000-0000-0000-0000-000000000000",
+            })
     void aForgedWaitPositionIsRefused(String raw) {
         refused(() -> Cursor.decodeWaiting(b64(raw)));
     }

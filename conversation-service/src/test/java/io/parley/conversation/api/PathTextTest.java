@@ -1,10 +1,10 @@
 package io.parley.conversation.api;
 
-import jakarta.ws.rs.WebApplicationException;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.ws.rs.WebApplicationException;
+import org.junit.jupiter.api.Test;
 
 /** Path segments are percent-decoded as strict UTF-8: what is not UTF-8 is refused, never replaced. */
 class PathTextTest {
@@ -23,10 +23,13 @@ class PathTextTest {
 
     @Test
     void refusesWhatIsNotUtf8OrNotPercentEncoding() {
-        for (String raw : new String[]{"x%ED%A0%80y", "x%C3y", "%FF", "x%F0%9F%98", "%E", "%zz"}) {
-            assertThatThrownBy(() -> PathText.decode("userId", raw)).as(raw)
+        for (String raw : new String[] {"x%ED%A0%80y", "x%C3y", "%FF", "x%F0%9F%98", "%E", "%zz"}) {
+            assertThatThrownBy(() -> PathText.decode("userId", raw))
+                    .as(raw)
                     .isInstanceOf(WebApplicationException.class)
-                    .satisfies(e -> assertThat(((WebApplicationException) e).getResponse().getStatus()).isEqualTo(400))
+                    .satisfies(e -> assertThat(
+                                    ((WebApplicationException) e).getResponse().getStatus())
+                            .isEqualTo(400))
                     .hasMessageContaining("userId");
         }
     }

@@ -1,5 +1,7 @@
 package io.parley.conversation.domain;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.conversation.store.InboxStore;
 import io.parley.events.ConversationKind;
 import io.parley.events.Event;
@@ -7,14 +9,11 @@ import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.ReadMoved;
 import io.parley.events.Role;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** What a batch of message events changes in the inbox read model, folded without a database. */
 class InboxBatchTest {
@@ -23,10 +22,22 @@ class InboxBatchTest {
     private static final UUID GROUP = UUID.randomUUID();
     private static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
 
-    private static MessageEvent created(UUID conversation, String type, List<String> participants, long seq,
-                                        String sender, String role) {
-        MessageData m = new MessageData(UUID.randomUUID(), conversation, seq, "c" + seq, sender, Role.fromWire(role),
-                sender, "text", "hello " + seq, List.of(), T0.plusSeconds(seq), null, null);
+    private static MessageEvent created(
+            UUID conversation, String type, List<String> participants, long seq, String sender, String role) {
+        MessageData m = new MessageData(
+                UUID.randomUUID(),
+                conversation,
+                seq,
+                "c" + seq,
+                sender,
+                Role.fromWire(role),
+                sender,
+                "text",
+                "hello " + seq,
+                List.of(),
+                T0.plusSeconds(seq),
+                null,
+                null);
         return MessageEvent.of(MessageEvent.CREATED, ConversationKind.fromWire(type), participants, m, T0);
     }
 
@@ -69,14 +80,15 @@ class InboxBatchTest {
 
         InboxBatch batch = InboxBatch.of(events);
 
-        assertThat(batch.positions()).containsExactly(
-                new InboxStore.Position(GROUP, "a", 5), new InboxStore.Position(GROUP, "b", 4));
+        assertThat(batch.positions())
+                .containsExactly(new InboxStore.Position(GROUP, "a", 5), new InboxStore.Position(GROUP, "b", 4));
         assertThat(batch.touched()).containsEntry(GROUP, Set.of("a", "b"));
     }
 
     @Test
     void editsAndDeletionsAreKeptInOrderAndMoveNothing() {
-        MessageData edited = created(GROUP, "group", List.of("a"), 3, "a", "client").message();
+        MessageData edited =
+                created(GROUP, "group", List.of("a"), 3, "a", "client").message();
         MessageEvent update = MessageEvent.of(MessageEvent.UPDATED, ConversationKind.GROUP, List.of("a"), edited, T0);
         MessageEvent delete = MessageEvent.of(MessageEvent.DELETED, ConversationKind.GROUP, List.of("a"), edited, T0);
 
@@ -90,8 +102,8 @@ class InboxBatchTest {
 
     @Test
     void anAdminReadingASupportConversationIsConcernedToo() {
-        InboxBatch batch = InboxBatch.of(List.of(ReadMoved.of(SUPPORT, ConversationKind.SUPPORT, List.of("client"),
-                "admin-1", 9, T0)));
+        InboxBatch batch = InboxBatch.of(
+                List.of(ReadMoved.of(SUPPORT, ConversationKind.SUPPORT, List.of("client"), "admin-1", 9, T0)));
         assertThat(batch.touched()).containsEntry(SUPPORT, Set.of("admin-1"));
         assertThat(batch.positions()).containsExactly(new InboxStore.Position(SUPPORT, "admin-1", 9));
     }

@@ -1,17 +1,16 @@
 package io.parley.conversation.domain;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.conversation.store.ConversationStore.Position;
 import io.parley.conversation.store.ConversationStore.Rows;
 import io.parley.conversation.store.ConversationStore.WaitPosition;
 import io.parley.events.ConversationKind;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** How pages of the conversation list are cut and where the next one starts. */
 class ListPagesTest {
@@ -21,8 +20,22 @@ class ListPagesTest {
 
     /** Conversations with activities {@code activities}, in that (descending) order, as the store reads them. */
     private static Rows rows(long... activities) {
-        List<Conversation> list = java.util.Arrays.stream(activities).mapToObj(a -> new Conversation(UUID.randomUUID(),
-                ConversationKind.GROUP, "g" + a, "u", AT, AT, List.of("u"), a, 0, null, false, null, null)).toList();
+        List<Conversation> list = java.util.Arrays.stream(activities)
+                .mapToObj(a -> new Conversation(
+                        UUID.randomUUID(),
+                        ConversationKind.GROUP,
+                        "g" + a,
+                        "u",
+                        AT,
+                        AT,
+                        List.of("u"),
+                        a,
+                        0,
+                        null,
+                        false,
+                        null,
+                        null))
+                .toList();
         return new Rows(list, SNAPSHOT, AT);
     }
 
@@ -73,12 +86,26 @@ class ListPagesTest {
 
     @Test
     void theUnansweredFilterGoesOnAfterTheWaitAndIdOfTheLastListed() {
-        List<Conversation> waiting = IntStream.range(0, 3).mapToObj(i -> new Conversation(UUID.randomUUID(),
-                ConversationKind.SUPPORT, null, "c" + i, AT, AT, List.of("c" + i), i, 1, null, true, null,
-                AT.plusSeconds(i))).toList();
+        List<Conversation> waiting = IntStream.range(0, 3)
+                .mapToObj(i -> new Conversation(
+                        UUID.randomUUID(),
+                        ConversationKind.SUPPORT,
+                        null,
+                        "c" + i,
+                        AT,
+                        AT,
+                        List.of("c" + i),
+                        i,
+                        1,
+                        null,
+                        true,
+                        null,
+                        AT.plusSeconds(i)))
+                .toList();
         ListPages.Cut<WaitPosition> cut = ListPages.byWait(waiting, 2);
         assertThat(cut.items()).containsExactlyElementsOf(waiting.subList(0, 2));
-        assertThat(cut.next()).isEqualTo(new WaitPosition(AT.plusSeconds(1), waiting.get(1).id()));
+        assertThat(cut.next())
+                .isEqualTo(new WaitPosition(AT.plusSeconds(1), waiting.get(1).id()));
 
         ListPages.Cut<WaitPosition> last = ListPages.byWait(waiting, 3);
         assertThat(last.items()).containsExactlyElementsOf(waiting);

@@ -1,10 +1,9 @@
 package io.parley.conversation.domain;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The wait a batch of one conversation's new messages describes, folded in their order. */
 class WaitTest {

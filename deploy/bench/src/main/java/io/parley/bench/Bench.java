@@ -27,17 +27,33 @@ import picocli.CommandLine.Spec;
  * the narrower benchmarks against a running stack ({@code send-path}, {@code inbox}, {@code desk}, {@code alerts},
  * {@code files-throughput}, {@code files-thumbnail}). The scripts in deploy/bench call it.
  */
-@Command(name = "bench",
+@Command(
+        name = "bench",
         description = "Parley's benchmarks. Harness scenarios (deploy/bench/harness.sh) start a local stack unless "
                 + "--gateway is given; the others need a running one (deploy/local/run).",
-        subcommands = {Pairs.class, Max.class, Fanout.class, Idle.class, Storm.class, All.class, SendPath.class,
-                Inbox.class, Desk.class, Alerts.class, FilesThroughput.class, FilesThumbnail.class})
+        subcommands = {
+            Pairs.class,
+            Max.class,
+            Fanout.class,
+            Idle.class,
+            Storm.class,
+            All.class,
+            SendPath.class,
+            Inbox.class,
+            Desk.class,
+            Alerts.class,
+            FilesThroughput.class,
+            FilesThumbnail.class
+        })
 public final class Bench implements Runnable {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            scope = ScopeType.INHERIT,
             description = "prints this help (after a benchmark's name: its options) and exits")
     boolean help;
 

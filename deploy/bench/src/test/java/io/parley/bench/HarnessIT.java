@@ -1,19 +1,18 @@
 package io.parley.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.bench.engine.Report;
 import io.parley.bench.engine.StackProcess;
 import io.parley.infra.FreePort;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The harness at a tiny scale on a local stack of the packaged services, every scenario, so that it cannot rot:
@@ -24,23 +23,60 @@ class HarnessIT {
 
     @Test
     void everyScenarioRunsAtATinyScaleWithoutLossOrDuplicates() throws Exception {
-        Path repository = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
+        Path repository =
+                Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
         Path data = Files.createTempDirectory("parley-harness-");
         Map<String, String> env = new HashMap<>();
-        for (String name : List.of("GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION", "KAFKA",
-                "KAFKA_CONTROLLER", "POSTGRES")) {
+        for (String name : List.of(
+                "GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION", "KAFKA", "KAFKA_CONTROLLER", "POSTGRES")) {
             env.put("PARLEY_" + name + "_PORT", String.valueOf(FreePort.find()));
         }
         PrintStream out = System.out;
         JsonObject results;
         try (StackProcess stack = StackProcess.start(repository, data, env, out)) {
-            results = Bench.harness("all",
-                    "--gateway", "http://127.0.0.1:" + env.get("PARLEY_GATEWAY_PORT"), "--data", data.toString(),
-                    "--jit-warmup", "1", "--users", "6", "--rates", "20,40", "--seconds", "2", "--warmup", "1",
-                    "--start", "20", "--step", "20", "--max-rate", "40", "--trial", "2", "--hold", "2",
-                    "--members", "5", "--messages", "5", "--interval", "100",
-                    "--connections", "20", "--connect-rate", "0",
-                    "--rate", "10", "--before", "2", "--after", "2").run(repository, env, out);
+            results = Bench.harness(
+                            "all",
+                            "--gateway",
+                            "http://127.0.0.1:" + env.get("PARLEY_GATEWAY_PORT"),
+                            "--data",
+                            data.toString(),
+                            "--jit-warmup",
+                            "1",
+                            "--users",
+                            "6",
+                            "--rates",
+                            "20,40",
+                            "--seconds",
+                            "2",
+                            "--warmup",
+                            "1",
+                            "--start",
+                            "20",
+                            "--step",
+                            "20",
+                            "--max-rate",
+                            "40",
+                            "--trial",
+                            "2",
+                            "--hold",
+                            "2",
+                            "--members",
+                            "5",
+                            "--messages",
+                            "5",
+                            "--interval",
+                            "100",
+                            "--connections",
+                            "20",
+                            "--connect-rate",
+                            "0",
+                            "--rate",
+                            "10",
+                            "--before",
+                            "2",
+                            "--after",
+                            "2")
+                    .run(repository, env, out);
         }
         out.println(Report.table(results));
 
@@ -63,7 +99,8 @@ class HarnessIT {
         assertThat(idle.getLong("held")).isEqualTo(20);
 
         JsonObject storm = by.get("storm");
-        assertThat(storm.getValue("allResumedSeconds")).as("every client resumed after the gateway was killed")
+        assertThat(storm.getValue("allResumedSeconds"))
+                .as("every client resumed after the gateway was killed")
                 .isNotNull();
         complete(storm, 1);
         assertThat(storm.getJsonArray("processes").stream().map(p -> ((JsonObject) p).getString("process")))

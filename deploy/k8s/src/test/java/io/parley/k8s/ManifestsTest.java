@@ -1,14 +1,11 @@
 package io.parley.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.parley.events.Topics;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Renders each overlay of deploy/k8s with {@code kubectl kustomize} (no cluster needed) and checks, on the objects a
@@ -46,9 +45,10 @@ class ManifestsTest {
 
     /** The folder of deploy/k8s: the module's own, where Maven runs its tests. */
     static final Path K8S = Path.of("").toAbsolutePath();
+
     static final Path ROOT = K8S.resolve("../..").normalize();
-    static final List<String> SERVICES = List.of("gateway", "conversation-service", "message-service",
-            "notification-service");
+    static final List<String> SERVICES =
+            List.of("gateway", "conversation-service", "message-service", "notification-service");
     static final int MANAGEMENT_PORT = 9000;
 
     private static final Map<String, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
@@ -62,12 +62,20 @@ class ManifestsTest {
         for (JsonNode deployment : objects(overlay, "Deployment")) {
             for (JsonNode container : podSpec(deployment).path("containers")) {
                 String where = name(deployment) + "/" + container.path("name").asText();
-                Map<String, String> probes = Map.of("startupProbe", "/q/health/started",
-                        "readinessProbe", "/q/health/ready", "livenessProbe", "/q/health/live");
+                Map<String, String> probes = Map.of(
+                        "startupProbe",
+                        "/q/health/started",
+                        "readinessProbe",
+                        "/q/health/ready",
+                        "livenessProbe",
+                        "/q/health/live");
                 probes.forEach((probe, path) -> {
                     JsonNode get = container.path(probe).path("httpGet");
-                    assertThat(get.path("path").asText()).as(where + " " + probe).isEqualTo(path);
-                    assertThat(port(container, get.path("port"))).as(where + " " + probe + " port")
+                    assertThat(get.path("path").asText())
+                            .as(where + " " + probe)
+                            .isEqualTo(path);
+                    assertThat(port(container, get.path("port")))
+                            .as(where + " " + probe + " port")
                             .isEqualTo(MANAGEMENT_PORT);
                 });
             }
@@ -79,16 +87,30 @@ class ManifestsTest {
     void everyDeploymentRunsAsNonRootOnAReadOnlyFilesystemWithNoPrivileges(String overlay) {
         for (JsonNode deployment : objects(overlay, "Deployment")) {
             JsonNode pod = podSpec(deployment);
-            assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).as(name(deployment)).isTrue();
-            assertThat(pod.path("securityContext").path("seccompProfile").path("type").asText()).as(name(deployment))
+            assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean())
+                    .as(name(deployment))
+                    .isTrue();
+            assertThat(pod.path("securityContext")
+                            .path("seccompProfile")
+                            .path("type")
+                            .asText())
+                    .as(name(deployment))
                     .isEqualTo("RuntimeDefault");
-            assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).as(name(deployment)).isFalse();
+            assertThat(pod.path("automountServiceAccountToken").asBoolean(true))
+                    .as(name(deployment))
+                    .isFalse();
             for (JsonNode container : pod.path("containers")) {
                 JsonNode sc = container.path("securityContext");
                 String where = name(deployment) + "/" + container.path("name").asText();
-                assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).as(where).isFalse();
-                assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).as(where).isTrue();
-                assertThat(texts(sc.path("capabilities").path("drop"))).as(where).contains("ALL");
+                assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true))
+                        .as(where)
+                        .isFalse();
+                assertThat(sc.path("readOnlyRootFilesystem").asBoolean())
+                        .as(where)
+                        .isTrue();
+                assertThat(texts(sc.path("capabilities").path("drop")))
+                        .as(where)
+                        .contains("ALL");
                 assertThat(sc.path("privileged").asBoolean(false)).as(where).isFalse();
                 // the read-only root needs a writable /tmp (Vert.x's cache, upload parts)
                 String tmpVolume = null;
@@ -98,7 +120,9 @@ class ManifestsTest {
                     }
                 }
                 assertThat(tmpVolume).as(where + " mounts /tmp").isNotNull();
-                assertThat(volume(pod, tmpVolume).has("emptyDir")).as(where + " /tmp is an emptyDir").isTrue();
+                assertThat(volume(pod, tmpVolume).has("emptyDir"))
+                        .as(where + " /tmp is an emptyDir")
+                        .isTrue();
             }
         }
     }
@@ -112,50 +136,74 @@ class ManifestsTest {
                 for (String bound : List.of("requests", "limits")) {
                     for (String resource : List.of("cpu", "memory")) {
                         assertThat(resources.path(bound).path(resource).isMissingNode())
-                                .as(name(deployment) + " " + bound + "." + resource).isFalse();
+                                .as(name(deployment) + " " + bound + "." + resource)
+                                .isFalse();
                     }
                 }
             }
             Set<String> spreadKeys = new HashSet<>();
-            podSpec(deployment).path("topologySpreadConstraints")
+            podSpec(deployment)
+                    .path("topologySpreadConstraints")
                     .forEach(c -> spreadKeys.add(c.path("topologyKey").asText()));
-            assertThat(spreadKeys).as(name(deployment))
+            assertThat(spreadKeys)
+                    .as(name(deployment))
                     .contains("topology.kubernetes.io/zone", "kubernetes.io/hostname");
-            JsonNode labels = deployment.path("spec").path("template").path("metadata").path("labels");
+            JsonNode labels =
+                    deployment.path("spec").path("template").path("metadata").path("labels");
             assertThat(objects(overlay, "PodDisruptionBudget"))
                     .as(name(deployment) + " has a PodDisruptionBudget")
                     .anyMatch(pdb -> selects(pdb.path("spec").path("selector"), labels));
-            assertThat(objects(overlay, "Service")).as(name(deployment) + " has a Service")
+            assertThat(objects(overlay, "Service"))
+                    .as(name(deployment) + " has a Service")
                     .anyMatch(s -> !s.path("spec").path("selector").isMissingNode()
                             && selectsLabels(s.path("spec").path("selector"), labels));
         }
-        assertThat(objects(overlay, "Service")).as("no Service is reachable from outside the cluster")
+        assertThat(objects(overlay, "Service"))
+                .as("no Service is reachable from outside the cluster")
                 .allMatch(s -> s.path("spec").path("type").asText("ClusterIP").equals("ClusterIP"));
     }
 
     @Test
     void devRunsOneOfEachAndProdAtLeastTwoAndThreeGateways() {
         for (JsonNode deployment : objects("dev", "Deployment")) {
-            assertThat(deployment.path("spec").path("replicas").asInt()).as("dev " + name(deployment)).isEqualTo(1);
+            assertThat(deployment.path("spec").path("replicas").asInt())
+                    .as("dev " + name(deployment))
+                    .isEqualTo(1);
         }
         for (JsonNode deployment : objects("prod", "Deployment")) {
             int replicas = deployment.path("spec").path("replicas").asInt();
-            assertThat(replicas).as("prod " + name(deployment))
+            assertThat(replicas)
+                    .as("prod " + name(deployment))
                     .isGreaterThanOrEqualTo(name(deployment).equals("gateway") ? 3 : 2);
         }
         assertThat(names("prod", "HorizontalPodAutoscaler")).containsExactlyInAnyOrder("gateway", "message-service");
         for (JsonNode hpa : objects("prod", "HorizontalPodAutoscaler")) {
             String target = hpa.path("spec").path("scaleTargetRef").path("name").asText();
-            assertThat(hpa.path("spec").path("minReplicas").asInt()).as("prod HPA " + target)
-                    .isEqualTo(object("prod", "Deployment", target).path("spec").path("replicas").asInt());
+            assertThat(hpa.path("spec").path("minReplicas").asInt())
+                    .as("prod HPA " + target)
+                    .isEqualTo(object("prod", "Deployment", target)
+                            .path("spec")
+                            .path("replicas")
+                            .asInt());
             assertThat(hpa.path("spec").path("maxReplicas").asInt())
                     .isGreaterThan(hpa.path("spec").path("minReplicas").asInt());
         }
-        assertThat(object("prod", "Kafka", "parley").path("spec").path("kafka").path("config")
-                .path("min.insync.replicas").asInt()).isEqualTo(2);
-        assertThat(object("prod", "Cluster", "parley-postgres").path("spec").path("instances").asInt()).isEqualTo(3);
-        objects("prod", "KafkaNodePool").forEach(pool ->
-                assertThat(pool.path("spec").path("replicas").asInt()).as(name(pool)).isEqualTo(3));
+        assertThat(object("prod", "Kafka", "parley")
+                        .path("spec")
+                        .path("kafka")
+                        .path("config")
+                        .path("min.insync.replicas")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(object("prod", "Cluster", "parley-postgres")
+                        .path("spec")
+                        .path("instances")
+                        .asInt())
+                .isEqualTo(3);
+        objects("prod", "KafkaNodePool")
+                .forEach(pool -> assertThat(pool.path("spec").path("replicas").asInt())
+                        .as(name(pool))
+                        .isEqualTo(3));
     }
 
     // ---- Kafka
@@ -167,13 +215,16 @@ class ManifestsTest {
         for (JsonNode topic : objects(overlay, "KafkaTopic")) {
             topics.put(topic.path("spec").path("topicName").asText(name(topic)), topic);
         }
-        assertThat(topics.keySet()).as("KafkaTopics")
-                .containsExactlyInAnyOrderElementsOf(Topics.ALL.stream().map(Topics.Spec::name).toList());
+        assertThat(topics.keySet())
+                .as("KafkaTopics")
+                .containsExactlyInAnyOrderElementsOf(
+                        Topics.ALL.stream().map(Topics.Spec::name).toList());
         for (Topics.Spec spec : Topics.ALL) {
             JsonNode topic = topics.get(spec.name()).path("spec");
             assertThat(topic.path("partitions").asInt()).as(spec.name()).isEqualTo(spec.partitions());
             if (spec.retentionMs() != null) {
-                assertThat(topic.path("config").path("retention.ms").asLong()).as(spec.name())
+                assertThat(topic.path("config").path("retention.ms").asLong())
+                        .as(spec.name())
                         .isEqualTo(spec.retentionMs());
             }
             int replicas = topic.path("replicas").asInt();
@@ -192,20 +243,35 @@ class ManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void everyServiceConnectsWithItsOwnKafkaUserOverTls(String overlay) {
         Set<String> topicNames = new HashSet<>();
-        objects(overlay, "KafkaTopic").forEach(t -> topicNames.add(t.path("spec").path("topicName").asText()));
-        JsonNode listener = object(overlay, "Kafka", "parley").path("spec").path("kafka").path("listeners").get(0);
+        objects(overlay, "KafkaTopic")
+                .forEach(t -> topicNames.add(t.path("spec").path("topicName").asText()));
+        JsonNode listener = object(overlay, "Kafka", "parley")
+                .path("spec")
+                .path("kafka")
+                .path("listeners")
+                .get(0);
         assertThat(listener.path("tls").asBoolean()).isTrue();
         for (JsonNode deployment : objects(overlay, "Deployment")) {
             Map<String, String> env = env(overlay, deployment);
-            assertThat(env).as(name(deployment)).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
-                    .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "parley-kafka-bootstrap:" + listener.path("port").asInt());
+            assertThat(env)
+                    .as(name(deployment))
+                    .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                    .containsEntry(
+                            "KAFKA_BOOTSTRAP_SERVERS",
+                            "parley-kafka-bootstrap:" + listener.path("port").asInt());
             String user = secretRef(deployment, "KAFKA_SASL_JAAS_CONFIG");
             JsonNode kafkaUser = object(overlay, "KafkaUser", user);
-            assertThat(kafkaUser.path("spec").path("authentication").path("type").asText())
+            assertThat(kafkaUser
+                            .path("spec")
+                            .path("authentication")
+                            .path("type")
+                            .asText())
                     .isEqualTo(listener.path("authentication").path("type").asText());
             for (JsonNode acl : kafkaUser.path("spec").path("authorization").path("acls")) {
                 if (acl.path("resource").path("type").asText().equals("topic")) {
-                    assertThat(topicNames).as(user + " ACL").contains(acl.path("resource").path("name").asText());
+                    assertThat(topicNames)
+                            .as(user + " ACL")
+                            .contains(acl.path("resource").path("name").asText());
                 }
             }
         }
@@ -217,17 +283,26 @@ class ManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void onlyTheGatewayIsReachableFromOutsideAndEveryServiceHasItsPolicies(String overlay) {
         List<JsonNode> policies = objects(overlay, "NetworkPolicy");
-        assertThat(policies).as("a default deny of ingress for every pod").anyMatch(p ->
-                p.path("spec").path("podSelector").isEmpty() && texts(p.path("spec").path("policyTypes"))
-                        .contains("Ingress") && p.path("spec").path("ingress").isEmpty());
+        assertThat(policies)
+                .as("a default deny of ingress for every pod")
+                .anyMatch(p -> p.path("spec").path("podSelector").isEmpty()
+                        && texts(p.path("spec").path("policyTypes")).contains("Ingress")
+                        && p.path("spec").path("ingress").isEmpty());
         for (JsonNode deployment : objects(overlay, "Deployment")) {
-            JsonNode labels = deployment.path("spec").path("template").path("metadata").path("labels");
-            assertThat(policies).as(name(deployment) + " has a policy of its own, for ingress and egress")
-                    .anyMatch(p -> p.path("spec").path("podSelector").path("matchLabels").path("parley.io/service")
-                            .asText().equals(name(deployment))
+            JsonNode labels =
+                    deployment.path("spec").path("template").path("metadata").path("labels");
+            assertThat(policies)
+                    .as(name(deployment) + " has a policy of its own, for ingress and egress")
+                    .anyMatch(p -> p.path("spec")
+                                    .path("podSelector")
+                                    .path("matchLabels")
+                                    .path("parley.io/service")
+                                    .asText()
+                                    .equals(name(deployment))
                             && texts(p.path("spec").path("policyTypes")).containsAll(List.of("Ingress", "Egress")));
-            assertThat(policies).as(name(deployment) + " is under a default deny of egress").anyMatch(p ->
-                    selects(p.path("spec").path("podSelector"), labels)
+            assertThat(policies)
+                    .as(name(deployment) + " is under a default deny of egress")
+                    .anyMatch(p -> selects(p.path("spec").path("podSelector"), labels)
                             && texts(p.path("spec").path("policyTypes")).contains("Egress")
                             && p.path("spec").path("egress").isEmpty());
         }
@@ -235,14 +310,22 @@ class ManifestsTest {
         Set<String> exposed = new TreeSet<>();
         for (JsonNode policy : policies) {
             for (JsonNode rule : policy.path("spec").path("ingress")) {
-                boolean fromOutside = rule.path("from").isEmpty() || stream(rule.path("from"))
-                        .anyMatch(peer -> peer.has("namespaceSelector") || peer.has("ipBlock"));
-                boolean http = rule.path("ports").isEmpty() || stream(rule.path("ports"))
-                        .anyMatch(p -> p.path("port").asInt() == 8080 || p.path("port").asText().equals("http"));
+                boolean fromOutside = rule.path("from").isEmpty()
+                        || stream(rule.path("from"))
+                                .anyMatch(peer -> peer.has("namespaceSelector") || peer.has("ipBlock"));
+                boolean http = rule.path("ports").isEmpty()
+                        || stream(rule.path("ports"))
+                                .anyMatch(p -> p.path("port").asInt() == 8080
+                                        || p.path("port").asText().equals("http"));
                 if (fromOutside && http) {
                     for (JsonNode deployment : objects(overlay, "Deployment")) {
-                        if (selects(policy.path("spec").path("podSelector"),
-                                deployment.path("spec").path("template").path("metadata").path("labels"))) {
+                        if (selects(
+                                policy.path("spec").path("podSelector"),
+                                deployment
+                                        .path("spec")
+                                        .path("template")
+                                        .path("metadata")
+                                        .path("labels"))) {
                             exposed.add(name(deployment));
                         }
                     }
@@ -262,8 +345,13 @@ class ManifestsTest {
         }
         assertThat(backends).containsExactly("gateway");
         assertThat(paths).contains("/api", "/ws");
-        assertThat(ingresses.get(0).path("metadata").path("annotations")
-                .path("nginx.ingress.kubernetes.io/proxy-read-timeout").asInt()).isGreaterThanOrEqualTo(3600);
+        assertThat(ingresses
+                        .get(0)
+                        .path("metadata")
+                        .path("annotations")
+                        .path("nginx.ingress.kubernetes.io/proxy-read-timeout")
+                        .asInt())
+                .isGreaterThanOrEqualTo(3600);
     }
 
     // ---- PostgreSQL, configuration, secrets
@@ -273,24 +361,33 @@ class ManifestsTest {
     void everyServiceHasItsOwnDatabaseOwnedByItsOwnRole(String overlay) {
         JsonNode cluster = object(overlay, "Cluster", "parley-postgres");
         Map<String, String> rolePasswords = new HashMap<>();
-        cluster.path("spec").path("managed").path("roles").forEach(role ->
-                rolePasswords.put(role.path("name").asText(), role.path("passwordSecret").path("name").asText()));
+        cluster.path("spec")
+                .path("managed")
+                .path("roles")
+                .forEach(role -> rolePasswords.put(
+                        role.path("name").asText(),
+                        role.path("passwordSecret").path("name").asText()));
         Set<String> databases = new HashSet<>();
         for (JsonNode deployment : objects(overlay, "Deployment")) {
             String url = env(overlay, deployment).get("QUARKUS_DATASOURCE_REACTIVE_URL");
             assertThat(url).as(name(deployment)).startsWith("postgresql://parley-postgres-rw:5432/");
             String database = url.substring(url.lastIndexOf('/') + 1);
-            assertThat(env(overlay, deployment).get("QUARKUS_DATASOURCE_JDBC_URL")).isEqualTo("jdbc:" + url);
-            assertThat(databases.add(database)).as(database + " is one service's only").isTrue();
+            assertThat(env(overlay, deployment).get("QUARKUS_DATASOURCE_JDBC_URL"))
+                    .isEqualTo("jdbc:" + url);
+            assertThat(databases.add(database))
+                    .as(database + " is one service's only")
+                    .isTrue();
             String secret = secretRef(deployment, "QUARKUS_DATASOURCE_USERNAME");
             String user = decoded(object(overlay, "Secret", secret), "username");
             JsonNode db = objects(overlay, "Database").stream()
-                    .filter(d -> d.path("spec").path("name").asText().equals(database)).findFirst().orElseThrow(
-                            () -> new AssertionError("no Database " + database));
+                    .filter(d -> d.path("spec").path("name").asText().equals(database))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no Database " + database));
             assertThat(db.path("spec").path("owner").asText()).as(database).isEqualTo(user);
             assertThat(rolePasswords).as("the role " + user).containsEntry(user, secret);
         }
-        boolean backedUp = !cluster.path("spec").path("backup").path("barmanObjectStore").isMissingNode();
+        boolean backedUp =
+                !cluster.path("spec").path("backup").path("barmanObjectStore").isMissingNode();
         assertThat(backedUp).as(overlay + " backs PostgreSQL up").isEqualTo(overlay.equals("prod"));
         if (backedUp) {
             assertThat(names(overlay, "ScheduledBackup")).isNotEmpty();
@@ -309,16 +406,25 @@ class ManifestsTest {
             List<JsonNode> refs = new ArrayList<>();
             pod.path("volumes").forEach(v -> {
                 if (v.has("secret")) {
-                    refs.add(ref(v.path("secret"), "Secret", v.path("secret").path("secretName").asText()));
+                    refs.add(ref(
+                            v.path("secret"),
+                            "Secret",
+                            v.path("secret").path("secretName").asText()));
                 }
             });
             for (JsonNode container : pod.path("containers")) {
                 container.path("envFrom").forEach(e -> {
                     if (e.has("secretRef")) {
-                        refs.add(ref(e.path("secretRef"), "Secret", e.path("secretRef").path("name").asText()));
+                        refs.add(ref(
+                                e.path("secretRef"),
+                                "Secret",
+                                e.path("secretRef").path("name").asText()));
                     }
                     if (e.has("configMapRef")) {
-                        refs.add(ref(e.path("configMapRef"), "ConfigMap", e.path("configMapRef").path("name").asText()));
+                        refs.add(ref(
+                                e.path("configMapRef"),
+                                "ConfigMap",
+                                e.path("configMapRef").path("name").asText()));
                     }
                 });
                 container.path("env").forEach(e -> {
@@ -333,7 +439,8 @@ class ManifestsTest {
                     continue;
                 }
                 Set<String> known = ref.path("kind").asText().equals("Secret") ? secrets : configMaps;
-                assertThat(known).as(name(deployment) + " needs the " + ref.path("kind").asText())
+                assertThat(known)
+                        .as(name(deployment) + " needs the " + ref.path("kind").asText())
                         .contains(ref.path("name").asText());
             }
         }
@@ -346,7 +453,8 @@ class ManifestsTest {
         for (JsonNode deployment : objects(overlay, "Deployment")) {
             for (String name : env(overlay, deployment).keySet()) {
                 if (name.startsWith("PARLEY_")) {
-                    assertThat(readme).as(name(deployment) + ": " + name + " in README.md's configuration")
+                    assertThat(readme)
+                            .as(name(deployment) + ": " + name + " in README.md's configuration")
                             .contains("`" + name + "`");
                 }
             }
@@ -359,7 +467,12 @@ class ManifestsTest {
         JsonNode gateway = object(overlay, "Deployment", "gateway");
         Map<String, String> env = env(overlay, gateway);
         JsonNode container = podSpec(gateway).path("containers").get(0);
-        long preStop = container.path("lifecycle").path("preStop").path("sleep").path("seconds").asLong();
+        long preStop = container
+                .path("lifecycle")
+                .path("preStop")
+                .path("sleep")
+                .path("seconds")
+                .asLong();
         long drain = seconds(env.get("PARLEY_GATEWAY_SHUTDOWN_DRAIN"));
         long requests = seconds(env.get("QUARKUS_SHUTDOWN_TIMEOUT"));
         assertThat(preStop).as("preStop sleep").isPositive();
@@ -367,13 +480,20 @@ class ManifestsTest {
         // a margin for the last closes, Kafka's and the database's own shutdown
         assertThat(podSpec(gateway).path("terminationGracePeriodSeconds").asLong())
                 .isGreaterThanOrEqualTo(preStop + drain + requests + 10);
-        assertThat(gateway.path("spec").path("strategy").path("rollingUpdate").path("maxUnavailable").asInt())
+        assertThat(gateway.path("spec")
+                        .path("strategy")
+                        .path("rollingUpdate")
+                        .path("maxUnavailable")
+                        .asInt())
                 .isZero();
     }
 
     /** A reference to a Secret or ConfigMap: its kind, name and whether it is optional. */
     private static JsonNode ref(JsonNode reference, String kind, String name) {
-        return new YAMLMapper().createObjectNode().put("kind", kind).put("name", name)
+        return new YAMLMapper()
+                .createObjectNode()
+                .put("kind", kind)
+                .put("name", name)
                 .put("optional", reference.path("optional").asBoolean(false));
     }
 
@@ -386,22 +506,29 @@ class ManifestsTest {
 
     private static List<JsonNode> render(String overlay) {
         Optional<Path> kubectl = kubectl();
-        Assumptions.assumeTrue(kubectl.isPresent(),
+        Assumptions.assumeTrue(
+                kubectl.isPresent(),
                 "kubectl is not installed (nor named by KUBECTL): the Kubernetes manifests were not rendered or checked");
         try {
             Path out = Files.createTempFile("kustomize-" + overlay, ".yaml");
             Path err = Files.createTempFile("kustomize-" + overlay, ".err");
-            Process process = new ProcessBuilder(kubectl.get().toString(), "kustomize",
-                    K8S.resolve("overlays").resolve(overlay).toString())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = new ProcessBuilder(
+                            kubectl.get().toString(),
+                            "kustomize",
+                            K8S.resolve("overlays").resolve(overlay).toString())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("kubectl kustomize " + overlay + " did not end within a minute");
             }
-            assertThat(process.exitValue()).as("kubectl kustomize overlays/" + overlay + ": " + Files.readString(err))
+            assertThat(process.exitValue())
+                    .as("kubectl kustomize overlays/" + overlay + ": " + Files.readString(err))
                     .isZero();
             List<JsonNode> objects = new ArrayList<>();
-            try (MappingIterator<JsonNode> docs = new YAMLMapper().readerFor(JsonNode.class).readValues(out.toFile())) {
+            try (MappingIterator<JsonNode> docs =
+                    new YAMLMapper().readerFor(JsonNode.class).readValues(out.toFile())) {
                 while (docs.hasNext()) {
                     JsonNode doc = docs.next();
                     if (doc != null && !doc.isEmpty()) {
@@ -437,7 +564,9 @@ class ManifestsTest {
     }
 
     static List<JsonNode> objects(String overlay, String kind) {
-        return rendered(overlay).stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+        return rendered(overlay).stream()
+                .filter(o -> o.path("kind").asText().equals(kind))
+                .toList();
     }
 
     static List<String> names(String overlay, String kind) {
@@ -445,7 +574,9 @@ class ManifestsTest {
     }
 
     static JsonNode object(String overlay, String kind, String name) {
-        return objects(overlay, kind).stream().filter(o -> name(o).equals(name)).findFirst()
+        return objects(overlay, kind).stream()
+                .filter(o -> name(o).equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + overlay));
     }
 
@@ -458,7 +589,9 @@ class ManifestsTest {
     }
 
     static JsonNode volume(JsonNode podSpec, String name) {
-        return stream(podSpec.path("volumes")).filter(v -> v.path("name").asText().equals(name)).findFirst()
+        return stream(podSpec.path("volumes"))
+                .filter(v -> v.path("name").asText().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
@@ -467,8 +600,11 @@ class ManifestsTest {
         if (port.isInt()) {
             return port.asInt();
         }
-        return stream(container.path("ports")).filter(p -> p.path("name").asText().equals(port.asText()))
-                .map(p -> p.path("containerPort").asInt()).findFirst().orElse(-1);
+        return stream(container.path("ports"))
+                .filter(p -> p.path("name").asText().equals(port.asText()))
+                .map(p -> p.path("containerPort").asInt())
+                .findFirst()
+                .orElse(-1);
     }
 
     /**
@@ -480,7 +616,12 @@ class ManifestsTest {
         JsonNode container = podSpec(deployment).path("containers").get(0);
         for (JsonNode from : container.path("envFrom")) {
             if (from.has("configMapRef")) {
-                object(overlay, "ConfigMap", from.path("configMapRef").path("name").asText()).path("data").fields()
+                object(
+                                overlay,
+                                "ConfigMap",
+                                from.path("configMapRef").path("name").asText())
+                        .path("data")
+                        .fields()
                         .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             }
         }
@@ -494,7 +635,8 @@ class ManifestsTest {
     static String secretRef(JsonNode deployment, String variable) {
         return stream(podSpec(deployment).path("containers").get(0).path("env"))
                 .filter(e -> e.path("name").asText().equals(variable))
-                .map(e -> e.path("valueFrom").path("secretKeyRef").path("name").asText()).findFirst()
+                .map(e -> e.path("valueFrom").path("secretKeyRef").path("name").asText())
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(name(deployment) + " has no " + variable));
     }
 
@@ -531,7 +673,9 @@ class ManifestsTest {
 
     /** Whether every label of {@code wanted} (a map) is in {@code labels}. */
     static boolean selectsLabels(JsonNode wanted, JsonNode labels) {
-        return stream(wanted.fields()).allMatch(e -> labels.path(e.getKey()).asText().equals(e.getValue().asText()));
+        return stream(wanted.fields())
+                .allMatch(e ->
+                        labels.path(e.getKey()).asText().equals(e.getValue().asText()));
     }
 
     static Set<String> texts(JsonNode array) {

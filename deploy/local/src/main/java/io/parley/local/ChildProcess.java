@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /** A process of the stack (a service or the Kafka broker) whose output goes to its log file. */
 final class ChildProcess {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String name;
     private final Process process;
@@ -25,8 +26,8 @@ final class ChildProcess {
     private final Map<String, String> env;
     private final Path workDir;
 
-    private ChildProcess(String name, Process process, Path log, List<String> command, Map<String, String> env,
-                         Path workDir) {
+    private ChildProcess(
+            String name, Process process, Path log, List<String> command, Map<String, String> env, Path workDir) {
         this.name = name;
         this.process = process;
         this.log = log;
@@ -77,7 +78,9 @@ final class ChildProcess {
     /** Waits until {@code GET url} answers 200, failing early if the process ends. */
     void awaitHttpOk(String url, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (true) {
             if (!process.isAlive()) {
                 throw failure("exited with code " + process.exitValue() + " while starting");
@@ -104,7 +107,8 @@ final class ChildProcess {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(marker)) {
+                if (Files.exists(log)
+                        && Files.readString(log, StandardCharsets.UTF_8).contains(marker)) {
                     return;
                 }
             } catch (IOException e) {

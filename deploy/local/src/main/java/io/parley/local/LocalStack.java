@@ -3,7 +3,6 @@ package io.parley.local;
 import io.parley.infra.DevKeys;
 import io.parley.infra.FreePort;
 import io.parley.infra.PostgresServer;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +36,7 @@ public final class LocalStack {
     private final List<ChildProcess> services = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** When each service was last started again after it ended on its own. */
     private final Map<String, java.util.Deque<Long>> restarts = new HashMap<>();
+
     private static final int MAX_RESTARTS = 3;
     private static final Duration RESTART_WINDOW = Duration.ofMinutes(5);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -44,6 +44,7 @@ public final class LocalStack {
     private volatile PostgresServer postgres;
     /** The S3-compatible store started for {@code PARLEY_FILES_STORE=s3} without an endpoint, or null. */
     private volatile io.parley.infra.EmbeddedS3 s3;
+
     private volatile boolean stopping;
 
     private LocalStack(StackConfig config) {
@@ -52,7 +53,9 @@ public final class LocalStack {
 
     public static void main(String[] args) {
         long started = System.nanoTime();
-        Path repository = Path.of(System.getProperty("parley.repository", ".")).toAbsolutePath().normalize();
+        Path repository = Path.of(System.getProperty("parley.repository", "."))
+                .toAbsolutePath()
+                .normalize();
         LocalStack stack;
         try {
             stack = new LocalStack(StackConfig.fromEnvironment(repository, System.getenv()));
@@ -92,8 +95,11 @@ public final class LocalStack {
         try {
             postgres = pg.join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof StackException se ? se : new StackException(
-                    "PostgreSQL did not start: " + e.getCause().getMessage() + " (see " + config.logs() + ")", e);
+            throw e.getCause() instanceof StackException se
+                    ? se
+                    : new StackException(
+                            "PostgreSQL did not start: " + e.getCause().getMessage() + " (see " + config.logs() + ")",
+                            e);
         }
         say("PostgreSQL ready");
         if (stopping) {
@@ -135,14 +141,22 @@ public final class LocalStack {
                 env.putAll(files);
             }
             if (System.getenv("PARLEY_FILES_DIR") == null) {
-                env.put("PARLEY_FILES_DIR", config.dataDir().resolve("files").toAbsolutePath().toString());
+                env.put(
+                        "PARLEY_FILES_DIR",
+                        config.dataDir().resolve("files").toAbsolutePath().toString());
             }
             // Local push endpoints (a test receiver on this machine) are plain http.
             env.put("PARLEY_PUSH_ALLOW_LOOPBACK_HTTP", "true");
             // Web Push's VAPID key pair: made once in the data folder unless one is given.
-            if (System.getenv("PARLEY_PUSH_VAPID_PUBLIC_KEY") == null && System.getenv("PARLEY_PUSH_VAPID_KEYS_FILE") == null) {
-                env.put("PARLEY_PUSH_VAPID_KEYS_FILE", config.dataDir().resolve("keys").resolve("vapid.keys")
-                        .toAbsolutePath().toString());
+            if (System.getenv("PARLEY_PUSH_VAPID_PUBLIC_KEY") == null
+                    && System.getenv("PARLEY_PUSH_VAPID_KEYS_FILE") == null) {
+                env.put(
+                        "PARLEY_PUSH_VAPID_KEYS_FILE",
+                        config.dataDir()
+                                .resolve("keys")
+                                .resolve("vapid.keys")
+                                .toAbsolutePath()
+                                .toString());
             }
             services.add(startService(name, env));
         }
@@ -165,8 +179,14 @@ public final class LocalStack {
 
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         String url = "http://localhost:" + config.gatewayPort();
-        System.out.println(String.format(Locale.ROOT, "%s gateway %s (WebSocket ws://localhost:%d/ws), started in %.1f s; logs in %s",
-                READY_PREFIX, url, config.gatewayPort(), seconds, config.logs()));
+        System.out.println(String.format(
+                Locale.ROOT,
+                "%s gateway %s (WebSocket ws://localhost:%d/ws), started in %.1f s; logs in %s",
+                READY_PREFIX,
+                url,
+                config.gatewayPort(),
+                seconds,
+                config.logs()));
         say("web app: " + url + "/ (sign in through your identity provider, or with a demo link below)");
         if (trust.keys() != null) {
             printDemoTokens(trust.keys(), url);
@@ -224,29 +244,33 @@ public final class LocalStack {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(List.of(config.kafkaJavaOptions().trim().split("\\s+")));
-        command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of(
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
                 "io.parley.infra.KafkaBrokerMain",
                 config.dataDir().resolve("kafka").toString(),
-                String.valueOf(config.kafkaPort()), String.valueOf(config.kafkaControllerPort())));
+                String.valueOf(config.kafkaPort()),
+                String.valueOf(config.kafkaControllerPort())));
         return ChildProcess.start("kafka", command, Map.of(), log, config.repository());
     }
 
     private ChildProcess startService(String name, Map<String, String> env) throws IOException {
         Path jar = config.repository().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
-            throw new StackException(jar + " is missing: build with ./mvnw package -DskipTests (deploy/local/run does)");
+            throw new StackException(
+                    jar + " is missing: build with ./mvnw package -DskipTests (deploy/local/run does)");
         }
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(List.of(config.javaOptions().trim().split("\\s+")));
         command.add("-jar");
         command.add(jar.toString());
-        return ChildProcess.start(name, command, env, rotate(config.logs().resolve(name + ".log")), config.repository());
+        return ChildProcess.start(
+                name, command, env, rotate(config.logs().resolve(name + ".log")), config.repository());
     }
 
-    private record Trust(String publicKeyLocation, String issuer, DevKeys keys) {
-    }
+    private record Trust(String publicKeyLocation, String issuer, DevKeys keys) {}
 
     /** The stack trusts the key the user gives, untouched; without one it makes its own once and keeps it. */
     private Trust trust() throws Exception {
@@ -291,8 +315,10 @@ public final class LocalStack {
         wanted.put("PostgreSQL (PARLEY_POSTGRES_PORT)", config.postgresPort());
         config.managementPorts().forEach((service, port) -> {
             if (port != 0) {
-                wanted.put(service + " management (PARLEY_" + service.replace("-service", "").toUpperCase(Locale.ROOT)
-                        + "_MANAGEMENT_PORT)", port);
+                wanted.put(
+                        service + " management (PARLEY_"
+                                + service.replace("-service", "").toUpperCase(Locale.ROOT) + "_MANAGEMENT_PORT)",
+                        port);
             }
         });
         List<String> taken = new ArrayList<>();
@@ -328,8 +354,11 @@ public final class LocalStack {
                     System.err.println("[parley] " + child.name() + " stopped unexpectedly (exit code "
                             + child.process().exitValue() + "); its log is " + child.log() + ":\n"
                             + ChildProcess.tail(child.log(), 15) + "\n[parley] "
-                            + (child == kafka ? "" : "it was started again " + MAX_RESTARTS + " times in "
-                            + RESTART_WINDOW.toMinutes() + " minutes; ") + "stopping the stack");
+                            + (child == kafka
+                                    ? ""
+                                    : "it was started again " + MAX_RESTARTS + " times in " + RESTART_WINDOW.toMinutes()
+                                            + " minutes; ")
+                            + "stopping the stack");
                     return 1;
                 }
             }
@@ -453,7 +482,9 @@ public final class LocalStack {
     private static Map<String, String> demoUsers() {
         Map<String, String> users = new LinkedHashMap<>();
         for (String role : List.of("client", "expert", "admin")) {
-            users.put(role, UUID.nameUUIDFromBytes(("parley-demo-" + role).getBytes()).toString());
+            users.put(
+                    role,
+                    UUID.nameUUIDFromBytes(("parley-demo-" + role).getBytes()).toString());
         }
         return users;
     }

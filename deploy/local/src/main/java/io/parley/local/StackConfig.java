@@ -7,10 +7,21 @@ import java.util.Map;
  * The local stack's settings, from the environment (README's configuration table). Every port can be moved, so
  * the stack can run beside whatever already uses the defaults.
  */
-record StackConfig(Path repository, Path dataDir, int gatewayPort, int conversationPort, int messagePort,
-                   int notificationPort, int kafkaPort, int kafkaControllerPort, int postgresPort,
-                   String publicKeyLocation, String issuer, String javaOptions, String kafkaJavaOptions,
-                   Map<String, Integer> managementPorts) {
+record StackConfig(
+        Path repository,
+        Path dataDir,
+        int gatewayPort,
+        int conversationPort,
+        int messagePort,
+        int notificationPort,
+        int kafkaPort,
+        int kafkaControllerPort,
+        int postgresPort,
+        String publicKeyLocation,
+        String issuer,
+        String javaOptions,
+        String kafkaJavaOptions,
+        Map<String, Integer> managementPorts) {
 
     static final String DEFAULT_ISSUER = "parley-local";
 
@@ -18,7 +29,9 @@ record StackConfig(Path repository, Path dataDir, int gatewayPort, int conversat
         Path dataDir = env.containsKey("PARLEY_DATA_DIR")
                 ? Path.of(env.get("PARLEY_DATA_DIR")).toAbsolutePath()
                 : repository.resolve(".local-data");
-        return new StackConfig(repository, dataDir,
+        return new StackConfig(
+                repository,
+                dataDir,
                 port(env, "PARLEY_GATEWAY_PORT", 8080),
                 port(env, "PARLEY_CONVERSATION_PORT", 8081),
                 port(env, "PARLEY_MESSAGE_PORT", 8082),
@@ -30,10 +43,15 @@ record StackConfig(Path repository, Path dataDir, int gatewayPort, int conversat
                 blankToNull(env.get("MP_JWT_VERIFY_ISSUER")),
                 env.getOrDefault("PARLEY_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
                 env.getOrDefault("PARLEY_KAFKA_JAVA_OPTS", "-Xms128m -Xmx512m -XX:+UseSerialGC"),
-                Map.of("gateway", port(env, "PARLEY_GATEWAY_MANAGEMENT_PORT", 0),
-                        "conversation-service", port(env, "PARLEY_CONVERSATION_MANAGEMENT_PORT", 0),
-                        "message-service", port(env, "PARLEY_MESSAGE_MANAGEMENT_PORT", 0),
-                        "notification-service", port(env, "PARLEY_NOTIFICATION_MANAGEMENT_PORT", 0)));
+                Map.of(
+                        "gateway",
+                        port(env, "PARLEY_GATEWAY_MANAGEMENT_PORT", 0),
+                        "conversation-service",
+                        port(env, "PARLEY_CONVERSATION_MANAGEMENT_PORT", 0),
+                        "message-service",
+                        port(env, "PARLEY_MESSAGE_MANAGEMENT_PORT", 0),
+                        "notification-service",
+                        port(env, "PARLEY_NOTIFICATION_MANAGEMENT_PORT", 0)));
     }
 
     /**

@@ -21,8 +21,9 @@ final class StaleProcesses {
     }
 
     void record(List<ChildProcess> processes) throws IOException {
-        Files.writeString(file, processes.stream().map(p -> p.pid() + " " + p.name())
-                .collect(Collectors.joining("\n", "", "\n")));
+        Files.writeString(
+                file,
+                processes.stream().map(p -> p.pid() + " " + p.name()).collect(Collectors.joining("\n", "", "\n")));
     }
 
     /** Stops a PostgreSQL still running on {@code dataDir} from an earlier run whose launcher was killed. */
@@ -38,7 +39,8 @@ final class StaleProcesses {
         try {
             ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
                     .filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+                    .filter(h ->
+                            h.info().command().map(c -> c.endsWith("postgres")).orElse(false))
                     .ifPresent(h -> {
                         LocalStack.say("stopping PostgreSQL (pid " + h.pid() + ") left from an earlier run");
                         stop(h);
@@ -79,8 +81,9 @@ final class StaleProcesses {
 
     private static void stop(ProcessHandle h) {
         h.destroy();
-        h.onExit().completeOnTimeout(h, Duration.ofSeconds(15).toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS).join();
+        h.onExit()
+                .completeOnTimeout(h, Duration.ofSeconds(15).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .join();
         if (h.isAlive()) {
             h.destroyForcibly();
         }

@@ -1,5 +1,7 @@
 package io.parley.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.events.ConversationKind;
 import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
@@ -14,8 +16,6 @@ import io.parley.infra.PushKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The notification-service killed (SIGKILL) while an alert is pending, and started again: the alert still comes,
@@ -49,12 +48,17 @@ class AlertRestartIT {
         Path dir = Files.createTempDirectory("parley-alert-restart-");
         Vertx vertx = Vertx.vertx();
         List<String> topics = new CopyOnWriteArrayList<>();
-        HttpServer endpoint = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            topics.add(request.getHeader("Topic"));
-            request.response().setStatusCode(201).end();
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpServer endpoint = vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    topics.add(request.getHeader("Topic"));
+                    request.response().setStatusCode(201).end();
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         try (PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"), 0, false);
-             KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0)) {
+                KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0)) {
             postgres.createDatabase("notification");
             kafka.createTopics(Topics.ALL);
             DevKeys keys = DevKeys.loadOrCreate(dir.resolve("keys"), "parley-local");
@@ -70,30 +74,51 @@ class AlertRestartIT {
                     "MP_JWT_VERIFY_ISSUER", "parley-local",
                     "PARLEY_NOTIFICATION_GRACE_DELAY", "5s",
                     "PARLEY_PUSH_ALLOW_LOOPBACK_HTTP", "true",
-                    "PARLEY_PUSH_VAPID_KEYS_FILE", dir.resolve("keys/vapid.keys").toString());
+                    "PARLEY_PUSH_VAPID_KEYS_FILE",
+                            dir.resolve("keys/vapid.keys").toString());
             Process service = start(env, dir.resolve("first.log"), management);
             try {
                 String bob = "bob-" + UUID.randomUUID();
-                JsonObject subscription = new JsonObject().put("kind", "webpush")
+                JsonObject subscription = new JsonObject()
+                        .put("kind", "webpush")
                         .put("endpoint", "http://127.0.0.1:" + endpoint.actualPort() + "/push/" + bob)
-                        .put("keys", new JsonObject()
-                                .put("p256dh", PushKeys.newP256dh())
-                                .put("auth", PushKeys.base64url(new byte[16])));
-                HttpResponse<String> subscribed = HTTP.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + port + "/api/push/subscriptions"))
-                        .header("Authorization", "Bearer " + keys.token(bob, "client", "Bob", Duration.ofHours(1)))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(subscription.encode())).build(),
+                        .put(
+                                "keys",
+                                new JsonObject()
+                                        .put("p256dh", PushKeys.newP256dh())
+                                        .put("auth", PushKeys.base64url(new byte[16])));
+                HttpResponse<String> subscribed = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/push/subscriptions"))
+                                .header(
+                                        "Authorization",
+                                        "Bearer " + keys.token(bob, "client", "Bob", Duration.ofHours(1)))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(subscription.encode()))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
 
                 UUID conversation = UUID.randomUUID();
                 Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                MessageData message = new MessageData(UUID.randomUUID(), conversation, 1, UUID.randomUUID().toString(),
-                        "alice", Role.CLIENT, "Alice", "text", "are you there?", List.of(), at, null, null);
+                MessageData message = new MessageData(
+                        UUID.randomUUID(),
+                        conversation,
+                        1,
+                        UUID.randomUUID().toString(),
+                        "alice",
+                        Role.CLIENT,
+                        "Alice",
+                        "text",
+                        "are you there?",
+                        List.of(),
+                        at,
+                        null,
+                        null);
                 try (EventPublisher events = new EventPublisher(kafka.bootstrapServers())) {
-                    events.publish(Topics.MESSAGES, MessageEvent.of(MessageEvent.CREATED, ConversationKind.DIRECT,
-                            List.of("alice", bob), message, at));
+                    events.publish(
+                            Topics.MESSAGES,
+                            MessageEvent.of(
+                                    MessageEvent.CREATED, ConversationKind.DIRECT, List.of("alice", bob), message, at));
                 }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
                 while (pending(postgres, bob) == 0) {
@@ -106,7 +131,9 @@ class AlertRestartIT {
                 service = start(env, dir.resolve("second.log"), management);
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 while (topics.isEmpty()) {
-                    assertThat(System.nanoTime()).as("the alert after the restart").isLessThan(deadline);
+                    assertThat(System.nanoTime())
+                            .as("the alert after the restart")
+                            .isLessThan(deadline);
                     Thread.sleep(100);
                 }
                 Thread.sleep(3_000);
@@ -125,34 +152,49 @@ class AlertRestartIT {
     /** Starts the notification-service and waits until its management interface on {@code port} says it is ready. */
     private static Process start(Map<String, String> env, Path log, int port) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                Path.of(System.getProperty("user.dir")).resolve("../../notification-service/target/quarkus-app/quarkus-run.jar")
-                        .normalize().toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        Path.of(System.getProperty("user.dir"))
+                                .resolve("../../notification-service/target/quarkus-app/quarkus-run.jar")
+                                .normalize()
+                                .toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("MP_JWT") || k.startsWith("PARLEY_"));
         builder.environment().putAll(env);
         Process process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            assertThat(process.isAlive()).as("notification-service running (log %s)", log).isTrue();
+            assertThat(process.isAlive())
+                    .as("notification-service running (log %s)", log)
+                    .isTrue();
             try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (HTTP.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return process;
                 }
             } catch (java.io.IOException notYet) {
                 // not listening yet
             }
-            assertThat(System.nanoTime()).as("notification-service ready (log %s)", log).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("notification-service ready (log %s)", log)
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }
 
     private static int pending(PostgresServer postgres, String user) throws Exception {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("notification"),
-                PostgresServer.USER, PostgresServer.PASSWORD);
-             ResultSet rows = connection.createStatement().executeQuery(
-                     "SELECT count(*) FROM pending_alert WHERE user_id = '" + user + "'")) {
+        try (Connection connection = DriverManager.getConnection(
+                        postgres.jdbcUrl("notification"), PostgresServer.USER, PostgresServer.PASSWORD);
+                ResultSet rows = connection
+                        .createStatement()
+                        .executeQuery("SELECT count(*) FROM pending_alert WHERE user_id = '" + user + "'")) {
             rows.next();
             return rows.getInt(1);
         }

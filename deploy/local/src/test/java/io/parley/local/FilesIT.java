@@ -1,10 +1,9 @@
 package io.parley.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -22,8 +21,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 
 /**
  * Files through the gateway of a running local stack, as the app uses them: upload into a conversation, attach to a
@@ -41,32 +40,35 @@ class FilesIT extends RunningStack {
         for (StackClient other : others) {
             participants.add(other.userId);
         }
-        HttpResponse<String> created = creator.post("/api/conversations",
-                new JsonObject().put("type", "group").put("participants", participants));
+        HttpResponse<String> created = creator.post(
+                "/api/conversations", new JsonObject().put("type", "group").put("participants", participants));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return new JsonObject(created.body()).getString("id");
     }
 
     /** {@code POST /api/conversations/{id}/attachments} with one {@code file} part, as a browser's FormData sends it. */
-    private static HttpResponse<String> upload(StackClient user, String conversation, String name, String partType,
-                                               byte[] bytes) throws Exception {
+    private static HttpResponse<String> upload(
+            StackClient user, String conversation, String name, String partType, byte[] bytes) throws Exception {
         String boundary = "----parley" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: " + partType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + "\"\r\nContent-Type: " + partType + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.write(bytes);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return StackUnderTest.HTTP.send(HttpRequest.newBuilder(gateway("/api/conversations/" + conversation
-                                + "/attachments"))
+        return StackUnderTest.HTTP.send(
+                HttpRequest.newBuilder(gateway("/api/conversations/" + conversation + "/attachments"))
                         .header("Authorization", "Bearer " + user.token)
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<byte[]> download(StackClient user, String path, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway(path))
-                .header("Authorization", "Bearer " + user.token).GET();
+                .header("Authorization", "Bearer " + user.token)
+                .GET();
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -92,7 +94,7 @@ class FilesIT extends RunningStack {
 
     private static byte[] pdf() {
         return ("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-                + "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+                        + "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -133,12 +135,19 @@ class FilesIT extends RunningStack {
         assertThat(pdfMeta.getString("contentType")).isEqualTo("application/pdf");
         assertThat(pdfMeta.containsKey("thumbnailUrl")).isFalse();
 
-        try (StackClient bobSocket = bob.connect(); StackClient annSocket = ann.connect()) {
+        try (StackClient bobSocket = bob.connect();
+                StackClient annSocket = ann.connect()) {
             String ref = UUID.randomUUID().toString();
-            annSocket.write(new JsonObject().put("type", "send").put("ref", ref).put("conversationId", conversation)
+            annSocket.write(new JsonObject()
+                    .put("type", "send")
+                    .put("ref", ref)
+                    .put("conversationId", conversation)
                     .put("clientMessageId", UUID.randomUUID().toString())
-                    .put("attachments", new JsonArray().add(new JsonObject().put("id", photoMeta.getString("id")))
-                            .add(new JsonObject().put("id", pdfMeta.getString("id")))));
+                    .put(
+                            "attachments",
+                            new JsonArray()
+                                    .add(new JsonObject().put("id", photoMeta.getString("id")))
+                                    .add(new JsonObject().put("id", pdfMeta.getString("id")))));
             JsonObject ack = annSocket.next("ack");
             assertThat(ack.getString("ref")).as(ack.encode()).isEqualTo(ref);
             JsonObject created = bobSocket.next("message.created").getJsonObject("message");
@@ -163,11 +172,15 @@ class FilesIT extends RunningStack {
             HttpResponse<byte[]> thumbnail = download(bob, first.getString("thumbnailUrl"));
             assertThat(thumbnail.statusCode()).isEqualTo(200);
             BufferedImage small = ImageIO.read(new ByteArrayInputStream(thumbnail.body()));
-            assertThat(Math.max(small.getWidth(), small.getHeight())).isLessThanOrEqualTo(320).isGreaterThan(0);
+            assertThat(Math.max(small.getWidth(), small.getHeight()))
+                    .isLessThanOrEqualTo(320)
+                    .isGreaterThan(0);
 
-            HttpResponse<byte[]> report = download(bob, attachments.getJsonObject(1).getString("url"));
+            HttpResponse<byte[]> report =
+                    download(bob, attachments.getJsonObject(1).getString("url"));
             assertThat(report.body()).isEqualTo(document);
-            assertThat(report.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/pdf");
+            assertThat(report.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/pdf");
         }
     }
 
@@ -177,20 +190,32 @@ class FilesIT extends RunningStack {
         StackClient eve = user("client");
         StackClient admin = user("admin");
         String conversation = group(ann, user("client"));
-        JsonObject up = new JsonObject(upload(ann, conversation, "a.txt", "text/plain",
-                "hello".getBytes(StandardCharsets.UTF_8)).body());
+        JsonObject up = new JsonObject(
+                upload(ann, conversation, "a.txt", "text/plain", "hello".getBytes(StandardCharsets.UTF_8))
+                        .body());
         String id = up.getString("id");
         for (StackClient stranger : List.of(eve, admin)) {
             assertThat(upload(stranger, conversation, "b.txt", "text/plain", "x".getBytes(StandardCharsets.UTF_8))
-                    .statusCode()).isEqualTo(404);
-            for (String path : List.of("/api/attachments/" + id, "/api/attachments/" + id + "/meta",
+                            .statusCode())
+                    .isEqualTo(404);
+            for (String path : List.of(
+                    "/api/attachments/" + id,
+                    "/api/attachments/" + id + "/meta",
                     "/api/attachments/" + id + "/thumbnail")) {
                 assertThat(download(stranger, path).statusCode()).as(path).isEqualTo(404);
             }
-            assertThat(stranger.request("DELETE", "/api/attachments/" + id, null).statusCode()).isEqualTo(404);
+            assertThat(stranger.request("DELETE", "/api/attachments/" + id, null)
+                            .statusCode())
+                    .isEqualTo(404);
         }
-        assertThat(upload(eve, UUID.randomUUID().toString(), "c.txt", "text/plain",
-                "x".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(404);
+        assertThat(upload(
+                                eve,
+                                UUID.randomUUID().toString(),
+                                "c.txt",
+                                "text/plain",
+                                "x".getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -198,8 +223,8 @@ class FilesIT extends RunningStack {
         StackClient ann = user("client");
         String conversation = group(ann, user("client"));
         long before = storedFiles();
-        HttpResponse<String> refused = upload(ann, conversation, "big.bin", "application/octet-stream",
-                new byte[30 * 1024 * 1024]);
+        HttpResponse<String> refused =
+                upload(ann, conversation, "big.bin", "application/octet-stream", new byte[30 * 1024 * 1024]);
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(413);
         assertThat(refused.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
         assertThat(storedFiles()).isEqualTo(before);
@@ -215,8 +240,10 @@ class FilesIT extends RunningStack {
         assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
         HttpResponse<byte[]> served = download(ann, new JsonObject(up.body()).getString("url"));
         assertThat(served.statusCode()).isEqualTo(200);
-        assertThat(served.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment");
-        assertThat(served.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("sandbox")
+        assertThat(served.headers().firstValue("Content-Disposition").orElseThrow())
+                .startsWith("attachment");
+        assertThat(served.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("sandbox")
                 .contains("default-src 'none'");
         assertThat(served.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     }
@@ -225,12 +252,12 @@ class FilesIT extends RunningStack {
     void namesThatArePathsOrHoldControlCharactersAreKeptAsSafeNames() throws Exception {
         StackClient ann = user("client");
         String conversation = group(ann, user("client"));
-        HttpResponse<String> path = upload(ann, conversation, "../../etc/passwd", "text/plain",
-                "root:x:0:0".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> path = upload(
+                ann, conversation, "../../etc/passwd", "text/plain", "root:x:0:0".getBytes(StandardCharsets.UTF_8));
         assertThat(path.statusCode()).as(path.body()).isEqualTo(201);
         assertThat(new JsonObject(path.body()).getString("name")).isEqualTo("passwd");
-        HttpResponse<String> nul = upload(ann, conversation, "a\u0000b.txt", "text/plain",
-                "nul".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> nul =
+                upload(ann, conversation, "a\u0000b.txt", "text/plain", "nul".getBytes(StandardCharsets.UTF_8));
         assertThat(nul.statusCode()).as(nul.body()).isEqualTo(201);
         assertThat(new JsonObject(nul.body()).getString("name")).isEqualTo("ab.txt");
     }
@@ -241,22 +268,33 @@ class FilesIT extends RunningStack {
         StackClient bob = user("client");
         StackClient cid = user("client");
         String conversation = group(ann, bob, cid);
-        String id = new JsonObject(upload(ann, conversation, "notes.txt", "text/plain",
-                "some notes".getBytes(StandardCharsets.UTF_8)).body()).getString("id");
-        HttpResponse<String> sent = ann.post("/api/conversations/" + conversation + "/messages", new JsonObject()
-                .put("clientMessageId", UUID.randomUUID().toString()).put("content", "see the notes")
-                .put("attachments", new JsonArray().add(new JsonObject().put("id", id))));
+        String id = new JsonObject(upload(
+                                ann,
+                                conversation,
+                                "notes.txt",
+                                "text/plain",
+                                "some notes".getBytes(StandardCharsets.UTF_8))
+                        .body())
+                .getString("id");
+        HttpResponse<String> sent = ann.post(
+                "/api/conversations/" + conversation + "/messages",
+                new JsonObject()
+                        .put("clientMessageId", UUID.randomUUID().toString())
+                        .put("content", "see the notes")
+                        .put("attachments", new JsonArray().add(new JsonObject().put("id", id))));
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
         assertThat(download(cid, "/api/attachments/" + id).statusCode()).isEqualTo(200);
 
         assertThat(ann.request("DELETE", "/api/conversations/" + conversation + "/participants/" + cid.userId, null)
-                .statusCode()).isEqualTo(204);
+                        .statusCode())
+                .isEqualTo(204);
         assertThat(download(cid, "/api/attachments/" + id).statusCode()).isEqualTo(404);
         assertThat(download(bob, "/api/attachments/" + id).statusCode()).isEqualTo(200);
 
         String messageId = new JsonObject(sent.body()).getString("id");
         assertThat(ann.request("DELETE", "/api/conversations/" + conversation + "/messages/" + messageId, null)
-                .statusCode()).isEqualTo(204);
+                        .statusCode())
+                .isEqualTo(204);
         assertThat(download(bob, "/api/attachments/" + id).statusCode()).isEqualTo(404);
         assertThat(download(ann, "/api/attachments/" + id).statusCode()).isEqualTo(404);
     }

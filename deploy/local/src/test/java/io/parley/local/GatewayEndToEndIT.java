@@ -1,8 +1,8 @@
 package io.parley.local;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -12,8 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The whole system through its one public entry: REST through the gateway, real WebSocket clients, real services,
@@ -32,23 +31,36 @@ class GatewayEndToEndIT extends RunningStack {
         assertThat(served.statusCode()).isEqualTo(200);
         JsonObject document = new JsonObject(served.body());
         JsonObject paths = document.getJsonObject("paths");
-        assertThat(paths.fieldNames()).contains("/", "/api/conversations", "/api/conversations/{conversationId}/messages",
-                "/api/conversations/{conversationId}/attachments", "/api/attachments/{id}", "/api/push/subscriptions",
-                "/api/unread").allMatch(path -> path.equals("/") || path.startsWith("/api/"));
-        JsonObject send = paths.getJsonObject("/api/conversations/{conversationId}/messages").getJsonObject("post");
-        assertThat(send.getJsonObject("responses").fieldNames()).contains("200", "201", "400", "401", "404", "409",
-                "413");
+        assertThat(paths.fieldNames())
+                .contains(
+                        "/",
+                        "/api/conversations",
+                        "/api/conversations/{conversationId}/messages",
+                        "/api/conversations/{conversationId}/attachments",
+                        "/api/attachments/{id}",
+                        "/api/push/subscriptions",
+                        "/api/unread")
+                .allMatch(path -> path.equals("/") || path.startsWith("/api/"));
+        JsonObject send = paths.getJsonObject("/api/conversations/{conversationId}/messages")
+                .getJsonObject("post");
+        assertThat(send.getJsonObject("responses").fieldNames())
+                .contains("200", "201", "400", "401", "404", "409", "413");
         assertThat(send.getJsonObject("requestBody").encode()).contains("#/components/schemas/SendMessageRequest");
         List<String> refs = new ArrayList<>();
         collectRefs(document, refs);
         assertThat(refs).isNotEmpty().allSatisfy(ref -> {
             String[] parts = ref.split("/");
-            assertThat(document.getJsonObject("components").getJsonObject(parts[2]).containsKey(parts[3]))
-                    .as(ref).isTrue();
+            assertThat(document.getJsonObject("components")
+                            .getJsonObject(parts[2])
+                            .containsKey(parts[3]))
+                    .as(ref)
+                    .isTrue();
         });
         java.nio.file.Path copy = java.nio.file.Path.of(System.getProperty("user.dir"))
-                .resolve("../../docs/openapi/parley.json").normalize();
-        assertThat(document).as("docs/openapi/parley.json is the served document; run docs/openapi/refresh.sh")
+                .resolve("../../docs/openapi/parley.json")
+                .normalize();
+        assertThat(document)
+                .as("docs/openapi/parley.json is the served document; run docs/openapi/refresh.sh")
                 .isEqualTo(new JsonObject(java.nio.file.Files.readString(copy)));
     }
 
@@ -65,7 +77,6 @@ class GatewayEndToEndIT extends RunningStack {
             array.forEach(item -> collectRefs(item, refs));
         }
     }
-
 
     /** A user of this test's stack, with a WebSocket connection once connected. */
     private static final class Client extends StackClient {
@@ -91,10 +102,16 @@ class GatewayEndToEndIT extends RunningStack {
         int management = io.parley.infra.FreePort.find();
         java.nio.file.Path log = stack.dataDir.resolve("logs/gateway-2.log");
         ProcessBuilder builder = new ProcessBuilder(
-                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                java.nio.file.Path.of(System.getProperty("user.dir")).resolve("../../gateway/target/quarkus-app/quarkus-run.jar")
-                        .normalize().toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        java.nio.file.Path.of(System.getProperty("user.dir"))
+                                .resolve("../../gateway/target/quarkus-app/quarkus-run.jar")
+                                .normalize()
+                                .toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
@@ -102,7 +119,9 @@ class GatewayEndToEndIT extends RunningStack {
         env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + stack.port("KAFKA"));
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + stack.port("POSTGRES") + "/gateway");
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + stack.port("POSTGRES") + "/gateway");
-        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", stack.dataDir.resolve("keys/jwt-public.pem").toString());
+        env.put(
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                stack.dataDir.resolve("keys/jwt-public.pem").toString());
         env.put("MP_JWT_VERIFY_ISSUER", "parley-local");
         env.put("PARLEY_CONVERSATION_URL", "http://127.0.0.1:" + stack.port("CONVERSATION"));
         env.put("PARLEY_MESSAGE_URL", "http://127.0.0.1:" + stack.port("MESSAGE"));
@@ -111,12 +130,17 @@ class GatewayEndToEndIT extends RunningStack {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!ready(management)) {
-                assertThat(second.isAlive()).as("second gateway running (log %s)", log).isTrue();
+                assertThat(second.isAlive())
+                        .as("second gateway running (log %s)", log)
+                        .isTrue();
                 assertThat(System.nanoTime()).as("second gateway ready").isLessThan(deadline);
                 Thread.sleep(200);
             }
-            try (Client alice = new Client().connect(); Client bob = new Client()) {
-                bob.socket = StackUnderTest.HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + bob.token)
+            try (Client alice = new Client().connect();
+                    Client bob = new Client()) {
+                bob.socket = StackUnderTest.HTTP
+                        .newWebSocketBuilder()
+                        .header("Authorization", "Bearer " + bob.token)
                         .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/ws"), listener(bob.frames))
                         .get(10, TimeUnit.SECONDS);
                 assertThat(bob.next().getString("type")).isEqualTo("welcome");
@@ -126,9 +150,13 @@ class GatewayEndToEndIT extends RunningStack {
                 assertThat(bob.next("message.created").getJsonObject("message").getString("id"))
                         .isEqualTo(viaOne.getString("id"));
                 JsonObject viaTwo = bob.send(conversation, "through gateway 2");
-                assertThat(alice.next("message.created").getJsonObject("message").getString("id"))
+                assertThat(alice.next("message.created")
+                                .getJsonObject("message")
+                                .getString("id"))
                         .isEqualTo(viaOne.getString("id"));
-                assertThat(alice.next("message.created").getJsonObject("message").getString("id"))
+                assertThat(alice.next("message.created")
+                                .getJsonObject("message")
+                                .getString("id"))
                         .isEqualTo(viaTwo.getString("id"));
             }
         } finally {
@@ -139,22 +167,39 @@ class GatewayEndToEndIT extends RunningStack {
 
     @Test
     void typingReachesTheOtherParticipantAndAStartWithoutStopExpires() throws Exception {
-        try (Client alice = new Client().connect(); Client bob = new Client().connect();
-             Client mallory = new Client().connect()) {
+        try (Client alice = new Client().connect();
+                Client bob = new Client().connect();
+                Client mallory = new Client().connect()) {
             String conversation = directConversation(alice, bob);
-            alice.socket.sendText(new JsonObject().put("type", "typing").put("conversationId", conversation)
-                    .put("state", "start").encode(), true).get(5, TimeUnit.SECONDS);
+            alice.socket
+                    .sendText(
+                            new JsonObject()
+                                    .put("type", "typing")
+                                    .put("conversationId", conversation)
+                                    .put("state", "start")
+                                    .encode(),
+                            true)
+                    .get(5, TimeUnit.SECONDS);
             JsonObject started = bob.next("typing");
             assertThat(started.getString("userId")).isEqualTo(alice.userId);
             assertThat(started.getString("state")).isEqualTo("start");
             long at = System.nanoTime();
             JsonObject stopped = bob.next("typing");
             assertThat(stopped.getString("state")).isEqualTo("stop");
-            assertThat(Duration.ofNanos(System.nanoTime() - at)).as("expired, not stopped at once")
+            assertThat(Duration.ofNanos(System.nanoTime() - at))
+                    .as("expired, not stopped at once")
                     .isGreaterThan(Duration.ofSeconds(3));
 
-            mallory.socket.sendText(new JsonObject().put("type", "typing").put("ref", "t1")
-                    .put("conversationId", conversation).put("state", "start").encode(), true).get(5, TimeUnit.SECONDS);
+            mallory.socket
+                    .sendText(
+                            new JsonObject()
+                                    .put("type", "typing")
+                                    .put("ref", "t1")
+                                    .put("conversationId", conversation)
+                                    .put("state", "start")
+                                    .encode(),
+                            true)
+                    .get(5, TimeUnit.SECONDS);
             assertThat(mallory.next("error").getString("code")).isEqualTo("not_found");
             assertThat(mallory.backlog).noneMatch(f -> "typing".equals(f.getString("type")));
         }
@@ -162,7 +207,8 @@ class GatewayEndToEndIT extends RunningStack {
 
     @Test
     void theOtherParticipantsLearnWhenAUserComesAndGoes() throws Exception {
-        try (Client bob = new Client().connect(); Client mallory = new Client().connect()) {
+        try (Client bob = new Client().connect();
+                Client mallory = new Client().connect()) {
             Client alice = new Client();
             String conversation = directConversation(alice, bob);
             assertThat(conversation).isNotNull();
@@ -177,8 +223,9 @@ class GatewayEndToEndIT extends RunningStack {
             assertThat(offline.getString("lastSeenAt")).isNotBlank();
             List<JsonObject> malloryGot = new ArrayList<>(mallory.backlog);
             mallory.frames.forEach(f -> malloryGot.add(new JsonObject(f)));
-            assertThat(malloryGot).noneMatch(f -> "presence".equals(f.getString("type"))
-                    && alice.userId.equals(f.getString("userId")));
+            assertThat(malloryGot)
+                    .noneMatch(
+                            f -> "presence".equals(f.getString("type")) && alice.userId.equals(f.getString("userId")));
         }
     }
 
@@ -203,20 +250,28 @@ class GatewayEndToEndIT extends RunningStack {
     }
 
     private static String directConversation(Client from, Client to) throws Exception {
-        HttpResponse<String> created = StackUnderTest.post(stack.port("GATEWAY"), "/api/conversations", from.token,
-                new JsonObject().put("type", "direct").put("participants", List.of(to.userId)).encode());
+        HttpResponse<String> created = StackUnderTest.post(
+                stack.port("GATEWAY"),
+                "/api/conversations",
+                from.token,
+                new JsonObject()
+                        .put("type", "direct")
+                        .put("participants", List.of(to.userId))
+                        .encode());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = new JsonObject(created.body()).getString("id");
         // Usable at once: the creation was acknowledged only once the message-service knew of it.
         assertThat(StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + id + "/messages", from.token)
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
         return id;
     }
 
     @Test
     void twoUsersChatBothWaysAndAThirdLearnsNothing() throws Exception {
-        try (Client alice = new Client().connect(); Client bob = new Client().connect();
-             Client mallory = new Client().connect()) {
+        try (Client alice = new Client().connect();
+                Client bob = new Client().connect();
+                Client mallory = new Client().connect()) {
             String conversation = directConversation(alice, bob);
 
             JsonObject sent = alice.send(conversation, "Hello Bob");
@@ -232,11 +287,11 @@ class GatewayEndToEndIT extends RunningStack {
             assertThat(alice.next("message.created").getJsonObject("message").getString("id"))
                     .isEqualTo(reply.getString("id"));
 
-            HttpResponse<String> peek = StackUnderTest.get(stack.port("GATEWAY"),
-                    "/api/conversations/" + conversation, mallory.token);
+            HttpResponse<String> peek =
+                    StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + conversation, mallory.token);
             assertThat(peek.statusCode()).isEqualTo(404);
-            assertThat(peek.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(peek.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             JsonObject refused = sendExpectingError(mallory, conversation);
             assertThat(refused.getString("code")).isEqualTo("not_found");
             Thread.sleep(500);
@@ -248,7 +303,8 @@ class GatewayEndToEndIT extends RunningStack {
 
     @Test
     void aUserWithTwoConnectionsSeesTheirOwnMessageOnBoth() throws Exception {
-        try (Client phone = new Client().connect(); Client peer = new Client().connect()) {
+        try (Client phone = new Client().connect();
+                Client peer = new Client().connect()) {
             String conversation = directConversation(phone, peer);
             // The same user on a second device: another connection with the phone's token.
             Client laptop = new Client();
@@ -268,7 +324,8 @@ class GatewayEndToEndIT extends RunningStack {
 
     @Test
     void readingOnOneDeviceClearsTheCountsOnTheOtherAndTellsTheSender() throws Exception {
-        try (Client peer = new Client().connect(); Client phone = new Client().connect()) {
+        try (Client peer = new Client().connect();
+                Client phone = new Client().connect()) {
             String conversation = directConversation(peer, phone);
             Client laptop = new Client();
             WebSocket second = stack.openSocket(phone.token, laptop.frames);
@@ -280,8 +337,15 @@ class GatewayEndToEndIT extends RunningStack {
                 JsonObject unread = nextUnread(device, conversation, 2);
                 assertThat(unread.getLong("total")).isEqualTo(2);
             }
-            phone.socket.sendText(new JsonObject().put("type", "read").put("conversationId", conversation)
-                    .put("seq", last.getLong("seq")).encode(), true).get(5, TimeUnit.SECONDS);
+            phone.socket
+                    .sendText(
+                            new JsonObject()
+                                    .put("type", "read")
+                                    .put("conversationId", conversation)
+                                    .put("seq", last.getLong("seq"))
+                                    .encode(),
+                            true)
+                    .get(5, TimeUnit.SECONDS);
             for (Client device : List.of(phone, laptop)) {
                 JsonObject cleared = nextUnread(device, conversation, 0);
                 assertThat(cleared.getLong("total")).isZero();
@@ -291,8 +355,9 @@ class GatewayEndToEndIT extends RunningStack {
             assertThat(seen.getString("userId")).isEqualTo(phone.userId);
             assertThat(seen.getLong("seq")).isEqualTo(last.getLong("seq"));
 
-            JsonObject listed = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"),
-                    "/api/conversations/" + conversation, phone.token).body());
+            JsonObject listed = new JsonObject(
+                    StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + conversation, phone.token)
+                            .body());
             assertThat(listed.getLong("unreadCount")).isZero();
             assertThat(listed.getLong("readSeq")).isEqualTo(2);
             assertThat(listed.getJsonObject("lastMessage").getString("content")).isEqualTo("hello?");
@@ -300,13 +365,28 @@ class GatewayEndToEndIT extends RunningStack {
                     .body());
             assertThat(unread.getLong("total")).isZero();
             // A bad read is answered with an error frame, and the connection stays open.
-            phone.socket.sendText(new JsonObject().put("type", "read").put("ref", "r1")
-                    .put("conversationId", conversation).put("seq", -3).encode(), true).get(5, TimeUnit.SECONDS);
+            phone.socket
+                    .sendText(
+                            new JsonObject()
+                                    .put("type", "read")
+                                    .put("ref", "r1")
+                                    .put("conversationId", conversation)
+                                    .put("seq", -3)
+                                    .encode(),
+                            true)
+                    .get(5, TimeUnit.SECONDS);
             JsonObject error = phone.next("error");
             assertThat(error.getString("ref")).isEqualTo("r1");
             assertThat(error.getString("code")).isEqualTo("invalid");
-            phone.socket.sendText(new JsonObject().put("type", "read").put("ref", "r2")
-                    .put("conversationId", UUID.randomUUID().toString()).put("seq", 1).encode(), true)
+            phone.socket
+                    .sendText(
+                            new JsonObject()
+                                    .put("type", "read")
+                                    .put("ref", "r2")
+                                    .put("conversationId", UUID.randomUUID().toString())
+                                    .put("seq", 1)
+                                    .encode(),
+                            true)
                     .get(5, TimeUnit.SECONDS);
             assertThat(phone.next("error").getString("code")).isEqualTo("not_found");
             second.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
@@ -315,14 +395,22 @@ class GatewayEndToEndIT extends RunningStack {
 
     @Test
     void underConcurrentSendsAndReadsCountsStayPositiveAndEndAsHistorySays() throws Exception {
-        try (Client alice = new Client().connect(); Client bob = new Client().connect()) {
+        try (Client alice = new Client().connect();
+                Client bob = new Client().connect()) {
             String conversation = directConversation(alice, bob);
             int messages = 40;
             Thread reader = new Thread(() -> {
                 try {
                     for (int seq = 1; seq <= 30; seq += 3) {
-                        bob.socket.sendText(new JsonObject().put("type", "read").put("conversationId", conversation)
-                                .put("seq", seq).encode(), true).get(5, TimeUnit.SECONDS);
+                        bob.socket
+                                .sendText(
+                                        new JsonObject()
+                                                .put("type", "read")
+                                                .put("conversationId", conversation)
+                                                .put("seq", seq)
+                                                .encode(),
+                                        true)
+                                .get(5, TimeUnit.SECONDS);
                         Thread.sleep(5);
                     }
                 } catch (Exception e) {
@@ -333,10 +421,12 @@ class GatewayEndToEndIT extends RunningStack {
             java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
             List<java.util.concurrent.Future<HttpResponse<String>>> sends = new ArrayList<>();
             for (int i = 0; i < messages; i++) {
-                String body = new JsonObject().put("clientMessageId", UUID.randomUUID().toString())
-                        .put("content", "message " + i).encode();
-                sends.add(senders.submit(() -> StackUnderTest.post(stack.port("GATEWAY"),
-                        "/api/conversations/" + conversation + "/messages", alice.token, body)));
+                String body = new JsonObject()
+                        .put("clientMessageId", UUID.randomUUID().toString())
+                        .put("content", "message " + i)
+                        .encode();
+                sends.add(senders.submit(() -> StackUnderTest.post(
+                        stack.port("GATEWAY"), "/api/conversations/" + conversation + "/messages", alice.token, body)));
             }
             for (var send : sends) {
                 assertThat(send.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
@@ -344,22 +434,33 @@ class GatewayEndToEndIT extends RunningStack {
             senders.shutdown();
             reader.join(30_000);
             // Once every message is stored, bob reads up to 37 (his reads so far went up to 28 at most).
-            bob.socket.sendText(new JsonObject().put("type", "read").put("conversationId", conversation)
-                    .put("seq", 37).encode(), true).get(5, TimeUnit.SECONDS);
+            bob.socket
+                    .sendText(
+                            new JsonObject()
+                                    .put("type", "read")
+                                    .put("conversationId", conversation)
+                                    .put("seq", 37)
+                                    .encode(),
+                            true)
+                    .get(5, TimeUnit.SECONDS);
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             JsonObject view;
             while (true) {
-                view = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + conversation,
-                        bob.token).body());
+                view = new JsonObject(
+                        StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + conversation, bob.token)
+                                .body());
                 if (view.getLong("lastSeq") == messages && view.getLong("readSeq") == 37) {
                     break;
                 }
                 assertThat(System.nanoTime()).as("the list caught up: %s", view).isLessThan(deadline);
                 Thread.sleep(50);
             }
-            JsonObject history = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"),
-                    "/api/conversations/" + conversation + "/messages?afterSeq=0&limit=200", bob.token).body());
+            JsonObject history = new JsonObject(StackUnderTest.get(
+                            stack.port("GATEWAY"),
+                            "/api/conversations/" + conversation + "/messages?afterSeq=0&limit=200",
+                            bob.token)
+                    .body());
             long stored = history.getJsonArray("items").size();
             assertThat(stored).isEqualTo(messages);
             assertThat(view.getLong("unreadCount")).isEqualTo(stored - view.getLong("readSeq"));
@@ -371,7 +472,9 @@ class GatewayEndToEndIT extends RunningStack {
             Thread.sleep(300);
             List<JsonObject> told = new ArrayList<>(bob.backlog);
             bob.frames.forEach(f -> told.add(new JsonObject(f)));
-            List<JsonObject> counts = told.stream().filter(f -> "unread".equals(f.getString("type"))).toList();
+            List<JsonObject> counts = told.stream()
+                    .filter(f -> "unread".equals(f.getString("type")))
+                    .toList();
             assertThat(counts).isNotEmpty();
             assertThat(counts).allSatisfy(f -> {
                 assertThat(f.getLong("count")).isBetween(0L, (long) messages);
@@ -383,24 +486,39 @@ class GatewayEndToEndIT extends RunningStack {
 
     @Test
     void adminsOnTheSupportDeskSeeEachOtherTypingAndWhoAnswered() throws Exception {
-        try (Client client = new Client().connect(); Client first = new Client("admin").connect();
-             Client second = new Client("admin").connect()) {
-            String support = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/support",
-                    client.token).body()).getString("id");
+        try (Client client = new Client().connect();
+                Client first = new Client("admin").connect();
+                Client second = new Client("admin").connect()) {
+            String support = new JsonObject(
+                            StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/support", client.token)
+                                    .body())
+                    .getString("id");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + support + "/messages",
-                    client.token).statusCode() != 200) {
-                assertThat(System.nanoTime()).as("support conversation known to the message-service")
+            while (StackUnderTest.get(
+                                    stack.port("GATEWAY"), "/api/conversations/" + support + "/messages", client.token)
+                            .statusCode()
+                    != 200) {
+                assertThat(System.nanoTime())
+                        .as("support conversation known to the message-service")
                         .isLessThan(deadline);
                 Thread.sleep(50);
             }
             JsonObject question = client.send(support, "I need help");
             for (Client admin : List.of(first, second)) {
-                assertThat(admin.next("message.created").getJsonObject("message").getString("id"))
+                assertThat(admin.next("message.created")
+                                .getJsonObject("message")
+                                .getString("id"))
                         .isEqualTo(question.getString("id"));
             }
-            first.socket.sendText(new JsonObject().put("type", "typing").put("conversationId", support)
-                    .put("state", "start").encode(), true).get(5, TimeUnit.SECONDS);
+            first.socket
+                    .sendText(
+                            new JsonObject()
+                                    .put("type", "typing")
+                                    .put("conversationId", support)
+                                    .put("state", "start")
+                                    .encode(),
+                            true)
+                    .get(5, TimeUnit.SECONDS);
             for (Client other : List.of(second, client)) {
                 JsonObject typing = other.next("typing");
                 assertThat(typing.getString("userId")).isEqualTo(first.userId);
@@ -412,17 +530,21 @@ class GatewayEndToEndIT extends RunningStack {
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             JsonObject seen;
             while (true) {
-                seen = new JsonObject(StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + support,
-                        second.token).body());
+                seen = new JsonObject(
+                        StackUnderTest.get(stack.port("GATEWAY"), "/api/conversations/" + support, second.token)
+                                .body());
                 if (first.userId.equals(seen.getString("answeredBy"))) {
                     break;
                 }
-                assertThat(System.nanoTime()).as("answered in the list: %s", seen).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("answered in the list: %s", seen)
+                        .isLessThan(deadline);
                 Thread.sleep(50);
             }
             assertThat(seen.getBoolean("awaitingReply")).isFalse();
-            String unanswered = StackUnderTest.get(stack.port("GATEWAY"),
-                    "/api/conversations?filter=unanswered&limit=100", second.token).body();
+            String unanswered = StackUnderTest.get(
+                            stack.port("GATEWAY"), "/api/conversations?filter=unanswered&limit=100", second.token)
+                    .body();
             assertThat(unanswered).doesNotContain(support);
             assertThat(nextUnread(client, support, 1).getLong("total")).isEqualTo(1);
         }
@@ -440,7 +562,8 @@ class GatewayEndToEndIT extends RunningStack {
 
     @Test
     void aClientAwayDuringFiftyMessagesResumesWithExactlyThoseInOrderThenLiveOnes() throws Exception {
-        try (Client alice = new Client().connect(); Client bob = new Client().connect()) {
+        try (Client alice = new Client().connect();
+                Client bob = new Client().connect()) {
             String conversation = directConversation(alice, bob);
             alice.send(conversation, "before");
             long lastSeen = bob.next("message.created").getJsonObject("message").getLong("seq");
@@ -453,15 +576,22 @@ class GatewayEndToEndIT extends RunningStack {
             // Alice's own copies have come back: the gateway has delivered all 50 before Bob reconnects.
             alice.next("message.created");
             for (int i = 0; i < 50; i++) {
-                assertThat(alice.next("message.created").getJsonObject("message").getLong("seq"))
+                assertThat(alice.next("message.created")
+                                .getJsonObject("message")
+                                .getLong("seq"))
                         .isEqualTo(sentWhileAway.get(i));
             }
 
             Client bobAgain = new Client();
             bobAgain.socket = stack.openSocket(bob.token, bobAgain.frames);
             assertThat(bobAgain.next().getString("type")).isEqualTo("welcome");
-            bobAgain.socket.sendText(new JsonObject().put("type", "resume")
-                    .put("positions", new JsonObject().put(conversation, lastSeen)).encode(), true)
+            bobAgain.socket
+                    .sendText(
+                            new JsonObject()
+                                    .put("type", "resume")
+                                    .put("positions", new JsonObject().put(conversation, lastSeen))
+                                    .encode(),
+                            true)
                     .get(5, TimeUnit.SECONDS);
             // A live message sent during the replay must come after it, once.
             JsonObject live = alice.send(conversation, "live");
@@ -475,7 +605,9 @@ class GatewayEndToEndIT extends RunningStack {
             }
             List<Long> afterResumed = new ArrayList<>();
             if (!replayed.contains(live.getLong("seq"))) {
-                afterResumed.add(bobAgain.next("message.created").getJsonObject("message").getLong("seq"));
+                afterResumed.add(bobAgain.next("message.created")
+                        .getJsonObject("message")
+                        .getLong("seq"));
             }
             List<Long> all = new ArrayList<>(replayed);
             all.addAll(afterResumed);
@@ -493,7 +625,8 @@ class GatewayEndToEndIT extends RunningStack {
 
     @Test
     void aClientThatReconnectsWithResumeFirstGetsNoLiveMessageAheadOfItsReplay() throws Exception {
-        try (Client alice = new Client().connect(); Client bob = new Client().connect()) {
+        try (Client alice = new Client().connect();
+                Client bob = new Client().connect()) {
             String conversation = directConversation(alice, bob);
             alice.send(conversation, "before");
             long lastSeen = bob.next("message.created").getJsonObject("message").getLong("seq");
@@ -510,8 +643,13 @@ class GatewayEndToEndIT extends RunningStack {
             // ahead of the five it follows, and a client that drops what is not above its highest seq would lose them.
             long live = alice.send(conversation, "live before the resume").getLong("seq");
             Thread.sleep(500);
-            bobAgain.socket.sendText(new JsonObject().put("type", "resume")
-                    .put("positions", new JsonObject().put(conversation, lastSeen)).encode(), true)
+            bobAgain.socket
+                    .sendText(
+                            new JsonObject()
+                                    .put("type", "resume")
+                                    .put("positions", new JsonObject().put(conversation, lastSeen))
+                                    .encode(),
+                            true)
                     .get(5, TimeUnit.SECONDS);
             List<Long> received = new ArrayList<>();
             JsonObject frame;
@@ -521,7 +659,9 @@ class GatewayEndToEndIT extends RunningStack {
                 }
             }
             if (!received.contains(live)) {
-                received.add(bobAgain.next("message.created").getJsonObject("message").getLong("seq"));
+                received.add(bobAgain.next("message.created")
+                        .getJsonObject("message")
+                        .getLong("seq"));
             }
             List<Long> expected = new ArrayList<>(whileAway);
             expected.add(live);
@@ -532,8 +672,16 @@ class GatewayEndToEndIT extends RunningStack {
 
     private static JsonObject sendExpectingError(Client client, String conversation) throws Exception {
         String ref = UUID.randomUUID().toString();
-        client.socket.sendText(new JsonObject().put("type", "send").put("ref", ref).put("conversationId", conversation)
-                .put("clientMessageId", UUID.randomUUID().toString()).put("content", "let me in").encode(), true)
+        client.socket
+                .sendText(
+                        new JsonObject()
+                                .put("type", "send")
+                                .put("ref", ref)
+                                .put("conversationId", conversation)
+                                .put("clientMessageId", UUID.randomUUID().toString())
+                                .put("content", "let me in")
+                                .encode(),
+                        true)
                 .get(5, TimeUnit.SECONDS);
         JsonObject error = client.next("error");
         assertThat(error.getString("ref")).isEqualTo(ref);

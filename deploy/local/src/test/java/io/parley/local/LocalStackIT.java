@@ -1,17 +1,12 @@
 package io.parley.local;
 
-import io.parley.infra.DevKeys;
-import io.parley.infra.FreePort;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
+import io.parley.infra.DevKeys;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +16,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +23,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Runs the README's local stack as a user does, from the packaged services, and checks what the user sees: the ready
@@ -65,8 +58,9 @@ class LocalStackIT {
     void startsEveryServiceTrustsItsDemoTokensStopsCleanlyAndKeepsItsData() throws Exception {
         List<String> output = stack.start();
         assertThat(output).anyMatch(l -> l.contains("(new)"));
-        assertThat(output).anyMatch(l -> l.startsWith(LocalStack.READY_PREFIX)
-                && l.contains("http://localhost:" + ports.get("GATEWAY")));
+        assertThat(output)
+                .anyMatch(l -> l.startsWith(LocalStack.READY_PREFIX)
+                        && l.contains("http://localhost:" + ports.get("GATEWAY")));
         for (String service : List.of("GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION")) {
             int management = stack.managementPort(service);
             HttpResponse<String> ready = StackUnderTest.get(management, "/q/health/ready", null);
@@ -74,23 +68,32 @@ class LocalStackIT {
             assertThat(ready.body()).contains("\"status\": \"UP\"");
             // The ready output names each service's metrics; they are on the management port, never the public one.
             assertThat(output).anyMatch(l -> l.contains("metrics http://127.0.0.1:" + management + "/q/metrics"));
-            assertThat(StackUnderTest.get(management, "/q/metrics", null).body()).contains("parley_");
-            assertThat(StackUnderTest.get(ports.get(service), "/q/metrics", null).statusCode()).isEqualTo(404);
-            assertThat(StackUnderTest.get(ports.get(service), "/q/health/ready", null).statusCode()).isEqualTo(404);
+            assertThat(StackUnderTest.get(management, "/q/metrics", null).body())
+                    .contains("parley_");
+            assertThat(StackUnderTest.get(ports.get(service), "/q/metrics", null)
+                            .statusCode())
+                    .isEqualTo(404);
+            assertThat(StackUnderTest.get(ports.get(service), "/q/health/ready", null)
+                            .statusCode())
+                    .isEqualTo(404);
         }
-        assertThat(StackUnderTest.get(ports.get("GATEWAY"), "/", null).statusCode()).isEqualTo(200);
+        assertThat(StackUnderTest.get(ports.get("GATEWAY"), "/", null).statusCode())
+                .isEqualTo(200);
         dashboardAndAlertsNameOnlyExportedMetrics();
         // a browser gets the web app at the same address, and a sign-in link per demo user is printed
-        HttpResponse<String> page = StackUnderTest.HTTP.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + ports.get("GATEWAY") + "/"))
-                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").build(),
+        HttpResponse<String> page = StackUnderTest.HTTP.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + ports.get("GATEWAY") + "/"))
+                        .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(page.body()).contains("<script");
         for (String role : List.of("client", "expert", "admin")) {
-            assertThat(output).anyMatch(l -> l.startsWith("sign in as the demo " + role)
-                    && l.contains("http://localhost:" + ports.get("GATEWAY") + "/#access_token=ey"));
+            assertThat(output)
+                    .anyMatch(l -> l.startsWith("sign in as the demo " + role)
+                            && l.contains("http://localhost:" + ports.get("GATEWAY") + "/#access_token=ey"));
         }
 
         Map<String, String> tokens = demoTokens(output);
@@ -101,8 +104,8 @@ class LocalStackIT {
         List<ProcessHandle> processes = stackProcesses();
         assertThat(processes).hasSizeGreaterThanOrEqualTo(6); // four services, Kafka, PostgreSQL
         stack.stop();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(processes).noneMatch(ProcessHandle::isAlive));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(processes).noneMatch(ProcessHandle::isAlive));
         logsHoldNoSecret();
 
         // Started again with JSON logs: each service's log lines are JSON objects, with no secret in them either.
@@ -112,14 +115,18 @@ class LocalStackIT {
         assertThat(again).anyMatch(l -> l.contains("(reused)"));
         String expert = demoTokens(again).get("expert");
         secrets.add(expert);
-        HttpResponse<String> kept = StackUnderTest.get(ports.get("CONVERSATION"), "/api/conversations/" + conversationId,
-                expert);
-        assertThat(kept.statusCode()).as("the conversation created before the restart").isEqualTo(200);
+        HttpResponse<String> kept =
+                StackUnderTest.get(ports.get("CONVERSATION"), "/api/conversations/" + conversationId, expert);
+        assertThat(kept.statusCode())
+                .as("the conversation created before the restart")
+                .isEqualTo(200);
         // (read while the services run: what a JVM prints on its own after Quarkus stopped is not a log line)
         for (String service : List.of("gateway", "conversation-service", "message-service", "notification-service")) {
             List<String> lines = Files.readAllLines(dataDir.resolve("logs").resolve(service + ".log"));
             assertThat(lines).as(service + ".log").isNotEmpty();
-            assertThat(lines.stream().filter(line -> !isJsonLogLine(line)).toList()).as(service + ".log").isEmpty();
+            assertThat(lines.stream().filter(line -> !isJsonLogLine(line)).toList())
+                    .as(service + ".log")
+                    .isEmpty();
         }
         stack.stop();
         logsHoldNoSecret();
@@ -133,9 +140,12 @@ class LocalStackIT {
         java.util.Set<String> exported = new java.util.TreeSet<>();
         for (String service : List.of("GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION")) {
             exported.addAll(io.parley.infra.MetricsScrape.of(
-                    URI.create("http://127.0.0.1:" + stack.managementPort(service) + "/q/metrics")).names());
+                            URI.create("http://127.0.0.1:" + stack.managementPort(service) + "/q/metrics"))
+                    .names());
         }
-        Path observability = Path.of(System.getProperty("user.dir")).resolve("../observability").normalize();
+        Path observability = Path.of(System.getProperty("user.dir"))
+                .resolve("../observability")
+                .normalize();
         java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b(?:parley|kafka)_[a-z0-9_]+");
         for (String file : List.of("grafana-dashboard.json", "prometheus-rules.yaml")) {
             java.util.regex.Matcher m = metric.matcher(Files.readString(observability.resolve(file)));
@@ -188,8 +198,13 @@ class LocalStackIT {
         List<String> output = stack.start(withKey);
         assertThat(demoTokens(output)).isEmpty();
 
-        String theirs = DevKeys.sign("https://idp.example.org/realms/parley", other.getPrivate(), "idp-user-1",
-                "client", "From IdP", Instant.now().plusSeconds(600));
+        String theirs = DevKeys.sign(
+                "https://idp.example.org/realms/parley",
+                other.getPrivate(),
+                "idp-user-1",
+                "client",
+                "From IdP",
+                Instant.now().plusSeconds(600));
         everyServiceAccepts(theirs, "idp-user-2");
         everyServiceRefuses(demo.get("client"));
         stack.stop();
@@ -197,21 +212,32 @@ class LocalStackIT {
 
     /** An authenticated call on each service succeeds; answers the conversation it created. */
     private String everyServiceAccepts(String token, String otherUser) throws Exception {
-        HttpResponse<String> created = StackUnderTest.post(ports.get("CONVERSATION"), "/api/conversations", token,
+        HttpResponse<String> created = StackUnderTest.post(
+                ports.get("CONVERSATION"),
+                "/api/conversations",
+                token,
                 "{\"type\":\"direct\",\"participants\":[\"" + otherUser + "\"]}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = created.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
         // The history answers once the message-service's replica has the conversation from Kafka.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(StackUnderTest.get(ports.get("MESSAGE"), "/api/conversations/" + id + "/messages", token).statusCode())
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(StackUnderTest.get(
+                                        ports.get("MESSAGE"), "/api/conversations/" + id + "/messages", token)
+                                .statusCode())
                         .isEqualTo(200));
-        HttpResponse<String> subscribed = StackUnderTest.post(ports.get("NOTIFICATION"), "/api/push/subscriptions", token,
+        HttpResponse<String> subscribed = StackUnderTest.post(
+                ports.get("NOTIFICATION"),
+                "/api/push/subscriptions",
+                token,
                 "{\"kind\":\"fcm\",\"token\":\"device-" + id + "\"}");
         assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
         secrets.add("device-" + id);
         String content = "words only its readers see " + java.util.UUID.randomUUID();
-        HttpResponse<String> sent = StackUnderTest.post(ports.get("MESSAGE"), "/api/conversations/" + id + "/messages",
-                token, "{\"clientMessageId\":\"" + java.util.UUID.randomUUID() + "\",\"content\":\"" + content + "\"}");
+        HttpResponse<String> sent = StackUnderTest.post(
+                ports.get("MESSAGE"),
+                "/api/conversations/" + id + "/messages",
+                token,
+                "{\"clientMessageId\":\"" + java.util.UUID.randomUUID() + "\",\"content\":\"" + content + "\"}");
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
         secrets.add(content);
         LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
@@ -222,22 +248,36 @@ class LocalStackIT {
     }
 
     private void everyServiceRefuses(String token) throws Exception {
-        assertThat(StackUnderTest.post(ports.get("CONVERSATION"), "/api/conversations", token,
-                "{\"type\":\"direct\",\"participants\":[\"x\"]}").statusCode()).isEqualTo(401);
-        assertThat(StackUnderTest.get(ports.get("MESSAGE"), "/api/conversations/" + java.util.UUID.randomUUID() + "/messages", token)
-                .statusCode()).isEqualTo(401);
-        assertThat(StackUnderTest.post(ports.get("NOTIFICATION"), "/api/push/subscriptions", token,
-                "{\"kind\":\"fcm\",\"token\":\"t\"}").statusCode()).isEqualTo(401);
+        assertThat(StackUnderTest.post(
+                                ports.get("CONVERSATION"),
+                                "/api/conversations",
+                                token,
+                                "{\"type\":\"direct\",\"participants\":[\"x\"]}")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(StackUnderTest.get(
+                                ports.get("MESSAGE"),
+                                "/api/conversations/" + java.util.UUID.randomUUID() + "/messages",
+                                token)
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(StackUnderTest.post(
+                                ports.get("NOTIFICATION"),
+                                "/api/push/subscriptions",
+                                token,
+                                "{\"kind\":\"fcm\",\"token\":\"t\"}")
+                        .statusCode())
+                .isEqualTo(401);
         assertThatThrownBy(() -> stack.openSocket(token, new LinkedBlockingQueue<>()))
                 .satisfies(e -> assertThat(rootCause(e)).hasMessageContaining("401"));
     }
 
-
-
     /** The launcher's children and the PostgreSQL server, which runs detached from it. */
     private List<ProcessHandle> stackProcesses() throws IOException {
         List<ProcessHandle> all = new ArrayList<>(stack.launcher().descendants().toList());
-        String postmasterPid = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim();
+        String postmasterPid = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"))
+                .get(0)
+                .trim();
         ProcessHandle.of(Long.parseLong(postmasterPid)).ifPresent(all::add);
         return all;
     }
@@ -252,9 +292,6 @@ class LocalStackIT {
         }
         return tokens;
     }
-
-
-
 
     private static Throwable rootCause(Throwable e) {
         Throwable cause = e;

@@ -1,8 +1,9 @@
 package io.parley.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.infra.DevKeys;
 import io.vertx.core.json.JsonObject;
-
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A user of a running stack, as an app is: a token of its own, REST through the gateway, and a WebSocket whose frames
@@ -26,6 +25,7 @@ class StackClient implements AutoCloseable {
     final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
     /** Frames read while looking for another type, in arrival order. */
     final List<JsonObject> backlog = new ArrayList<>();
+
     WebSocket socket;
 
     StackClient(StackUnderTest stack, DevKeys keys, String role) {
@@ -35,8 +35,11 @@ class StackClient implements AutoCloseable {
     StackClient(StackUnderTest stack, DevKeys keys, String userId, String role) {
         this.stack = stack;
         this.userId = userId;
-        this.token = keys.token(userId, role, "User " + userId.substring(Math.min(5, userId.length()),
-                Math.min(9, userId.length())), Duration.ofHours(1));
+        this.token = keys.token(
+                userId,
+                role,
+                "User " + userId.substring(Math.min(5, userId.length()), Math.min(9, userId.length())),
+                Duration.ofHours(1));
     }
 
     /** Opens the WebSocket and reads the welcome. */
@@ -87,8 +90,12 @@ class StackClient implements AutoCloseable {
     /** Sends a message over the WebSocket and answers the stored message from its ack. */
     JsonObject send(String conversationId, String content) throws Exception {
         String ref = UUID.randomUUID().toString();
-        write(new JsonObject().put("type", "send").put("ref", ref).put("conversationId", conversationId)
-                .put("clientMessageId", UUID.randomUUID().toString()).put("content", content));
+        write(new JsonObject()
+                .put("type", "send")
+                .put("ref", ref)
+                .put("conversationId", conversationId)
+                .put("clientMessageId", UUID.randomUUID().toString())
+                .put("content", content));
         JsonObject ack = next("ack");
         assertThat(ack.getString("ref")).isEqualTo(ref);
         return ack.getJsonObject("message");
@@ -103,13 +110,18 @@ class StackClient implements AutoCloseable {
     }
 
     HttpResponse<String> request(String method, String path, String json) throws Exception {
-        return StackUnderTest.HTTP.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + stack.port("GATEWAY") + path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                        : java.net.http.HttpRequest.BodyPublishers.ofString(json))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return StackUnderTest.HTTP.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + stack.port("GATEWAY") + path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                json == null
+                                        ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                                        : java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

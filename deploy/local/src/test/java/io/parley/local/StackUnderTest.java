@@ -1,7 +1,9 @@
 package io.parley.local;
 
-import io.parley.infra.FreePort;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.parley.infra.FreePort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,9 +26,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The local stack as a user runs it: the launcher from the packaged services, on free ports, in a data folder of
  * its own. Tests start it, talk to it over HTTP and WebSocket, and stop it with SIGTERM.
@@ -40,13 +39,14 @@ final class StackUnderTest implements AutoCloseable {
     final Map<String, Integer> ports = new HashMap<>();
     /** Each service's management port (health, metrics), by the same names: GATEWAY, CONVERSATION... */
     final Map<String, Integer> managementPorts = new HashMap<>();
+
     private Process launcher;
 
     StackUnderTest() throws IOException {
         dataDir = Files.createTempDirectory("parley-stack-");
         env.put("PARLEY_DATA_DIR", dataDir.toString());
-        for (String name : List.of("GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION", "KAFKA",
-                "KAFKA_CONTROLLER", "POSTGRES")) {
+        for (String name : List.of(
+                "GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION", "KAFKA", "KAFKA_CONTROLLER", "POSTGRES")) {
             int port = FreePort.find();
             ports.put(name, port);
             env.put("PARLEY_" + name + "_PORT", String.valueOf(port));
@@ -69,19 +69,22 @@ final class StackUnderTest implements AutoCloseable {
 
     /** Starts the launcher with {@code environment} and waits for its ready output; answers what it printed. */
     List<String> start(Map<String, String> environment) throws IOException {
-        Path repository = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
+        Path repository =
+                Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
         ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dparley.repository=" + repository, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"),
-                LocalStack.class.getName())
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dparley.repository=" + repository,
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LocalStack.class.getName())
                 .redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("MP_JWT") || k.startsWith("PARLEY_"));
         builder.environment().putAll(environment);
         launcher = builder.start();
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        BufferedReader reader = new BufferedReader(new InputStreamReader(launcher.getInputStream(),
-                StandardCharsets.UTF_8));
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8));
         Thread pump = new Thread(() -> {
             try {
                 for (String line; (line = reader.readLine()) != null; ) {
@@ -94,9 +97,11 @@ final class StackUnderTest implements AutoCloseable {
         });
         pump.setDaemon(true);
         pump.start();
-        await().atMost(Duration.ofSeconds(240)).until(() -> !launcher.isAlive()
-                || lines.stream().anyMatch(l -> l.contains("Ctrl-C stops the stack")));
-        assertThat(launcher.isAlive()).as("launcher running; its output: %s", lines).isTrue();
+        await().atMost(Duration.ofSeconds(240))
+                .until(() -> !launcher.isAlive() || lines.stream().anyMatch(l -> l.contains("Ctrl-C stops the stack")));
+        assertThat(launcher.isAlive())
+                .as("launcher running; its output: %s", lines)
+                .isTrue();
         return List.copyOf(lines);
     }
 
@@ -110,7 +115,9 @@ final class StackUnderTest implements AutoCloseable {
 
     void stop() throws InterruptedException {
         launcher.destroy(); // SIGTERM, as a service manager or `kill` sends
-        assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).as("launcher stopped").isTrue();
+        assertThat(launcher.waitFor(90, TimeUnit.SECONDS))
+                .as("launcher stopped")
+                .isTrue();
     }
 
     @Override
@@ -133,10 +140,13 @@ final class StackUnderTest implements AutoCloseable {
     }
 
     static HttpResponse<String> post(int port, String path, String token, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A WebSocket on the gateway that queues every text frame it receives. */

@@ -1,19 +1,18 @@
 package io.parley.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * The faults users met, replayed through the gateway as an app meets them (issue 11), one test per case: what was
@@ -22,7 +21,6 @@ import static org.awaitility.Awaitility.await;
  * follow edits and deletes; one bad part of a frame spoils only itself.
  */
 class UserFaultsIT extends RunningStack {
-
 
     private static StackClient user() {
         return new StackClient(stack, keys, "client");
@@ -37,16 +35,19 @@ class UserFaultsIT extends RunningStack {
         for (StackClient other : others) {
             participants.add(other.userId);
         }
-        HttpResponse<String> created = creator.post("/api/conversations",
-                new JsonObject().put("type", type).put("participants", participants));
+        HttpResponse<String> created = creator.post(
+                "/api/conversations", new JsonObject().put("type", type).put("participants", participants));
         assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
         return new JsonObject(created.body()).getString("id");
     }
 
     private static HttpResponse<String> postMessage(StackClient sender, String conversation, String content)
             throws Exception {
-        return sender.post("/api/conversations/" + conversation + "/messages", new JsonObject()
-                .put("clientMessageId", UUID.randomUUID().toString()).put("content", content));
+        return sender.post(
+                "/api/conversations/" + conversation + "/messages",
+                new JsonObject()
+                        .put("clientMessageId", UUID.randomUUID().toString())
+                        .put("content", content));
     }
 
     // 1. What was acknowledged is usable at once.
@@ -59,16 +60,21 @@ class UserFaultsIT extends RunningStack {
             String type = i % 2 == 0 ? "direct" : "group";
             String conversation = create(alice, type, bob);
             HttpResponse<String> sent = postMessage(alice, conversation, "right away " + i);
-            assertThat(sent.statusCode()).as("send #%d right after creating a %s: %s", i, type, sent.body())
+            assertThat(sent.statusCode())
+                    .as("send #%d right after creating a %s: %s", i, type, sent.body())
                     .isEqualTo(201);
-            assertThat(bob.get("/api/conversations/" + conversation + "/messages").statusCode()).isEqualTo(200);
+            assertThat(bob.get("/api/conversations/" + conversation + "/messages")
+                            .statusCode())
+                    .isEqualTo(200);
             assertThat(bob.post("/api/conversations/" + conversation + "/read", new JsonObject().put("seq", 1))
-                    .statusCode()).isEqualTo(204);
+                            .statusCode())
+                    .isEqualTo(204);
         }
         try (StackClient ws = user().connect()) {
             for (int i = 0; i < 5; i++) {
                 String conversation = create(ws, "group", user());
-                assertThat(ws.send(conversation, "over the socket " + i).getLong("seq")).isEqualTo(1L);
+                assertThat(ws.send(conversation, "over the socket " + i).getLong("seq"))
+                        .isEqualTo(1L);
             }
         }
     }
@@ -79,11 +85,13 @@ class UserFaultsIT extends RunningStack {
         String group = create(alice, "group", user());
         for (int i = 0; i < 10; i++) {
             StackClient carol = user();
-            HttpResponse<String> added = alice.post("/api/conversations/" + group + "/participants",
-                    new JsonObject().put("userId", carol.userId));
+            HttpResponse<String> added = alice.post(
+                    "/api/conversations/" + group + "/participants", new JsonObject().put("userId", carol.userId));
             assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
             HttpResponse<String> sent = postMessage(carol, group, "just joined " + i);
-            assertThat(sent.statusCode()).as("send right after being added: %s", sent.body()).isEqualTo(201);
+            assertThat(sent.statusCode())
+                    .as("send right after being added: %s", sent.body())
+                    .isEqualTo(201);
         }
     }
 
@@ -103,30 +111,38 @@ class UserFaultsIT extends RunningStack {
 
     @Test
     void aRemovedParticipantStopsSendingAndReceivingAtOnceAndTheirCountsForgetTheGroup() throws Exception {
-        try (StackClient alice = user().connect(); StackClient bob = user().connect();
-             StackClient carol = user().connect()) {
+        try (StackClient alice = user().connect();
+                StackClient bob = user().connect();
+                StackClient carol = user().connect()) {
             String group = create(alice, "group", bob, carol);
             alice.send(group, "one");
             alice.send(group, "two");
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    new JsonObject(bob.get("/api/unread").body()).getLong("total") == 2L);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> new JsonObject(bob.get("/api/unread").body()).getLong("total") == 2L);
             bob.drain(Duration.ofMillis(300));
 
-            HttpResponse<String> removed = alice.request("DELETE",
-                    "/api/conversations/" + group + "/participants/" + bob.userId, null);
+            HttpResponse<String> removed =
+                    alice.request("DELETE", "/api/conversations/" + group + "/participants/" + bob.userId, null);
             assertThat(removed.statusCode()).isEqualTo(204);
 
             // at once: no send, no history, no typing, and their totals no longer hold the group
             assertThat(postMessage(bob, group, "still here?").statusCode()).isEqualTo(404);
-            assertThat(bob.get("/api/conversations/" + group + "/messages").statusCode()).isEqualTo(404);
+            assertThat(bob.get("/api/conversations/" + group + "/messages").statusCode())
+                    .isEqualTo(404);
             JsonObject unread = new JsonObject(bob.get("/api/unread").body());
             assertThat(unread.getLong("total")).isZero();
             assertThat(unread.getJsonObject("conversations").containsKey(group)).isFalse();
-            bob.write(new JsonObject().put("type", "typing").put("ref", "t").put("conversationId", group)
+            bob.write(new JsonObject()
+                    .put("type", "typing")
+                    .put("ref", "t")
+                    .put("conversationId", group)
                     .put("state", "start"));
             assertThat(bob.next("error").getString("code")).isEqualTo("not_found");
 
-            alice.write(new JsonObject().put("type", "typing").put("conversationId", group).put("state", "start"));
+            alice.write(new JsonObject()
+                    .put("type", "typing")
+                    .put("conversationId", group)
+                    .put("state", "start"));
             assertThat(carol.next("typing").getString("userId")).isEqualTo(alice.userId);
             alice.send(group, "after bob left");
             assertThat(carol.next("message.created").getJsonObject("message").getString("content"))
@@ -135,9 +151,11 @@ class UserFaultsIT extends RunningStack {
             assertThat(bobGot).noneMatch(f -> "typing".equals(f.getString("type")));
             assertThat(bobGot).noneMatch(f -> "message.created".equals(f.getString("type")));
             // the badge on bob's devices follows: the group's count goes to zero
-            assertThat(bobGot).anyMatch(f -> "unread".equals(f.getString("type"))
-                    && group.equals(f.getString("conversationId")) && f.getLong("count") == 0L
-                    && f.getLong("total") == 0L);
+            assertThat(bobGot)
+                    .anyMatch(f -> "unread".equals(f.getString("type"))
+                            && group.equals(f.getString("conversationId"))
+                            && f.getLong("count") == 0L
+                            && f.getLong("total") == 0L);
             JsonArray list = new JsonObject(bob.get("/api/conversations").body()).getJsonArray("items");
             assertThat(list.stream().map(o -> ((JsonObject) o).getString("id"))).doesNotContain(group);
         }
@@ -151,10 +169,15 @@ class UserFaultsIT extends RunningStack {
         StackClient bob = user();
         String conversation = create(alice, "direct", bob);
         postMessage(alice, conversation, "hello");
-        JsonObject last = new JsonObject(postMessage(alice, conversation, "the secret").body());
+        JsonObject last =
+                new JsonObject(postMessage(alice, conversation, "the secret").body());
         String path = "/api/conversations/" + conversation + "/messages/" + last.getString("id");
 
-        assertThat(alice.request("PATCH", path, new JsonObject().put("content", "the edit").encode()).statusCode())
+        assertThat(alice.request(
+                                "PATCH",
+                                path,
+                                new JsonObject().put("content", "the edit").encode())
+                        .statusCode())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(lastMessage(bob, conversation).getString("content")).isEqualTo("the edit");
@@ -167,7 +190,9 @@ class UserFaultsIT extends RunningStack {
             JsonObject viewed = lastMessage(bob, conversation);
             assertThat(viewed.getString("content")).isNull();
             assertThat(viewed.getString("deletedAt")).isNotNull();
-            assertThat(bob.get("/api/conversations").body()).doesNotContain("the edit").doesNotContain("the secret");
+            assertThat(bob.get("/api/conversations").body())
+                    .doesNotContain("the edit")
+                    .doesNotContain("the secret");
         });
         assertThat(listed(bob, conversation).getLong("unreadCount")).isEqualTo(2L);
     }
@@ -177,9 +202,12 @@ class UserFaultsIT extends RunningStack {
     }
 
     private static JsonObject listed(StackClient reader, String conversation) throws Exception {
-        return new JsonObject(reader.get("/api/conversations").body()).getJsonArray("items").stream()
-                .map(JsonObject.class::cast).filter(c -> conversation.equals(c.getString("id")))
-                .findFirst().orElseThrow();
+        return new JsonObject(reader.get("/api/conversations").body())
+                .getJsonArray("items").stream()
+                        .map(JsonObject.class::cast)
+                        .filter(c -> conversation.equals(c.getString("id")))
+                        .findFirst()
+                        .orElseThrow();
     }
 
     // 2. Text the database refuses is refused, naming the field; everything else round-trips.
@@ -193,13 +221,19 @@ class UserFaultsIT extends RunningStack {
             StackClient bob = user();
             String conversation = create(alice, "direct", bob);
             for (String bad : List.of(NUL, LONE)) {
-                HttpResponse<String> rest = alice.request("POST", "/api/conversations/" + conversation + "/messages",
+                HttpResponse<String> rest = alice.request(
+                        "POST",
+                        "/api/conversations/" + conversation + "/messages",
                         "{\"clientMessageId\":\"" + UUID.randomUUID() + "\",\"content\":" + bad + "}");
                 assertThat(rest.statusCode()).as(rest.body()).isEqualTo(400);
                 assertThat(new JsonObject(rest.body()).getString("detail")).contains("content");
 
-                alice.socket.sendText("{\"type\":\"send\",\"ref\":\"r\",\"conversationId\":\"" + conversation
-                        + "\",\"clientMessageId\":\"" + UUID.randomUUID() + "\",\"content\":" + bad + "}", true)
+                alice.socket
+                        .sendText(
+                                "{\"type\":\"send\",\"ref\":\"r\",\"conversationId\":\"" + conversation
+                                        + "\",\"clientMessageId\":\"" + UUID.randomUUID() + "\",\"content\":" + bad
+                                        + "}",
+                                true)
                         .get(5, TimeUnit.SECONDS);
                 JsonObject error = alice.next("error");
                 assertThat(error.getString("code")).isEqualTo("invalid");
@@ -207,12 +241,18 @@ class UserFaultsIT extends RunningStack {
             }
             String odd = "\u202Eabc\u200B😀\u0007 x|y \uFEFF";
             JsonObject stored = alice.send(conversation, odd);
-            assertThat(stored.getLong("seq")).as("the refused sends took no seq").isEqualTo(1L);
-            JsonObject history = new JsonObject(bob.get("/api/conversations/" + conversation + "/messages").body());
-            assertThat(history.getJsonArray("items").getJsonObject(0).getString("content")).isEqualTo(odd);
+            assertThat(stored.getLong("seq"))
+                    .as("the refused sends took no seq")
+                    .isEqualTo(1L);
+            JsonObject history = new JsonObject(
+                    bob.get("/api/conversations/" + conversation + "/messages").body());
+            assertThat(history.getJsonArray("items").getJsonObject(0).getString("content"))
+                    .isEqualTo(odd);
 
-            HttpResponse<String> edit = alice.request("PATCH", "/api/conversations/" + conversation + "/messages/"
-                    + stored.getString("id"), "{\"content\":" + LONE + "}");
+            HttpResponse<String> edit = alice.request(
+                    "PATCH",
+                    "/api/conversations/" + conversation + "/messages/" + stored.getString("id"),
+                    "{\"content\":" + LONE + "}");
             assertThat(edit.statusCode()).as(edit.body()).isEqualTo(400);
         }
     }
@@ -222,30 +262,38 @@ class UserFaultsIT extends RunningStack {
         StackClient alice = user();
         StackClient bob = user();
         for (String bad : List.of(NUL, LONE)) {
-            HttpResponse<String> title = alice.request("POST", "/api/conversations",
+            HttpResponse<String> title = alice.request(
+                    "POST",
+                    "/api/conversations",
                     "{\"type\":\"group\",\"title\":" + bad + ",\"participants\":[\"" + bob.userId + "\"]}");
             assertThat(title.statusCode()).as(title.body()).isEqualTo(400);
             assertThat(new JsonObject(title.body()).getString("detail")).contains("title");
 
-            HttpResponse<String> member = alice.request("POST", "/api/conversations",
+            HttpResponse<String> member = alice.request(
+                    "POST",
+                    "/api/conversations",
                     "{\"type\":\"group\",\"participants\":[\"" + bob.userId + "\"," + bad + "]}");
             assertThat(member.statusCode()).as(member.body()).isEqualTo(400);
             assertThat(new JsonObject(member.body()).getString("detail")).contains("participants[1]");
 
-            HttpResponse<String> push = alice.request("POST", "/api/push/subscriptions",
-                    "{\"kind\":\"fcm\",\"token\":" + bad + "}");
+            HttpResponse<String> push =
+                    alice.request("POST", "/api/push/subscriptions", "{\"kind\":\"fcm\",\"token\":" + bad + "}");
             assertThat(push.statusCode()).as(push.body()).isEqualTo(400);
         }
         String group = create(alice, "group", bob);
-        HttpResponse<String> add = alice.request("POST", "/api/conversations/" + group + "/participants",
-                "{\"userId\":" + NUL + "}");
+        HttpResponse<String> add =
+                alice.request("POST", "/api/conversations/" + group + "/participants", "{\"userId\":" + NUL + "}");
         assertThat(add.statusCode()).as(add.body()).isEqualTo(400);
-        HttpResponse<String> remove = alice.request("DELETE", "/api/conversations/" + group + "/participants/a%00b",
-                null);
+        HttpResponse<String> remove =
+                alice.request("DELETE", "/api/conversations/" + group + "/participants/a%00b", null);
         assertThat(remove.statusCode()).as(remove.body()).isIn(400, 404);
         String odd = "Équipe \u202Eעברית\u200B 😀";
-        HttpResponse<String> titled = alice.post("/api/conversations", new JsonObject().put("type", "group")
-                .put("title", odd).put("participants", new JsonArray().add(bob.userId)));
+        HttpResponse<String> titled = alice.post(
+                "/api/conversations",
+                new JsonObject()
+                        .put("type", "group")
+                        .put("title", odd)
+                        .put("participants", new JsonArray().add(bob.userId)));
         assertThat(new JsonObject(titled.body()).getString("title")).isEqualTo(odd);
     }
 
@@ -281,20 +329,25 @@ class UserFaultsIT extends RunningStack {
         assertThat(anonymous.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         assertThatThrownBy(() -> stack.openSocket(guest.token, new java.util.concurrent.LinkedBlockingQueue<>()))
                 .isInstanceOf(ExecutionException.class)
-                .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse()
-                        .statusCode()).isEqualTo(403));
+                .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e.getCause())
+                                .getResponse()
+                                .statusCode())
+                        .isEqualTo(403));
     }
 
     @Test
     void anAdminWhoseFreshTokenSaysClientStopsReceivingSupportConversations() throws Exception {
         String adminId = "user-" + UUID.randomUUID();
         try (StackClient admin = new StackClient(stack, keys, adminId, "admin").connect();
-             StackClient client = user().connect()) {
-            String support = new JsonObject(client.get("/api/conversations/support").body()).getString("id");
+                StackClient client = user().connect()) {
+            String support =
+                    new JsonObject(client.get("/api/conversations/support").body()).getString("id");
             client.send(support, "first");
             assertThat(admin.next("message.created").getJsonObject("message").getString("content"))
                     .isEqualTo("first");
-            admin.write(new JsonObject().put("type", "auth").put("ref", "a")
+            admin.write(new JsonObject()
+                    .put("type", "auth")
+                    .put("ref", "a")
                     .put("token", keys.token(adminId, "client", "Demoted", Duration.ofHours(1))));
             assertThat(admin.next("authenticated").getString("ref")).isEqualTo("a");
             client.send(support, "second");
@@ -313,12 +366,16 @@ class UserFaultsIT extends RunningStack {
             postMessage(alice, conversation, "one");
             postMessage(alice, conversation, "two");
             bob.drain(Duration.ofMillis(500));
-            bob.write(new JsonObject().put("type", "resume").put("ref", "r1")
+            bob.write(new JsonObject()
+                    .put("type", "resume")
+                    .put("ref", "r1")
                     .put("positions", new JsonObject().put("not-a-uuid", 0).put(conversation, 0)));
             JsonObject error = bob.next("error");
             assertThat(error.getString("code")).isEqualTo("not_found");
-            assertThat(bob.next("message.created").getJsonObject("message").getString("content")).isEqualTo("one");
-            assertThat(bob.next("message.created").getJsonObject("message").getString("content")).isEqualTo("two");
+            assertThat(bob.next("message.created").getJsonObject("message").getString("content"))
+                    .isEqualTo("one");
+            assertThat(bob.next("message.created").getJsonObject("message").getString("content"))
+                    .isEqualTo("two");
             assertThat(bob.next("resumed").getString("ref")).isEqualTo("r1");
         }
     }

@@ -1,7 +1,9 @@
 package io.parley.gateway.api;
 
+import io.parley.gateway.config.GatewayConfig;
 import io.parley.kit.BodySizeLimit;
 import io.parley.kit.LingeringClose;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -12,10 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.httpproxy.HttpProxy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import io.parley.gateway.config.GatewayConfig;
-import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.inject.Inject;
-
 import java.net.URI;
 import java.util.regex.Pattern;
 
@@ -40,8 +39,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ApiProxy {
 
-    private static final Pattern MESSAGE_PATHS = Pattern.compile(
-            "^/api/conversations/[^/]+/(messages|read|attachments)(/.*)?$|^/api/attachments(/.*)?$");
+    private static final Pattern MESSAGE_PATHS =
+            Pattern.compile("^/api/conversations/[^/]+/(messages|read|attachments)(/.*)?$|^/api/attachments(/.*)?$");
 
     private final SocketAddress conversations;
     private final SocketAddress messages;
@@ -55,7 +54,10 @@ public class ApiProxy {
      */
     @Inject
     public ApiProxy(GatewayConfig config) {
-        this(config.conversation().url(), config.message().url(), config.notification().url(),
+        this(
+                config.conversation().url(),
+                config.message().url(),
+                config.notification().url(),
                 config.gateway().maxBodySize());
     }
 
@@ -73,10 +75,10 @@ public class ApiProxy {
     }
 
     void install(@Observes Router router, Vertx vertx) {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(64)
-                .setTcpNoDelay(true));
-        HttpProxy proxy = HttpProxy.reverseProxy(client)
-                .originSelector(request -> Future.succeededFuture(owner(request.path())));
+        HttpClient client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(64).setTcpNoDelay(true));
+        HttpProxy proxy =
+                HttpProxy.reverseProxy(client).originSelector(request -> Future.succeededFuture(owner(request.path())));
         router.route("/api/*").order(-100).handler(context -> {
             HttpServerRequest request = context.request();
             if (tooLarge(request.getHeader("Content-Length"), maxBodySize)) {
@@ -116,7 +118,10 @@ public class ApiProxy {
      * ({@link LingeringClose}).
      */
     private void refuseTooLarge(HttpServerRequest request) {
-        LingeringClose.refuse(request, 413, "Request Entity Too Large",
+        LingeringClose.refuse(
+                request,
+                413,
+                "Request Entity Too Large",
                 "The request body is larger than " + maxBodySize + " bytes, the gateway's limit.");
     }
 

@@ -2,7 +2,6 @@ package io.parley.gateway.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,8 +22,7 @@ public final class OpenApiMerge {
 
     private static final String SCHEMAS = "#/components/schemas/";
 
-    private OpenApiMerge() {
-    }
+    private OpenApiMerge() {}
 
     /**
      * @param base     the document the result starts from ({@code openapi}, {@code info}, the gateway's own paths,
@@ -40,8 +38,8 @@ public final class OpenApiMerge {
         Map<String, Object> paths = new TreeMap<>(child(merged, "paths").getMap());
         for (Map.Entry<String, JsonObject> service : services.entrySet()) {
             JsonObject document = service.getValue().copy();
-            JsonObject theirSchemas = document.getJsonObject("components", new JsonObject())
-                    .getJsonObject("schemas", new JsonObject());
+            JsonObject theirSchemas =
+                    document.getJsonObject("components", new JsonObject()).getJsonObject("schemas", new JsonObject());
             Map<String, String> renamed = new TreeMap<>();
             for (String name : theirSchemas.fieldNames()) {
                 Object existing = schemas.getValue(name);
@@ -52,8 +50,8 @@ public final class OpenApiMerge {
             if (!renamed.isEmpty()) {
                 document = (JsonObject) renameRefs(document, renamed);
             }
-            JsonObject ownSchemas = document.getJsonObject("components", new JsonObject())
-                    .getJsonObject("schemas", new JsonObject());
+            JsonObject ownSchemas =
+                    document.getJsonObject("components", new JsonObject()).getJsonObject("schemas", new JsonObject());
             for (String name : ownSchemas.fieldNames()) {
                 schemas.put(renamed.getOrDefault(name, name), ownSchemas.getValue(name));
             }
@@ -74,16 +72,16 @@ public final class OpenApiMerge {
                     continue;
                 }
                 if (paths.containsKey(path)) {
-                    throw new IllegalStateException("Two services define " + path + "; " + service.getKey()
-                            + " is one of them");
+                    throw new IllegalStateException(
+                            "Two services define " + path + "; " + service.getKey() + " is one of them");
                 }
                 paths.put(path, theirPaths.getValue(path));
             }
         }
         merged.put("paths", new JsonObject(paths));
         JsonObject reachable = new JsonObject(new TreeMap<>());
-        java.util.Deque<Object> pending = new java.util.ArrayDeque<>(List.of(merged.getJsonObject("paths"),
-                components.copy().put("schemas", new JsonObject())));
+        java.util.Deque<Object> pending = new java.util.ArrayDeque<>(
+                List.of(merged.getJsonObject("paths"), components.copy().put("schemas", new JsonObject())));
         while (!pending.isEmpty()) {
             Object node = pending.pop();
             if (node instanceof JsonObject object) {
@@ -119,7 +117,9 @@ public final class OpenApiMerge {
             JsonObject copy = new JsonObject();
             for (Map.Entry<String, Object> field : object) {
                 Object value = field.getValue();
-                if ("$ref".equals(field.getKey()) && value instanceof String ref && ref.startsWith(SCHEMAS)
+                if ("$ref".equals(field.getKey())
+                        && value instanceof String ref
+                        && ref.startsWith(SCHEMAS)
                         && renamed.containsKey(ref.substring(SCHEMAS.length()))) {
                     value = SCHEMAS + renamed.get(ref.substring(SCHEMAS.length()));
                 }

@@ -14,14 +14,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * {@code GET /q/openapi}: the one OpenAPI 3.1 document of the whole public API, the gateway's root and every
@@ -41,8 +40,7 @@ public class OpenApiResource {
     private final JsonObject base = load();
     private final AtomicReference<Merged> last = new AtomicReference<>();
 
-    private record Merged(JsonObject document, Instant at) {
-    }
+    private record Merged(JsonObject document, Instant at) {}
 
     public OpenApiResource(ServiceDocuments services) {
         this.services = services;
@@ -54,12 +52,19 @@ public class OpenApiResource {
         boolean json = "json".equalsIgnoreCase(format)
                 || (format == null && accept != null && accept.contains(MediaType.APPLICATION_JSON));
         return merged().map(document -> json
-                        ? Response.ok(document.encodePrettily(), MediaType.APPLICATION_JSON_TYPE).build()
+                        ? Response.ok(document.encodePrettily(), MediaType.APPLICATION_JSON_TYPE)
+                                .build()
                         : Response.ok(yaml(document), YAML).build())
-                .onFailure().recoverWithItem(failure -> {
+                .onFailure()
+                .recoverWithItem(failure -> {
                     Log.warnf("The public OpenAPI document cannot be merged: %s", failure.getMessage());
-                    return Response.status(503).header("Retry-After", "5").type(Problem.MEDIA_TYPE)
-                            .entity(new Problem("about:blank", "Service Unavailable", 503,
+                    return Response.status(503)
+                            .header("Retry-After", "5")
+                            .type(Problem.MEDIA_TYPE)
+                            .entity(new Problem(
+                                    "about:blank",
+                                    "Service Unavailable",
+                                    503,
                                     "A service behind the gateway did not give its OpenAPI document; try again."))
                             .build();
                 });
@@ -86,8 +91,7 @@ public class OpenApiResource {
     }
 
     private static JsonObject load() {
-        try (InputStream in = OpenApiResource.class.getClassLoader()
-                .getResourceAsStream("openapi/public-base.json")) {
+        try (InputStream in = OpenApiResource.class.getClassLoader().getResourceAsStream("openapi/public-base.json")) {
             return new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -6,7 +6,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -30,8 +29,10 @@ public class RootResource {
                     .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                     .build();
         }
-        return Response.ok(Map.of("name", "parley", "api", "/api", "websocket", "/ws", "openapi", "/q/openapi"),
-                MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(
+                        Map.of("name", "parley", "api", "/api", "websocket", "/ws", "openapi", "/q/openapi"),
+                        MediaType.APPLICATION_JSON_TYPE)
+                .build();
     }
 
     private static byte[] load() {

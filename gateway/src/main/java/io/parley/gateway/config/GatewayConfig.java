@@ -2,7 +2,6 @@ package io.parley.gateway.config;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
-
 import java.net.URI;
 import java.time.Duration;
 

@@ -7,7 +7,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,7 +68,8 @@ public class Backpressure {
      */
     static void cut(HttpConnection tcp) {
         if (tcp instanceof io.vertx.core.net.impl.ConnectionBase base) {
-            io.netty.channel.ChannelHandlerContext first = base.channel().pipeline().firstContext();
+            io.netty.channel.ChannelHandlerContext first =
+                    base.channel().pipeline().firstContext();
             if (first != null) {
                 first.close();
                 return;
@@ -84,7 +84,8 @@ public class Backpressure {
      */
     static long queuedBytes(HttpConnection tcp) {
         if (tcp instanceof io.vertx.core.net.impl.ConnectionBase base) {
-            io.netty.channel.ChannelOutboundBuffer buffer = base.channel().unsafe().outboundBuffer();
+            io.netty.channel.ChannelOutboundBuffer buffer =
+                    base.channel().unsafe().outboundBuffer();
             return buffer == null ? 0 : buffer.totalPendingWriteBytes();
         }
         return 0;

@@ -5,15 +5,14 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-
-import java.util.Collection;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ready only once every delivery consumer has its partitions. Each instance reads the delivery topics from their end,
@@ -48,7 +47,9 @@ public class ConsumersReady implements KafkaConsumerRebalanceListener, HealthChe
             if (ready()) {
                 context.next();
             } else {
-                context.response().setStatusCode(503).putHeader("Retry-After", "1")
+                context.response()
+                        .setStatusCode(503)
+                        .putHeader("Retry-After", "1")
                         .putHeader("Content-Type", "application/problem+json")
                         .end("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
                                 + "\"detail\":\"This gateway is starting; connect again in a second.\"}");

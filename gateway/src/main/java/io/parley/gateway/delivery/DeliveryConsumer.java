@@ -3,21 +3,19 @@ package io.parley.gateway.delivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.events.ConversationCreated;
 import io.parley.events.Event;
+import io.parley.events.MessageEvent;
 import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
-import io.parley.events.MessageEvent;
 import io.parley.events.PresenceRouted;
 import io.parley.events.ReadMoved;
 import io.parley.events.UnreadChanged;
 import io.parley.gateway.protocol.FrameCodec;
 import io.parley.gateway.protocol.ServerFrame;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Delivers conversation and membership changes to those they concern, and every message and read event to the open connections of this instance whose user is a participant, and
@@ -45,21 +43,29 @@ public class DeliveryConsumer {
     public void deliverConversation(Event event) {
         if (event instanceof ConversationCreated created) {
             String text = FrameCodec.encode(new ServerFrame.ConversationCreated(new ServerFrame.Conversation(
-                    created.conversationId(), created.conversationType(), created.title(), created.participants(),
-                    created.createdBy(), created.occurredAt())));
+                    created.conversationId(),
+                    created.conversationType(),
+                    created.title(),
+                    created.participants(),
+                    created.createdBy(),
+                    created.occurredAt())));
             Set<Session> to = new LinkedHashSet<>();
             sessions.forEachInConversation(created.participants(), created.conversationType(), to::add);
             to.forEach(session -> session.sendNow(text));
         } else if (event instanceof ParticipantAdded added) {
             typing.participantAdded(added.conversationId(), added.userId());
             List<String> members = members(added.participants());
-            sendToMembers(new ServerFrame.ParticipantAdded(added.conversationId(), added.userId(), members),
-                    added.userId(), members);
+            sendToMembers(
+                    new ServerFrame.ParticipantAdded(added.conversationId(), added.userId(), members),
+                    added.userId(),
+                    members);
         } else if (event instanceof ParticipantRemoved removed) {
             typing.participantRemoved(removed.conversationId(), removed.userId());
             List<String> members = members(removed.participants());
-            sendToMembers(new ServerFrame.ParticipantRemoved(removed.conversationId(), removed.userId(), members),
-                    removed.userId(), members);
+            sendToMembers(
+                    new ServerFrame.ParticipantRemoved(removed.conversationId(), removed.userId(), members),
+                    removed.userId(),
+                    members);
         }
     }
 
@@ -95,12 +101,14 @@ public class DeliveryConsumer {
         String frame = FrameCodec.encode(encoded);
         if (MessageEvent.CREATED.equals(message.type())) {
             // in seq order, held back while the connection replays what it missed
-            long occurredAt = message.occurredAt() == null ? 0 : message.occurredAt().toEpochMilli();
-            sessions.forEachInConversation(message.participants(), message.conversationType(),
+            long occurredAt =
+                    message.occurredAt() == null ? 0 : message.occurredAt().toEpochMilli();
+            sessions.forEachInConversation(
+                    message.participants(),
+                    message.conversationType(),
                     s -> s.offer(message.conversationId(), message.message().seq(), frame, occurredAt));
         } else {
-            sessions.forEachInConversation(message.participants(), message.conversationType(),
-                    s -> s.sendNow(frame));
+            sessions.forEachInConversation(message.participants(), message.conversationType(), s -> s.sendNow(frame));
         }
     }
 
@@ -115,8 +123,8 @@ public class DeliveryConsumer {
             if (sessionsOfUser.isEmpty()) {
                 continue;
             }
-            String frame = FrameCodec.encode(
-                    new ServerFrame.Unread(unread.conversationId(), count.count(), count.total()));
+            String frame =
+                    FrameCodec.encode(new ServerFrame.Unread(unread.conversationId(), count.count(), count.total()));
             sessionsOfUser.forEach(session -> session.sendNow(frame));
         }
     }

@@ -1,9 +1,8 @@
 package io.parley.gateway.delivery;
 
+import io.parley.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import io.parley.gateway.config.GatewayConfig;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -40,8 +40,7 @@ public final class SeqGate<F> {
     /** Live frames held until the client's resume; null when not holding. */
     private List<Held<F>> heldUntilResume;
 
-    private record Held<F>(UUID conversationId, long seq, F frame) {
-    }
+    private record Held<F>(UUID conversationId, long seq, F frame) {}
 
     /**
      * @param out where frames go, in the order they must be written

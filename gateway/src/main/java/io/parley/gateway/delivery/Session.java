@@ -3,7 +3,6 @@ package io.parley.gateway.delivery;
 import io.parley.events.Role;
 import io.parley.gateway.metrics.GatewayMetrics;
 import io.quarkus.websockets.next.WebSocketConnection;
-
 import java.util.UUID;
 
 /**
@@ -21,9 +20,11 @@ public final class Session {
     private volatile Role role;
     /** False once the connection closed: it is never registered again. Guarded by the registry, under {@code this}. */
     boolean registered;
+
     private volatile String token;
     /** When a frame (text or pong) last came from the client, in nanos: a client silent for too long is gone. */
     private volatile long lastHeardNanos = System.nanoTime();
+
     private volatile boolean silenceClosed;
     /** When the token expires, in epoch seconds: the connection is closed then, unless a fresh token came. */
     private volatile long expiresAt;
@@ -33,26 +34,28 @@ public final class Session {
     private final io.vertx.core.http.HttpConnection tcp;
     /** Since when the outbound queue has been full, in nanos; 0 while the client keeps up. Guarded by {@code this}. */
     private long fullSince;
+
     private boolean overflowed;
     /** The close code the gateway closed the connection with; 0 while it has not closed it. */
     private volatile short closedWith;
 
     /** How long a client may leave its outbound queue full before it is disconnected. */
     static final java.time.Duration SLOW_READER_GRACE = java.time.Duration.ofSeconds(5);
+
     public static final short TOO_SLOW = 1013;
     /** The close of a connection whose client stopped answering pings. */
     public static final io.quarkus.websockets.next.CloseReason SILENT =
             new io.quarkus.websockets.next.CloseReason(1001, "no pong: the connection is taken for dead");
     /** The order of this connection's message frames, per conversation (see {@link SeqGate}). Guarded by {@code this}. */
     private final SeqGate<Outgoing> order = new SeqGate<>(this::send);
+
     private final GatewayMetrics metrics;
 
     /**
      * A frame on its way to this connection: its text, and for a live {@code message.created} its event's
      * {@code occurredAt} in epoch milliseconds (0 otherwise), to measure the delivery's latency once written.
      */
-    private record Outgoing(String text, long occurredAtMillis) {
-    }
+    private record Outgoing(String text, long occurredAtMillis) {}
 
     /**
      * @param connection the connection itself (not the per-callback proxy)
@@ -63,8 +66,14 @@ public final class Session {
      * @param tcp        the HTTP connection under the WebSocket, or null if unknown
      * @param metrics    where frames written, delivery latencies and slow-reader closes are counted
      */
-    public Session(WebSocketConnection connection, String userId, Role role, String token, long expiresAt,
-                   io.vertx.core.http.HttpConnection tcp, GatewayMetrics metrics) {
+    public Session(
+            WebSocketConnection connection,
+            String userId,
+            Role role,
+            String token,
+            long expiresAt,
+            io.vertx.core.http.HttpConnection tcp,
+            GatewayMetrics metrics) {
         this.metrics = metrics;
         this.socket = Backpressure.underlying(connection);
         this.tcp = tcp;
@@ -127,7 +136,7 @@ public final class Session {
         }
         silenceClosed = true;
         closing((short) SILENT.getCode());
-        connection.close(SILENT).subscribe().with(ok -> { }, failure -> { });
+        connection.close(SILENT).subscribe().with(ok -> {}, failure -> {});
         cutSoon();
         return true;
     }
@@ -244,8 +253,10 @@ public final class Session {
             fullSince = 0;
         }
         metrics.frameSent(frame.text());
-        connection.sendText(frame.text()).subscribe().with(ok -> metrics.delivered(frame.occurredAtMillis()),
-                failure -> { });
+        connection
+                .sendText(frame.text())
+                .subscribe()
+                .with(ok -> metrics.delivered(frame.occurredAtMillis()), failure -> {});
     }
 
     /** Bytes written to this connection that its client has not taken yet (0 when unknown). */

@@ -3,7 +3,6 @@ package io.parley.gateway.delivery;
 import io.parley.events.ConversationKind;
 import io.parley.events.Role;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,8 @@ public class SessionRegistry {
     public void add(Session session) {
         synchronized (session) {
             session.registered = true;
-            byUser.computeIfAbsent(session.userId(), u -> ConcurrentHashMap.newKeySet()).add(session);
+            byUser.computeIfAbsent(session.userId(), u -> ConcurrentHashMap.newKeySet())
+                    .add(session);
             if (session.isAdmin()) {
                 admins.add(session);
             }
@@ -75,8 +75,10 @@ public class SessionRegistry {
      * Runs {@code action} for every connection of this instance that an event of a conversation goes to: each of its
      * participants', and every admin's for a support conversation.
      */
-    public void forEachInConversation(Collection<String> participants, ConversationKind conversationType,
-                                      java.util.function.Consumer<Session> action) {
+    public void forEachInConversation(
+            Collection<String> participants,
+            ConversationKind conversationType,
+            java.util.function.Consumer<Session> action) {
         for (String userId : participants) {
             of(userId).forEach(action);
         }

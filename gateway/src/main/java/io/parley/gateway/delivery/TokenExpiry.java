@@ -2,10 +2,9 @@ package io.parley.gateway.delivery;
 
 import io.parley.gateway.config.GatewayConfig;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Uni;
 import io.quarkus.websockets.next.CloseReason;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 
 /**
@@ -52,7 +51,7 @@ public class TokenExpiry {
         sessions.all().forEach(session -> {
             if (session.expiresAt() <= now && session.connection().isOpen()) {
                 session.closing((short) EXPIRED.getCode());
-                session.connection().close(EXPIRED).subscribe().with(ok -> { }, e -> { });
+                session.connection().close(EXPIRED).subscribe().with(ok -> {}, e -> {});
             } else if (!session.closeIfSilent(idleTimeoutNanos)) {
                 session.closeIfStalled();
             }

@@ -14,14 +14,13 @@ import io.smallrye.reactive.messaging.kafka.Record;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Typing indicators: never stored. A {@code typing} frame from a participant goes through Kafka to every gateway
@@ -34,8 +33,7 @@ public class Typing {
     static final java.time.Duration EXPIRY = java.time.Duration.ofSeconds(6);
 
     /** Whose typing in which conversation: compared field by field, never as a joined string. */
-    record Key(UUID conversationId, String userId) {
-    }
+    record Key(UUID conversationId, String userId) {}
 
     private final ConversationServiceClient conversations;
     private final SessionRegistry sessions;
@@ -51,8 +49,11 @@ public class Typing {
      */
     static final java.time.Duration REMOVAL_KEPT = java.time.Duration.ofMinutes(2);
 
-    public Typing(ConversationServiceClient conversations, SessionRegistry sessions,
-                  @Channel("typing-out") MutinyEmitter<Record<String, Event>> out, Vertx vertx) {
+    public Typing(
+            ConversationServiceClient conversations,
+            SessionRegistry sessions,
+            @Channel("typing-out") MutinyEmitter<Record<String, Event>> out,
+            Vertx vertx) {
         this.conversations = conversations;
         this.sessions = sessions;
         this.out = out;
@@ -66,24 +67,40 @@ public class Typing {
      * removed participant's typing stops at once, and a remaining participant's typing no longer goes to them.
      */
     public Uni<ServerFrame> publish(Session session, String ref, UUID conversationId, TypingState state) {
-        return conversations.get(session.token(), conversationId).chain(answer -> {
-            if (!answer.ok()) {
-                String code = ServerFrame.Error.codeOf(answer.status());
-                return Uni.createFrom().item((ServerFrame) ServerFrame.Error.about(ref, code,
-                        "unavailable".equals(code) ? "The conversation-service did not answer; send it again."
-                                : answer.body().getString("detail", "No such conversation."),
-                        conversationId.toString()));
-            }
-            JsonObject c = answer.body();
-            TypingChanged event = TypingChanged.of(conversationId, ConversationKind.fromWire(c.getString("type")),
-                    c.getJsonArray("participants").stream().map(String::valueOf).toList(),
-                    session.userId(), state, Instant.now());
-            return out.send(Record.of(event.key(), event)).replaceWith((ServerFrame) null);
-        }).onFailure().recoverWithItem(e -> {
-            Log.warnf("typing not published: %s", e.toString());
-            return ServerFrame.Error.about(ref, "unavailable", "The typing state was not published; send it again.",
-                    conversationId.toString());
-        });
+        return conversations
+                .get(session.token(), conversationId)
+                .chain(answer -> {
+                    if (!answer.ok()) {
+                        String code = ServerFrame.Error.codeOf(answer.status());
+                        return Uni.createFrom().item((ServerFrame) ServerFrame.Error.about(
+                                ref,
+                                code,
+                                "unavailable".equals(code)
+                                        ? "The conversation-service did not answer; send it again."
+                                        : answer.body().getString("detail", "No such conversation."),
+                                conversationId.toString()));
+                    }
+                    JsonObject c = answer.body();
+                    TypingChanged event = TypingChanged.of(
+                            conversationId,
+                            ConversationKind.fromWire(c.getString("type")),
+                            c.getJsonArray("participants").stream()
+                                    .map(String::valueOf)
+                                    .toList(),
+                            session.userId(),
+                            state,
+                            Instant.now());
+                    return out.send(Record.of(event.key(), event)).replaceWith((ServerFrame) null);
+                })
+                .onFailure()
+                .recoverWithItem(e -> {
+                    Log.warnf("typing not published: %s", e.toString());
+                    return ServerFrame.Error.about(
+                            ref,
+                            "unavailable",
+                            "The typing state was not published; send it again.",
+                            conversationId.toString());
+                });
     }
 
     @Incoming("deliver-typing")
@@ -140,15 +157,17 @@ public class Typing {
     }
 
     /** The last {@code start} of each typist whose automatic {@code stop} is pending. */
-    private record Started(TypingChanged typing) {
-    }
+    private record Started(TypingChanged typing) {}
 
     private final Map<Key, Started> starts = new ConcurrentHashMap<>();
 
     private void forward(TypingChanged typing, TypingState state) {
         String frame = FrameCodec.encode(new ServerFrame.Typing(typing.conversationId(), typing.userId(), state));
-        List<String> recipients = removed.isEmpty() ? typing.participants() : typing.participants().stream()
-                .filter(user -> !removed.containsKey(new Key(typing.conversationId(), user))).toList();
+        List<String> recipients = removed.isEmpty()
+                ? typing.participants()
+                : typing.participants().stream()
+                        .filter(user -> !removed.containsKey(new Key(typing.conversationId(), user)))
+                        .toList();
         sessions.forEachInConversation(recipients, typing.conversationType(), session -> session.sendNow(frame));
     }
 }

@@ -1,19 +1,18 @@
 package io.parley.gateway.delivery;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.parley.gateway.protocol.FrameCodec;
 import io.parley.gateway.protocol.ServerFrame;
 import io.vertx.core.http.HttpConnection;
-
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -33,8 +32,8 @@ import java.nio.charset.StandardCharsets;
 public final class Utf8Guard extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "parley-utf8-guard";
-    static final String NOT_UTF8 = FrameCodec.encode(
-            ServerFrame.Error.invalid(null, "frame", "The frame is not UTF-8 text."));
+    static final String NOT_UTF8 =
+            FrameCodec.encode(ServerFrame.Error.invalid(null, "frame", "The frame is not UTF-8 text."));
 
     /** The decoder of the fragmented text message in progress; null when none is. */
     private CharsetDecoder fragmented;
@@ -105,8 +104,9 @@ public final class Utf8Guard extends ChannelInboundHandlerAdapter {
     private void reject(ChannelHandlerContext ctx, io.netty.util.ReferenceCounted frame) {
         frame.release();
         fragmented = null;
-        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
-                "a text message is not UTF-8")).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(new CloseWebSocketFrame(
+                        WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "a text message is not UTF-8"))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Whether {@code bytes} are well-formed UTF-8 (RFC 3629: no encoded surrogates, no overlong forms). */
@@ -147,7 +147,9 @@ public final class Utf8Guard extends ChannelInboundHandlerAdapter {
     }
 
     private static CharsetDecoder decoder() {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 }

@@ -9,7 +9,6 @@ import io.parley.gateway.delivery.Session;
 import io.parley.gateway.delivery.SessionRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,24 +29,48 @@ public class GatewayMetrics {
     /** Frame types a client may send, and {@code invalid} for a frame that could not be read. */
     static final List<String> CLIENT_FRAMES = List.of("ping", "send", "auth", "typing", "read", "resume", "invalid");
     /** Frame types the server writes (docs/api.md). */
-    static final List<String> SERVER_FRAMES = List.of("welcome", "pong", "ack", "error", "message.created",
-            "message.updated", "message.deleted", "read", "typing", "presence", "unread", "conversation.created",
-            "participant.added", "participant.removed", "authenticated", "resumed");
+    static final List<String> SERVER_FRAMES = List.of(
+            "welcome",
+            "pong",
+            "ack",
+            "error",
+            "message.created",
+            "message.updated",
+            "message.deleted",
+            "read",
+            "typing",
+            "presence",
+            "unread",
+            "conversation.created",
+            "participant.added",
+            "participant.removed",
+            "authenticated",
+            "resumed");
     /** How a {@code send} frame ended: {@code ack}, or the code of the error frame that answered it. */
-    static final List<String> SEND_OUTCOMES = List.of("ack", "invalid", "unauthorized", "forbidden", "not_found",
-            "conflict", "too_large", "rate_limited", "unavailable");
+    static final List<String> SEND_OUTCOMES = List.of(
+            "ack",
+            "invalid",
+            "unauthorized",
+            "forbidden",
+            "not_found",
+            "conflict",
+            "too_large",
+            "rate_limited",
+            "unavailable");
     /**
      * Close codes counted on their own: normal (1000), going away and the gateway's silence close (1001), no close
      * frame (1006), policy and expired token (1008), frame too big (1009), server error (1011), too slow (1013).
      */
     static final List<String> CLOSE_CODES = List.of("1000", "1001", "1005", "1006", "1008", "1009", "1011", "1013");
+
     static final String OTHER = "other";
 
     /** Delivery latency buckets, in seconds: from a few milliseconds (same machine) to seconds (a backlog). */
     private static final Duration[] LATENCY_BUCKETS = {
-            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)
+    };
 
     private final Timer deliveryLatency;
     private final Map<String, Counter> framesReceived;
@@ -65,18 +88,32 @@ public class GatewayMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
-        framesReceived = counters(CLIENT_FRAMES, type -> Counter.builder("parley.ws.frames.received")
-                .description("WebSocket frames received from clients, by type").tag("type", type).register(registry));
-        framesSent = counters(SERVER_FRAMES, type -> Counter.builder("parley.ws.frames.sent")
-                .description("WebSocket frames written to clients, by type (once per socket)").tag("type", type)
-                .register(registry));
-        sends = counters(SEND_OUTCOMES, outcome -> Counter.builder("parley.ws.sends")
-                .description("send frames by outcome: ack, or the error code that answered them (rate_limited: over "
-                        + "the user's allowance)")
-                .tag("outcome", outcome).register(registry));
-        closes = counters(CLOSE_CODES, code -> Counter.builder("parley.ws.closes")
-                .description("WebSocket connections closed, by close code (1006: ended without a close frame)")
-                .tag("code", code).register(registry));
+        framesReceived = counters(
+                CLIENT_FRAMES,
+                type -> Counter.builder("parley.ws.frames.received")
+                        .description("WebSocket frames received from clients, by type")
+                        .tag("type", type)
+                        .register(registry));
+        framesSent = counters(
+                SERVER_FRAMES,
+                type -> Counter.builder("parley.ws.frames.sent")
+                        .description("WebSocket frames written to clients, by type (once per socket)")
+                        .tag("type", type)
+                        .register(registry));
+        sends = counters(
+                SEND_OUTCOMES,
+                outcome -> Counter.builder("parley.ws.sends")
+                        .description(
+                                "send frames by outcome: ack, or the error code that answered them (rate_limited: over "
+                                        + "the user's allowance)")
+                        .tag("outcome", outcome)
+                        .register(registry));
+        closes = counters(
+                CLOSE_CODES,
+                code -> Counter.builder("parley.ws.closes")
+                        .description("WebSocket connections closed, by close code (1006: ended without a close frame)")
+                        .tag("code", code)
+                        .register(registry));
         slowReaderCloses = Counter.builder("parley.ws.slow.reader.closes")
                 .description("Connections closed (1013) because their client left the outbound queue full too long")
                 .register(registry);
@@ -86,12 +123,18 @@ public class GatewayMetrics {
                 .serviceLevelObjectives(1, 10, 100, 1000, 10000)
                 .register(registry);
         Gauge.builder("parley.ws.connections", sessions, s -> s.all().count())
-                .description("Open WebSocket connections on this instance").register(registry);
-        Gauge.builder("parley.ws.outbound.queued", sessions, s -> s.all().mapToLong(Session::queuedBytes).sum())
+                .description("Open WebSocket connections on this instance")
+                .register(registry);
+        Gauge.builder(
+                        "parley.ws.outbound.queued",
+                        sessions,
+                        s -> s.all().mapToLong(Session::queuedBytes).sum())
                 .baseUnit("bytes")
                 .description("Bytes written to sockets but not yet taken by the network, over every connection")
                 .register(registry);
-        Gauge.builder("parley.ws.outbound.full.connections", sessions,
+        Gauge.builder(
+                        "parley.ws.outbound.full.connections",
+                        sessions,
                         s -> s.all().filter(Session::outboundFull).count())
                 .description("Connections whose outbound queue is full now (their client is not reading)")
                 .register(registry);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.kit.Text;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,14 +23,13 @@ public final class AttachmentRefs {
     public static final int MAX = 10;
 
     /** A UUID in its 8-4-4-4-12 hexadecimal form (RFC 9562), either case. */
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
     /** The path a refusal's detail starts with: {@code attachments}, {@code attachments[2]} or {@code attachments[2].id}. */
     private static final Pattern DETAIL_PATH = Pattern.compile("^(attachments(?:\\[\\d+](?:\\.id)?)?)[ .]");
 
-    private AttachmentRefs() {
-    }
+    private AttachmentRefs() {}
 
     /**
      * The ids, in the order given, or what is wrong: {@code field} names the first wrong part by its path and

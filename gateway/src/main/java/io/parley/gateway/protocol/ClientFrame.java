@@ -1,7 +1,6 @@
 package io.parley.gateway.protocol;
 
 import io.parley.events.TypingState;
-
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,8 +16,7 @@ public sealed interface ClientFrame {
     String ref();
 
     /** {@code {type: ping, ref?}}. */
-    record Ping(String ref) implements ClientFrame {
-    }
+    record Ping(String ref) implements ClientFrame {}
 
     /**
      * {@code {type: send, ref, conversationId, clientMessageId, content?, attachments?}}.
@@ -29,8 +27,7 @@ public sealed interface ClientFrame {
      * @param attachments     the ids of the uploads to attach, in order; empty when none
      */
     record Send(String ref, UUID conversationId, String clientMessageId, String content, List<UUID> attachments)
-            implements ClientFrame {
-    }
+            implements ClientFrame {}
 
     /**
      * {@code {type: resume, ref?, positions: {conversationId: lastSeq}}}.
@@ -40,18 +37,14 @@ public sealed interface ClientFrame {
      * @param faults    the answers to the positions that cannot be replayed (a key that is not a UUID, holds text that
      *                  cannot be stored, or whose value is not a whole number from 0), in the frame's order
      */
-    record Resume(String ref, Map<UUID, Long> positions, List<ServerFrame.Error> faults) implements ClientFrame {
-    }
+    record Resume(String ref, Map<UUID, Long> positions, List<ServerFrame.Error> faults) implements ClientFrame {}
 
     /** {@code {type: typing, ref?, conversationId, state}}; {@code state} is {@code start} or {@code stop}. */
-    record Typing(String ref, UUID conversationId, TypingState state) implements ClientFrame {
-    }
+    record Typing(String ref, UUID conversationId, TypingState state) implements ClientFrame {}
 
     /** {@code {type: read, ref?, conversationId, seq}}; {@code seq} is a whole number from 0. */
-    record Read(String ref, UUID conversationId, long seq) implements ClientFrame {
-    }
+    record Read(String ref, UUID conversationId, long seq) implements ClientFrame {}
 
     /** {@code {type: auth, ref?, token}}; {@code token} is not blank (not yet verified). */
-    record Auth(String ref, String token) implements ClientFrame {
-    }
+    record Auth(String ref, String token) implements ClientFrame {}
 }

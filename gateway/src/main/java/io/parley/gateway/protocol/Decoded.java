@@ -4,8 +4,7 @@ package io.parley.gateway.protocol;
 public sealed interface Decoded {
 
     /** A frame that can be handled. */
-    record Frame(ClientFrame frame) implements Decoded {
-    }
+    record Frame(ClientFrame frame) implements Decoded {}
 
     /**
      * A frame that cannot be handled, and its answer.
@@ -13,6 +12,5 @@ public sealed interface Decoded {
      * @param type  the frame's {@code type} if it is a known one (the fault is in another field), else null
      * @param error the answer: {@code invalid} naming the field, or {@code not_found} for an id that is not a UUID
      */
-    record Refused(String type, ServerFrame.Error error) implements Decoded {
-    }
+    record Refused(String type, ServerFrame.Error error) implements Decoded {}
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.parley.events.TypingState;
 import io.parley.gateway.protocol.ServerFrame.Error;
 import io.parley.kit.Text;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,12 +24,12 @@ import java.util.UUID;
  */
 public final class FrameCodec {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final ObjectWriter WRITER = JSON.writerFor(ServerFrame.class);
 
-    private FrameCodec() {
-    }
+    private FrameCodec() {}
 
     /** The mapper frames are read and written with (ISO-8601 times). */
     public static ObjectMapper json() {
@@ -46,7 +45,8 @@ public final class FrameCodec {
         try {
             return WRITER.writeValueAsString(frame);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("frame not encodable: " + frame.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "frame not encodable: " + frame.getClass().getSimpleName(), e);
         }
     }
 
@@ -136,8 +136,8 @@ public final class FrameCodec {
         if (uuid(clientMessageId) == null) {
             return refused("send", Error.invalid(ref, "clientMessageId", "clientMessageId must be a UUID."));
         }
-        return ok(new ClientFrame.Send(ref, conversationId, clientMessageId,
-                contentGiven ? contentNode.asText() : null, attachments.ids()));
+        return ok(new ClientFrame.Send(
+                ref, conversationId, clientMessageId, contentGiven ? contentNode.asText() : null, attachments.ids()));
     }
 
     private static Decoded read(String ref, JsonNode frame) {
@@ -195,8 +195,8 @@ public final class FrameCodec {
     private static Decoded resume(String ref, JsonNode frame) {
         JsonNode positions = frame.get("positions");
         if (positions == null || !positions.isObject()) {
-            return refused("resume",
-                    Error.invalid(ref, "positions", "resume needs positions: {conversationId: lastSeq}."));
+            return refused(
+                    "resume", Error.invalid(ref, "positions", "resume needs positions: {conversationId: lastSeq}."));
         }
         Map<UUID, Long> wanted = new LinkedHashMap<>();
         List<Error> faults = new ArrayList<>();
@@ -215,8 +215,8 @@ public final class FrameCodec {
                 continue;
             }
             if (!wholeFromZero(entry.getValue())) {
-                faults.add(Error.invalid(ref, "positions", "The position of " + key + " must be a whole number from 0.",
-                        key));
+                faults.add(Error.invalid(
+                        ref, "positions", "The position of " + key + " must be a whole number from 0.", key));
                 continue;
             }
             // one conversation written two ways (letter case): replayed once, from the lower position

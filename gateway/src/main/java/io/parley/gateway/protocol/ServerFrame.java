@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.events.ConversationKind;
 import io.parley.events.TypingState;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -22,18 +21,15 @@ public sealed interface ServerFrame {
 
     /** The first frame of a connection: {@code {type: welcome, userId, connectionId}}. */
     @JsonTypeName("welcome")
-    record Welcome(String userId, String connectionId) implements ServerFrame {
-    }
+    record Welcome(String userId, String connectionId) implements ServerFrame {}
 
     /** The answer to a {@code ping}: {@code {type: pong, ref?}}. */
     @JsonTypeName("pong")
-    record Pong(@JsonInclude(JsonInclude.Include.NON_NULL) String ref) implements ServerFrame {
-    }
+    record Pong(@JsonInclude(JsonInclude.Include.NON_NULL) String ref) implements ServerFrame {}
 
     /** A stored send: {@code {type: ack, ref, message}}, the message as the message-service answered it. */
     @JsonTypeName("ack")
-    record Ack(String ref, JsonNode message) implements ServerFrame {
-    }
+    record Ack(String ref, JsonNode message) implements ServerFrame {}
 
     /**
      * {@code {type: error, ref?, code, message, field?, conversationId?, retryAfterMs?}}: what went wrong with a frame
@@ -41,12 +37,14 @@ public sealed interface ServerFrame {
      * {@code not_found}, {@code conflict}, {@code too_large}, {@code rate_limited}, {@code unavailable}.
      */
     @JsonTypeName("error")
-    record Error(@JsonInclude(JsonInclude.Include.NON_NULL) String ref,
-                 String code,
-                 String message,
-                 @JsonInclude(JsonInclude.Include.NON_NULL) String field,
-                 @JsonInclude(JsonInclude.Include.NON_NULL) String conversationId,
-                 @JsonInclude(JsonInclude.Include.NON_NULL) Long retryAfterMs) implements ServerFrame {
+    record Error(
+            @JsonInclude(JsonInclude.Include.NON_NULL) String ref,
+            String code,
+            String message,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String field,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String conversationId,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long retryAfterMs)
+            implements ServerFrame {
 
         /** {@code {type: error, ref?, code, message}}. */
         public static Error of(String ref, String code, String message) {
@@ -105,67 +103,61 @@ public sealed interface ServerFrame {
 
     /** {@code {type: message.created, message}}: a new message, as the client's Message resource. */
     @JsonTypeName("message.created")
-    record MessageCreated(JsonNode message) implements ServerFrame {
-    }
+    record MessageCreated(JsonNode message) implements ServerFrame {}
 
     /** {@code {type: message.updated, message}}: an edited message, as it is after the edit. */
     @JsonTypeName("message.updated")
-    record MessageUpdated(JsonNode message) implements ServerFrame {
-    }
+    record MessageUpdated(JsonNode message) implements ServerFrame {}
 
     /** {@code {type: message.deleted, message}}: a deleted message, as it is after the deletion. */
     @JsonTypeName("message.deleted")
-    record MessageDeleted(JsonNode message) implements ServerFrame {
-    }
+    record MessageDeleted(JsonNode message) implements ServerFrame {}
 
     /** {@code {type: read, conversationId, userId, seq}}: a reader's position moved forward. */
     @JsonTypeName("read")
-    record Read(UUID conversationId, String userId, long seq) implements ServerFrame {
-    }
+    record Read(UUID conversationId, String userId, long seq) implements ServerFrame {}
 
     /** {@code {type: typing, conversationId, userId, state}}: {@code state} is {@code start} or {@code stop}. */
     @JsonTypeName("typing")
-    record Typing(UUID conversationId, String userId, TypingState state) implements ServerFrame {
-    }
+    record Typing(UUID conversationId, String userId, TypingState state) implements ServerFrame {}
 
     /** {@code {type: presence, userId, online, lastSeenAt}}: {@code lastSeenAt} is null while online. */
     @JsonTypeName("presence")
-    record Presence(String userId, boolean online, Instant lastSeenAt) implements ServerFrame {
-    }
+    record Presence(String userId, boolean online, Instant lastSeenAt) implements ServerFrame {}
 
     /** {@code {type: unread, conversationId, count, total}}: a user's new unread counts. */
     @JsonTypeName("unread")
-    record Unread(UUID conversationId, long count, long total) implements ServerFrame {
-    }
+    record Unread(UUID conversationId, long count, long total) implements ServerFrame {}
 
     /** {@code {type: conversation.created, conversation: {id, type, title, participants, createdBy, createdAt}}}. */
     @JsonTypeName("conversation.created")
-    record ConversationCreated(Conversation conversation) implements ServerFrame {
-    }
+    record ConversationCreated(Conversation conversation) implements ServerFrame {}
 
     /** The conversation of a {@link ConversationCreated}; {@code title} is null for a direct conversation. */
-    record Conversation(UUID id, ConversationKind type, String title, List<String> participants, String createdBy,
-                        Instant createdAt) {
-    }
+    record Conversation(
+            UUID id,
+            ConversationKind type,
+            String title,
+            List<String> participants,
+            String createdBy,
+            Instant createdAt) {}
 
     /** {@code {type: participant.added, conversationId, userId, participants}}: the participants after it. */
     @JsonTypeName("participant.added")
-    record ParticipantAdded(UUID conversationId, String userId, List<String> participants) implements ServerFrame {
-    }
+    record ParticipantAdded(UUID conversationId, String userId, List<String> participants) implements ServerFrame {}
 
     /** {@code {type: participant.removed, conversationId, userId, participants}}: the participants after it. */
     @JsonTypeName("participant.removed")
-    record ParticipantRemoved(UUID conversationId, String userId, List<String> participants) implements ServerFrame {
-    }
+    record ParticipantRemoved(UUID conversationId, String userId, List<String> participants) implements ServerFrame {}
 
     /** {@code {type: authenticated, expiresAt, ref?}}: an {@code auth} frame's token replaced the connection's. */
     @JsonTypeName("authenticated")
-    record Authenticated(Instant expiresAt, @JsonInclude(JsonInclude.Include.NON_NULL) String ref)
-            implements ServerFrame {
-    }
+    record Authenticated(
+            Instant expiresAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String ref) implements ServerFrame {}
 
     /** {@code {type: resumed, ref?}}: the end of a resume's replay. */
     @JsonTypeName("resumed")
-    record Resumed(@JsonInclude(JsonInclude.Include.NON_NULL) String ref) implements ServerFrame {
-    }
+    record Resumed(
+            @JsonInclude(JsonInclude.Include.NON_NULL) String ref) implements ServerFrame {}
 }

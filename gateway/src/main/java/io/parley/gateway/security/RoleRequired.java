@@ -25,19 +25,27 @@ public class RoleRequired {
     }
 
     private void check(RoutingContext context) {
-        QuarkusHttpUser.getSecurityIdentity(context, null).subscribe().with(identity -> {
-            if (refused(identity)) {
-                context.response().setStatusCode(403)
-                        .putHeader("Content-Type", "application/problem+json")
-                        .end(BODY);
-            } else {
-                context.next();
-            }
-        }, failure -> context.next()); // an authentication failure is answered by the endpoint's own check (401)
+        QuarkusHttpUser.getSecurityIdentity(context, null)
+                .subscribe()
+                .with(
+                        identity -> {
+                            if (refused(identity)) {
+                                context.response()
+                                        .setStatusCode(403)
+                                        .putHeader("Content-Type", "application/problem+json")
+                                        .end(BODY);
+                            } else {
+                                context.next();
+                            }
+                        },
+                        failure -> context.next()); // an authentication failure is answered by the endpoint's own check
+        // (401)
     }
 
     /** True for a verified identity whose roles name none of the known ones; false for none or an anonymous one. */
     static boolean refused(SecurityIdentity identity) {
-        return identity != null && !identity.isAnonymous() && Role.find(identity.getRoles()).isEmpty();
+        return identity != null
+                && !identity.isAnonymous()
+                && Role.find(identity.getRoles()).isEmpty();
     }
 }

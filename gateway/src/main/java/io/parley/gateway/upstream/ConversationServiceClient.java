@@ -1,11 +1,10 @@
 package io.parley.gateway.upstream;
 
+import io.parley.gateway.config.GatewayConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.Vertx;
-import io.parley.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 
 /** The conversation-service's REST API, called with the connection's own token. */

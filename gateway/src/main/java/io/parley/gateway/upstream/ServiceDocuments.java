@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.http.HttpClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,7 +41,9 @@ public class ServiceDocuments {
      */
     public Uni<Map<String, JsonObject>> fetch() {
         List<String> names = List.copyOf(services.keySet());
-        return Uni.join().all(names.stream().map(name -> fetch(services.get(name))).toList()).andFailFast()
+        return Uni.join()
+                .all(names.stream().map(name -> fetch(services.get(name))).toList())
+                .andFailFast()
                 .map(documents -> {
                     Map<String, JsonObject> byService = new LinkedHashMap<>();
                     for (int i = 0; i < names.size(); i++) {
@@ -53,15 +54,22 @@ public class ServiceDocuments {
     }
 
     private Uni<JsonObject> fetch(URI base) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost())
-                .setPort(base.getPort()).setURI("/q/openapi?format=json").putHeader("Accept", "application/json");
-        return http.request(options).chain(request -> request.send())
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(base.getHost())
+                .setPort(base.getPort())
+                .setURI("/q/openapi?format=json")
+                .putHeader("Accept", "application/json");
+        return http.request(options)
+                .chain(request -> request.send())
                 .chain(response -> response.body().map(body -> {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException(base + " answered " + response.statusCode());
                     }
                     return new JsonObject(body.toString());
                 }))
-                .ifNoItem().after(TIMEOUT).fail();
+                .ifNoItem()
+                .after(TIMEOUT)
+                .fail();
     }
 }

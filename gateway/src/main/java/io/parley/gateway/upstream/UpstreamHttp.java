@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
-
 import java.net.URI;
 
 /** JSON calls to one service's REST API, made with the connection's own token. */
@@ -26,13 +25,17 @@ public final class UpstreamHttp {
 
     UpstreamHttp(Vertx vertx, URI base) {
         this.base = base;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(64)
-                .setTcpNoDelay(true));
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(64).setTcpNoDelay(true));
     }
 
     Uni<Answer> call(HttpMethod method, String path, String token, JsonObject body) {
-        RequestOptions options = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(base.getPort())
-                .setURI(path).putHeader("Authorization", "Bearer " + token)
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost(base.getHost())
+                .setPort(base.getPort())
+                .setURI(path)
+                .putHeader("Authorization", "Bearer " + token)
                 .putHeader("Content-Type", "application/json");
         return http.request(options)
                 .chain(request -> body == null ? request.send() : request.send(Buffer.buffer(body.encode())))

@@ -8,10 +8,9 @@ import io.parley.gateway.protocol.ServerFrame;
 import io.parley.gateway.protocol.ServerFrame.Error;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.time.Instant;
 import java.util.Optional;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * An {@code auth} frame: replaces the connection's token with a fresh one of the same user, and everything the token

@@ -27,9 +27,8 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.time.Duration;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The client's WebSocket: authenticated on the HTTP upgrade, JSON text frames as docs/api.md describes. It keeps the
@@ -65,10 +64,21 @@ public class ChatSocket {
      */
     static final Duration RESUME_WAIT = Duration.ofSeconds(30);
 
-    public ChatSocket(WebSocketConnection connection, JsonWebToken jwt, PresenceRegistry presence,
-                      SessionRegistry sessions, OpenConnections openConnections, SendRateLimiter rateLimiter,
-                      Typing typing, Backpressure backpressure, io.vertx.core.Vertx vertx, SendHandler sends,
-                      ResumeHandler resumes, AuthHandler auths, ReadHandler reads, GatewayMetrics metrics) {
+    public ChatSocket(
+            WebSocketConnection connection,
+            JsonWebToken jwt,
+            PresenceRegistry presence,
+            SessionRegistry sessions,
+            OpenConnections openConnections,
+            SendRateLimiter rateLimiter,
+            Typing typing,
+            Backpressure backpressure,
+            io.vertx.core.Vertx vertx,
+            SendHandler sends,
+            ResumeHandler resumes,
+            AuthHandler auths,
+            ReadHandler reads,
+            GatewayMetrics metrics) {
         this.connection = connection;
         this.jwt = jwt;
         this.presence = presence;
@@ -99,11 +109,11 @@ public class ChatSocket {
         Role role = found.get();
         // The injected connection is a proxy bound to the current callback; deliveries from Kafka need the connection
         // itself.
-        WebSocketConnection self = openConnections.findByConnectionId(connection.id()).orElseThrow();
+        WebSocketConnection self =
+                openConnections.findByConnectionId(connection.id()).orElseThrow();
         io.vertx.core.http.HttpConnection tcp = backpressure.take(self);
         Utf8Guard.install(tcp);
-        Session session = new Session(self, userId, role, jwt.getRawToken(), jwt.getExpirationTime(), tcp,
-                metrics);
+        Session session = new Session(self, userId, role, jwt.getRawToken(), jwt.getExpirationTime(), tcp, metrics);
         boolean resumesFirst = resumesFirst(connection.handshakeRequest().query());
         if (resumesFirst) {
             session.holdUntilResume();
@@ -146,8 +156,10 @@ public class ChatSocket {
         if (session != null) {
             session.heard();
         }
-        return Uni.createFrom().deferred(() -> answer(session, text))
-                .onFailure().recoverWithItem(e -> {
+        return Uni.createFrom()
+                .deferred(() -> answer(session, text))
+                .onFailure()
+                .recoverWithItem(e -> {
                     Log.errorf(e, "frame not handled on connection %s", connection.id());
                     return ServerFrame.Error.of(null, "unavailable", "The frame was not handled; send it again.");
                 })
@@ -189,8 +201,9 @@ public class ChatSocket {
             return reply(new ServerFrame.Pong(ping.ref()));
         } else if (frame instanceof ClientFrame.Send send) {
             metrics.frameReceived("send");
-            return sends.handle(session, send).invoke(answer -> metrics.sendAnswered(
-                    answer instanceof ServerFrame.Error error ? error.code() : "ack"));
+            return sends.handle(session, send)
+                    .invoke(answer ->
+                            metrics.sendAnswered(answer instanceof ServerFrame.Error error ? error.code() : "ack"));
         } else if (frame instanceof ClientFrame.Auth auth) {
             metrics.frameReceived("auth");
             return reply(auths.handle(session, auth));
@@ -213,8 +226,10 @@ public class ChatSocket {
      */
     @OnError
     public Uni<Void> onError(IllegalStateException failure) {
-        CloseReason reason = failure.getMessage() != null && failure.getMessage().contains("max message size")
-                ? TOO_BIG : new CloseReason(1011, "server error");
+        CloseReason reason =
+                failure.getMessage() != null && failure.getMessage().contains("max message size")
+                        ? TOO_BIG
+                        : new CloseReason(1011, "server error");
         if (reason != TOO_BIG) {
             Log.errorf(failure, "closing connection %s", connection.id());
         }
@@ -243,7 +258,8 @@ public class ChatSocket {
             rateLimiter.forget(session.userId());
         }
         return presence.closed(session.userId(), session.role(), connection.id())
-                .onFailure().invoke(e -> Log.warnf(e, "presence of %s not updated on close", session.userId()));
+                .onFailure()
+                .invoke(e -> Log.warnf(e, "presence of %s not updated on close", session.userId()));
     }
 
     private static Uni<ServerFrame> reply(ServerFrame frame) {

@@ -10,10 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
-
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -25,6 +21,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Hands this gateway's clients over to the other instances when it stops (issue 16; docs/api.md, "Limits and
@@ -71,7 +70,8 @@ public class Handover {
     /** Drains on SIGTERM (Quarkus' shutdown-delay event), before anything stops; blocks the shutdown until done. */
     void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
         try {
-            drain().toCompletableFuture().get(window.plus(CLOSE_GRACE).plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
+            drain().toCompletableFuture()
+                    .get(window.plus(CLOSE_GRACE).plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             Log.warnf("hand-over not finished within %s; stopping anyway", window.plus(CLOSE_GRACE));
         } catch (ExecutionException e) {
@@ -88,7 +88,9 @@ public class Handover {
                 context.next();
                 return;
             }
-            context.response().setStatusCode(503).putHeader("Retry-After", "1")
+            context.response()
+                    .setStatusCode(503)
+                    .putHeader("Retry-After", "1")
                     .putHeader("Content-Type", "application/problem+json")
                     .end("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
                             + "\"detail\":\"This gateway is stopping; connect again: another one will take you.\"}");
@@ -158,8 +160,14 @@ public class Handover {
 
     private static void close(Session session, Set<Session> asked) {
         asked.add(session);
-        session.connection().close(RESTART).subscribe().with(ok -> { },
-                failure -> Log.debugf("connection %s already closed: %s", session.connection().id(), failure));
+        session.connection()
+                .close(RESTART)
+                .subscribe()
+                .with(
+                        ok -> {},
+                        failure -> Log.debugf(
+                                "connection %s already closed: %s",
+                                session.connection().id(), failure));
     }
 
     /**

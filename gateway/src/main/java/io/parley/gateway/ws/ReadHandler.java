@@ -30,17 +30,23 @@ public class ReadHandler {
      */
     public Uni<ServerFrame> handle(Session session, ClientFrame.Read read) {
         String ref = read.ref();
-        return messages.read(session.token(), read.conversationId(), read.seq()).map(answer -> {
-            if (answer.ok()) {
-                return (ServerFrame) null;
-            }
-            String code = Error.codeOf(answer.status());
-            return Error.of(ref, code, code.equals("unavailable")
-                    ? "The read position was not stored; send it again."
-                    : answer.body().getString("detail", "Refused."));
-        }).onFailure().recoverWithItem(e -> {
-            Log.warnf("read through the message-service failed: %s", e.toString());
-            return Error.of(ref, "unavailable", "The read position was not stored; send it again.");
-        });
+        return messages.read(session.token(), read.conversationId(), read.seq())
+                .map(answer -> {
+                    if (answer.ok()) {
+                        return (ServerFrame) null;
+                    }
+                    String code = Error.codeOf(answer.status());
+                    return Error.of(
+                            ref,
+                            code,
+                            code.equals("unavailable")
+                                    ? "The read position was not stored; send it again."
+                                    : answer.body().getString("detail", "Refused."));
+                })
+                .onFailure()
+                .recoverWithItem(e -> {
+                    Log.warnf("read through the message-service failed: %s", e.toString());
+                    return Error.of(ref, "unavailable", "The read position was not stored; send it again.");
+                });
     }
 }

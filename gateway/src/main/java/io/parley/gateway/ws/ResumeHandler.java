@@ -11,7 +11,6 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,10 +63,14 @@ public class ResumeHandler {
     /** Replays one conversation; an answer other than its history is an error frame about it, never a failure. */
     private Uni<Void> replay(Session session, String ref, UUID conversationId, long afterSeq, AtomicLong replayed) {
         return page(session, ref, conversationId, afterSeq, replayed)
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     Log.warnf("replay of %s failed: %s", conversationId, e.toString());
-                    session.sendNow(FrameCodec.encode(Error.about(ref, "unavailable", "Cannot resume conversation "
-                            + conversationId + " now; resume it again.", conversationId.toString())));
+                    session.sendNow(FrameCodec.encode(Error.about(
+                            ref,
+                            "unavailable",
+                            "Cannot resume conversation " + conversationId + " now; resume it again.",
+                            conversationId.toString())));
                     return null;
                 })
                 .eventually(() -> session.endReplay(conversationId));
@@ -75,27 +78,34 @@ public class ResumeHandler {
 
     /** Replays one page of history after {@code afterSeq}, then the next; adds the messages read to {@code replayed}. */
     private Uni<Void> page(Session session, String ref, UUID conversationId, long afterSeq, AtomicLong replayed) {
-        return messages.after(session.token(), conversationId, afterSeq, REPLAY_PAGE).chain(answer -> {
-            if (!answer.ok()) {
-                String code = Error.codeOf(answer.status());
-                session.sendNow(FrameCodec.encode(Error.about(ref, code, "unavailable".equals(code)
-                        ? "Cannot resume conversation " + conversationId + " now; resume it again."
-                        : "Cannot resume conversation " + conversationId + ".", conversationId.toString())));
-                return Uni.createFrom().voidItem();
-            }
-            long last = afterSeq;
-            for (Object item : answer.body().getJsonArray("items")) {
-                JsonObject message = (JsonObject) item;
-                long seq = message.getLong("seq");
-                session.replayed(conversationId, seq,
-                        FrameCodec.encode(new ServerFrame.MessageCreated(FrameCodec.tree(message.getMap()))));
-                last = seq;
-                replayed.incrementAndGet();
-            }
-            long next = last;
-            return answer.body().getBoolean("hasMore", false) && next > afterSeq
-                    ? page(session, ref, conversationId, next, replayed)
-                    : Uni.createFrom().voidItem();
-        });
+        return messages.after(session.token(), conversationId, afterSeq, REPLAY_PAGE)
+                .chain(answer -> {
+                    if (!answer.ok()) {
+                        String code = Error.codeOf(answer.status());
+                        session.sendNow(FrameCodec.encode(Error.about(
+                                ref,
+                                code,
+                                "unavailable".equals(code)
+                                        ? "Cannot resume conversation " + conversationId + " now; resume it again."
+                                        : "Cannot resume conversation " + conversationId + ".",
+                                conversationId.toString())));
+                        return Uni.createFrom().voidItem();
+                    }
+                    long last = afterSeq;
+                    for (Object item : answer.body().getJsonArray("items")) {
+                        JsonObject message = (JsonObject) item;
+                        long seq = message.getLong("seq");
+                        session.replayed(
+                                conversationId,
+                                seq,
+                                FrameCodec.encode(new ServerFrame.MessageCreated(FrameCodec.tree(message.getMap()))));
+                        last = seq;
+                        replayed.incrementAndGet();
+                    }
+                    long next = last;
+                    return answer.body().getBoolean("hasMore", false) && next > afterSeq
+                            ? page(session, ref, conversationId, next, replayed)
+                            : Uni.createFrom().voidItem();
+                });
     }
 }

@@ -49,22 +49,31 @@ public class SendHandler {
         if (!send.attachments().isEmpty()) {
             body.put("attachments", AttachmentRefs.body(send.attachments()));
         }
-        return messages.send(session.token(), send.conversationId(), body).map(answer -> {
-            if (answer.ok() && !answer.body().isEmpty()) {
-                return (ServerFrame) new ServerFrame.Ack(ref, FrameCodec.tree(answer.body().getMap()));
-            }
-            String code = Error.codeOf(answer.status());
-            if (answer.ok() || code.equals("unavailable")) {
-                return Error.of(ref, "unavailable", "The message-service did not store the message; send it "
-                        + "again with the same clientMessageId.");
-            }
-            String detail = answer.body().getString("detail", "Refused.");
-            String field = AttachmentRefs.fieldOf(detail);
-            return field == null ? Error.of(ref, code, detail) : Error.refused(ref, code, field, detail);
-        }).onFailure().recoverWithItem(e -> {
-            Log.warnf("send through the message-service failed: %s", e.toString());
-            return Error.of(ref, "unavailable", "The message was not stored; send it again with the same "
-                    + "clientMessageId.");
-        });
+        return messages.send(session.token(), send.conversationId(), body)
+                .map(answer -> {
+                    if (answer.ok() && !answer.body().isEmpty()) {
+                        return (ServerFrame) new ServerFrame.Ack(
+                                ref, FrameCodec.tree(answer.body().getMap()));
+                    }
+                    String code = Error.codeOf(answer.status());
+                    if (answer.ok() || code.equals("unavailable")) {
+                        return Error.of(
+                                ref,
+                                "unavailable",
+                                "The message-service did not store the message; send it "
+                                        + "again with the same clientMessageId.");
+                    }
+                    String detail = answer.body().getString("detail", "Refused.");
+                    String field = AttachmentRefs.fieldOf(detail);
+                    return field == null ? Error.of(ref, code, detail) : Error.refused(ref, code, field, detail);
+                })
+                .onFailure()
+                .recoverWithItem(e -> {
+                    Log.warnf("send through the message-service failed: %s", e.toString());
+                    return Error.of(
+                            ref,
+                            "unavailable",
+                            "The message was not stored; send it again with the same " + "clientMessageId.");
+                });
     }
 }

@@ -1,19 +1,20 @@
 package io.parley.gateway.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.net.SocketAddress;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigInteger;
 import java.net.URI;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Which service each /api path goes to, and which announced body sizes the gateway refuses itself. */
 class ApiProxyRoutingTest {
 
-    private final ApiProxy proxy = new ApiProxy(URI.create("http://127.0.0.1:8081"),
-            URI.create("http://127.0.0.1:8082"), URI.create("http://127.0.0.1:8083"),
+    private final ApiProxy proxy = new ApiProxy(
+            URI.create("http://127.0.0.1:8081"),
+            URI.create("http://127.0.0.1:8082"),
+            URI.create("http://127.0.0.1:8083"),
             new MemorySize(BigInteger.valueOf(32L << 20)));
 
     private int port(String path) {

@@ -1,13 +1,12 @@
 package io.parley.gateway.api;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class OpenApiMergeTest {
 
@@ -21,8 +20,7 @@ class OpenApiMergeTest {
                    {"$ref":"#/components/schemas/%s"}}}}}}},
                           "/internal/x":{"post":{}}},
                  "components":{"schemas":{"%s":%s},
-                   "securitySchemes":{"SecurityScheme":{"type":"http","scheme":"bearer"}}}}"""
-                .formatted(path, schema, schema, schemaBody));
+                   "securitySchemes":{"SecurityScheme":{"type":"http","scheme":"bearer"}}}}""".formatted(path, schema, schema, schemaBody));
     }
 
     @Test
@@ -35,7 +33,9 @@ class OpenApiMergeTest {
         assertThat(merged.getJsonObject("info").getString("title")).isEqualTo("all");
         assertThat(merged.getJsonObject("components").getJsonObject("schemas").fieldNames())
                 .containsExactly("Other", "Thing");
-        assertThat(merged.getJsonObject("components").getJsonObject("securitySchemes").fieldNames())
+        assertThat(merged.getJsonObject("components")
+                        .getJsonObject("securitySchemes")
+                        .fieldNames())
                 .containsExactly("SecurityScheme");
         assertThat(BASE.getJsonObject("paths").fieldNames()).containsExactly("/"); // the base is not changed
     }
@@ -60,8 +60,9 @@ class OpenApiMergeTest {
         JsonObject service = service("/api/a", "Thing", "{\"type\":\"object\"}");
         service.getJsonObject("paths").getJsonObject("/internal/x").put("post", new JsonObject("""
                 {"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Secret"}}}}}"""));
-        service.getJsonObject("components").getJsonObject("schemas").put("Secret", new JsonObject()
-                .put("type", "object"));
+        service.getJsonObject("components")
+                .getJsonObject("schemas")
+                .put("Secret", new JsonObject().put("type", "object"));
         JsonObject merged = OpenApiMerge.merge(BASE, Map.of("a-service", service));
         assertThat(merged.getJsonObject("components").getJsonObject("schemas").fieldNames())
                 .containsExactly("Thing");
@@ -72,13 +73,20 @@ class OpenApiMergeTest {
         Map<String, JsonObject> services = new LinkedHashMap<>();
         services.put("a-service", service("/api/a", "Thing", "{\"type\":\"object\"}"));
         services.put("b-service", service("/api/a", "Other", "{\"type\":\"object\"}"));
-        assertThatThrownBy(() -> OpenApiMerge.merge(BASE, services)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> OpenApiMerge.merge(BASE, services))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("/api/a");
     }
 
     private static String ref(JsonObject document, String path) {
-        return document.getJsonObject("paths").getJsonObject(path).getJsonObject("get").getJsonObject("responses")
-                .getJsonObject("200").getJsonObject("content").getJsonObject("application/json")
-                .getJsonObject("schema").getString("$ref");
+        return document.getJsonObject("paths")
+                .getJsonObject(path)
+                .getJsonObject("get")
+                .getJsonObject("responses")
+                .getJsonObject("200")
+                .getJsonObject("content")
+                .getJsonObject("application/json")
+                .getJsonObject("schema")
+                .getString("$ref");
     }
 }

@@ -1,8 +1,8 @@
 package io.parley.gateway.delivery;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The token bucket of sends per user. */
 class SendRateLimiterTest {

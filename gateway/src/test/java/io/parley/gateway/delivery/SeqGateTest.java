@@ -1,12 +1,11 @@
 package io.parley.gateway.delivery;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The ordering and replay rules of one connection, without a socket: frames are strings naming their seq. */
 class SeqGateTest {

@@ -1,11 +1,10 @@
 package io.parley.gateway.protocol;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-
-import java.util.UUID;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /** The shape of a send frame's attachments, and the part a refusal of the message-service names. */
 class AttachmentRefsTest {
@@ -37,18 +36,18 @@ class AttachmentRefsTest {
         String ok = "{\"id\":\"" + UUID.randomUUID() + "\"}";
         String nul = "\"a\\" + "u0000b\"";
         String[][] cases = {
-                {"{}", "attachments"},
-                {"\"x\"", "attachments"},
-                {"[" + (ok + ",").repeat(10) + ok + "]", "attachments"},
-                {"[" + ok + ",\"x\"]", "attachments[1]"},
-                {"[" + ok + ",[]]", "attachments[1]"},
-                {"[" + ok + ",{}]", "attachments[1].id"},
-                {"[{\"id\":null}]", "attachments[0].id"},
-                {"[" + ok + "," + ok + ",{\"id\":42}]", "attachments[2].id"},
-                {"[{\"id\":\"nope\"}]", "attachments[0].id"},
-                {"[{\"id\":\"1-1-1-1-1\"}]", "attachments[0].id"},
-                {"[{\"id\":" + nul + "}]", "attachments[0].id"},
-                {"[" + ok + ",{\"id\":\"" + UUID.randomUUID() + "\",\"name\":\"x\"}]", "attachments[1]"},
+            {"{}", "attachments"},
+            {"\"x\"", "attachments"},
+            {"[" + (ok + ",").repeat(10) + ok + "]", "attachments"},
+            {"[" + ok + ",\"x\"]", "attachments[1]"},
+            {"[" + ok + ",[]]", "attachments[1]"},
+            {"[" + ok + ",{}]", "attachments[1].id"},
+            {"[{\"id\":null}]", "attachments[0].id"},
+            {"[" + ok + "," + ok + ",{\"id\":42}]", "attachments[2].id"},
+            {"[{\"id\":\"nope\"}]", "attachments[0].id"},
+            {"[{\"id\":\"1-1-1-1-1\"}]", "attachments[0].id"},
+            {"[{\"id\":" + nul + "}]", "attachments[0].id"},
+            {"[" + ok + ",{\"id\":\"" + UUID.randomUUID() + "\",\"name\":\"x\"}]", "attachments[1]"},
         };
         for (String[] c : cases) {
             AttachmentRefs.Result result = read(c[0]);
@@ -67,7 +66,8 @@ class AttachmentRefsTest {
         assertThat(AttachmentRefs.fieldOf("attachments[3] is not an upload of yours in this conversation."))
                 .isEqualTo("attachments[3]");
         assertThat(AttachmentRefs.fieldOf("attachments[1].id must be a UUID.")).isEqualTo("attachments[1].id");
-        assertThat(AttachmentRefs.fieldOf("attachments holds at most 10 files.")).isEqualTo("attachments");
+        assertThat(AttachmentRefs.fieldOf("attachments holds at most 10 files."))
+                .isEqualTo("attachments");
         assertThat(AttachmentRefs.fieldOf("content contains U+0000 (NUL).")).isNull();
         assertThat(AttachmentRefs.fieldOf("No such conversation.")).isNull();
         assertThat(AttachmentRefs.fieldOf(null)).isNull();

@@ -1,5 +1,7 @@
 package io.parley.gateway.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,15 +15,12 @@ import com.github.victools.jsonschema.generator.SchemaVersion;
 import com.github.victools.jsonschema.module.jackson.JacksonModule;
 import com.github.victools.jsonschema.module.jackson.JacksonOption;
 import io.parley.events.Event;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The JSON Schemas (draft 2020-12) of the frames the gateway sends and of the Kafka events, generated from their
@@ -33,30 +32,37 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ContractSchemasTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-    private static final Path DOCS = Path.of(System.getProperty("user.dir")).resolve("../docs/schemas").normalize();
+    private static final Path DOCS =
+            Path.of(System.getProperty("user.dir")).resolve("../docs/schemas").normalize();
 
     /**
      * @param typeProperty whether Jackson's type information adds the {@code type} property (frames: yes; events
      *                     carry {@code type} as a component of their own, named below from {@code @JsonSubTypes})
      */
     static SchemaGenerator generator(boolean typeProperty) {
-        SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12,
-                OptionPreset.PLAIN_JSON)
-                .with(typeProperty ? new JacksonModule(JacksonOption.FLATTENED_ENUMS_FROM_JSONVALUE)
-                        : new JacksonModule(JacksonOption.FLATTENED_ENUMS_FROM_JSONVALUE,
-                        JacksonOption.IGNORE_TYPE_INFO_TRANSFORM))
-                .with(Option.EXTRA_OPEN_API_FORMAT_VALUES,
-                        Option.NULLABLE_FIELDS_BY_DEFAULT);
+        SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(
+                        SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
+                .with(
+                        typeProperty
+                                ? new JacksonModule(JacksonOption.FLATTENED_ENUMS_FROM_JSONVALUE)
+                                : new JacksonModule(
+                                        JacksonOption.FLATTENED_ENUMS_FROM_JSONVALUE,
+                                        JacksonOption.IGNORE_TYPE_INFO_TRANSFORM))
+                .with(Option.EXTRA_OPEN_API_FORMAT_VALUES, Option.NULLABLE_FIELDS_BY_DEFAULT);
         config.forTypesInGeneral()
-                .withSubtypeResolver((declared, context) -> declared.getErasedType().isSealed()
-                        ? Arrays.stream(declared.getErasedType().getPermittedSubclasses())
-                        .map(sub -> context.getTypeContext().resolveSubtype(declared, sub)).toList()
-                        : null)
+                .withSubtypeResolver((declared, context) ->
+                        declared.getErasedType().isSealed()
+                                ? Arrays.stream(declared.getErasedType().getPermittedSubclasses())
+                                        .map(sub -> context.getTypeContext().resolveSubtype(declared, sub))
+                                        .toList()
+                                : null)
                 .withCustomDefinitionProvider((type, context) -> JsonNode.class.isAssignableFrom(type.getErasedType())
-                        ? new CustomDefinition(context.getGeneratorConfig().createObjectNode()
-                        .put("description", "any JSON value"), true)
+                        ? new CustomDefinition(
+                                context.getGeneratorConfig().createObjectNode().put("description", "any JSON value"),
+                                true)
                         : null);
         // An event's type is one of the names Event's @JsonSubTypes gives its record: say so, and name the record.
         config.forFields().withInstanceAttributeOverride((attributes, field, context) -> {
@@ -77,17 +83,20 @@ class ContractSchemasTest {
 
     /** The names {@link Event}'s {@code @JsonSubTypes} gives {@code type} (none for any other class). */
     static java.util.List<String> typeNames(Class<?> type) {
-        return Arrays.stream(Event.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value())
+        return Arrays.stream(Event.class
+                        .getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class)
+                        .value())
                 .filter(sub -> sub.value() == type)
-                .flatMap(sub -> sub.names().length > 0 ? Arrays.stream(sub.names())
-                        : java.util.stream.Stream.of(sub.name()))
+                .flatMap(sub ->
+                        sub.names().length > 0 ? Arrays.stream(sub.names()) : java.util.stream.Stream.of(sub.name()))
                 .toList();
     }
 
     /** The records that implement {@code sealed}, at any depth. */
     static java.util.List<Class<?>> records(Class<?> sealed) {
         return Arrays.stream(sealed.getPermittedSubclasses())
-                .flatMap(sub -> sub.isSealed() ? records(sub).stream() : java.util.stream.Stream.of(sub)).toList();
+                .flatMap(sub -> sub.isSealed() ? records(sub).stream() : java.util.stream.Stream.of(sub))
+                .toList();
     }
 
     static Map<String, ObjectNode> schemas() {
@@ -108,10 +117,14 @@ class ContractSchemasTest {
                 Files.createDirectories(DOCS);
                 Files.writeString(copy, generated);
             }
-            assertThat(copy).as("docs/schemas/%s: run this test with -Dparley.schemas.write=true", schema.getKey())
+            assertThat(copy)
+                    .as("docs/schemas/%s: run this test with -Dparley.schemas.write=true", schema.getKey())
                     .exists();
-            assertThat(Files.readString(copy)).as("docs/schemas/%s is stale: run this test with "
-                    + "-Dparley.schemas.write=true", schema.getKey()).isEqualTo(generated);
+            assertThat(Files.readString(copy))
+                    .as(
+                            "docs/schemas/%s is stale: run this test with " + "-Dparley.schemas.write=true",
+                            schema.getKey())
+                    .isEqualTo(generated);
         }
     }
 
@@ -119,12 +132,15 @@ class ContractSchemasTest {
     void everyFrameTypeAndEventTypeIsDescribed() {
         String frames = schemas().get("server-frames.schema.json").toString();
         for (Class<?> type : ServerFrame.class.getPermittedSubclasses()) {
-            String name = type.getAnnotation(com.fasterxml.jackson.annotation.JsonTypeName.class).value();
+            String name = type.getAnnotation(com.fasterxml.jackson.annotation.JsonTypeName.class)
+                    .value();
             assertThat(frames).as(name).contains("\"const\":\"" + name + "\"");
         }
         String events = schemas().get("events.schema.json").toString();
         assertThat(records(Event.class)).hasSizeGreaterThan(8).allSatisfy(type -> {
-            assertThat(typeNames(type)).as(type.getSimpleName()).isNotEmpty()
+            assertThat(typeNames(type))
+                    .as(type.getSimpleName())
+                    .isNotEmpty()
                     .allSatisfy(name -> assertThat(events).contains("\"" + name + "\""));
             assertThat(events).contains("\"title\":\"" + type.getSimpleName() + "\"");
         });

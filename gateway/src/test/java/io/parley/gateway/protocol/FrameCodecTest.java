@@ -1,19 +1,18 @@
 package io.parley.gateway.protocol;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.events.ConversationKind;
 import io.parley.events.TypingState;
 import io.parley.gateway.protocol.ServerFrame.Error;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Decoding every client frame and each of its faults, and encoding every server frame as the wire spells it. */
 class FrameCodecTest {
@@ -49,25 +48,26 @@ class FrameCodecTest {
     @Test
     void send() {
         assertThat(frame("{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M
-                + "','content':'hi'}"))
+                        + "','content':'hi'}"))
                 .isEqualTo(new ClientFrame.Send("r", CID, M, "hi", List.of()));
         UUID file = UUID.randomUUID();
         assertThat(frame("{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M
-                + "','attachments':[{'id':'" + file.toString().toUpperCase() + "'}]}"))
+                        + "','attachments':[{'id':'" + file.toString().toUpperCase() + "'}]}"))
                 .isEqualTo(new ClientFrame.Send("r", CID, M, null, List.of(file)));
     }
 
     @Test
     void resume() {
         String upper = C.toUpperCase();
-        ClientFrame.Resume resume = (ClientFrame.Resume) frame("{'type':'resume','ref':'r','positions':{'" + C
-                + "':5,'" + upper + "':3,'nope':1,'" + M + "':-1,'" + M + "x':1}}");
+        ClientFrame.Resume resume = (ClientFrame.Resume) frame("{'type':'resume','ref':'r','positions':{'" + C + "':5,'"
+                + upper + "':3,'nope':1,'" + M + "':-1,'" + M + "x':1}}");
         assertThat(resume.ref()).isEqualTo("r");
         assertThat(resume.positions()).isEqualTo(Map.of(CID, 3L));
-        assertThat(resume.faults()).containsExactly(
-                Error.about("r", "not_found", "No such conversation.", "nope"),
-                Error.invalid("r", "positions", "The position of " + M + " must be a whole number from 0.", M),
-                Error.about("r", "not_found", "No such conversation.", M + "x"));
+        assertThat(resume.faults())
+                .containsExactly(
+                        Error.about("r", "not_found", "No such conversation.", "nope"),
+                        Error.invalid("r", "positions", "The position of " + M + " must be a whole number from 0.", M),
+                        Error.about("r", "not_found", "No such conversation.", M + "x"));
         ClientFrame.Resume withBadKey = (ClientFrame.Resume) frame("{'type':'resume','positions':{'" + NUL + "':1}}");
         assertThat(withBadKey.faults()).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("positions");
@@ -95,40 +95,62 @@ class FrameCodecTest {
 
     /** Each fault: the frame, the {@code field} of its {@code invalid} error, and whether the ref is echoed. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{'type':'ping','ref':1.5}                                                       | ref             | false",
-            "{'type':'ping','ref':{}}                                                        | ref             | false",
-            "{'type':'ping','ref':'" + NUL + "'}                                             | ref             | false",
-            "{'ref':'r'}                                                                     | type            | true",
-            "{'type':3,'ref':'r'}                                                            | type            | true",
-            "{'type':'" + SURROGATE + "','ref':'r'}                                          | type            | true",
-            "{'type':'dance','ref':'r'}                                                      | type            | true",
-            "{'type':'send','conversationId':'" + C + "','clientMessageId':'" + M + "','content':'x'}        | ref | false",
-            "{'type':'send','ref':'r','clientMessageId':'" + M + "','content':'x'}           | conversationId  | true",
-            "{'type':'send','ref':'r','conversationId':7,'clientMessageId':'" + M + "','content':'x'}       | conversationId | true",
-            "{'type':'send','ref':'r','conversationId':'" + C + "','content':'x'}            | clientMessageId | true",
-            "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + NUL + "','content':'x'} | clientMessageId | true",
-            "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'no','content':'x'}    | clientMessageId | true",
-            "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M + "'}            | content | true",
-            "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M + "','content':5} | content | true",
-            "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M + "','content':'" + SURROGATE + "'} | content | true",
-            "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M + "','attachments':{}} | attachments | true",
-            "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M + "','attachments':[{'id':'x'}]} | attachments[0].id | true",
-            "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M + "','attachments':[3]} | attachments[0] | true",
-            "{'type':'typing','ref':'r','state':'start'}                                     | conversationId  | true",
-            "{'type':'typing','ref':'r','conversationId':'" + C + "'}                        | state           | true",
-            "{'type':'typing','ref':'r','conversationId':'" + C + "','state':'dance'}        | state           | true",
-            "{'type':'read','ref':'r','seq':1}                                               | conversationId  | true",
-            "{'type':'read','ref':'r','conversationId':'" + C + "'}                          | seq             | true",
-            "{'type':'read','ref':'r','conversationId':'" + C + "','seq':-1}                 | seq             | true",
-            "{'type':'read','ref':'r','conversationId':'" + C + "','seq':1.5}                | seq             | true",
-            "{'type':'read','ref':'r','conversationId':'" + C + "','seq':99999999999999999999} | seq            | true",
-            "{'type':'auth','ref':'r'}                                                       | token           | true",
-            "{'type':'auth','ref':'r','token':5}                                             | token           | true",
-            "{'type':'auth','ref':'r','token':' '}                                           | token           | true",
-            "{'type':'resume','ref':'r','positions':[1]}                                     | positions       | true",
-            "{'type':'resume','ref':'r'}                                                     | positions       | true",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{'type':'ping','ref':1.5}                                                       | ref             | false",
+                "{'type':'ping','ref':{}}                                                        | ref             | false",
+                "{'type':'ping','ref':'" + NUL
+                        + "'}                                             | ref             | false",
+                "{'ref':'r'}                                                                     | type            | true",
+                "{'type':3,'ref':'r'}                                                            | type            | true",
+                "{'type':'" + SURROGATE
+                        + "','ref':'r'}                                          | type            | true",
+                "{'type':'dance','ref':'r'}                                                      | type            | true",
+                "{'type':'send','conversationId':'" + C + "','clientMessageId':'" + M
+                        + "','content':'x'}        | ref | false",
+                "{'type':'send','ref':'r','clientMessageId':'" + M
+                        + "','content':'x'}           | conversationId  | true",
+                "{'type':'send','ref':'r','conversationId':7,'clientMessageId':'" + M
+                        + "','content':'x'}       | conversationId | true",
+                "{'type':'send','ref':'r','conversationId':'" + C
+                        + "','content':'x'}            | clientMessageId | true",
+                "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + NUL
+                        + "','content':'x'} | clientMessageId | true",
+                "{'type':'send','ref':'r','conversationId':'" + C
+                        + "','clientMessageId':'no','content':'x'}    | clientMessageId | true",
+                "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M
+                        + "'}            | content | true",
+                "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M
+                        + "','content':5} | content | true",
+                "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M + "','content':'"
+                        + SURROGATE + "'} | content | true",
+                "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M
+                        + "','attachments':{}} | attachments | true",
+                "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M
+                        + "','attachments':[{'id':'x'}]} | attachments[0].id | true",
+                "{'type':'send','ref':'r','conversationId':'" + C + "','clientMessageId':'" + M
+                        + "','attachments':[3]} | attachments[0] | true",
+                "{'type':'typing','ref':'r','state':'start'}                                     | conversationId  | true",
+                "{'type':'typing','ref':'r','conversationId':'" + C
+                        + "'}                        | state           | true",
+                "{'type':'typing','ref':'r','conversationId':'" + C
+                        + "','state':'dance'}        | state           | true",
+                "{'type':'read','ref':'r','seq':1}                                               | conversationId  | true",
+                "{'type':'read','ref':'r','conversationId':'" + C
+                        + "'}                          | seq             | true",
+                "{'type':'read','ref':'r','conversationId':'" + C
+                        + "','seq':-1}                 | seq             | true",
+                "{'type':'read','ref':'r','conversationId':'" + C
+                        + "','seq':1.5}                | seq             | true",
+                "{'type':'read','ref':'r','conversationId':'" + C
+                        + "','seq':99999999999999999999} | seq            | true",
+                "{'type':'auth','ref':'r'}                                                       | token           | true",
+                "{'type':'auth','ref':'r','token':5}                                             | token           | true",
+                "{'type':'auth','ref':'r','token':' '}                                           | token           | true",
+                "{'type':'resume','ref':'r','positions':[1]}                                     | positions       | true",
+                "{'type':'resume','ref':'r'}                                                     | positions       | true",
+            })
     void eachFaultNamesItsField(String json, String field, boolean refEchoed) {
         Error error = refused(json.trim()).error();
         assertThat(error.code()).isEqualTo("invalid");
@@ -165,51 +187,69 @@ class FrameCodecTest {
         expected.put(new ServerFrame.Pong(null), "{'type':'pong'}");
         expected.put(new ServerFrame.Pong("7"), "{'type':'pong','ref':'7'}");
         expected.put(new ServerFrame.Ack("r", message), "{'type':'ack','ref':'r','message':{'id':'m','seq':3}}");
-        expected.put(Error.of(null, "invalid", "The frame is not JSON."),
+        expected.put(
+                Error.of(null, "invalid", "The frame is not JSON."),
                 "{'type':'error','code':'invalid','message':'The frame is not JSON.'}");
-        expected.put(Error.invalid("r", "content", "x"),
+        expected.put(
+                Error.invalid("r", "content", "x"),
                 "{'type':'error','ref':'r','code':'invalid','message':'x','field':'content'}");
-        expected.put(Error.invalid("r", "positions", "x", C),
+        expected.put(
+                Error.invalid("r", "positions", "x", C),
                 "{'type':'error','ref':'r','code':'invalid','message':'x','field':'positions','conversationId':'" + C
                         + "'}");
-        expected.put(Error.about("r", "not_found", "No such conversation.", "abc"),
+        expected.put(
+                Error.about("r", "not_found", "No such conversation.", "abc"),
                 "{'type':'error','ref':'r','code':'not_found','message':'No such conversation.','conversationId':'abc'}");
-        expected.put(Error.refused("r", "conflict", "attachments[0]", "attachments[0] is taken."),
+        expected.put(
+                Error.refused("r", "conflict", "attachments[0]", "attachments[0] is taken."),
                 "{'type':'error','ref':'r','code':'conflict','message':'attachments[0] is taken.',"
                         + "'field':'attachments[0]'}");
-        expected.put(Error.rateLimited("r", 50),
+        expected.put(
+                Error.rateLimited("r", 50),
                 "{'type':'error','ref':'r','code':'rate_limited','message':'Too many sends; retry after the delay.',"
                         + "'retryAfterMs':50}");
-        expected.put(new ServerFrame.MessageCreated(message), "{'type':'message.created','message':{'id':'m','seq':3}}");
-        expected.put(new ServerFrame.MessageUpdated(message), "{'type':'message.updated','message':{'id':'m','seq':3}}");
-        expected.put(new ServerFrame.MessageDeleted(message), "{'type':'message.deleted','message':{'id':'m','seq':3}}");
-        expected.put(new ServerFrame.Read(CID, "u", 4),
-                "{'type':'read','conversationId':'" + C + "','userId':'u','seq':4}");
-        expected.put(new ServerFrame.Typing(CID, "u", TypingState.STOP),
+        expected.put(
+                new ServerFrame.MessageCreated(message), "{'type':'message.created','message':{'id':'m','seq':3}}");
+        expected.put(
+                new ServerFrame.MessageUpdated(message), "{'type':'message.updated','message':{'id':'m','seq':3}}");
+        expected.put(
+                new ServerFrame.MessageDeleted(message), "{'type':'message.deleted','message':{'id':'m','seq':3}}");
+        expected.put(
+                new ServerFrame.Read(CID, "u", 4), "{'type':'read','conversationId':'" + C + "','userId':'u','seq':4}");
+        expected.put(
+                new ServerFrame.Typing(CID, "u", TypingState.STOP),
                 "{'type':'typing','conversationId':'" + C + "','userId':'u','state':'stop'}");
-        expected.put(new ServerFrame.Presence("u", true, null),
+        expected.put(
+                new ServerFrame.Presence("u", true, null),
                 "{'type':'presence','userId':'u','online':true,'lastSeenAt':null}");
-        expected.put(new ServerFrame.Presence("u", false, at),
+        expected.put(
+                new ServerFrame.Presence("u", false, at),
                 "{'type':'presence','userId':'u','online':false,'lastSeenAt':'2026-01-02T03:04:05.678Z'}");
-        expected.put(new ServerFrame.Unread(CID, 2, 9),
+        expected.put(
+                new ServerFrame.Unread(CID, 2, 9),
                 "{'type':'unread','conversationId':'" + C + "','count':2,'total':9}");
-        expected.put(new ServerFrame.ConversationCreated(new ServerFrame.Conversation(CID, ConversationKind.DIRECT,
-                null,
-                        List.of("a", "b"), "a", at)),
+        expected.put(
+                new ServerFrame.ConversationCreated(
+                        new ServerFrame.Conversation(CID, ConversationKind.DIRECT, null, List.of("a", "b"), "a", at)),
                 "{'type':'conversation.created','conversation':{'id':'" + C + "','type':'direct','title':null,"
                         + "'participants':['a','b'],'createdBy':'a','createdAt':'2026-01-02T03:04:05.678Z'}}");
-        expected.put(new ServerFrame.ParticipantAdded(CID, "b", List.of("a", "b")),
+        expected.put(
+                new ServerFrame.ParticipantAdded(CID, "b", List.of("a", "b")),
                 "{'type':'participant.added','conversationId':'" + C + "','userId':'b','participants':['a','b']}");
-        expected.put(new ServerFrame.ParticipantRemoved(CID, "b", List.of()),
+        expected.put(
+                new ServerFrame.ParticipantRemoved(CID, "b", List.of()),
                 "{'type':'participant.removed','conversationId':'" + C + "','userId':'b','participants':[]}");
-        expected.put(new ServerFrame.Authenticated(at, null),
+        expected.put(
+                new ServerFrame.Authenticated(at, null),
                 "{'type':'authenticated','expiresAt':'2026-01-02T03:04:05.678Z'}");
-        expected.put(new ServerFrame.Authenticated(Instant.ofEpochSecond(1_800_000_000L), "r"),
+        expected.put(
+                new ServerFrame.Authenticated(Instant.ofEpochSecond(1_800_000_000L), "r"),
                 "{'type':'authenticated','expiresAt':'" + Instant.ofEpochSecond(1_800_000_000L) + "','ref':'r'}");
         expected.put(new ServerFrame.Resumed(null), "{'type':'resumed'}");
         expected.put(new ServerFrame.Resumed("r"), "{'type':'resumed','ref':'r'}");
         expected.forEach((frame, json) -> assertThat(FrameCodec.encode(frame))
-                .as(frame.getClass().getSimpleName()).isEqualTo(json.replace('\'', '"')));
+                .as(frame.getClass().getSimpleName())
+                .isEqualTo(json.replace('\'', '"')));
     }
 
     @Test

@@ -1,10 +1,9 @@
 package io.parley.gateway.ws;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The pace of the hand-over: a replica's connections closed evenly over the window, every one of them by its end. */
 class HandoverPlanTest {
@@ -15,7 +14,9 @@ class HandoverPlanTest {
         int before = 0;
         for (long ms = 0; ms <= 5_000; ms += Handover.STEP.toMillis()) {
             int due = Handover.dueBy(2_000, window, Duration.ofMillis(ms));
-            assertThat(due - before).as("closed in the step ending at " + ms + " ms").isBetween(0, 20);
+            assertThat(due - before)
+                    .as("closed in the step ending at " + ms + " ms")
+                    .isBetween(0, 20);
             before = due;
         }
         assertThat(before).isEqualTo(2_000);

@@ -1,17 +1,11 @@
 package io.parley.message.api;
 
 import io.parley.kit.ApiResponses;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
+import io.parley.message.domain.Attachment;
 import io.parley.message.domain.AttachmentJson;
 import io.parley.message.domain.FileService;
-import io.parley.message.domain.Attachment;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,12 +17,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * An uploaded file (the files contract, sections 3 and 4): its bytes, thumbnail and Attachment JSON to whoever may read
@@ -40,8 +38,9 @@ import java.util.UUID;
 public class AttachmentResource {
 
     /** Types a browser may show in place; everything else is saved ({@code Content-Disposition: attachment}). */
-    static final Set<String> INLINE = Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf",
-            "text/plain");
+    static final Set<String> INLINE =
+            Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain");
+
     static final String CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";
 
     private final FileService files;
@@ -55,14 +54,41 @@ public class AttachmentResource {
     /** The file's bytes: {@code 200}, {@code 206} (one range), {@code 304}, {@code 416} or {@code 404}. */
     @GET
     @Operation(summary = "The file's bytes (ranges and conditional requests)")
-    @APIResponse(responseCode = "200", description = "The bytes", content = @Content(mediaType = "*/*", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "206", description = "One range", content = @Content(mediaType = "*/*", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(
+            responseCode = "200",
+            description = "The bytes",
+            content =
+                    @Content(
+                            mediaType = "*/*",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "binary")))
+    @APIResponse(
+            responseCode = "206",
+            description = "One range",
+            content =
+                    @Content(
+                            mediaType = "*/*",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "binary")))
     @APIResponse(responseCode = "304", description = "Not modified (If-None-Match)")
     @APIResponse(responseCode = "416", description = "The range cannot be satisfied")
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Response download(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @HeaderParam("Range") String range,
-                             @HeaderParam("If-None-Match") String ifNoneMatch,
-                             @HeaderParam("If-Range") String ifRange) {
+    public Response download(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The attachment's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id,
+            @HeaderParam("Range") String range,
+            @HeaderParam("If-None-Match") String ifNoneMatch,
+            @HeaderParam("If-Range") String ifRange) {
         return serve(files.visible(Caller.of(jwt), parse(id)), false, range, ifNoneMatch, ifRange, true);
     }
 
@@ -71,8 +97,18 @@ public class AttachmentResource {
     @Operation(summary = "The file's headers")
     @APIResponse(responseCode = "200", description = "The headers")
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Response head(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @HeaderParam("Range") String range,
-                         @HeaderParam("If-None-Match") String ifNoneMatch, @HeaderParam("If-Range") String ifRange) {
+    public Response head(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The attachment's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id,
+            @HeaderParam("Range") String range,
+            @HeaderParam("If-None-Match") String ifNoneMatch,
+            @HeaderParam("If-Range") String ifRange) {
         return serve(files.visible(Caller.of(jwt), parse(id)), false, range, ifNoneMatch, ifRange, false);
     }
 
@@ -80,13 +116,40 @@ public class AttachmentResource {
     @GET
     @Path("/thumbnail")
     @Operation(summary = "An image's thumbnail")
-    @APIResponse(responseCode = "200", description = "The thumbnail (image/jpeg or image/png)", content = @Content(mediaType = "*/*", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "206", description = "One range", content = @Content(mediaType = "*/*", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(
+            responseCode = "200",
+            description = "The thumbnail (image/jpeg or image/png)",
+            content =
+                    @Content(
+                            mediaType = "*/*",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "binary")))
+    @APIResponse(
+            responseCode = "206",
+            description = "One range",
+            content =
+                    @Content(
+                            mediaType = "*/*",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "binary")))
     @APIResponse(responseCode = "304", description = "Not modified (If-None-Match)")
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Response thumbnail(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @HeaderParam("Range") String range,
-                              @HeaderParam("If-None-Match") String ifNoneMatch,
-                              @HeaderParam("If-Range") String ifRange) {
+    public Response thumbnail(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The attachment's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id,
+            @HeaderParam("Range") String range,
+            @HeaderParam("If-None-Match") String ifNoneMatch,
+            @HeaderParam("If-Range") String ifRange) {
         return serve(withThumbnail(id), true, range, ifNoneMatch, ifRange, true);
     }
 
@@ -96,9 +159,18 @@ public class AttachmentResource {
     @Operation(summary = "The thumbnail's headers")
     @APIResponse(responseCode = "200", description = "The headers")
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Response thumbnailHead(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id, @HeaderParam("Range") String range,
-                                  @HeaderParam("If-None-Match") String ifNoneMatch,
-                                  @HeaderParam("If-Range") String ifRange) {
+    public Response thumbnailHead(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The attachment's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id,
+            @HeaderParam("Range") String range,
+            @HeaderParam("If-None-Match") String ifNoneMatch,
+            @HeaderParam("If-Range") String ifRange) {
         return serve(withThumbnail(id), true, range, ifNoneMatch, ifRange, false);
     }
 
@@ -107,9 +179,23 @@ public class AttachmentResource {
     @Path("/meta")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The file's Attachment")
-    @APIResponse(responseCode = "200", description = "The Attachment", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.Attachment.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The Attachment",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Schemas.Attachment.class)))
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Map<String, Object> meta(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id) {
+    public Map<String, Object> meta(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The attachment's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id) {
         return AttachmentJson.of(files.visible(Caller.of(jwt), parse(id)));
     }
 
@@ -120,7 +206,15 @@ public class AttachmentResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
-    public Response cancel(@PathParam("id") @Parameter(description = "The attachment's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id) {
+    public Response cancel(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The attachment's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id) {
         files.cancel(Caller.of(jwt), parse(id));
         return Response.noContent().build();
     }
@@ -133,8 +227,8 @@ public class AttachmentResource {
         return row;
     }
 
-    private Response serve(Attachment row, boolean thumbnail, String range, String ifNoneMatch, String ifRange,
-                           boolean body) {
+    private Response serve(
+            Attachment row, boolean thumbnail, String range, String ifNoneMatch, String ifRange, boolean body) {
         String etag = "\"" + row.sha256() + (thumbnail ? "-thumbnail" : "") + "\"";
         long size = thumbnail ? row.thumbnailSize() : row.size();
         String type = thumbnail ? row.thumbnailType() : row.contentType();
@@ -144,12 +238,20 @@ public class AttachmentResource {
         if (EntityTags.noneMatchHits(ifNoneMatch, etag)) {
             return headers(Response.notModified(), etag, type, name).build();
         }
-        ByteRange asked = EntityTags.rangeAllowed(ifRange, etag) ? ByteRange.parse(range, size) : ByteRange.parse(null, size);
+        ByteRange asked =
+                EntityTags.rangeAllowed(ifRange, etag) ? ByteRange.parse(range, size) : ByteRange.parse(null, size);
         return switch (asked.kind()) {
-            case UNSATISFIABLE -> headers(Response.fromResponse(Problem.of(
-                            Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE,
-                            "The range is beyond the file's " + size + " bytes.").getResponse()), etag, type, name)
-                    .header("Content-Range", "bytes */" + size).build();
+            case UNSATISFIABLE ->
+                headers(
+                                Response.fromResponse(Problem.of(
+                                                Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE,
+                                                "The range is beyond the file's " + size + " bytes.")
+                                        .getResponse()),
+                                etag,
+                                type,
+                                name)
+                        .header("Content-Range", "bytes */" + size)
+                        .build();
             case PARTIAL -> {
                 Response.ResponseBuilder partial = headers(Response.status(206), etag, type, name)
                         .type(type)
@@ -158,16 +260,16 @@ public class AttachmentResource {
                 yield (body ? partial.entity(stream(key, asked.first(), asked.length())) : partial).build();
             }
             case WHOLE -> {
-                Response.ResponseBuilder whole = headers(Response.ok(), etag, type, name).type(type)
-                        .header("Content-Length", size);
+                Response.ResponseBuilder whole =
+                        headers(Response.ok(), etag, type, name).type(type).header("Content-Length", size);
                 yield (body ? whole.entity(stream(key, 0, -1)) : whole).build();
             }
         };
     }
 
     /** The headers of every answer about a file's bytes, whatever the status. */
-    private static Response.ResponseBuilder headers(Response.ResponseBuilder builder, String etag, String type,
-                                                    String name) {
+    private static Response.ResponseBuilder headers(
+            Response.ResponseBuilder builder, String etag, String type, String name) {
         return builder.header("ETag", etag)
                 .header("Accept-Ranges", "bytes")
                 .header("X-Content-Type-Options", "nosniff")
@@ -203,7 +305,7 @@ public class AttachmentResource {
     }
 
     private static RuntimeException notFound() {
-        return new io.parley.message.domain.FileRefused(io.parley.message.domain.FileRefused.Reason.NOT_FOUND,
-                "No such attachment.");
+        return new io.parley.message.domain.FileRefused(
+                io.parley.message.domain.FileRefused.Reason.NOT_FOUND, "No such attachment.");
     }
 }

@@ -2,7 +2,6 @@ package io.parley.message.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.parley.kit.Problem;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,8 +23,7 @@ public final class Attachments {
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private Attachments() {
-    }
+    private Attachments() {}
 
     /**
      * The upload ids of a send, in order.
@@ -42,8 +40,8 @@ public final class Attachments {
             throw Problem.badRequest("attachments must be a list of objects {\"id\": upload id}.");
         }
         if (attachments.size() > MAX) {
-            throw Problem.badRequest("attachments is a list of at most " + MAX + " objects; it has "
-                    + attachments.size() + ".");
+            throw Problem.badRequest(
+                    "attachments is a list of at most " + MAX + " objects; it has " + attachments.size() + ".");
         }
         List<UUID> ids = new ArrayList<>(attachments.size());
         for (int i = 0; i < attachments.size(); i++) {
@@ -59,7 +57,9 @@ public final class Attachments {
                 }
             }
             JsonNode id = attachment.get("id");
-            if (id == null || !id.isTextual() || !UUID_TEXT.matcher(id.textValue()).matches()) {
+            if (id == null
+                    || !id.isTextual()
+                    || !UUID_TEXT.matcher(id.textValue()).matches()) {
                 throw Problem.badRequest(path + ".id must be a UUID.");
             }
             UUID uuid = UUID.fromString(id.textValue());

@@ -13,9 +13,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Refuses, before its body is read, a request whose {@code Content-Length} is too large: above
@@ -43,10 +42,12 @@ public class BodyLimits {
 
     void install(@Observes Router router) {
         long uploadLimit = config.maxSize().asLongValue() + MULTIPART_OVERHEAD;
-        ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
+        ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
                 .filter(max -> max.asLongValue() < uploadLimit)
-                .ifPresent(max -> Log.warnf("quarkus.http.limits.max-body-size (%d bytes) is below "
-                        + "parley.files.max-size + 64 KiB (%d bytes): uploads near the maximum size will be refused",
+                .ifPresent(max -> Log.warnf(
+                        "quarkus.http.limits.max-body-size (%d bytes) is below "
+                                + "parley.files.max-size + 64 KiB (%d bytes): uploads near the maximum size will be refused",
                         max.asLongValue(), uploadLimit));
         // before the kit's BodySizeLimit (ROUTE_ORDER_UPLOAD_LIMIT - 2), whose one limit does not know uploads
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 3).handler(ctx -> check(ctx, uploadLimit));
@@ -59,7 +60,8 @@ public class BodyLimits {
             ctx.next(); // no length, or not a number: Quarkus's limit and the HTTP server judge it
             return;
         }
-        boolean upload = request.method() == HttpMethod.POST && UPLOAD.matcher(request.path()).matches();
+        boolean upload = request.method() == HttpMethod.POST
+                && UPLOAD.matcher(request.path()).matches();
         long limit = upload ? uploadLimit : OTHER_LIMIT;
         if (length <= limit) {
             ctx.next();

@@ -12,7 +12,11 @@ package io.parley.message.api;
  */
 public record ByteRange(Kind kind, long first, long last) {
 
-    public enum Kind { WHOLE, PARTIAL, UNSATISFIABLE }
+    public enum Kind {
+        WHOLE,
+        PARTIAL,
+        UNSATISFIABLE
+    }
 
     private static final ByteRange WHOLE = new ByteRange(Kind.WHOLE, 0, -1);
     private static final ByteRange UNSATISFIABLE = new ByteRange(Kind.UNSATISFIABLE, 0, -1);

@@ -9,8 +9,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ContentDisposition {
 
-    private ContentDisposition() {
-    }
+    private ContentDisposition() {}
 
     /**
      * @param inline whether the browser may show the file in place ({@code inline}) or must save it
@@ -41,7 +40,8 @@ public final class ContentDisposition {
             if (isAttrChar(c)) {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
             }
         }
@@ -50,7 +50,9 @@ public final class ContentDisposition {
 
     /** attr-char = ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" */
     private static boolean isAttrChar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
                 || "!#$&+-.^_`|~".indexOf(c) >= 0;
     }
 }

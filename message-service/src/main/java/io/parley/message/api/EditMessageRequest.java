@@ -1,5 +1,4 @@
 package io.parley.message.api;
 
 /** Body of {@code PATCH /api/conversations/{id}/messages/{messageId}}. */
-public record EditMessageRequest(String content) {
-}
+public record EditMessageRequest(String content) {}

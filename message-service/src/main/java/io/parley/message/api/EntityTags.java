@@ -3,8 +3,7 @@ package io.parley.message.api;
 /** The entity-tag checks of downloads (RFC 9110, sections 8.8.3, 13.1.2 and 13.1.5). */
 public final class EntityTags {
 
-    private EntityTags() {
-    }
+    private EntityTags() {}
 
     /**
      * Whether an {@code If-None-Match} header matches {@code etag} (weak comparison, RFC 9110 section 13.1.2): a

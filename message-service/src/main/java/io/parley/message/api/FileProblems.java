@@ -22,7 +22,9 @@ public class FileProblems {
         };
         Response problem = Problem.of(status, e.getMessage()).getResponse();
         if (e.reason == FileRefused.Reason.TOO_MANY) {
-            return Response.fromResponse(problem).header("Retry-After", Long.toString(e.retryAfterSeconds)).build();
+            return Response.fromResponse(problem)
+                    .header("Retry-After", Long.toString(e.retryAfterSeconds))
+                    .build();
         }
         return problem;
     }

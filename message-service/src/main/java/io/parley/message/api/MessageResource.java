@@ -1,13 +1,7 @@
 package io.parley.message.api;
 
-import io.parley.kit.ApiResponses;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.events.MessageData;
+import io.parley.kit.ApiResponses;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
@@ -27,12 +21,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * A conversation's messages: send, read history, edit and delete. Every client string is checked against the text
@@ -45,6 +44,7 @@ public class MessageResource {
 
     /** The longest content a message may have, in characters. */
     public static final int MAX_CONTENT = 8_000;
+
     public static final int MAX_ATTACHMENTS = Attachments.MAX;
     public static final int DEFAULT_PAGE = 50;
     public static final int MAX_PAGE = 200;
@@ -67,14 +67,34 @@ public class MessageResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a message")
-    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.SendMessageRequest.class)))
-    @APIResponse(responseCode = "201", description = "Stored, with its seq", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageData.class)))
-    @APIResponse(responseCode = "200", description = "The same clientMessageId again: the stored message", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageData.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Schemas.SendMessageRequest.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Stored, with its seq",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageData.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The same clientMessageId again: the stored message",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageData.class)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
     @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
-    public Uni<Response> send(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId, SendMessageRequest request) {
+    public Uni<Response> send(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId,
+            SendMessageRequest request) {
         UUID conversation = Problem.parseId(conversationId);
         if (request == null) {
             throw Problem.badRequest("A body with clientMessageId and content is required.");
@@ -87,19 +107,35 @@ public class MessageResource {
         List<UUID> attachments = Attachments.check(request.attachments());
         checkContent(request.content(), !attachments.isEmpty());
         return messages.send(Caller.of(jwt), conversation, clientMessageId, type, request.content(), attachments)
-                .map(sent -> Response.status(sent.isNew() ? 201 : 200).entity(sent.message()).build());
+                .map(sent -> Response.status(sent.isNew() ? 201 : 200)
+                        .entity(sent.message())
+                        .build());
     }
 
     /** A page of history, ascending: after {@code afterSeq}, before {@code beforeSeq}, or the latest. */
     @GET
     @Operation(summary = "A page of history, ascending")
-    @APIResponse(responseCode = "200", description = "The page", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageService.Page.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The page",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = MessageService.Page.class)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Uni<MessageService.Page> history(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId,
-                                            @QueryParam("afterSeq") String afterSeq,
-                                            @QueryParam("beforeSeq") String beforeSeq,
-                                            @QueryParam("limit") String limit) {
+    public Uni<MessageService.Page> history(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId,
+            @QueryParam("afterSeq") String afterSeq,
+            @QueryParam("beforeSeq") String beforeSeq,
+            @QueryParam("limit") String limit) {
         UUID conversation = Problem.parseId(conversationId);
         if (afterSeq != null && beforeSeq != null) {
             throw Problem.badRequest("Give afterSeq or beforeSeq, not both.");
@@ -115,15 +151,39 @@ public class MessageResource {
     @Path("/{messageId}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Edit one's own message")
-    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = EditMessageRequest.class)))
-    @APIResponse(responseCode = "200", description = "The message with editedAt", content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageData.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = EditMessageRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The message with editedAt",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageData.class)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
     @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
-    public Uni<MessageData> edit(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId,
-                                 @PathParam("messageId") @Parameter(description = "The message's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String messageId, EditMessageRequest request) {
+    public Uni<MessageData> edit(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId,
+            @PathParam("messageId")
+                    @Parameter(
+                            description = "The message's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String messageId,
+            EditMessageRequest request) {
         UUID conversation = Problem.parseId(conversationId);
         UUID message = Problem.parseId(messageId);
         if (request == null) {
@@ -140,11 +200,27 @@ public class MessageResource {
     @APIResponse(responseCode = "204", description = "Deleted (again: nothing changes)")
     @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Uni<Response> delete(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId,
-                                @PathParam("messageId") @Parameter(description = "The message's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String messageId) {
+    public Uni<Response> delete(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId,
+            @PathParam("messageId")
+                    @Parameter(
+                            description = "The message's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String messageId) {
         UUID conversation = Problem.parseId(conversationId);
         UUID message = Problem.parseId(messageId);
-        return messages.delete(Caller.of(jwt), conversation, message).map(deleted -> Response.noContent().build());
+        return messages.delete(Caller.of(jwt), conversation, message)
+                .map(deleted -> Response.noContent().build());
     }
 
     /** A send, edit or delete the replica or the stored messages refuse: {@code 404} or {@code 409}. */
@@ -152,8 +228,11 @@ public class MessageResource {
     public Response refused(Refused e) {
         return switch (e.reason) {
             case NOT_FOUND -> Problem.notFound().getResponse();
-            case CLIENT_ID_REUSED -> Problem.of(Response.Status.CONFLICT,
-                    "This clientMessageId was used for a message in another conversation.").getResponse();
+            case CLIENT_ID_REUSED ->
+                Problem.of(
+                                Response.Status.CONFLICT,
+                                "This clientMessageId was used for a message in another conversation.")
+                        .getResponse();
         };
     }
 
@@ -162,10 +241,12 @@ public class MessageResource {
     public Response attachRefused(MessageService.AttachRefused e) {
         String path = "attachments[" + e.index + "]";
         return switch (e.reason) {
-            case NOT_YOURS -> Problem.badRequest(path + " is not an upload of yours in this conversation.")
-                    .getResponse();
-            case ATTACHED_ELSEWHERE -> Problem.of(Response.Status.CONFLICT, path + " is attached to another message.")
-                    .getResponse();
+            case NOT_YOURS ->
+                Problem.badRequest(path + " is not an upload of yours in this conversation.")
+                        .getResponse();
+            case ATTACHED_ELSEWHERE ->
+                Problem.of(Response.Status.CONFLICT, path + " is attached to another message.")
+                        .getResponse();
         };
     }
 
@@ -173,9 +254,13 @@ public class MessageResource {
     @ServerExceptionMapper
     public Response changeRefused(ChangeRefused e) {
         return switch (e.reason) {
-            case NOT_SENDER -> Problem.of(Response.Status.FORBIDDEN,
-                    "Only the sender may edit a message; only the sender or an admin may delete it.").getResponse();
-            case DELETED -> Problem.of(Response.Status.CONFLICT, "The message was deleted.").getResponse();
+            case NOT_SENDER ->
+                Problem.of(
+                                Response.Status.FORBIDDEN,
+                                "Only the sender may edit a message; only the sender or an admin may delete it.")
+                        .getResponse();
+            case DELETED ->
+                Problem.of(Response.Status.CONFLICT, "The message was deleted.").getResponse();
         };
     }
 
@@ -201,8 +286,8 @@ public class MessageResource {
         }
         Text.require("content", content);
         if (content.length() > MAX_CONTENT) {
-            throw Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE,
-                    "content is at most " + MAX_CONTENT + " characters.");
+            throw Problem.of(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE, "content is at most " + MAX_CONTENT + " characters.");
         }
     }
 }

@@ -1,13 +1,7 @@
 package io.parley.message.api;
 
-import io.parley.kit.ApiResponses;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.kit.ApiResponses;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
 import io.parley.message.domain.MessageService;
@@ -21,6 +15,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** The caller's read position in a conversation: {@code POST {seq}} reads every message up to seq. */
@@ -41,14 +41,32 @@ public class ReadResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Move the caller's read position")
-    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.ReadRequest.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Schemas.ReadRequest.class)))
     @APIResponse(responseCode = "204", description = "Read up to seq")
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Uni<Response> read(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId, JsonNode body) {
+    public Uni<Response> read(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId,
+            JsonNode body) {
         var conversation = Problem.parseId(conversationId);
         JsonNode seq = body == null ? null : body.get("seq");
-        if (seq == null || !seq.isNumber() || !seq.canConvertToExactIntegral() || !seq.canConvertToLong() || seq.asLong() < 0) {
+        if (seq == null
+                || !seq.isNumber()
+                || !seq.canConvertToExactIntegral()
+                || !seq.canConvertToLong()
+                || seq.asLong() < 0) {
             throw Problem.badRequest("seq is required: the seq of the last message read, a whole number from 0.");
         }
         return messages.markRead(Caller.of(jwt), conversation, seq.asLong())

@@ -10,7 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.UUID;
 
 /**
@@ -38,10 +37,14 @@ public class ReplicaSyncResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> sync(ReplicaSyncRequest request) {
         UUID conversation = conversationId(request);
-        return sync.awaitApplied(conversation).map(applied -> applied
-                ? Response.noContent().build()
-                : Problem.of(Response.Status.SERVICE_UNAVAILABLE, "The membership replica did not catch up within "
-                        + sync.timeout().toMillis() + " ms; ask again.").getResponse());
+        return sync.awaitApplied(conversation)
+                .map(applied -> applied
+                        ? Response.noContent().build()
+                        : Problem.of(
+                                        Response.Status.SERVICE_UNAVAILABLE,
+                                        "The membership replica did not catch up within "
+                                                + sync.timeout().toMillis() + " ms; ask again.")
+                                .getResponse());
     }
 
     private static UUID conversationId(ReplicaSyncRequest request) {

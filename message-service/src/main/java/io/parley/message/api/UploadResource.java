@@ -1,19 +1,14 @@
 package io.parley.message.api;
 
 import io.parley.kit.ApiResponses;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.kit.Caller;
 import io.parley.kit.Problem;
+import io.parley.message.domain.Attachment;
 import io.parley.message.domain.AttachmentJson;
 import io.parley.message.domain.FileRefused;
 import io.parley.message.domain.FileService;
-import io.parley.message.domain.Attachment;
 import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpClosedException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -22,16 +17,19 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import io.vertx.core.http.HttpClosedException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Uploads a file to a conversation (the files contract, section 1). Quarkus REST writes the part named {@code file}
@@ -61,23 +59,51 @@ public class UploadResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Upload a file (multipart/form-data, one part named file)")
-    @APIResponse(responseCode = "201", description = "Stored", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.Attachment.class)), headers = @org.eclipse.microprofile.openapi.annotations.headers.Header(name = "Location", description = "/api/attachments/{id}", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Stored",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Schemas.Attachment.class)),
+            headers =
+                    @org.eclipse.microprofile.openapi.annotations.headers.Header(
+                            name = "Location",
+                            description = "/api/attachments/{id}",
+                            schema =
+                                    @Schema(
+                                            type =
+                                                    org.eclipse.microprofile.openapi.annotations.enums.SchemaType
+                                                            .STRING)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
     @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiResponses.UNSUPPORTED)
     @APIResponse(responseCode = "429", ref = ApiResponses.TOO_MANY)
     @APIResponse(responseCode = "503", ref = ApiResponses.UNAVAILABLE)
-    public Response upload(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId,
-                           @RestForm("file") List<FileUpload> parts) {
+    public Response upload(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId,
+            @RestForm("file") List<FileUpload> parts) {
         try {
             UUID conversation = Problem.parseId(conversationId);
             FileUpload part = parts != null && parts.size() == 1 ? parts.get(0) : null;
-            Attachment row = files.upload(Caller.of(jwt), conversation, part == null ? null : part.uploadedFile(),
+            Attachment row = files.upload(
+                    Caller.of(jwt),
+                    conversation,
+                    part == null ? null : part.uploadedFile(),
                     part == null ? null : part.fileName());
             // a path, not an absolute URL: behind the gateway this service's own host means nothing to the client
-            return Response.status(Response.Status.CREATED).header("Location", AttachmentJson.url(row.id()))
-                    .entity(AttachmentJson.of(row)).build();
+            return Response.status(Response.Status.CREATED)
+                    .header("Location", AttachmentJson.url(row.id()))
+                    .entity(AttachmentJson.of(row))
+                    .build();
         } finally {
             if (parts != null) {
                 for (FileUpload part : parts) {
@@ -112,9 +138,18 @@ public class UploadResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(hidden = true)
-    public Response notMultipart(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId) {
+    public Response notMultipart(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId) {
         files.requireAccess(Caller.of(jwt), Problem.parseId(conversationId));
-        throw new FileRefused(FileRefused.Reason.BAD_REQUEST,
+        throw new FileRefused(
+                FileRefused.Reason.BAD_REQUEST,
                 "A multipart/form-data body with exactly one part named file is required.");
     }
 }

@@ -3,11 +3,10 @@ package io.parley.message.client;
 import io.parley.message.domain.FilesConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Makes the application's one {@link FileStore}, as {@code parley.files.store} says: {@code fs} or {@code s3}. */
 @ApplicationScoped
@@ -30,8 +29,9 @@ public class FileStores {
                 }
             }
             case "s3" -> S3FileStore.fromConfig(ConfigProvider.getConfig());
-            default -> throw new IllegalArgumentException(
-                    "parley.files.store must be fs or s3; it is " + config.store() + ".");
+            default ->
+                throw new IllegalArgumentException(
+                        "parley.files.store must be fs or s3; it is " + config.store() + ".");
         };
     }
 }

@@ -45,7 +45,8 @@ public final class FsFileStore implements FileStore {
         Path temp = Files.createTempFile(target.getParent(), ".tmp-", "");
         try {
             try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-                 FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    FileChannel out =
+                            FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 long size = in.size();
                 long done = 0;
                 while (done < size) {

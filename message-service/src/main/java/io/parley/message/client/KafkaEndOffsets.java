@@ -1,24 +1,22 @@
 package io.parley.message.client;
 
+import io.parley.kit.KafkaSettings;
 import io.quarkus.runtime.Startup;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.admin.Admin;
-import io.parley.kit.KafkaSettings;
-import io.smallrye.common.annotation.Identifier;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Asks Kafka (through an {@link Admin} client with the service's {@code kafka.*} settings) where a keyed record's partition
@@ -31,8 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class KafkaEndOffsets {
 
     /** A partition of a topic and its end offset when asked. */
-    public record PartitionEnd(int partition, long endOffset) {
-    }
+    public record PartitionEnd(int partition, long endOffset) {}
 
     private final Admin admin;
     private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
@@ -42,10 +39,13 @@ public class KafkaEndOffsets {
      *              settings where the broker needs them)
      */
     public KafkaEndOffsets(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        this.admin = Admin.create(KafkaSettings.of(kafka, AdminClientConfig.configNames(), Map.of(
-                AdminClientConfig.CLIENT_ID_CONFIG, "message-service-replica-sync",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)));
+        this.admin = Admin.create(KafkaSettings.of(
+                kafka,
+                AdminClientConfig.configNames(),
+                Map.of(
+                        AdminClientConfig.CLIENT_ID_CONFIG, "message-service-replica-sync",
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)));
     }
 
     /**
@@ -53,12 +53,16 @@ public class KafkaEndOffsets {
      * thread, never on Kafka's; fails when Kafka cannot be asked.
      */
     public Uni<PartitionEnd> endOf(String topic, String key) {
-        return partitionCount(topic).chain(count -> {
-            TopicPartition partition = new TopicPartition(topic, partitionFor(key, count));
-            return Uni.createFrom().completionStage(() -> admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
-                            .partitionResult(partition).toCompletionStage())
-                    .map(info -> new PartitionEnd(partition.partition(), info.offset()));
-        }).emitOn(Infrastructure.getDefaultExecutor());
+        return partitionCount(topic)
+                .chain(count -> {
+                    TopicPartition partition = new TopicPartition(topic, partitionFor(key, count));
+                    return Uni.createFrom()
+                            .completionStage(() -> admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                                    .partitionResult(partition)
+                                    .toCompletionStage())
+                            .map(info -> new PartitionEnd(partition.partition(), info.offset()));
+                })
+                .emitOn(Infrastructure.getDefaultExecutor());
     }
 
     /**
@@ -74,8 +78,11 @@ public class KafkaEndOffsets {
         if (known != null) {
             return Uni.createFrom().item(known);
         }
-        return Uni.createFrom().completionStage(() -> admin.describeTopics(List.of(topic))
-                        .topicNameValues().get(topic).toCompletionStage())
+        return Uni.createFrom()
+                .completionStage(() -> admin.describeTopics(List.of(topic))
+                        .topicNameValues()
+                        .get(topic)
+                        .toCompletionStage())
                 .map(description -> {
                     int count = description.partitions().size();
                     partitionCounts.put(topic, count);

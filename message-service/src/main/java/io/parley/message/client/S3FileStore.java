@@ -1,5 +1,15 @@
 package io.parley.message.client;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -20,17 +30,6 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A {@link FileStore} on an S3-compatible object store ({@code parley.files.store=s3}): the bytes of key {@code k} are
@@ -61,8 +60,14 @@ public final class S3FileStore implements FileStore, AutoCloseable {
      *                     false: virtual-hosted style ({@code bucket.endpoint/key})
      * @param createBucket create the bucket when it is missing (for local use); false: a missing bucket is an error
      */
-    public record Settings(URI endpoint, String bucket, String region, String accessKey, String secretKey,
-                           boolean pathStyle, boolean createBucket) {
+    public record Settings(
+            URI endpoint,
+            String bucket,
+            String region,
+            String accessKey,
+            String secretKey,
+            boolean pathStyle,
+            boolean createBucket) {
 
         /**
          * @throws IllegalArgumentException when the bucket is blank, or only one of the keys is given
@@ -102,7 +107,8 @@ public final class S3FileStore implements FileStore, AutoCloseable {
      */
     public static S3FileStore fromConfig(Config config) {
         String endpoint = config.getOptionalValue("parley.files.s3.endpoint", String.class)
-                .filter(value -> !value.isBlank()).orElse(null);
+                .filter(value -> !value.isBlank())
+                .orElse(null);
         URI endpointUri = null;
         if (endpoint != null) {
             try {
@@ -121,8 +127,10 @@ public final class S3FileStore implements FileStore, AutoCloseable {
                 optional(config, "parley.files.s3.region").orElse("us-east-1"),
                 optional(config, "parley.files.s3.access-key").orElse(null),
                 optional(config, "parley.files.s3.secret-key").orElse(null),
-                config.getOptionalValue("parley.files.s3.path-style", Boolean.class).orElse(false),
-                config.getOptionalValue("parley.files.s3.create-bucket", Boolean.class).orElse(false)));
+                config.getOptionalValue("parley.files.s3.path-style", Boolean.class)
+                        .orElse(false),
+                config.getOptionalValue("parley.files.s3.create-bucket", Boolean.class)
+                        .orElse(false)));
     }
 
     /**
@@ -134,7 +142,8 @@ public final class S3FileStore implements FileStore, AutoCloseable {
      */
     public static S3FileStore open(Settings settings) {
         AwsCredentialsProvider credentials = settings.accessKey() != null
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
+                ? StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
                 : DefaultCredentialsProvider.builder().build();
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -151,7 +160,8 @@ public final class S3FileStore implements FileStore, AutoCloseable {
                 // Plain bodies, not aws-chunked: over http the SDK then hashes the file for the signature (a first
                 // read, streamed) and sends it with its Content-Length, allocating nothing per chunk; over https the
                 // payload is not signed at all. aws-chunked allocates about the file's size per upload.
-                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
+                .serviceConfiguration(
+                        S3Configuration.builder().chunkedEncodingEnabled(false).build());
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
@@ -179,8 +189,8 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     public void put(String key, Path source, String contentType) throws IOException {
         checkKey(key);
         try {
-            s3.putObject(request -> request.bucket(bucket).key(key).contentType(contentType),
-                    RequestBody.fromFile(source));
+            s3.putObject(
+                    request -> request.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(source));
         } catch (SdkException e) {
             try {
                 delete(key);
@@ -208,9 +218,11 @@ public final class S3FileStore implements FileStore, AutoCloseable {
             }
             return InputStream.nullInputStream();
         }
-        String range = offset == 0 && length < 0 ? null
+        String range = offset == 0 && length < 0
+                ? null
                 : "bytes=" + offset + "-" + (length < 0 ? "" : String.valueOf(offset + length - 1));
-        GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key).range(range).build();
+        GetObjectRequest request =
+                GetObjectRequest.builder().bucket(bucket).key(key).range(range).build();
         try {
             return new Download(s3.getObject(request));
         } catch (NoSuchKeyException e) {
@@ -277,11 +289,13 @@ public final class S3FileStore implements FileStore, AutoCloseable {
             if (e.statusCode() == 404) {
                 createOrFail(client, settings, where, e);
             } else if (e.statusCode() == 403 || e.statusCode() == 401) {
-                throw new IllegalStateException("S3 file store: access to " + where + " is refused (HTTP "
-                        + e.statusCode() + "): check parley.files.s3.access-key/secret-key or the credentials chain.", e);
+                throw new IllegalStateException(
+                        "S3 file store: access to " + where + " is refused (HTTP " + e.statusCode()
+                                + "): check parley.files.s3.access-key/secret-key or the credentials chain.",
+                        e);
             } else {
-                throw new IllegalStateException("S3 file store: " + where + " answers HTTP " + e.statusCode() + ": "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "S3 file store: " + where + " answers HTTP " + e.statusCode() + ": " + e.getMessage(), e);
             }
         } catch (SdkException e) {
             throw new IllegalStateException("S3 file store: " + where + " cannot be reached: " + e.getMessage(), e);
@@ -290,20 +304,23 @@ public final class S3FileStore implements FileStore, AutoCloseable {
 
     private static void createOrFail(S3Client client, Settings settings, String where, S3Exception missing) {
         if (!settings.createBucket()) {
-            throw new IllegalStateException("S3 file store: " + where + " does not exist: create it, or set "
-                    + "parley.files.s3.create-bucket=true to have it created.", missing);
+            throw new IllegalStateException(
+                    "S3 file store: " + where + " does not exist: create it, or set "
+                            + "parley.files.s3.create-bucket=true to have it created.",
+                    missing);
         }
         try {
             client.createBucket(request -> request.bucket(settings.bucket()));
         } catch (SdkException e) {
-            throw new IllegalStateException("S3 file store: " + where + " does not exist and cannot be created: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "S3 file store: " + where + " does not exist and cannot be created: " + e.getMessage(), e);
         }
     }
 
     private static boolean isNoSuchBucket(S3Exception e) {
-        return e instanceof NoSuchBucketException || e.awsErrorDetails() != null
-                && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
+        return e instanceof NoSuchBucketException
+                || e.awsErrorDetails() != null
+                        && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
     }
 
     private static Optional<String> optional(Config config, String name) {
@@ -328,8 +345,9 @@ public final class S3FileStore implements FileStore, AutoCloseable {
     }
 
     private IOException failure(String action, String key, SdkException cause) {
-        return new IOException("S3 file store: cannot " + action + " " + key + " in bucket " + bucket + ": "
-                + cause.getMessage(), cause);
+        return new IOException(
+                "S3 file store: cannot " + action + " " + key + " in bucket " + bucket + ": " + cause.getMessage(),
+                cause);
     }
 
     /**

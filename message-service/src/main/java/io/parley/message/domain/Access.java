@@ -8,13 +8,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 
 /**
  * Who may read and write a conversation, decided from the local membership replica alone. The rule,
  * {@link #mayUse(Role, ConversationKind, boolean)}: a participant,
-         or an admin on a support conversation. The statements that
+ * or an admin on a support conversation. The statements that
  * decide and write at once (a send, a read position) hold the same rule in SQL ({@code MembershipStore.MAY_USE}).
  */
 @ApplicationScoped
@@ -42,7 +41,8 @@ public class Access {
      * @return whether the caller may use the conversation, read in {@code client}
      */
     public Uni<Boolean> mayUse(SqlClient client, Caller caller, UUID conversationId) {
-        return membership.standing(client, conversationId, caller.userId())
+        return membership
+                .standing(client, conversationId, caller.userId())
                 .map(standing -> mayUse(caller.role(), standing.kind().orElse(null), standing.member()));
     }
 

@@ -16,8 +16,20 @@ import java.util.UUID;
  * @param messageId     the message it is attached to, null until a send attaches it
  * @param deletedAt     when it was deleted (cancelled, its message deleted, or expired), null while live
  */
-public record Attachment(UUID id, UUID conversationId, String uploader, String name, String contentType, long size,
-                            String sha256, Integer width, Integer height, String storageKey, String thumbnailKey,
-                            String thumbnailType, Long thumbnailSize, Instant createdAt, UUID messageId,
-                            Instant deletedAt) {
-}
+public record Attachment(
+        UUID id,
+        UUID conversationId,
+        String uploader,
+        String name,
+        String contentType,
+        long size,
+        String sha256,
+        Integer width,
+        Integer height,
+        String storageKey,
+        String thumbnailKey,
+        String thumbnailType,
+        Long thumbnailSize,
+        Instant createdAt,
+        UUID messageId,
+        Instant deletedAt) {}

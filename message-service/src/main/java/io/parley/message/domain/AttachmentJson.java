@@ -1,6 +1,5 @@
 package io.parley.message.domain;
 
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,8 +10,7 @@ import java.util.Map;
  */
 public final class AttachmentJson {
 
-    private AttachmentJson() {
-    }
+    private AttachmentJson() {}
 
     /** The URL of an upload's bytes. */
     public static String url(java.util.UUID id) {

@@ -1,7 +1,5 @@
 package io.parley.message.domain;
 
-import org.apache.tika.Tika;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,14 +8,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.apache.tika.Tika;
 
 /** What is learnt of an uploaded file by reading it: its SHA-256 and its media type, detected from its bytes. */
 public final class FileFacts {
 
     private static final Tika TIKA = new Tika();
 
-    private FileFacts() {
-    }
+    private FileFacts() {}
 
     /**
      * The SHA-256 of the file, read as a stream (64 KiB at a time).

@@ -16,8 +16,7 @@ public final class FileNames {
     /** The longest extension (with its dot, in code points) kept when a name is shortened. */
     static final int MAX_EXTENSION = 32;
 
-    private FileNames() {
-    }
+    private FileNames() {}
 
     /**
      * @param name what the client sent; null is taken as nothing
@@ -51,9 +50,12 @@ public final class FileNames {
 
     /** Controls (C0, DEL, C1) and the bidirectional controls that can make a name read as another. */
     private static boolean dropped(char c) {
-        return c < 0x20 || (c >= 0x7F && c <= 0x9F)
-                || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')
-                || c == '\u200E' || c == '\u200F';
+        return c < 0x20
+                || (c >= 0x7F && c <= 0x9F)
+                || (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2066' && c <= '\u2069')
+                || c == '\u200E'
+                || c == '\u200F';
     }
 
     private static String shortened(String name) {

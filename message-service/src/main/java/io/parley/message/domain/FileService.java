@@ -6,7 +6,6 @@ import io.parley.message.store.AttachmentStore;
 import io.quarkus.logging.Log;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -72,11 +71,15 @@ public class FileService {
         requireAccess(caller, conversationId);
         OptionalLong retryAfter = limiter.tryAcquire(caller.userId(), System.nanoTime());
         if (retryAfter.isPresent()) {
-            throw new FileRefused(FileRefused.Reason.TOO_MANY, "At most " + config.uploadsPerMinute()
-                    + " uploads a minute; try again in " + retryAfter.getAsLong() + " s.", retryAfter.getAsLong());
+            throw new FileRefused(
+                    FileRefused.Reason.TOO_MANY,
+                    "At most " + config.uploadsPerMinute() + " uploads a minute; try again in " + retryAfter.getAsLong()
+                            + " s.",
+                    retryAfter.getAsLong());
         }
         if (file == null) {
-            throw new FileRefused(FileRefused.Reason.BAD_REQUEST,
+            throw new FileRefused(
+                    FileRefused.Reason.BAD_REQUEST,
                     "A multipart/form-data body with exactly one part named file is required.");
         }
         Path thumbnail = null;
@@ -101,11 +104,23 @@ public class FileService {
             String key = key(id);
             String thumbnailKey = thumbnail == null ? null : key + ".thumb";
             Long thumbnailSize = thumbnail == null ? null : Files.size(thumbnail);
-            Attachment row = new Attachment(id, conversationId, caller.userId(), name, type, size, sha256,
+            Attachment row = new Attachment(
+                    id,
+                    conversationId,
+                    caller.userId(),
+                    name,
+                    type,
+                    size,
+                    sha256,
                     image.map(ImageProbe.ImageInfo::width).orElse(null),
-                    image.map(ImageProbe.ImageInfo::height).orElse(null), key, thumbnailKey,
-                    image.map(ImageProbe.ImageInfo::thumbnailType).orElse(null), thumbnailSize,
-                    Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
+                    image.map(ImageProbe.ImageInfo::height).orElse(null),
+                    key,
+                    thumbnailKey,
+                    image.map(ImageProbe.ImageInfo::thumbnailType).orElse(null),
+                    thumbnailSize,
+                    Instant.now().truncatedTo(ChronoUnit.MICROS),
+                    null,
+                    null);
             try {
                 store.put(key, file, type);
                 if (thumbnail != null) {
@@ -155,8 +170,7 @@ public class FileService {
      * @throws FileRefused NOT_FOUND for anyone else, unknown and deleted uploads alike
      */
     public Attachment visible(Caller caller, UUID id) {
-        Attachment row = attachments.findLive(pool, id).await().indefinitely()
-                .orElseThrow(FileService::notFound);
+        Attachment row = attachments.findLive(pool, id).await().indefinitely().orElseThrow(FileService::notFound);
         if (!access.mayUse(caller, row.conversationId()).await().indefinitely()) {
             throw notFound();
         }
@@ -187,17 +201,24 @@ public class FileService {
      */
     public void cancel(Caller caller, UUID id) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Attachment row = pool.withTransaction(tx -> attachments.lock(tx, java.util.List.of(id)).chain(rows -> {
-            Attachment found = rows.isEmpty() ? null : rows.get(0);
-            if (found == null || found.deletedAt() != null || !found.uploader().equals(caller.userId())) {
-                throw notFound();
-            }
-            if (found.messageId() != null) {
-                throw new FileRefused(FileRefused.Reason.ATTACHED, "The file is attached to a message; delete the "
-                        + "message instead.");
-            }
-            return attachments.markDeleted(tx, id, now).replaceWith(found);
-        })).await().indefinitely();
+        Attachment row = pool.withTransaction(tx -> attachments
+                        .lock(tx, java.util.List.of(id))
+                        .chain(rows -> {
+                            Attachment found = rows.isEmpty() ? null : rows.get(0);
+                            if (found == null
+                                    || found.deletedAt() != null
+                                    || !found.uploader().equals(caller.userId())) {
+                                throw notFound();
+                            }
+                            if (found.messageId() != null) {
+                                throw new FileRefused(
+                                        FileRefused.Reason.ATTACHED,
+                                        "The file is attached to a message; delete the " + "message instead.");
+                            }
+                            return attachments.markDeleted(tx, id, now).replaceWith(found);
+                        }))
+                .await()
+                .indefinitely();
         try {
             deleteBytes(row);
             attachments.remove(pool, id).await().indefinitely();

@@ -5,7 +5,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,7 +34,9 @@ public class FileSweeper {
         this.files = files;
     }
 
-    @Scheduled(every = "${parley.files.sweep-interval}", delayed = "${parley.files.sweep-interval}",
+    @Scheduled(
+            every = "${parley.files.sweep-interval}",
+            delayed = "${parley.files.sweep-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
@@ -53,8 +54,10 @@ public class FileSweeper {
     public int sweep() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         files.limiter().prune(System.nanoTime());
-        int expired = attachments.expireUnattached(pool, now.minus(files.config().unattachedTtl()), now)
-                .await().indefinitely();
+        int expired = attachments
+                .expireUnattached(pool, now.minus(files.config().unattachedTtl()), now)
+                .await()
+                .indefinitely();
         if (expired > 0) {
             Log.debugf("%d unattached uploads expired", expired);
         }

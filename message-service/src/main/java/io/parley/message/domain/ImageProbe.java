@@ -1,11 +1,5 @@
 package io.parley.message.domain;
 
-import net.coobird.thumbnailator.Thumbnails;
-
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +8,11 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import net.coobird.thumbnailator.Thumbnails;
 
 /**
  * The dimensions and thumbnail of an uploaded image, with the JDK's ImageIO and thumbnailator. The dimensions come from
@@ -35,8 +34,7 @@ public final class ImageProbe {
         ImageIO.setUseCache(false); // decode in memory (bounded by subsampling), never into temporary files
     }
 
-    private ImageProbe() {
-    }
+    private ImageProbe() {}
 
     /**
      * What was learnt of an image.
@@ -46,8 +44,7 @@ public final class ImageProbe {
      * @param thumbnail     a temporary file the caller deletes, or null when none was made
      * @param thumbnailType image/jpeg or image/png, null when none was made
      */
-    public record ImageInfo(int width, int height, Path thumbnail, String thumbnailType) {
-    }
+    public record ImageInfo(int width, int height, Path thumbnail, String thumbnailType) {}
 
     /**
      * @param file        the uploaded bytes

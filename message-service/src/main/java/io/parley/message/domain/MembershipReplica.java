@@ -53,22 +53,21 @@ public class MembershipReplica {
             // A record nobody can read was logged by the connector; skipping it keeps the partition moving.
             return Uni.createFrom().voidItem();
         }
-        return ProcessedEvents.firstTime(tx, event.eventId())
-                .chain(first -> {
-                    if (!first) {
-                        Log.debugf("duplicate event %s dropped", event.eventId());
-                        return Uni.createFrom().voidItem();
-                    }
-                    if (event instanceof ConversationCreated e) {
-                        return store.apply(tx, e);
-                    }
-                    if (event instanceof ParticipantAdded e) {
-                        return store.apply(tx, e);
-                    }
-                    if (event instanceof ParticipantRemoved e) {
-                        return store.apply(tx, e);
-                    }
-                    return Uni.createFrom().voidItem();
-                });
+        return ProcessedEvents.firstTime(tx, event.eventId()).chain(first -> {
+            if (!first) {
+                Log.debugf("duplicate event %s dropped", event.eventId());
+                return Uni.createFrom().voidItem();
+            }
+            if (event instanceof ConversationCreated e) {
+                return store.apply(tx, e);
+            }
+            if (event instanceof ParticipantAdded e) {
+                return store.apply(tx, e);
+            }
+            if (event instanceof ParticipantRemoved e) {
+                return store.apply(tx, e);
+            }
+            return Uni.createFrom().voidItem();
+        });
     }
 }

@@ -13,11 +13,10 @@ import io.parley.message.store.AttachmentStore;
 import io.parley.message.store.MembershipStore;
 import io.parley.message.store.MessageStore;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -40,8 +39,13 @@ public class MessageService {
     private final OutboxRelay relay;
     private final AttachmentStore uploads;
 
-    public MessageService(Pool pool, MessageStore messages, MembershipStore membership, Access access,
-                          OutboxRelay relay, AttachmentStore uploads) {
+    public MessageService(
+            Pool pool,
+            MessageStore messages,
+            MembershipStore membership,
+            Access access,
+            OutboxRelay relay,
+            AttachmentStore uploads) {
         this.pool = pool;
         this.messages = messages;
         this.membership = membership;
@@ -51,12 +55,14 @@ public class MessageService {
     }
 
     /** What a send stored: the message, and whether this call stored it (false: a retry of an earlier send). */
-    public record Sent(MessageData message, boolean isNew) {
-    }
+    public record Sent(MessageData message, boolean isNew) {}
 
     /** The message was not stored: the caller may not write here, or its clientMessageId names another message. */
     public static final class Refused extends RuntimeException {
-        public enum Reason { NOT_FOUND, CLIENT_ID_REUSED }
+        public enum Reason {
+            NOT_FOUND,
+            CLIENT_ID_REUSED
+        }
 
         public final Reason reason;
 
@@ -72,7 +78,10 @@ public class MessageService {
      * deleted), ATTACHED_ELSEWHERE (409) when another message holds it.
      */
     public static final class AttachRefused extends RuntimeException {
-        public enum Reason { NOT_YOURS, ATTACHED_ELSEWHERE }
+        public enum Reason {
+            NOT_YOURS,
+            ATTACHED_ELSEWHERE
+        }
 
         public final Reason reason;
         public final int index;
@@ -93,14 +102,22 @@ public class MessageService {
      * @throws Refused        NOT_FOUND (may not write here), CLIENT_ID_REUSED (the id names a message elsewhere)
      * @throws AttachRefused  for the first attachment that may not be attached
      */
-    public Uni<Sent> send(Caller caller, UUID conversationId, UUID clientMessageId, String type, String content,
-                          List<UUID> attachmentIds) {
+    public Uni<Sent> send(
+            Caller caller,
+            UUID conversationId,
+            UUID clientMessageId,
+            String type,
+            String content,
+            List<UUID> attachmentIds) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         if (attachmentIds.isEmpty()) {
             MessageData draft = draft(caller, conversationId, clientMessageId, type, content, List.of(), now);
-            return stored(messages.insertWithEvent(pool, draft, caller.isAdmin(), Topics.MESSAGES, template(draft, now))
-                    .map(seq -> draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)))),
-                    caller, conversationId, clientMessageId);
+            return stored(
+                    messages.insertWithEvent(pool, draft, caller.isAdmin(), Topics.MESSAGES, template(draft, now))
+                            .map(seq -> draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)))),
+                    caller,
+                    conversationId,
+                    clientMessageId);
         }
         Uni<MessageData> insert = pool.withTransaction(tx -> access.mayUse(tx, caller, conversationId)
                 .chain(allowed -> {
@@ -114,18 +131,37 @@ public class MessageService {
                     MessageData draft = draft(caller, conversationId, clientMessageId, type, content, attachments, now);
                     return messages.insertWithEvent(tx, draft, caller.isAdmin(), Topics.MESSAGES, template(draft, now))
                             .chain(seq -> {
-                                MessageData message = draft.withSeq(
-                                        seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)));
-                                return uploads.attach(tx, attachmentIds, message.id()).replaceWith(message);
+                                MessageData message =
+                                        draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)));
+                                return uploads.attach(tx, attachmentIds, message.id())
+                                        .replaceWith(message);
                             });
                 }));
         return stored(insert, caller, conversationId, clientMessageId);
     }
 
-    private static MessageData draft(Caller caller, UUID conversationId, UUID clientMessageId, String type,
-                                     String content, List<Map<String, Object>> attachments, Instant now) {
-        return new MessageData(UUID.randomUUID(), conversationId, 0, clientMessageId.toString(), caller.userId(),
-                caller.role(), caller.name(), type, content, attachments, now, null, null);
+    private static MessageData draft(
+            Caller caller,
+            UUID conversationId,
+            UUID clientMessageId,
+            String type,
+            String content,
+            List<Map<String, Object>> attachments,
+            Instant now) {
+        return new MessageData(
+                UUID.randomUUID(),
+                conversationId,
+                0,
+                clientMessageId.toString(),
+                caller.userId(),
+                caller.role(),
+                caller.name(),
+                type,
+                content,
+                attachments,
+                now,
+                null,
+                null);
     }
 
     /** The message event with the seq, the conversation's type and its participants left for the statement to fill. */
@@ -134,14 +170,16 @@ public class MessageService {
     }
 
     /** The Attachment JSON of each id, in order, once each is checked against the locked upload rows. */
-    private static List<Map<String, Object>> attachable(Caller caller, UUID conversationId, List<UUID> ids,
-                                                        List<Attachment> rows) {
+    private static List<Map<String, Object>> attachable(
+            Caller caller, UUID conversationId, List<UUID> ids, List<Attachment> rows) {
         Map<UUID, Attachment> byId = new HashMap<>();
         rows.forEach(row -> byId.put(row.id(), row));
         List<Map<String, Object>> attachments = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             Attachment row = byId.get(ids.get(i));
-            if (row == null || row.deletedAt() != null || !row.conversationId().equals(conversationId)
+            if (row == null
+                    || row.deletedAt() != null
+                    || !row.conversationId().equals(conversationId)
                     || !row.uploader().equals(caller.userId())) {
                 throw new AttachRefused(AttachRefused.Reason.NOT_YOURS, i);
             }
@@ -158,28 +196,29 @@ public class MessageService {
      * clientMessageId)) or its uploads are attached already (by the first of two identical sends), the stored one.
      */
     private Uni<Sent> stored(Uni<MessageData> insert, Caller caller, UUID conversationId, UUID clientMessageId) {
-        return insert
-                .map(message -> {
+        return insert.map(message -> {
                     relay.wakeUp();
                     return new Sent(message, true);
                 })
-                .onFailure(MessageService::isDuplicateSend).recoverWithUni(() ->
-                        messages.findByClientId(pool, caller.userId(), clientMessageId)
-                                .map(stored -> retried(stored.orElseThrow(), conversationId)))
-                .onFailure(AttachRefused.class).recoverWithUni(refused ->
-                        messages.findByClientId(pool, caller.userId(), clientMessageId)
-                                .map(stored -> {
-                                    if (stored.isEmpty()) {
-                                        throw (AttachRefused) refused;
-                                    }
-                                    return retried(stored.get(), conversationId);
-                                }));
+                .onFailure(MessageService::isDuplicateSend)
+                .recoverWithUni(() -> messages.findByClientId(pool, caller.userId(), clientMessageId)
+                        .map(stored -> retried(stored.orElseThrow(), conversationId)))
+                .onFailure(AttachRefused.class)
+                .recoverWithUni(refused -> messages.findByClientId(pool, caller.userId(), clientMessageId)
+                        .map(stored -> {
+                            if (stored.isEmpty()) {
+                                throw (AttachRefused) refused;
+                            }
+                            return retried(stored.get(), conversationId);
+                        }));
     }
 
     /** A second send of the same (sender, clientMessageId), which the statement refused as a whole. */
     private static boolean isDuplicateSend(Throwable failure) {
-        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && pg.getConstraint() != null && pg.getConstraint().contains("client_message_id");
+        return failure instanceof PgException pg
+                && "23505".equals(pg.getSqlState())
+                && pg.getConstraint() != null
+                && pg.getConstraint().contains("client_message_id");
     }
 
     private static Sent retried(MessageData stored, UUID conversationId) {
@@ -198,8 +237,8 @@ public class MessageService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         // The statement fills in the seq, the conversation's type and its participants.
         byte[] template = EventJson.write(ReadMoved.of(conversationId, null, List.of(), caller.userId(), 0, now));
-        return messages.moveReadPosition(pool, conversationId, caller.userId(), caller.isAdmin(), seq, now,
-                        Topics.MESSAGES, template)
+        return messages.moveReadPosition(
+                        pool, conversationId, caller.userId(), caller.isAdmin(), seq, now, Topics.MESSAGES, template)
                 .map(moved -> {
                     if (moved.isEmpty()) {
                         throw new Refused(Refused.Reason.NOT_FOUND);
@@ -213,17 +252,33 @@ public class MessageService {
 
     /** Replaces the content of the caller's own message. */
     public Uni<MessageData> edit(Caller caller, UUID conversationId, UUID messageId, String content) {
-        return change(caller, conversationId, messageId, (message, now) -> {
-            if (!message.senderId().equals(caller.userId())) {
-                throw new ChangeRefused(ChangeRefused.Reason.NOT_SENDER);
-            }
-            if (message.deletedAt() != null) {
-                throw new ChangeRefused(ChangeRefused.Reason.DELETED);
-            }
-            return new MessageData(message.id(), message.conversationId(), message.seq(), message.clientMessageId(),
-                    message.senderId(), message.senderRole(), message.senderName(), message.type(), content,
-                    message.attachments(), message.createdAt(), now, null);
-        }, MessageEvent.UPDATED);
+        return change(
+                caller,
+                conversationId,
+                messageId,
+                (message, now) -> {
+                    if (!message.senderId().equals(caller.userId())) {
+                        throw new ChangeRefused(ChangeRefused.Reason.NOT_SENDER);
+                    }
+                    if (message.deletedAt() != null) {
+                        throw new ChangeRefused(ChangeRefused.Reason.DELETED);
+                    }
+                    return new MessageData(
+                            message.id(),
+                            message.conversationId(),
+                            message.seq(),
+                            message.clientMessageId(),
+                            message.senderId(),
+                            message.senderRole(),
+                            message.senderName(),
+                            message.type(),
+                            content,
+                            message.attachments(),
+                            message.createdAt(),
+                            now,
+                            null);
+                },
+                MessageEvent.UPDATED);
     }
 
     /**
@@ -232,22 +287,41 @@ public class MessageService {
      * bytes).
      */
     public Uni<MessageData> delete(Caller caller, UUID conversationId, UUID messageId) {
-        return change(caller, conversationId, messageId, (message, now) -> {
-            if (!message.senderId().equals(caller.userId()) && !caller.isAdmin()) {
-                throw new ChangeRefused(ChangeRefused.Reason.NOT_SENDER);
-            }
-            if (message.deletedAt() != null) {
-                return null; // deleted already: nothing changes, nothing is published
-            }
-            return new MessageData(message.id(), message.conversationId(), message.seq(), message.clientMessageId(),
-                    message.senderId(), message.senderRole(), message.senderName(), message.type(), null, List.of(),
-                    message.createdAt(), message.editedAt(), now);
-        }, MessageEvent.DELETED);
+        return change(
+                caller,
+                conversationId,
+                messageId,
+                (message, now) -> {
+                    if (!message.senderId().equals(caller.userId()) && !caller.isAdmin()) {
+                        throw new ChangeRefused(ChangeRefused.Reason.NOT_SENDER);
+                    }
+                    if (message.deletedAt() != null) {
+                        return null; // deleted already: nothing changes, nothing is published
+                    }
+                    return new MessageData(
+                            message.id(),
+                            message.conversationId(),
+                            message.seq(),
+                            message.clientMessageId(),
+                            message.senderId(),
+                            message.senderRole(),
+                            message.senderName(),
+                            message.type(),
+                            null,
+                            List.of(),
+                            message.createdAt(),
+                            message.editedAt(),
+                            now);
+                },
+                MessageEvent.DELETED);
     }
 
     /** A change to a stored message that its rules refuse. */
     public static final class ChangeRefused extends RuntimeException {
-        public enum Reason { NOT_SENDER, DELETED }
+        public enum Reason {
+            NOT_SENDER,
+            DELETED
+        }
 
         public final Reason reason;
 
@@ -262,7 +336,8 @@ public class MessageService {
         MessageData apply(MessageData message, Instant now);
     }
 
-    private Uni<MessageData> change(Caller caller, UUID conversationId, UUID messageId, Change change, String eventType) {
+    private Uni<MessageData> change(
+            Caller caller, UUID conversationId, UUID messageId, Change change, String eventType) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return pool.withTransaction(tx -> access.mayUse(tx, caller, conversationId)
                         .chain(allowed -> {
@@ -309,22 +384,24 @@ public class MessageService {
         });
     }
 
-    public record Page(List<MessageData> items, boolean hasMore) {
-    }
+    public record Page(List<MessageData> items, boolean hasMore) {}
 
     /** What a message event needs to be routed: the conversation's type and participants. */
-    private record Routing(ConversationKind type, List<String> participants) {
-    }
+    private record Routing(ConversationKind type, List<String> participants) {}
 
     private Uni<Routing> routing(SqlClient tx, UUID conversationId) {
-        return membership.kind(tx, conversationId)
-                .chain(kind -> membership.members(tx, conversationId)
+        return membership
+                .kind(tx, conversationId)
+                .chain(kind -> membership
+                        .members(tx, conversationId)
                         .map(members -> new Routing(kind.orElse(ConversationKind.GROUP), members)));
     }
 
     private Uni<Void> publish(SqlClient tx, String type, MessageData message, Instant at) {
         return routing(tx, message.conversationId())
-                .chain(routing -> Outbox.append(tx, Topics.MESSAGES,
+                .chain(routing -> Outbox.append(
+                        tx,
+                        Topics.MESSAGES,
                         MessageEvent.of(type, routing.type(), routing.participants(), message, at)));
     }
 }

@@ -6,9 +6,8 @@ import io.parley.message.client.KafkaEndOffsets.PartitionEnd;
 import io.parley.message.store.ReplicaPositionStore;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import io.vertx.mutiny.sqlclient.Pool;
-
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -50,8 +49,11 @@ public class ReplicaSync {
         long deadline = System.nanoTime() + timeout.toNanos();
         return offsets.endOf(Topics.CONVERSATIONS, conversationId.toString())
                 .chain(end -> reached(end, deadline))
-                .ifNoItem().after(timeout).recoverWithItem(false)
-                .onFailure().recoverWithItem(failure -> {
+                .ifNoItem()
+                .after(timeout)
+                .recoverWithItem(false)
+                .onFailure()
+                .recoverWithItem(failure -> {
                     Log.warnf("replica sync for %s failed: %s", conversationId, failure.toString());
                     return false;
                 });

@@ -63,8 +63,8 @@ public final class UploadRateLimiter {
     /** Forgets users with nothing counted in the window that ends at {@code nowNanos}. */
     public void prune(long nowNanos) {
         for (String user : admitted.keySet()) {
-            admitted.computeIfPresent(user, (u, times) ->
-                    times.isEmpty() || nowNanos - times.peekLast() >= windowNanos ? null : times);
+            admitted.computeIfPresent(
+                    user, (u, times) -> times.isEmpty() || nowNanos - times.peekLast() >= windowNanos ? null : times);
         }
     }
 }

@@ -30,9 +30,12 @@ public class ConversationEventsConsumer {
     public Uni<Void> consume(Message<Event> record) {
         IncomingKafkaRecordMetadata<String, Event> where =
                 record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
-        return replica.apply(record.getPayload(), where == null ? null : where.getPartition(),
+        return replica.apply(
+                        record.getPayload(),
+                        where == null ? null : where.getPartition(),
                         where == null ? -1 : where.getOffset())
-                .onItemOrFailure().transformToUni((done, failure) -> failure == null
+                .onItemOrFailure()
+                .transformToUni((done, failure) -> failure == null
                         ? Uni.createFrom().completionStage(record.ack())
                         : Uni.createFrom().completionStage(record.nack(failure)));
     }

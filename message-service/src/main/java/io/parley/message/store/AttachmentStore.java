@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -31,9 +30,22 @@ public class AttachmentStore {
                                                 height, storage_key, thumbnail_key, thumbnail_type, thumbnail_size,
                                                 created_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""")
-                .execute(Tuple.from(new Object[]{a.id(), a.conversationId(), a.uploader(), a.name(), a.contentType(),
-                        a.size(), a.sha256(), a.width(), a.height(), a.storageKey(), a.thumbnailKey(),
-                        a.thumbnailType(), a.thumbnailSize(), utc(a.createdAt())}))
+                .execute(Tuple.from(new Object[] {
+                    a.id(),
+                    a.conversationId(),
+                    a.uploader(),
+                    a.name(),
+                    a.contentType(),
+                    a.size(),
+                    a.sha256(),
+                    a.width(),
+                    a.height(),
+                    a.storageKey(),
+                    a.thumbnailKey(),
+                    a.thumbnailType(),
+                    a.thumbnailSize(),
+                    utc(a.createdAt())
+                }))
                 .replaceWithVoid();
     }
 
@@ -41,7 +53,9 @@ public class AttachmentStore {
     public Uni<Optional<Attachment>> findLive(SqlClient client, UUID id) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM attachment WHERE id = $1 AND deleted_at IS NULL")
                 .execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toRow(rows.iterator().next())));
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(toRow(rows.iterator().next())));
     }
 
     /** The uploads among {@code ids} (deleted ones too), locked until the end of the transaction {@code tx}. */
@@ -76,9 +90,7 @@ public class AttachmentStore {
     public Uni<Integer> expireUnattached(SqlClient client, Instant cutoff, Instant at) {
         return client.preparedQuery("""
                         UPDATE attachment SET deleted_at = $2
-                        WHERE message_id IS NULL AND deleted_at IS NULL AND created_at < $1""")
-                .execute(Tuple.of(utc(cutoff), utc(at)))
-                .map(RowSet::rowCount);
+                        WHERE message_id IS NULL AND deleted_at IS NULL AND created_at < $1""").execute(Tuple.of(utc(cutoff), utc(at))).map(RowSet::rowCount);
     }
 
     /** Up to {@code limit} deleted uploads (whose bytes may remain), the longest deleted first. */
@@ -103,11 +115,22 @@ public class AttachmentStore {
     }
 
     private static Attachment toRow(Row r) {
-        return new Attachment(r.getUUID("id"), r.getUUID("conversation_id"), r.getString("uploader"),
-                r.getString("name"), r.getString("content_type"), r.getLong("size"), r.getString("sha256"),
-                r.getInteger("width"), r.getInteger("height"), r.getString("storage_key"),
-                r.getString("thumbnail_key"), r.getString("thumbnail_type"), r.getLong("thumbnail_size"),
-                instant(r.getOffsetDateTime("created_at")), r.getUUID("message_id"),
+        return new Attachment(
+                r.getUUID("id"),
+                r.getUUID("conversation_id"),
+                r.getString("uploader"),
+                r.getString("name"),
+                r.getString("content_type"),
+                r.getLong("size"),
+                r.getString("sha256"),
+                r.getInteger("width"),
+                r.getInteger("height"),
+                r.getString("storage_key"),
+                r.getString("thumbnail_key"),
+                r.getString("thumbnail_type"),
+                r.getLong("thumbnail_size"),
+                instant(r.getOffsetDateTime("created_at")),
+                r.getUUID("message_id"),
                 instant(r.getOffsetDateTime("deleted_at")));
     }
 

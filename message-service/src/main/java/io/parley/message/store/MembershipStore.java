@@ -8,7 +8,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,18 +26,22 @@ public class MembershipStore {
              OR (%3$s AND kind = 'support'))""";
 
     /** What the membership rule needs: the conversation's kind (empty when unknown) and whether the user is in it. */
-    public record Standing(Optional<ConversationKind> kind, boolean member) {
-    }
+    public record Standing(Optional<ConversationKind> kind, boolean member) {}
 
     /** Adds the conversation and its first participants, in {@code tx}; a second delivery changes nothing. */
     public Uni<Void> apply(SqlClient tx, ConversationCreated e) {
         return tx.preparedQuery("INSERT INTO conversation_replica (id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(e.conversationId(),
-                        e.conversationType() == null ? null : e.conversationType().wire()))
+                .execute(Tuple.of(
+                        e.conversationId(),
+                        e.conversationType() == null
+                                ? null
+                                : e.conversationType().wire()))
                 .chain(() -> tx.preparedQuery("""
                                 INSERT INTO conversation_member (conversation_id, user_id) VALUES ($1, $2)
                                 ON CONFLICT DO NOTHING""")
-                        .executeBatch(e.participants().stream().map(u -> Tuple.of(e.conversationId(), u)).toList()))
+                        .executeBatch(e.participants().stream()
+                                .map(u -> Tuple.of(e.conversationId(), u))
+                                .toList()))
                 .replaceWithVoid();
     }
 
@@ -77,8 +80,10 @@ public class MembershipStore {
     public Uni<Optional<ConversationKind>> kind(SqlClient client, UUID conversationId) {
         return client.preparedQuery("SELECT kind FROM conversation_replica WHERE id = $1")
                 .execute(Tuple.of(conversationId))
-                .map(rows -> rows.size() == 0 ? Optional.empty()
-                        : Optional.of(ConversationKind.fromWire(rows.iterator().next().getString(0))));
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(
+                                ConversationKind.fromWire(rows.iterator().next().getString(0))));
     }
 
     /**
@@ -96,14 +101,16 @@ public class MembershipStore {
                         return new Standing(Optional.empty(), false);
                     }
                     var row = rows.iterator().next();
-                    return new Standing(Optional.ofNullable(row.getString("kind")).map(ConversationKind::fromWire),
+                    return new Standing(
+                            Optional.ofNullable(row.getString("kind")).map(ConversationKind::fromWire),
                             row.getBoolean("member"));
                 });
     }
 
     /** The conversation's participants, by user id, read in {@code client}. */
     public Uni<List<String>> members(SqlClient client, UUID conversationId) {
-        return client.preparedQuery("SELECT user_id FROM conversation_member WHERE conversation_id = $1 ORDER BY user_id")
+        return client.preparedQuery(
+                        "SELECT user_id FROM conversation_member WHERE conversation_id = $1 ORDER BY user_id")
                 .execute(Tuple.of(conversationId))
                 .map(rows -> {
                     List<String> members = new java.util.ArrayList<>();

@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,8 +36,8 @@ public class MessageStore {
      * A second message with the same (sender, clientMessageId) fails with a unique violation and changes nothing: a
      * seq is never skipped.
      */
-    public Uni<Optional<Long>> insertWithEvent(SqlClient client, MessageData m, boolean callerIsAdmin, String topic,
-                                               byte[] eventTemplate) {
+    public Uni<Optional<Long>> insertWithEvent(
+            SqlClient client, MessageData m, boolean callerIsAdmin, String topic, byte[] eventTemplate) {
         return client.preparedQuery("""
                         WITH conv AS (
                             UPDATE conversation_replica SET last_seq = last_seq + 1
@@ -66,11 +65,24 @@ public class MessageStore {
                                    'UTF8')
                             FROM msg, conv)
                         SELECT seq FROM msg""".formatted(MembershipStore.MAY_USE.formatted("$2", "$4", "$13")))
-                .execute(Tuple.from(new Object[]{m.id(), m.conversationId(), UUID.fromString(m.clientMessageId()),
-                        m.senderId(), m.senderRole().wire(), m.senderName(), m.type(), m.content(),
-                        new JsonArray(new ArrayList<>(m.attachments())), utc(m.createdAt()), topic,
-                        new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8), callerIsAdmin}))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+                .execute(Tuple.from(new Object[] {
+                    m.id(),
+                    m.conversationId(),
+                    UUID.fromString(m.clientMessageId()),
+                    m.senderId(),
+                    m.senderRole().wire(),
+                    m.senderName(),
+                    m.type(),
+                    m.content(),
+                    new JsonArray(new ArrayList<>(m.attachments())),
+                    utc(m.createdAt()),
+                    topic,
+                    new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8),
+                    callerIsAdmin
+                }))
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(rows.iterator().next().getLong(0)));
     }
 
     /**
@@ -79,9 +91,15 @@ public class MessageStore {
      * {@code eventTemplate} when it moved. Answers empty when the reader may not read there, else whether the
      * position moved.
      */
-    public Uni<Optional<Boolean>> moveReadPosition(SqlClient client, UUID conversationId, String userId,
-                                                   boolean callerIsAdmin, long seq, Instant at, String topic,
-                                                   byte[] eventTemplate) {
+    public Uni<Optional<Boolean>> moveReadPosition(
+            SqlClient client,
+            UUID conversationId,
+            String userId,
+            boolean callerIsAdmin,
+            long seq,
+            Instant at,
+            String topic,
+            byte[] eventTemplate) {
         return client.preparedQuery("""
                         WITH conv AS (
                             SELECT id, kind, last_seq FROM conversation_replica
@@ -103,10 +121,16 @@ public class MessageStore {
                                                                    WHERE conversation_id = $1), '[]'::jsonb))::text,
                                    'UTF8')
                             FROM moved, conv)
-                        SELECT (SELECT count(*) FROM conv) AS visible, (SELECT count(*) FROM moved) AS moved"""
-                        .formatted(MembershipStore.MAY_USE.formatted("$1", "$2", "$3")))
-                .execute(Tuple.from(new Object[]{conversationId, userId, callerIsAdmin, seq, utc(at), topic,
-                        new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8)}))
+                        SELECT (SELECT count(*) FROM conv) AS visible, (SELECT count(*) FROM moved) AS moved""".formatted(MembershipStore.MAY_USE.formatted("$1", "$2", "$3")))
+                .execute(Tuple.from(new Object[] {
+                    conversationId,
+                    userId,
+                    callerIsAdmin,
+                    seq,
+                    utc(at),
+                    topic,
+                    new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8)
+                }))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return row.getLong("visible") == 0 ? Optional.empty() : Optional.of(row.getLong("moved") > 0);
@@ -114,7 +138,8 @@ public class MessageStore {
     }
 
     public Uni<Optional<MessageData>> findByClientId(SqlClient client, String senderId, UUID clientMessageId) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM message WHERE sender_id = $1 AND client_message_id = $2")
+        return client.preparedQuery(
+                        "SELECT " + COLUMNS + " FROM message WHERE sender_id = $1 AND client_message_id = $2")
                 .execute(Tuple.of(senderId, clientMessageId))
                 .map(MessageStore::first);
     }
@@ -127,9 +152,14 @@ public class MessageStore {
     }
 
     public Uni<Void> update(SqlClient tx, MessageData m) {
-        return tx.preparedQuery("UPDATE message SET content = $2, attachments = $3, edited_at = $4, deleted_at = $5 WHERE id = $1")
-                .execute(Tuple.of(m.id(), m.content(), new JsonArray(new ArrayList<>(m.attachments())),
-                        utc(m.editedAt()), utc(m.deletedAt())))
+        return tx.preparedQuery(
+                        "UPDATE message SET content = $2, attachments = $3, edited_at = $4, deleted_at = $5 WHERE id = $1")
+                .execute(Tuple.of(
+                        m.id(),
+                        m.content(),
+                        new JsonArray(new ArrayList<>(m.attachments())),
+                        utc(m.editedAt()),
+                        utc(m.deletedAt())))
                 .replaceWithVoid();
     }
 
@@ -151,7 +181,9 @@ public class MessageStore {
     }
 
     private static Optional<MessageData> first(RowSet<Row> rows) {
-        return rows.size() == 0 ? Optional.empty() : Optional.of(toMessage(rows.iterator().next()));
+        return rows.size() == 0
+                ? Optional.empty()
+                : Optional.of(toMessage(rows.iterator().next()));
     }
 
     private static List<MessageData> all(RowSet<Row> rows) {
@@ -169,11 +201,19 @@ public class MessageStore {
                 list.add(a instanceof JsonObject o ? o.getMap() : (Map<String, Object>) a);
             }
         }
-        return new MessageData(r.getUUID("id"), r.getUUID("conversation_id"), r.getLong("seq"),
-                r.getUUID("client_message_id").toString(), r.getString("sender_id"),
-                        Role.fromWire(r.getString("sender_role")),
-                r.getString("sender_name"), r.getString("type"), r.getString("content"), list,
-                instant(r.getOffsetDateTime("created_at")), instant(r.getOffsetDateTime("edited_at")),
+        return new MessageData(
+                r.getUUID("id"),
+                r.getUUID("conversation_id"),
+                r.getLong("seq"),
+                r.getUUID("client_message_id").toString(),
+                r.getString("sender_id"),
+                Role.fromWire(r.getString("sender_role")),
+                r.getString("sender_name"),
+                r.getString("type"),
+                r.getString("content"),
+                list,
+                instant(r.getOffsetDateTime("created_at")),
+                instant(r.getOffsetDateTime("edited_at")),
                 instant(r.getOffsetDateTime("deleted_at")));
     }
 

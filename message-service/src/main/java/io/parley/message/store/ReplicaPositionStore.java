@@ -20,9 +20,7 @@ public class ReplicaPositionStore {
         return tx.preparedQuery("""
                         INSERT INTO replica_position (kafka_partition, next_offset) VALUES ($1, $2)
                         ON CONFLICT (kafka_partition) DO UPDATE
-                            SET next_offset = GREATEST(replica_position.next_offset, EXCLUDED.next_offset)""")
-                .execute(Tuple.of(partition, nextOffset))
-                .replaceWithVoid();
+                            SET next_offset = GREATEST(replica_position.next_offset, EXCLUDED.next_offset)""").execute(Tuple.of(partition, nextOffset)).replaceWithVoid();
     }
 
     /** The offset of the next record of {@code partition} to apply: 0 when none was applied yet. */

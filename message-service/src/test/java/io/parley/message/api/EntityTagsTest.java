@@ -1,8 +1,8 @@
 package io.parley.message.api;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The entity-tag checks of downloads: If-None-Match (weak comparison) and If-Range (strong tags only). */
 class EntityTagsTest {
@@ -34,6 +34,7 @@ class EntityTagsTest {
         assertThat(EntityTags.rangeAllowed(" " + TAG + " ", TAG)).isTrue();
         assertThat(EntityTags.rangeAllowed("W/" + TAG, TAG)).isFalse();
         assertThat(EntityTags.rangeAllowed("\"other\"", TAG)).isFalse();
-        assertThat(EntityTags.rangeAllowed("Mon, 30 Nov 2026 12:00:00 GMT", TAG)).isFalse();
+        assertThat(EntityTags.rangeAllowed("Mon, 30 Nov 2026 12:00:00 GMT", TAG))
+                .isFalse();
     }
 }

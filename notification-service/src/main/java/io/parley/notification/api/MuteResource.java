@@ -1,13 +1,7 @@
 package io.parley.notification.api;
 
-import io.parley.kit.ApiResponses;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parley.kit.ApiResponses;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
 import io.parley.notification.domain.Mutes;
@@ -22,8 +16,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -31,6 +23,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * The caller's muted conversations: no alert for them until {@code until}, or until unmuted. Muting is the caller's
@@ -51,17 +50,23 @@ public class MuteResource {
     }
 
     /** A muted conversation in an answer: {@code until} null for good. */
-    public record Mute(UUID conversationId, Instant until) {
-    }
+    public record Mute(UUID conversationId, Instant until) {}
 
     /** @return {@code {"items": [...]}}: the caller's mutes in force now, by conversation id */
     @GET
     @Operation(summary = "The caller's muted conversations")
-    @APIResponse(responseCode = "200", description = "The mutes", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.Mutes.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The mutes",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.Mutes.class)))
     public Uni<Map<String, List<Mute>>> list() {
         return mutes.list(jwt.getSubject()).map(list -> {
             Map<String, List<Mute>> answer = new LinkedHashMap<>();
-            answer.put("items", list.stream().map(m -> new Mute(m.conversationId(), m.until())).toList());
+            answer.put(
+                    "items",
+                    list.stream()
+                            .map(m -> new Mute(m.conversationId(), m.until()))
+                            .toList());
             return answer;
         });
     }
@@ -75,14 +80,29 @@ public class MuteResource {
     @Path("/{conversationId}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mute a conversation")
-    @RequestBody(required = false, content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.MuteRequest.class)))
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Schemas.MuteRequest.class)))
     @APIResponse(responseCode = "204", description = "Muted")
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Uni<Response> mute(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId, JsonNode body) {
+    public Uni<Response> mute(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId,
+            JsonNode body) {
         UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
         Instant until = until(body);
-        return mutes.mute(jwt.getSubject(), conversation, until).replaceWith(Response.noContent().build());
+        return mutes.mute(jwt.getSubject(), conversation, until)
+                .replaceWith(Response.noContent().build());
     }
 
     /**
@@ -96,9 +116,18 @@ public class MuteResource {
     @APIResponse(responseCode = "204", description = "Unmuted")
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Uni<Response> unmute(@PathParam("conversationId") @Parameter(description = "The conversation's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String conversationId) {
+    public Uni<Response> unmute(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId) {
         UUID conversation = Problem.parseId(Text.require("conversationId", conversationId));
-        return mutes.unmute(jwt.getSubject(), conversation).replaceWith(Response.noContent().build());
+        return mutes.unmute(jwt.getSubject(), conversation)
+                .replaceWith(Response.noContent().build());
     }
 
     /**

@@ -1,17 +1,11 @@
 package io.parley.notification.api;
 
-import io.parley.kit.ApiResponses;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.parley.events.PushKind;
+import io.parley.kit.ApiResponses;
 import io.parley.kit.Problem;
 import io.parley.kit.Text;
-import io.parley.notification.domain.PushSubscription;
 import io.parley.notification.domain.NotificationConfig;
+import io.parley.notification.domain.PushSubscription;
 import io.parley.notification.domain.Subscriptions;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -23,16 +17,21 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The caller's devices that receive alerts: Web Push subscriptions and FCM / APNs device tokens. */
 @Path("/api/push/subscriptions")
@@ -63,12 +62,24 @@ public class SubscriptionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register a device for push alerts")
-    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = SubscriptionRequest.class)))
-    @APIResponse(responseCode = "201", description = "The subscription's id (the same again for the same endpoint or token)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Schemas.Subscription.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SubscriptionRequest.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The subscription's id (the same again for the same endpoint or token)",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Schemas.Subscription.class)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     public Uni<Response> subscribe(SubscriptionRequest request) {
         PushSubscription subscription = validate(request);
-        return subscriptions.subscribe(subscription)
+        return subscriptions
+                .subscribe(subscription)
                 .map(id -> Response.status(201).entity(Map.of("id", id)).build());
     }
 
@@ -85,7 +96,15 @@ public class SubscriptionResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
-    public Uni<Response> unsubscribe(@PathParam("id") @Parameter(description = "The subscription's id", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "uuid")) String id) {
+    public Uni<Response> unsubscribe(
+            @PathParam("id")
+                    @Parameter(
+                            description = "The subscription's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String id) {
         Text.require("id", id);
         UUID subscriptionId;
         try {
@@ -112,8 +131,8 @@ public class SubscriptionResource {
         Text.require("kind", r.kind());
         String user = jwt.getSubject();
         // the kind exactly as spelled; any other word is refused
-        PushKind kind = PushKind.find(r.kind())
-                .orElseThrow(() -> Problem.badRequest("kind must be webpush, fcm or apns."));
+        PushKind kind =
+                PushKind.find(r.kind()).orElseThrow(() -> Problem.badRequest("kind must be webpush, fcm or apns."));
         switch (kind) {
             case WEBPUSH -> {
                 List<String> wrong = new ArrayList<>();
@@ -136,7 +155,12 @@ public class SubscriptionResource {
                 if (!wrong.isEmpty()) {
                     throw Problem.badRequest(String.join("; ", wrong) + ".");
                 }
-                return new PushSubscription(UUID.randomUUID(), user, kind, r.endpoint(), r.keys().p256dh(),
+                return new PushSubscription(
+                        UUID.randomUUID(),
+                        user,
+                        kind,
+                        r.endpoint(),
+                        r.keys().p256dh(),
                         r.keys().auth());
             }
             case FCM, APNS -> {

@@ -18,9 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.io.File;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -76,15 +74,19 @@ public class ApnsSender {
                     .setConnectionTimeout(PushTimes.CONNECT_TIMEOUT);
             if (server.isPresent()) {
                 int colon = server.get().lastIndexOf(':');
-                builder.setApnsServer(server.get().substring(0, colon),
+                builder.setApnsServer(
+                        server.get().substring(0, colon),
                         Integer.parseInt(server.get().substring(colon + 1)));
             } else {
-                builder.setApnsServer(switch (environment) {
-                    case "production" -> ApnsClientBuilder.PRODUCTION_APNS_HOST;
-                    case "sandbox" -> ApnsClientBuilder.DEVELOPMENT_APNS_HOST;
-                    default -> throw new IllegalStateException(
-                            "PARLEY_PUSH_APNS_ENVIRONMENT must be production or sandbox, not " + environment);
-                });
+                builder.setApnsServer(
+                        switch (environment) {
+                            case "production" -> ApnsClientBuilder.PRODUCTION_APNS_HOST;
+                            case "sandbox" -> ApnsClientBuilder.DEVELOPMENT_APNS_HOST;
+                            default ->
+                                throw new IllegalStateException(
+                                        "PARLEY_PUSH_APNS_ENVIRONMENT must be production or sandbox, not "
+                                                + environment);
+                        });
             }
             if (trusted.isPresent()) {
                 builder.setTrustedServerCertificateChain(new File(trusted.get()));
@@ -109,12 +111,19 @@ public class ApnsSender {
             return Uni.createFrom().item(PushOutcome.notConfigured());
         }
         Context context = vertx.getDelegate().getOrCreateContext();
-        SimpleApnsPushNotification notification = new SimpleApnsPushNotification(device.address(), topic,
-                payload(alert), Instant.now().plus(PushTimes.TTL), DeliveryPriority.IMMEDIATE,
-                PushType.ALERT, collapseId);
-        return Uni.createFrom().completionStage(() -> client.get().sendNotification(notification))
+        SimpleApnsPushNotification notification = new SimpleApnsPushNotification(
+                device.address(),
+                topic,
+                payload(alert),
+                Instant.now().plus(PushTimes.TTL),
+                DeliveryPriority.IMMEDIATE,
+                PushType.ALERT,
+                collapseId);
+        return Uni.createFrom()
+                .completionStage(() -> client.get().sendNotification(notification))
                 .map(ApnsSender::outcome)
-                .onFailure().recoverWithItem(e -> PushOutcome.unreachable(e.toString()))
+                .onFailure()
+                .recoverWithItem(e -> PushOutcome.unreachable(e.toString()))
                 .emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 

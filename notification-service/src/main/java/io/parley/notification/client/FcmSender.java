@@ -15,7 +15,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,7 +64,8 @@ public class FcmSender {
                 throw new UncheckedIOException("FCM credentials not readable: " + credentialsFile.get(), e);
             }
         }
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(true)
                 .setConnectTimeout((int) PushTimes.CONNECT_TIMEOUT.toMillis())
                 .setMaxPoolSize(32));
     }
@@ -82,19 +82,27 @@ public class FcmSender {
             return Uni.createFrom().item(PushOutcome.notConfigured());
         }
         // The token comes from the credentials' cache; a refresh is a blocking HTTP call, kept off the event loop.
-        return vertx.executeBlocking(() -> {
-                    credentials.get().refreshIfExpired();
-                    return credentials.get().getAccessToken().getTokenValue();
-                }, false)
-                .chain(token -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+        return vertx.executeBlocking(
+                        () -> {
+                            credentials.get().refreshIfExpired();
+                            return credentials.get().getAccessToken().getTokenValue();
+                        },
+                        false)
+                .chain(token -> http.request(new RequestOptions()
+                                .setMethod(HttpMethod.POST)
                                 .setAbsoluteURI(url + "/v1/projects/" + projectId + "/messages:send")
                                 .putHeader("Authorization", "Bearer " + token)
                                 .putHeader("Content-Type", "application/json; charset=UTF-8")
                                 .setTimeout(PushTimes.REQUEST_TIMEOUT.toMillis()))
-                        .chain(r -> r.send(Buffer.buffer(message(device.address(), alert, collapseKey).encode()))
-                                .chain(response -> response.body().map(body -> outcome(response.statusCode(),
-                                        response.getHeader("Retry-After"), body.toString())))))
-                .onFailure().recoverWithItem(e -> PushOutcome.unreachable(e.toString()));
+                        .chain(r -> r.send(Buffer.buffer(message(device.address(), alert, collapseKey)
+                                        .encode()))
+                                .chain(response -> response.body()
+                                        .map(body -> outcome(
+                                                response.statusCode(),
+                                                response.getHeader("Retry-After"),
+                                                body.toString())))))
+                .onFailure()
+                .recoverWithItem(e -> PushOutcome.unreachable(e.toString()));
     }
 
     /**
@@ -113,14 +121,30 @@ public class FcmSender {
             notification.put("body", alert.getString("body"));
         }
         long badge = alert.getLong("badge", 0L);
-        return new JsonObject().put("message", new JsonObject()
-                .put("token", token)
-                .put("data", data)
-                .put("notification", notification)
-                .put("android", new JsonObject().put("collapse_key", collapseKey)
-                        .put("notification", new JsonObject().put("tag", collapseKey).put("notification_count", badge)))
-                .put("apns", new JsonObject().put("headers", new JsonObject().put("apns-collapse-id", collapseKey))
-                        .put("payload", new JsonObject().put("aps", new JsonObject().put("badge", badge)))));
+        return new JsonObject()
+                .put(
+                        "message",
+                        new JsonObject()
+                                .put("token", token)
+                                .put("data", data)
+                                .put("notification", notification)
+                                .put(
+                                        "android",
+                                        new JsonObject()
+                                                .put("collapse_key", collapseKey)
+                                                .put(
+                                                        "notification",
+                                                        new JsonObject()
+                                                                .put("tag", collapseKey)
+                                                                .put("notification_count", badge)))
+                                .put(
+                                        "apns",
+                                        new JsonObject()
+                                                .put("headers", new JsonObject().put("apns-collapse-id", collapseKey))
+                                                .put(
+                                                        "payload",
+                                                        new JsonObject()
+                                                                .put("aps", new JsonObject().put("badge", badge)))));
     }
 
     /** FCM v1 answers: 200 taken; 404 or UNREGISTERED, the token is gone; 429 and 5xx, retry; the rest refused. */
@@ -136,7 +160,8 @@ public class FcmSender {
 
     private static Optional<String> errorCode(String body) {
         try {
-            JsonArray details = new JsonObject(body).getJsonObject("error", new JsonObject())
+            JsonArray details = new JsonObject(body)
+                    .getJsonObject("error", new JsonObject())
                     .getJsonArray("details", new JsonArray());
             for (Object detail : details) {
                 if (detail instanceof JsonObject d && d.getString("errorCode") != null) {

@@ -13,7 +13,13 @@ import java.util.Optional;
 public record PushOutcome(Kind kind, int status, Optional<Duration> retryAfter, String detail) {
 
     /** What the dispatcher does with the delivery: done, forget the device, retry, drop, or drop (no sender). */
-    public enum Kind { DELIVERED, GONE, RETRY, REFUSED, NOT_CONFIGURED }
+    public enum Kind {
+        DELIVERED,
+        GONE,
+        RETRY,
+        REFUSED,
+        NOT_CONFIGURED
+    }
 
     /** The outcome of an HTTP status: 2xx delivered; 404, 410 gone; 429, 5xx retried (Retry-After); else refused. */
     static PushOutcome of(int status, String retryAfter) {
@@ -56,9 +62,12 @@ public record PushOutcome(Kind kind, int status, Optional<Duration> retryAfter, 
             return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
         } catch (NumberFormatException notSeconds) {
             try {
-                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return Optional.of(Duration.between(Instant.now(), at).isNegative() ? Duration.ZERO
-                        : Duration.between(Instant.now(), at));
+                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+                return Optional.of(
+                        Duration.between(Instant.now(), at).isNegative()
+                                ? Duration.ZERO
+                                : Duration.between(Instant.now(), at));
             } catch (RuntimeException notADate) {
                 return Optional.empty();
             }

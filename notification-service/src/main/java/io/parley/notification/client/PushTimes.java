@@ -12,6 +12,5 @@ final class PushTimes {
     /** A push service's whole answer to one request. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-    private PushTimes() {
-    }
+    private PushTimes() {}
 }

@@ -6,14 +6,13 @@ import io.parley.notification.domain.NotificationConfig;
 import io.parley.notification.domain.PushSubscription;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,11 +28,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class WebPushSender {
 
-
     private final Optional<WebPush> webPush;
     private final Optional<VapidKeys> keys;
     /** How long a VAPID token is valid, and how long one is reused (then signed again, well before it expires). */
     private static final Duration TOKEN_LIFETIME = Duration.ofHours(12);
+
     private static final Duration TOKEN_REUSE = Duration.ofHours(1);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -61,9 +60,11 @@ public class WebPushSender {
         }
         webPush = keys.map(k -> new WebPush(subject, k));
         this.vertx = vertx;
-        http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+        http = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(true)
                 .setConnectTimeout((int) PushTimes.CONNECT_TIMEOUT.toMillis())
-                .setIdleTimeout((int) IDLE_TIMEOUT.toSeconds()).setMaxPoolSize(64));
+                .setIdleTimeout((int) IDLE_TIMEOUT.toSeconds())
+                .setMaxPoolSize(64));
     }
 
     /**
@@ -85,20 +86,24 @@ public class WebPushSender {
             return Uni.createFrom().item(PushOutcome.notConfigured());
         }
         // The encryption (a key pair and an ECDH agreement per push) runs on a worker thread, not the event loop.
-        return vertx.executeBlocking(() -> {
-                    WebPush push = webPush.get();
-                    PushRequest built = request(push, token(push, subscription.address()), subscription, payload,
-                            topic);
-                    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
-                            .setAbsoluteURI(subscription.address())
-                            .setTimeout(PushTimes.REQUEST_TIMEOUT.toMillis());
-                    built.headers().forEach(request::putHeader);
-                    return Map.entry(request, built.body());
-                }, false)
-                .chain(prepared -> http.request(prepared.getKey())
-                        .chain(r -> r.send(Buffer.buffer(prepared.getValue()))))
+        return vertx.executeBlocking(
+                        () -> {
+                            WebPush push = webPush.get();
+                            PushRequest built =
+                                    request(push, token(push, subscription.address()), subscription, payload, topic);
+                            RequestOptions request = new RequestOptions()
+                                    .setMethod(HttpMethod.POST)
+                                    .setAbsoluteURI(subscription.address())
+                                    .setTimeout(PushTimes.REQUEST_TIMEOUT.toMillis());
+                            built.headers().forEach(request::putHeader);
+                            return Map.entry(request, built.body());
+                        },
+                        false)
+                .chain(prepared ->
+                        http.request(prepared.getKey()).chain(r -> r.send(Buffer.buffer(prepared.getValue()))))
                 .map(response -> PushOutcome.of(response.statusCode(), response.getHeader("Retry-After")))
-                .onFailure().recoverWithItem(e -> PushOutcome.unreachable(e.toString()));
+                .onFailure()
+                .recoverWithItem(e -> PushOutcome.unreachable(e.toString()));
     }
 
     /**
@@ -116,23 +121,22 @@ public class WebPushSender {
         return cached.jwt();
     }
 
-    private record Token(String jwt, Instant signedAt) {
-    }
+    private record Token(String jwt, Instant signedAt) {}
 
     /** A Web Push request but its URL: the headers (VAPID authorization, TTL, Topic, Urgency...) and the body. */
-    record PushRequest(Map<String, String> headers, byte[] body) {
-    }
+    record PushRequest(Map<String, String> headers, byte[] body) {}
 
     /**
      * The request for one push: {@code payload} encrypted for the subscription's keys (aes128gcm), kept a day
      * ({@link PushTimes#TTL}) by the push service, collapsed by {@code topic}, normal urgency. Pure but for the
      * encryption's random key.
      */
-    static PushRequest request(WebPush push, String token, PushSubscription subscription, String payload,
-                               String topic) {
-        Map<String, String> headers = push.getHeadersWithToken(token, (int) PushTimes.TTL.toSeconds(), topic,
-                WebPush.Urgency.Normal);
-        byte[] body = push.getBody(payload.getBytes(StandardCharsets.UTF_8),
+    static PushRequest request(
+            WebPush push, String token, PushSubscription subscription, String payload, String topic) {
+        Map<String, String> headers =
+                push.getHeadersWithToken(token, (int) PushTimes.TTL.toSeconds(), topic, WebPush.Urgency.Normal);
+        byte[] body = push.getBody(
+                payload.getBytes(StandardCharsets.UTF_8),
                 Base64.getUrlDecoder().decode(subscription.p256dh()),
                 Base64.getUrlDecoder().decode(subscription.auth()));
         return new PushRequest(headers, body);

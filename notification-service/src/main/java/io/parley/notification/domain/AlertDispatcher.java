@@ -15,7 +15,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,8 +53,14 @@ public class AlertDispatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final NotificationMetrics metrics;
 
-    public AlertDispatcher(Pool pool, DeliveryStore store, WebPushSender webPush, FcmSender fcm, ApnsSender apns,
-                           NotificationConfig.Push config, NotificationMetrics metrics) {
+    public AlertDispatcher(
+            Pool pool,
+            DeliveryStore store,
+            WebPushSender webPush,
+            FcmSender fcm,
+            ApnsSender apns,
+            NotificationConfig.Push config,
+            NotificationMetrics metrics) {
         this.metrics = metrics;
         this.pool = pool;
         this.store = store;
@@ -80,8 +85,10 @@ public class AlertDispatcher {
         long started = System.nanoTime();
         makeDeliveries()
                 .chain(this::sendDue)
-                .onTermination().invoke(() -> metrics.round(System.nanoTime() - started))
-                .subscribe().with(done -> running.set(false), failure -> {
+                .onTermination()
+                .invoke(() -> metrics.round(System.nanoTime() - started))
+                .subscribe()
+                .with(done -> running.set(false), failure -> {
                     running.set(false);
                     Log.warnf("alerts not dispatched this time: %s", failure.toString());
                 });
@@ -90,14 +97,20 @@ public class AlertDispatcher {
     /** Turns due pending alerts into deliveries, a batch per transaction, until none is due. */
     private Uni<Void> makeDeliveries() {
         return pool.withTransaction(tx -> store.claimDue(tx, CLAIM_BATCH).chain(due -> {
-            List<Due> wanted = due.stream().filter(d -> !d.online() && !d.muted()).toList();
-            if (wanted.isEmpty()) {
-                return Uni.createFrom().item(due.size());
-            }
-            return store.subscriptions(tx, wanted.stream().map(Due::userId).distinct().toList())
-                    .chain(devices -> store.insert(tx, deliveries(wanted, devices)))
-                    .replaceWith(due.size());
-        })).chain(claimed -> claimed == CLAIM_BATCH ? makeDeliveries() : Uni.createFrom().voidItem());
+                    List<Due> wanted =
+                            due.stream().filter(d -> !d.online() && !d.muted()).toList();
+                    if (wanted.isEmpty()) {
+                        return Uni.createFrom().item(due.size());
+                    }
+                    return store.subscriptions(
+                                    tx,
+                                    wanted.stream().map(Due::userId).distinct().toList())
+                            .chain(devices -> store.insert(tx, deliveries(wanted, devices)))
+                            .replaceWith(due.size());
+                }))
+                .chain(claimed -> claimed == CLAIM_BATCH
+                        ? makeDeliveries()
+                        : Uni.createFrom().voidItem());
     }
 
     private List<NewDelivery> deliveries(List<Due> due, Map<String, List<UUID>> devices) {
@@ -117,8 +130,15 @@ public class AlertDispatcher {
      * with {@code preview=none} (see {@link AlertText}).
      */
     String payload(Due alert) {
-        return AlertText.payload(preview, alert.conversationId(), alert.messageCount(), alert.lastSeq(), alert.badge(),
-                alert.lastSenderName(), alert.lastPreview()).encode();
+        return AlertText.payload(
+                        preview,
+                        alert.conversationId(),
+                        alert.messageCount(),
+                        alert.lastSeq(),
+                        alert.badge(),
+                        alert.lastSenderName(),
+                        alert.lastPreview())
+                .encode();
     }
 
     /** Leases what is due, as much as the in-flight limit allows, and sends each on its own. */
@@ -145,17 +165,24 @@ public class AlertDispatcher {
             case FCM -> fcm.send(device, new JsonObject(delivery.payload()), collapseKey);
             case APNS -> apns.send(device, new JsonObject(delivery.payload()), collapseKey);
         };
-        sent.invoke(outcome -> metrics.pushed(device.kind(), outcome,
-                        outcome.kind() == PushOutcome.Kind.RETRY && retryIn(outcome, delivery.attempts()).isEmpty(),
+        sent.invoke(outcome -> metrics.pushed(
+                        device.kind().wire(),
+                        outcome,
+                        outcome.kind() == PushOutcome.Kind.RETRY
+                                && retryIn(outcome, delivery.attempts()).isEmpty(),
                         System.nanoTime() - started))
                 .chain(outcome -> record(delivery, outcome))
-                .onTermination().invoke(() -> {
+                .onTermination()
+                .invoke(() -> {
                     if (inFlight.decrementAndGet() == MAX_IN_FLIGHT / 2) {
                         tick(); // room again: more may be due before the next tick
                     }
                 })
-                .subscribe().with(done -> { }, failure ->
-                        Log.warnf("outcome of delivery %d not recorded (it is sent again once its lease ends): %s",
+                .subscribe()
+                .with(
+                        done -> {},
+                        failure -> Log.warnf(
+                                "outcome of delivery %d not recorded (it is sent again once its lease ends): %s",
                                 delivery.id(), failure.toString()));
     }
 
@@ -163,28 +190,35 @@ public class AlertDispatcher {
         return switch (outcome.kind()) {
             case DELIVERED -> store.done(pool, delivery.id());
             case GONE -> {
-                Log.infof("push service answered %d %s for subscription %s: deleted", outcome.status(),
-                        outcome.detail() == null ? "" : outcome.detail(), delivery.subscription().id());
+                Log.infof(
+                        "push service answered %d %s for subscription %s: deleted",
+                        outcome.status(),
+                        outcome.detail() == null ? "" : outcome.detail(),
+                        delivery.subscription().id());
                 yield store.forget(pool, delivery.subscription().id());
             }
             case RETRY -> {
                 Optional<Duration> wait = retryIn(outcome, delivery.attempts());
                 if (wait.isEmpty()) {
-                    Log.warnf("delivery %d given up after %d attempts (last: %d %s)", delivery.id(),
-                            delivery.attempts(), outcome.status(), outcome.detail());
+                    Log.warnf(
+                            "delivery %d given up after %d attempts (last: %d %s)",
+                            delivery.id(), delivery.attempts(), outcome.status(), outcome.detail());
                     yield store.done(pool, delivery.id());
                 }
-                Log.debugf("delivery %d to be retried in %s: %d %s", delivery.id(), wait.get(), outcome.status(),
-                        outcome.detail());
+                Log.debugf(
+                        "delivery %d to be retried in %s: %d %s",
+                        delivery.id(), wait.get(), outcome.status(), outcome.detail());
                 yield store.retryAt(pool, delivery.id(), Instant.now().plus(wait.get()));
             }
             case REFUSED -> {
-                Log.warnf("push service refused delivery %d with %d %s: dropped", delivery.id(), outcome.status(),
-                        outcome.detail() == null ? "" : outcome.detail());
+                Log.warnf(
+                        "push service refused delivery %d with %d %s: dropped",
+                        delivery.id(), outcome.status(), outcome.detail() == null ? "" : outcome.detail());
                 yield store.done(pool, delivery.id());
             }
             case NOT_CONFIGURED -> {
-                Log.debugf("no sender configured for %s subscriptions: delivery %d dropped",
+                Log.debugf(
+                        "no sender configured for %s subscriptions: delivery %d dropped",
                         delivery.subscription().kind().wire(), delivery.id());
                 yield store.done(pool, delivery.id());
             }

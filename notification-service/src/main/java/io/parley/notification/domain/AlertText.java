@@ -3,7 +3,6 @@ package io.parley.notification.domain;
 import io.parley.events.MessageData;
 import io.parley.events.PreviewMode;
 import io.vertx.core.json.JsonObject;
-
 import java.util.UUID;
 
 /**
@@ -16,8 +15,7 @@ public final class AlertText {
     /** The longest preview an alert carries, in characters. */
     public static final int PREVIEW_LENGTH = 200;
 
-    private AlertText() {
-    }
+    private AlertText() {}
 
     /**
      * The preview of a message as it is now: its content cut at {@link #PREVIEW_LENGTH} characters; for a message
@@ -30,7 +28,9 @@ public final class AlertText {
         }
         String content = message.content();
         if (content == null || content.isBlank()) {
-            return message.attachments().isEmpty() ? null : files(message.attachments().size());
+            return message.attachments().isEmpty()
+                    ? null
+                    : files(message.attachments().size());
         }
         if (content.length() <= PREVIEW_LENGTH) {
             return content;
@@ -59,12 +59,15 @@ public final class AlertText {
      * @param sender  the last message's sender name, or null ("Someone")
      * @param preview the last message's preview ({@link #preview}), or null when it has none or was deleted
      */
-    public static JsonObject payload(PreviewMode mode, UUID conversationId, int count, long lastSeq, long badge,
-                                     String sender, String preview) {
+    public static JsonObject payload(
+            PreviewMode mode, UUID conversationId, int count, long lastSeq, long badge, String sender, String preview) {
         String from = sender == null ? "Someone" : sender;
-        JsonObject json = new JsonObject().put("type", "messages")
+        JsonObject json = new JsonObject()
+                .put("type", "messages")
                 .put("conversationId", conversationId.toString())
-                .put("count", count).put("lastSeq", lastSeq).put("badge", badge);
+                .put("count", count)
+                .put("lastSeq", lastSeq)
+                .put("badge", badge);
         switch (mode) {
             case FULL -> json.put("title", from).put("body", fullBody(count, preview));
             case NONE -> json.put("title", countText(count)).putNull("body");

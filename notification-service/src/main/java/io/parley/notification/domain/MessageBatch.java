@@ -5,7 +5,6 @@ import io.parley.events.MessageData;
 import io.parley.events.MessageEvent;
 import io.parley.events.ReadMoved;
 import io.parley.notification.store.PendingAlertStore;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,16 +38,13 @@ import java.util.UUID;
 public final class MessageBatch {
 
     /** A removed participant: {@code confirmed} once an event of the conversation came without them. */
-    public record Removal(UUID conversationId, String userId, boolean confirmed) {
-    }
+    public record Removal(UUID conversationId, String userId, boolean confirmed) {}
 
     /** The last state of an edited or deleted message: {@code preview} null once deleted. */
-    public record Revision(UUID conversationId, long seq, String preview) {
-    }
+    public record Revision(UUID conversationId, long seq, String preview) {}
 
     /** A (conversation, user) pair. */
-    public record Member(UUID conversationId, String userId) {
-    }
+    public record Member(UUID conversationId, String userId) {}
 
     private final List<PendingAlertStore.Unread> unread;
     private final List<PendingAlertStore.Read> reads;
@@ -57,9 +53,13 @@ public final class MessageBatch {
     private final List<Member> confirmed;
     private final List<Member> readded;
 
-    private MessageBatch(List<PendingAlertStore.Unread> unread, List<PendingAlertStore.Read> reads,
-                         List<Revision> revisions, Map<UUID, Set<String>> participants, List<Member> confirmed,
-                         List<Member> readded) {
+    private MessageBatch(
+            List<PendingAlertStore.Unread> unread,
+            List<PendingAlertStore.Read> reads,
+            List<Revision> revisions,
+            Map<UUID, Set<String>> participants,
+            List<Member> confirmed,
+            List<Member> readded) {
         this.unread = unread;
         this.reads = reads;
         this.revisions = revisions;
@@ -137,8 +137,9 @@ public final class MessageBatch {
                 if (MessageEvent.DELETED.equals(message.type()) || data.deletedAt() != null) {
                     deleted.add(key);
                 }
-                revisions.put(key, new Revision(conversation, data.seq(),
-                        deleted.contains(key) ? null : AlertText.preview(data)));
+                revisions.put(
+                        key,
+                        new Revision(conversation, data.seq(), deleted.contains(key) ? null : AlertText.preview(data)));
                 continue;
             }
             read(reads, new PendingAlertStore.Read(data.senderId(), conversation, data.seq()));
@@ -148,27 +149,38 @@ public final class MessageBatch {
                 if (recipient.equals(data.senderId()) || removed.containsKey(new Member(conversation, recipient))) {
                     continue;
                 }
-                PendingAlertStore.Unread one = new PendingAlertStore.Unread(recipient, conversation, data.seq(),
-                        data.seq(), 1, data.senderName(), preview, due);
+                PendingAlertStore.Unread one = new PendingAlertStore.Unread(
+                        recipient, conversation, data.seq(), data.seq(), 1, data.senderName(), preview, due);
                 unread.merge(new Member(conversation, recipient), one, MessageBatch::merge);
             }
         }
         List<PendingAlertStore.Unread> stillMembers = unread.values().stream()
-                .filter(u -> latest.getOrDefault(u.conversationId(), Set.of(u.userId())).contains(u.userId()))
+                .filter(u -> latest.getOrDefault(u.conversationId(), Set.of(u.userId()))
+                        .contains(u.userId()))
                 .toList();
-        return new MessageBatch(stillMembers, List.copyOf(reads.values()), List.copyOf(revisions.values()),
-                latest, List.copyOf(confirmed), List.copyOf(readded));
+        return new MessageBatch(
+                stillMembers,
+                List.copyOf(reads.values()),
+                List.copyOf(revisions.values()),
+                latest,
+                List.copyOf(confirmed),
+                List.copyOf(readded));
     }
 
     private static void read(Map<Member, PendingAlertStore.Read> reads, PendingAlertStore.Read read) {
-        reads.merge(new Member(read.conversationId(), read.userId()), read,
+        reads.merge(
+                new Member(read.conversationId(), read.userId()),
+                read,
                 (had, next) -> next.seq() > had.seq() ? next : had);
     }
 
     private static PendingAlertStore.Unread merge(PendingAlertStore.Unread had, PendingAlertStore.Unread next) {
         boolean later = next.lastSeq() > had.lastSeq();
-        return new PendingAlertStore.Unread(had.userId(), had.conversationId(),
-                Math.min(had.firstSeq(), next.firstSeq()), Math.max(had.lastSeq(), next.lastSeq()),
+        return new PendingAlertStore.Unread(
+                had.userId(),
+                had.conversationId(),
+                Math.min(had.firstSeq(), next.firstSeq()),
+                Math.max(had.lastSeq(), next.lastSeq()),
                 had.count() + next.count(),
                 later ? next.lastSenderName() : had.lastSenderName(),
                 later ? next.lastPreview() : had.lastPreview(),

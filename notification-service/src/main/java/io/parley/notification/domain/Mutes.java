@@ -9,7 +9,6 @@ import io.parley.notification.store.MuteStore.Mute;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -51,8 +50,8 @@ public class Mutes {
      */
     public Uni<Void> mute(String userId, UUID conversationId, Instant until) {
         return pool.withTransaction(tx -> mutes.mute(tx, userId, conversationId, until)
-                        .chain(() -> Outbox.append(tx, Topics.USERS,
-                                MuteChanged.of(userId, conversationId, true, until, Instant.now()))))
+                        .chain(() -> Outbox.append(
+                                tx, Topics.USERS, MuteChanged.of(userId, conversationId, true, until, Instant.now()))))
                 .invoke(relay::wakeUp)
                 .replaceWithVoid();
     }
@@ -64,8 +63,8 @@ public class Mutes {
      */
     public Uni<Void> unmute(String userId, UUID conversationId) {
         return pool.withTransaction(tx -> mutes.unmute(tx, userId, conversationId)
-                        .chain(() -> Outbox.append(tx, Topics.USERS,
-                                MuteChanged.of(userId, conversationId, false, null, Instant.now()))))
+                        .chain(() -> Outbox.append(
+                                tx, Topics.USERS, MuteChanged.of(userId, conversationId, false, null, Instant.now()))))
                 .invoke(relay::wakeUp)
                 .replaceWithVoid();
     }

@@ -2,7 +2,6 @@ package io.parley.notification.domain;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,8 +14,7 @@ import java.util.Optional;
  */
 public final class NotificationConfig {
 
-    private NotificationConfig() {
-    }
+    private NotificationConfig() {}
 
     /** {@code parley.notification.*}. */
     @ConfigMapping(prefix = "parley.notification")

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.parley.events.PushKind;
 import io.parley.notification.client.PushOutcome;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
@@ -12,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -31,16 +31,15 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class NotificationMetrics {
 
-    /** Push providers as subscriptions name them ({@link PushSubscription}), and {@code other}. */
-    static final List<String> PROVIDERS = List.of(PushSubscription.WEBPUSH, PushSubscription.FCM,
-            PushSubscription.APNS, "other");
+    /** Push providers as subscriptions name them ({@link PushKind}), and {@code other}. */
+    static final List<String> PROVIDERS =
+            List.of(PushKind.WEBPUSH.wire(), PushKind.FCM.wire(), PushKind.APNS.wire(), "other");
     /**
      * What became of a push send: {@code delivered}, {@code gone} (device unregistered, subscription deleted),
      * {@code retry} (429, 5xx, unreachable: sent again later), {@code given_up} (the same, after the last attempt),
      * {@code refused} (another 4xx, dropped), {@code not_configured} (no sender for that provider, dropped).
      */
-    static final List<String> OUTCOMES = List.of("delivered", "gone", "retry", "given_up", "refused",
-            "not_configured");
+    static final List<String> OUTCOMES = List.of("delivered", "gone", "retry", "given_up", "refused", "not_configured");
 
     private final Pool pool;
     private final Map<String, Counter> sends = new HashMap<>();
@@ -53,23 +52,41 @@ public class NotificationMetrics {
         this.pool = pool;
         for (String provider : PROVIDERS) {
             for (String outcome : OUTCOMES) {
-                sends.put(provider + "/" + outcome, Counter.builder("parley.push.sends")
-                        .description("Push sends by provider and outcome")
-                        .tag("provider", provider).tag("outcome", outcome).register(registry));
+                sends.put(
+                        provider + "/" + outcome,
+                        Counter.builder("parley.push.sends")
+                                .description("Push sends by provider and outcome")
+                                .tag("provider", provider)
+                                .tag("outcome", outcome)
+                                .register(registry));
             }
-            sendDurations.put(provider, Timer.builder("parley.push.send.duration")
-                    .description("From handing an alert to the provider to its answer, by provider")
-                    .tag("provider", provider)
-                    .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-                            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
-                            Duration.ofSeconds(5), Duration.ofSeconds(10))
-                    .register(registry));
+            sendDurations.put(
+                    provider,
+                    Timer.builder("parley.push.send.duration")
+                            .description("From handing an alert to the provider to its answer, by provider")
+                            .tag("provider", provider)
+                            .serviceLevelObjectives(
+                                    Duration.ofMillis(50),
+                                    Duration.ofMillis(100),
+                                    Duration.ofMillis(250),
+                                    Duration.ofMillis(500),
+                                    Duration.ofSeconds(1),
+                                    Duration.ofSeconds(2),
+                                    Duration.ofSeconds(5),
+                                    Duration.ofSeconds(10))
+                            .register(registry));
         }
         rounds = Timer.builder("parley.alerts.round")
                 .description("One dispatcher round: due pending alerts turned into deliveries, due deliveries leased "
                         + "and handed to the senders")
-                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
-                        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(250),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5))
                 .register(registry);
         Gauge.builder("parley.alerts.pending", pendingAlerts, AtomicLong::get)
                 .description("Pending alerts (one per user and conversation with unread messages) not yet due or sent")
@@ -98,14 +115,16 @@ public class NotificationMetrics {
     @Scheduled(every = "5s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> count() {
         return pool.query("SELECT (SELECT count(*) FROM pending_alert) AS alerts, "
-                        + "(SELECT count(*) FROM push_delivery) AS deliveries").execute()
+                        + "(SELECT count(*) FROM push_delivery) AS deliveries")
+                .execute()
                 .invoke(rows -> {
                     Row row = rows.iterator().next();
                     pendingAlerts.set(row.getLong("alerts"));
                     pendingDeliveries.set(row.getLong("deliveries"));
                 })
                 .replaceWithVoid()
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     Log.debugf("pending alerts not counted: %s", e.toString());
                     return null;
                 });

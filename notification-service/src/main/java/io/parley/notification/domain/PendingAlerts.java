@@ -14,7 +14,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,8 +47,13 @@ public class PendingAlerts {
     private final Duration graceDelay;
     private final PreviewMode preview;
 
-    public PendingAlerts(Pool pool, PendingAlertStore alerts, DeliveryStore deliveries, RemovalStore removals,
-                         NotificationConfig.Notification notification, NotificationConfig.Push push) {
+    public PendingAlerts(
+            Pool pool,
+            PendingAlertStore alerts,
+            DeliveryStore deliveries,
+            RemovalStore removals,
+            NotificationConfig.Notification notification,
+            NotificationConfig.Push push) {
         this.pool = pool;
         this.alerts = alerts;
         this.deliveries = deliveries;
@@ -72,17 +76,21 @@ public class PendingAlerts {
         if (relevant.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.withTransaction(tx -> ProcessedEvents.firstTimes(tx,
-                        relevant.stream().map(Event::eventId).toList())
+        return pool.withTransaction(tx -> ProcessedEvents.firstTimes(
+                        tx, relevant.stream().map(Event::eventId).toList())
                 .chain(fresh -> {
                     Set<UUID> once = new HashSet<>(fresh);
-                    List<Event> apply = relevant.stream().filter(e -> once.remove(e.eventId())).toList();
+                    List<Event> apply = relevant.stream()
+                            .filter(e -> once.remove(e.eventId()))
+                            .toList();
                     if (apply.isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
                     Set<UUID> conversations = new LinkedHashSet<>();
-                    apply.forEach(e -> conversations.add(e instanceof ReadMoved r ? r.conversationId()
-                            : ((MessageEvent) e).message().conversationId()));
+                    apply.forEach(e -> conversations.add(
+                            e instanceof ReadMoved r
+                                    ? r.conversationId()
+                                    : ((MessageEvent) e).message().conversationId()));
                     return removals.lock(tx, conversations)
                             .chain(() -> removals.of(tx, conversations))
                             .chain(known -> apply(tx, MessageBatch.of(apply, known, graceDelay)));
@@ -108,10 +116,20 @@ public class PendingAlerts {
         }
         Map<Map.Entry<UUID, Long>, String> previews = new HashMap<>();
         revisions.forEach(r -> previews.put(Map.entry(r.conversationId(), r.seq()), r.preview()));
-        return deliveries.previewing(tx, revisions).chain(queued -> deliveries.rewrite(tx, queued.stream()
-                .map(q -> new DeliveryStore.Queued(q.id(), q.conversationId(), q.lastSeq(), AlertText.revise(preview,
-                        q.payload(), previews.get(Map.entry(q.conversationId(), q.lastSeq())))))
-                .toList()));
+        return deliveries
+                .previewing(tx, revisions)
+                .chain(queued -> deliveries.rewrite(
+                        tx,
+                        queued.stream()
+                                .map(q -> new DeliveryStore.Queued(
+                                        q.id(),
+                                        q.conversationId(),
+                                        q.lastSeq(),
+                                        AlertText.revise(
+                                                preview,
+                                                q.payload(),
+                                                previews.get(Map.entry(q.conversationId(), q.lastSeq())))))
+                                .toList()));
     }
 
     /**
@@ -124,14 +142,15 @@ public class PendingAlerts {
      */
     public Uni<Void> removed(ParticipantRemoved removed) {
         return pool.withTransaction(tx -> ProcessedEvents.firstTime(tx, removed.eventId())
-                .chain(first -> !first ? Uni.createFrom().voidItem()
+                .chain(first -> !first
+                        ? Uni.createFrom().voidItem()
                         : removals.lock(tx, List.of(removed.conversationId()))
-                        // the pending alert first: if the dispatcher is turning it into deliveries, this waits
-                        // for that to commit, and the next statement sees (and drops) those deliveries
-                        .chain(() -> alerts.drop(tx, removed.conversationId(), removed.userId()))
-                        .chain(() -> deliveries.drop(tx, removed.conversationId(), removed.userId()))
-                        .chain(() -> removals.removed(tx, removed.conversationId(), removed.userId(),
-                                removed.occurredAt()))));
+                                // the pending alert first: if the dispatcher is turning it into deliveries, this waits
+                                // for that to commit, and the next statement sees (and drops) those deliveries
+                                .chain(() -> alerts.drop(tx, removed.conversationId(), removed.userId()))
+                                .chain(() -> deliveries.drop(tx, removed.conversationId(), removed.userId()))
+                                .chain(() -> removals.removed(
+                                        tx, removed.conversationId(), removed.userId(), removed.occurredAt()))));
     }
 
     /**
@@ -142,9 +161,11 @@ public class PendingAlerts {
      */
     public Uni<Void> added(ParticipantAdded added) {
         return pool.withTransaction(tx -> ProcessedEvents.firstTime(tx, added.eventId())
-                .chain(first -> !first ? Uni.createFrom().voidItem()
+                .chain(first -> !first
+                        ? Uni.createFrom().voidItem()
                         : removals.lock(tx, List.of(added.conversationId()))
-                        .chain(() -> removals.ended(tx, List.of(
-                                new MessageBatch.Member(added.conversationId(), added.userId()))))));
+                                .chain(() -> removals.ended(
+                                        tx,
+                                        List.of(new MessageBatch.Member(added.conversationId(), added.userId()))))));
     }
 }

@@ -5,7 +5,6 @@ import io.parley.notification.store.SubscriptionStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Optional;
 import java.util.UUID;
 

@@ -7,7 +7,6 @@ import io.parley.notification.store.DeliveryStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,14 +52,15 @@ public class UserStates {
         if (totals.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return store.unreadTotals(pool, new ArrayList<>(totals.keySet()),
+        return store.unreadTotals(
+                pool,
+                new ArrayList<>(totals.keySet()),
                 totals.values().stream().map(Total::total).toList(),
                 totals.values().stream().map(Total::at).toList());
     }
 
     /** A user's total unread as counted at {@code at}. */
-    public record Total(long total, Instant at) {
-    }
+    public record Total(long total, Instant at) {}
 
     /**
      * The latest total of each user that the batch's {@code unread.changed} events name (totals of one user come from
@@ -74,9 +74,11 @@ public class UserStates {
         Map<String, Total> totals = new LinkedHashMap<>();
         for (Event event : batch) {
             if (event instanceof UnreadChanged unread) {
-                unread.counts().forEach(count -> totals.merge(count.userId(),
-                        new Total(count.total(), unread.occurredAt()),
-                        (had, next) -> next.at().isBefore(had.at()) ? had : next));
+                unread.counts()
+                        .forEach(count -> totals.merge(
+                                count.userId(),
+                                new Total(count.total(), unread.occurredAt()),
+                                (had, next) -> next.at().isBefore(had.at()) ? had : next));
             }
         }
         return totals;

@@ -4,10 +4,9 @@ import io.parley.events.Event;
 import io.parley.notification.domain.PendingAlerts;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.util.List;
 import java.util.Objects;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Turns message events into pending alerts: new messages open or join them, reads (and sends) cancel them, edits and

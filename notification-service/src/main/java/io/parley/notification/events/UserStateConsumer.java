@@ -5,9 +5,8 @@ import io.parley.events.PresenceChanged;
 import io.parley.notification.domain.UserStates;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Who is online (the gateways' presence changes) and users' total unread (the inbox's counts), for the alerts. */
 @ApplicationScoped

@@ -8,7 +8,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,9 +29,16 @@ public class DeliveryStore {
      * A pending alert whose delay is over, removed from the pending ones, with what decides it: whether its user is
      * online now, whether they muted the conversation, and their total unread (the badge).
      */
-    public record Due(String userId, UUID conversationId, long lastSeq, int messageCount, String lastSenderName,
-                      String lastPreview, boolean online, boolean muted, long badge) {
-    }
+    public record Due(
+            String userId,
+            UUID conversationId,
+            long lastSeq,
+            int messageCount,
+            String lastSenderName,
+            String lastPreview,
+            boolean online,
+            boolean muted,
+            long badge) {}
 
     /** Removes up to {@code limit} due pending alerts (skipping those another transaction holds) and answers them. */
     public Uni<List<Due>> claimDue(SqlClient tx, int limit) {
@@ -51,16 +57,20 @@ public class DeliveryStore {
                                greatest(coalesce(u.total, 0), due.message_count) AS badge
                         FROM due
                         LEFT JOIN user_presence p ON p.user_id = due.user_id
-                        LEFT JOIN user_unread u ON u.user_id = due.user_id""")
-                .execute(Tuple.of(limit))
-                .map(rows -> {
-                    List<Due> due = new ArrayList<>(rows.size());
-                    rows.forEach(r -> due.add(new Due(r.getString("user_id"), r.getUUID("conversation_id"),
-                            r.getLong("last_seq"), r.getInteger("message_count"), r.getString("last_sender_name"),
-                            r.getString("last_preview"), r.getBoolean("online"), r.getBoolean("muted"),
-                            r.getLong("badge"))));
-                    return due;
-                });
+                        LEFT JOIN user_unread u ON u.user_id = due.user_id""").execute(Tuple.of(limit)).map(rows -> {
+            List<Due> due = new ArrayList<>(rows.size());
+            rows.forEach(r -> due.add(new Due(
+                    r.getString("user_id"),
+                    r.getUUID("conversation_id"),
+                    r.getLong("last_seq"),
+                    r.getInteger("message_count"),
+                    r.getString("last_sender_name"),
+                    r.getString("last_preview"),
+                    r.getBoolean("online"),
+                    r.getBoolean("muted"),
+                    r.getLong("badge"))));
+            return due;
+        });
     }
 
     /** The subscriptions of each of {@code users}. */
@@ -76,8 +86,7 @@ public class DeliveryStore {
     }
 
     /** One alert for one device; {@code lastSeq} is the message it previews. */
-    public record NewDelivery(UUID subscriptionId, UUID conversationId, long lastSeq, String payload) {
-    }
+    public record NewDelivery(UUID subscriptionId, UUID conversationId, long lastSeq, String payload) {}
 
     /** Stores {@code deliveries}, due now, in one statement. */
     public Uni<Void> insert(SqlClient tx, List<NewDelivery> deliveries) {
@@ -86,7 +95,8 @@ public class DeliveryStore {
         }
         return tx.preparedQuery("INSERT INTO push_delivery (subscription_id, conversation_id, last_seq, payload) "
                         + "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[])")
-                .execute(Tuple.of(deliveries.stream().map(NewDelivery::subscriptionId).toArray(UUID[]::new),
+                .execute(Tuple.of(
+                        deliveries.stream().map(NewDelivery::subscriptionId).toArray(UUID[]::new),
                         deliveries.stream().map(NewDelivery::conversationId).toArray(UUID[]::new),
                         deliveries.stream().map(NewDelivery::lastSeq).toArray(Long[]::new),
                         deliveries.stream().map(NewDelivery::payload).toArray(String[]::new)))
@@ -100,8 +110,7 @@ public class DeliveryStore {
     public Uni<Void> drop(SqlClient tx, UUID conversationId, String userId) {
         return tx.preparedQuery("""
                         DELETE FROM push_delivery d USING push_subscription s
-                        WHERE d.conversation_id = $1 AND s.id = d.subscription_id AND s.user_id = $2""")
-                .execute(Tuple.of(conversationId, userId)).replaceWithVoid();
+                        WHERE d.conversation_id = $1 AND s.id = d.subscription_id AND s.user_id = $2""").execute(Tuple.of(conversationId, userId)).replaceWithVoid();
     }
 
     /**
@@ -118,13 +127,11 @@ public class DeliveryStore {
                         WHERE d.conversation_id IN (SELECT conversation_id FROM members)
                           AND s.id = d.subscription_id
                           AND NOT EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = d.conversation_id
-                                                                    AND m.user_id = s.user_id)""")
-                .execute(RemovalStore.members(members)).replaceWithVoid();
+                                                                    AND m.user_id = s.user_id)""").execute(RemovalStore.members(members)).replaceWithVoid();
     }
 
     /** A delivery not sent yet whose last message was edited or deleted, locked until the transaction ends. */
-    public record Queued(long id, UUID conversationId, long lastSeq, String payload) {
-    }
+    public record Queued(long id, UUID conversationId, long lastSeq, String payload) {}
 
     /** @return the deliveries whose last message is one of {@code revisions}, locked for {@link #rewrite} */
     public Uni<List<Queued>> previewing(SqlClient tx, List<MessageBatch.Revision> revisions) {
@@ -136,12 +143,18 @@ public class DeliveryStore {
                         JOIN unnest($1::uuid[], $2::bigint[]) AS t(conversation_id, seq)
                           ON d.conversation_id = t.conversation_id AND d.last_seq = t.seq
                         ORDER BY d.id FOR UPDATE OF d""")
-                .execute(Tuple.of(revisions.stream().map(MessageBatch.Revision::conversationId).toArray(UUID[]::new),
+                .execute(Tuple.of(
+                        revisions.stream()
+                                .map(MessageBatch.Revision::conversationId)
+                                .toArray(UUID[]::new),
                         revisions.stream().map(MessageBatch.Revision::seq).toArray(Long[]::new)))
                 .map(rows -> {
                     List<Queued> queued = new ArrayList<>(rows.size());
-                    rows.forEach(r -> queued.add(new Queued(r.getLong("id"), r.getUUID("conversation_id"),
-                            r.getLong("last_seq"), r.getString("payload"))));
+                    rows.forEach(r -> queued.add(new Queued(
+                            r.getLong("id"),
+                            r.getUUID("conversation_id"),
+                            r.getLong("last_seq"),
+                            r.getString("payload"))));
                     return queued;
                 });
     }
@@ -154,14 +167,14 @@ public class DeliveryStore {
         return tx.preparedQuery("""
                         UPDATE push_delivery d SET payload = t.payload
                         FROM unnest($1::bigint[], $2::text[]) AS t(id, payload) WHERE d.id = t.id""")
-                .execute(Tuple.of(deliveries.stream().map(Queued::id).toArray(Long[]::new),
+                .execute(Tuple.of(
+                        deliveries.stream().map(Queued::id).toArray(Long[]::new),
                         deliveries.stream().map(Queued::payload).toArray(String[]::new)))
                 .replaceWithVoid();
     }
 
     /** A delivery leased for sending, with its device. */
-    public record Leased(long id, UUID conversationId, String payload, int attempts, PushSubscription subscription) {
-    }
+    public record Leased(long id, UUID conversationId, String payload, int attempts, PushSubscription subscription) {}
 
     /**
      * Leases up to {@code limit} deliveries that are due for {@code lease}: another instance, or this one after a
@@ -186,27 +199,39 @@ public class DeliveryStore {
     }
 
     private static Leased toLeased(Row r) {
-        return new Leased(r.getLong("id"), r.getUUID("conversation_id"), r.getString("payload"),
-                r.getInteger("attempts"), new PushSubscription(r.getUUID("subscription_id"), r.getString("user_id"),
-                PushKind.fromWire(r.getString("kind")), r.getString("address"), r.getString("p256dh"),
+        return new Leased(
+                r.getLong("id"),
+                r.getUUID("conversation_id"),
+                r.getString("payload"),
+                r.getInteger("attempts"),
+                new PushSubscription(
+                        r.getUUID("subscription_id"),
+                        r.getString("user_id"),
+                        PushKind.fromWire(r.getString("kind")),
+                        r.getString("address"),
+                        r.getString("p256dh"),
                         r.getString("auth")));
     }
 
     /** The delivery is over (taken, refused for good, or given up): deleted. */
     public Uni<Void> done(SqlClient client, long id) {
-        return client.preparedQuery("DELETE FROM push_delivery WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
+        return client.preparedQuery("DELETE FROM push_delivery WHERE id = $1")
+                .execute(Tuple.of(id))
+                .replaceWithVoid();
     }
 
     /** The delivery is sent again at {@code at}. */
     public Uni<Void> retryAt(SqlClient client, long id, Instant at) {
         return client.preparedQuery("UPDATE push_delivery SET next_at = $2 WHERE id = $1")
-                .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC))).replaceWithVoid();
+                .execute(Tuple.of(id, at.atOffset(ZoneOffset.UTC)))
+                .replaceWithVoid();
     }
 
     /** The push service says the device is gone: its subscription goes, with what was on its way to it. */
     public Uni<Void> forget(SqlClient client, UUID subscriptionId) {
         return client.preparedQuery("DELETE FROM push_subscription WHERE id = $1")
-                .execute(Tuple.of(subscriptionId)).replaceWithVoid();
+                .execute(Tuple.of(subscriptionId))
+                .replaceWithVoid();
     }
 
     /** Who is online, from presence events; an older change than the one stored changes nothing. */
@@ -215,7 +240,8 @@ public class DeliveryStore {
                         INSERT INTO user_presence (user_id, online, changed_at) VALUES ($1, $2, $3)
                         ON CONFLICT (user_id) DO UPDATE SET online = EXCLUDED.online, changed_at = EXCLUDED.changed_at
                         WHERE user_presence.changed_at <= EXCLUDED.changed_at""")
-                .execute(Tuple.of(userId, online, at.atOffset(ZoneOffset.UTC))).replaceWithVoid();
+                .execute(Tuple.of(userId, online, at.atOffset(ZoneOffset.UTC)))
+                .replaceWithVoid();
     }
 
     /**
@@ -228,7 +254,9 @@ public class DeliveryStore {
                         SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[])
                         ON CONFLICT (user_id) DO UPDATE SET total = EXCLUDED.total, changed_at = EXCLUDED.changed_at
                         WHERE user_unread.changed_at IS NULL OR user_unread.changed_at <= EXCLUDED.changed_at""")
-                .execute(Tuple.of(users.toArray(String[]::new), totals.toArray(Long[]::new),
+                .execute(Tuple.of(
+                        users.toArray(String[]::new),
+                        totals.toArray(Long[]::new),
                         at.stream().map(t -> t.atOffset(ZoneOffset.UTC)).toArray(java.time.OffsetDateTime[]::new)))
                 .replaceWithVoid();
     }

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -16,8 +15,7 @@ import java.util.UUID;
 public class MuteStore {
 
     /** A muted conversation: no alert for it until {@code until}, or for good when null. */
-    public record Mute(UUID conversationId, Instant until) {
-    }
+    public record Mute(UUID conversationId, Instant until) {}
 
     /**
      * @param client where to read
@@ -31,8 +29,11 @@ public class MuteStore {
                 .execute(Tuple.of(userId, limit))
                 .map(rows -> {
                     List<Mute> mutes = new ArrayList<>();
-                    rows.forEach(r -> mutes.add(new Mute(r.getUUID(0),
-                            r.getOffsetDateTime(1) == null ? null : r.getOffsetDateTime(1).toInstant())));
+                    rows.forEach(r -> mutes.add(new Mute(
+                            r.getUUID(0),
+                            r.getOffsetDateTime(1) == null
+                                    ? null
+                                    : r.getOffsetDateTime(1).toInstant())));
                     return mutes;
                 });
     }

@@ -5,10 +5,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,13 +22,18 @@ public class PendingAlertStore {
      * A recipient's unread messages of one conversation from a batch of events: {@code count} of them, from
      * {@code firstSeq} to {@code lastSeq}, the last one from {@code lastSenderName}, due at {@code dueAt}.
      */
-    public record Unread(String userId, UUID conversationId, long firstSeq, long lastSeq, int count,
-                         String lastSenderName, String lastPreview, Instant dueAt) {
-    }
+    public record Unread(
+            String userId,
+            UUID conversationId,
+            long firstSeq,
+            long lastSeq,
+            int count,
+            String lastSenderName,
+            String lastPreview,
+            Instant dueAt) {}
 
     /** A reader's (or a sender's) position: {@code userId} has seen {@code conversationId} up to {@code seq}. */
-    public record Read(String userId, UUID conversationId, long seq) {
-    }
+    public record Read(String userId, UUID conversationId, long seq) {}
 
     /**
      * Adds unread messages, one row per (recipient, conversation) in one statement: the first ones open a pending
@@ -54,14 +58,15 @@ public class PendingAlertStore {
                             last_preview = CASE WHEN excluded.last_seq > pending_alert.last_seq
                                            THEN excluded.last_preview ELSE pending_alert.last_preview END""")
                 .execute(Tuple.from(new Object[] {
-                        unread.stream().map(Unread::userId).toArray(String[]::new),
-                        unread.stream().map(Unread::conversationId).toArray(UUID[]::new),
-                        unread.stream().map(Unread::firstSeq).toArray(Long[]::new),
-                        unread.stream().map(Unread::lastSeq).toArray(Long[]::new),
-                        unread.stream().map(Unread::count).toArray(Integer[]::new),
-                        unread.stream().map(Unread::lastSenderName).toArray(String[]::new),
-                        unread.stream().map(Unread::lastPreview).toArray(String[]::new),
-                        unread.stream().map(u -> u.dueAt().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)}))
+                    unread.stream().map(Unread::userId).toArray(String[]::new),
+                    unread.stream().map(Unread::conversationId).toArray(UUID[]::new),
+                    unread.stream().map(Unread::firstSeq).toArray(Long[]::new),
+                    unread.stream().map(Unread::lastSeq).toArray(Long[]::new),
+                    unread.stream().map(Unread::count).toArray(Integer[]::new),
+                    unread.stream().map(Unread::lastSenderName).toArray(String[]::new),
+                    unread.stream().map(Unread::lastPreview).toArray(String[]::new),
+                    unread.stream().map(u -> u.dueAt().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)
+                }))
                 .replaceWithVoid();
     }
 
@@ -95,7 +100,8 @@ public class PendingAlertStore {
     /** Drops the pending alert of {@code userId} for {@code conversationId}, if any. */
     public Uni<Void> drop(SqlClient tx, UUID conversationId, String userId) {
         return tx.preparedQuery("DELETE FROM pending_alert WHERE conversation_id = $1 AND user_id = $2")
-                .execute(Tuple.of(conversationId, userId)).replaceWithVoid();
+                .execute(Tuple.of(conversationId, userId))
+                .replaceWithVoid();
     }
 
     /**
@@ -111,8 +117,7 @@ public class PendingAlertStore {
                         DELETE FROM pending_alert p
                         WHERE p.conversation_id IN (SELECT conversation_id FROM members)
                           AND NOT EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = p.conversation_id
-                                                                    AND m.user_id = p.user_id)""")
-                .execute(RemovalStore.members(members)).replaceWithVoid();
+                                                                    AND m.user_id = p.user_id)""").execute(RemovalStore.members(members)).replaceWithVoid();
     }
 
     /**
@@ -127,7 +132,10 @@ public class PendingAlertStore {
                         UPDATE pending_alert p SET last_preview = t.preview
                         FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS t(conversation_id, seq, preview)
                         WHERE p.conversation_id = t.conversation_id AND p.last_seq = t.seq""")
-                .execute(Tuple.of(revisions.stream().map(MessageBatch.Revision::conversationId).toArray(UUID[]::new),
+                .execute(Tuple.of(
+                        revisions.stream()
+                                .map(MessageBatch.Revision::conversationId)
+                                .toArray(UUID[]::new),
                         revisions.stream().map(MessageBatch.Revision::seq).toArray(Long[]::new),
                         revisions.stream().map(MessageBatch.Revision::preview).toArray(String[]::new)))
                 .replaceWithVoid();

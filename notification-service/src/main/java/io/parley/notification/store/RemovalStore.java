@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -29,11 +28,16 @@ public class RemovalStore {
         if (conversations.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Long[] keys = conversations.stream().map(RemovalStore::key).distinct().sorted().toArray(Long[]::new);
+        Long[] keys = conversations.stream()
+                .map(RemovalStore::key)
+                .distinct()
+                .sorted()
+                .toArray(Long[]::new);
         // a volatile function in a subquery's select list is evaluated for every row, in the subquery's order
         return tx.preparedQuery("SELECT count(*) FROM (SELECT k, pg_advisory_xact_lock(k) AS locked "
                         + "FROM (SELECT k FROM unnest($1::bigint[]) AS t(k) ORDER BY k) AS ordered) AS locks")
-                .execute(Tuple.of(keys)).replaceWithVoid();
+                .execute(Tuple.of(keys))
+                .replaceWithVoid();
     }
 
     static long key(UUID conversation) {
@@ -47,8 +51,8 @@ public class RemovalStore {
                 .execute(Tuple.of(conversations.toArray(UUID[]::new)))
                 .map(rows -> {
                     List<MessageBatch.Removal> removals = new ArrayList<>(rows.size());
-                    rows.forEach(r -> removals.add(new MessageBatch.Removal(r.getUUID("conversation_id"),
-                            r.getString("user_id"), r.getBoolean("confirmed"))));
+                    rows.forEach(r -> removals.add(new MessageBatch.Removal(
+                            r.getUUID("conversation_id"), r.getString("user_id"), r.getBoolean("confirmed"))));
                     return removals;
                 });
     }
@@ -59,7 +63,8 @@ public class RemovalStore {
                         INSERT INTO participant_removal (conversation_id, user_id, removed_at) VALUES ($1, $2, $3)
                         ON CONFLICT (conversation_id, user_id)
                         DO UPDATE SET removed_at = EXCLUDED.removed_at, confirmed = false""")
-                .execute(Tuple.of(conversationId, userId, at.atOffset(ZoneOffset.UTC))).replaceWithVoid();
+                .execute(Tuple.of(conversationId, userId, at.atOffset(ZoneOffset.UTC)))
+                .replaceWithVoid();
     }
 
     /** The removals of {@code members} end: they were added back. */
@@ -70,8 +75,7 @@ public class RemovalStore {
         return tx.preparedQuery("""
                         DELETE FROM participant_removal r
                         USING unnest($1::uuid[], $2::text[]) AS t(conversation_id, user_id)
-                        WHERE r.conversation_id = t.conversation_id AND r.user_id = t.user_id""")
-                .execute(members(members)).replaceWithVoid();
+                        WHERE r.conversation_id = t.conversation_id AND r.user_id = t.user_id""").execute(members(members)).replaceWithVoid();
     }
 
     /** The removals of {@code members} are confirmed: a message event came without them. */
@@ -82,12 +86,12 @@ public class RemovalStore {
         return tx.preparedQuery("""
                         UPDATE participant_removal r SET confirmed = true
                         FROM unnest($1::uuid[], $2::text[]) AS t(conversation_id, user_id)
-                        WHERE r.conversation_id = t.conversation_id AND r.user_id = t.user_id""")
-                .execute(members(members)).replaceWithVoid();
+                        WHERE r.conversation_id = t.conversation_id AND r.user_id = t.user_id""").execute(members(members)).replaceWithVoid();
     }
 
     static Tuple members(List<MessageBatch.Member> members) {
-        return Tuple.of(members.stream().map(MessageBatch.Member::conversationId).toArray(UUID[]::new),
+        return Tuple.of(
+                members.stream().map(MessageBatch.Member::conversationId).toArray(UUID[]::new),
                 members.stream().map(MessageBatch.Member::userId).toArray(String[]::new));
     }
 }

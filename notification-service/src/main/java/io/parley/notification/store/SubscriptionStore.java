@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 
 /**
@@ -26,8 +25,8 @@ public class SubscriptionStore {
                         ON CONFLICT (kind, address) DO UPDATE
                         SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth
                         RETURNING id""")
-                .execute(Tuple.from(new Object[]{s.id(), s.userId(), s.kind().wire(), s.address(), s.p256dh(),
-                        s.auth()}))
+                .execute(Tuple.from(
+                        new Object[] {s.id(), s.userId(), s.kind().wire(), s.address(), s.p256dh(), s.auth()}))
                 .map(rows -> rows.iterator().next().getUUID("id"));
     }
 

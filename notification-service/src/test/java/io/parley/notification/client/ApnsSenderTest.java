@@ -1,24 +1,29 @@
 package io.parley.notification.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.eatthepath.pushy.apns.PushNotificationResponse;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import io.parley.notification.client.PushOutcome.Kind;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The APNs payload the sender builds, and what Apple's answers mean. */
 class ApnsSenderTest {
 
     @Test
     void thePayloadIsAVisibleAlertWithBadgeSoundThreadAndTheFieldsForTheApp() {
-        JsonObject alert = new JsonObject().put("type", "messages").put("conversationId", "c-1").put("count", 3)
-                .put("lastSeq", 42).put("badge", 7).put("title", "Alice").put("body", "3 new messages");
+        JsonObject alert = new JsonObject()
+                .put("type", "messages")
+                .put("conversationId", "c-1")
+                .put("count", 3)
+                .put("lastSeq", 42)
+                .put("badge", 7)
+                .put("title", "Alice")
+                .put("body", "3 new messages");
 
         JsonObject payload = new JsonObject(ApnsSender.payload(alert));
 
@@ -33,13 +38,14 @@ class ApnsSenderTest {
         assertThat(payload.getInteger("count")).isEqualTo(3);
         assertThat(payload.getInteger("lastSeq")).isEqualTo(42);
         // the title, body and badge are the aps dictionary's, not repeated beside it
-        assertThat(payload.fieldNames()).containsExactlyInAnyOrder("aps", "type", "conversationId", "count",
-                "lastSeq");
+        assertThat(payload.fieldNames()).containsExactlyInAnyOrder("aps", "type", "conversationId", "count", "lastSeq");
     }
 
     @Test
     void anAlertWithoutBodyOrBadgeHasATitleOnlyAndBadgeZero() {
-        JsonObject alert = new JsonObject().put("type", "messages").put("conversationId", "c-1")
+        JsonObject alert = new JsonObject()
+                .put("type", "messages")
+                .put("conversationId", "c-1")
                 .put("title", "New message");
 
         JsonObject aps = new JsonObject(ApnsSender.payload(alert)).getJsonObject("aps");
@@ -54,17 +60,22 @@ class ApnsSenderTest {
         PushOutcome bad = ApnsSender.outcome(answer(false, 400, "BadDeviceToken"));
         assertThat(bad.kind()).isEqualTo(Kind.GONE);
         assertThat(bad.detail()).isEqualTo("BadDeviceToken");
-        assertThat(ApnsSender.outcome(answer(false, 410, "Unregistered")).kind()).isEqualTo(Kind.GONE);
-        assertThat(ApnsSender.outcome(answer(false, 429, "TooManyRequests")).kind()).isEqualTo(Kind.RETRY);
-        assertThat(ApnsSender.outcome(answer(false, 503, "ServiceUnavailable")).kind()).isEqualTo(Kind.RETRY);
+        assertThat(ApnsSender.outcome(answer(false, 410, "Unregistered")).kind())
+                .isEqualTo(Kind.GONE);
+        assertThat(ApnsSender.outcome(answer(false, 429, "TooManyRequests")).kind())
+                .isEqualTo(Kind.RETRY);
+        assertThat(ApnsSender.outcome(answer(false, 503, "ServiceUnavailable")).kind())
+                .isEqualTo(Kind.RETRY);
         PushOutcome refused = ApnsSender.outcome(answer(false, 400, "BadTopic"));
         assertThat(refused.kind()).isEqualTo(Kind.REFUSED);
         assertThat(refused.detail()).isEqualTo("BadTopic");
-        assertThat(ApnsSender.outcome(answer(false, 403, "InvalidProviderToken")).kind()).isEqualTo(Kind.REFUSED);
+        assertThat(ApnsSender.outcome(answer(false, 403, "InvalidProviderToken"))
+                        .kind())
+                .isEqualTo(Kind.REFUSED);
     }
 
-    private static PushNotificationResponse<SimpleApnsPushNotification> answer(boolean accepted, int status,
-                                                                               String reason) {
+    private static PushNotificationResponse<SimpleApnsPushNotification> answer(
+            boolean accepted, int status, String reason) {
         return new PushNotificationResponse<>() {
             @Override
             public SimpleApnsPushNotification getPushNotification() {

@@ -1,12 +1,11 @@
 package io.parley.notification.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.notification.client.PushOutcome.Kind;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The FCM v1 request body the sender builds, and what FCM's answers mean. */
 class FcmSenderTest {
@@ -15,23 +14,37 @@ class FcmSenderTest {
 
     @Test
     void theMessageCarriesTheAlertAsDataANotificationAndTheCollapseKeys() {
-        JsonObject alert = new JsonObject().put("type", "messages").put("conversationId", "c-1").put("count", 3)
-                .put("lastSeq", 42).put("badge", 7).put("title", "Alice").put("body", "3 new messages");
+        JsonObject alert = new JsonObject()
+                .put("type", "messages")
+                .put("conversationId", "c-1")
+                .put("count", 3)
+                .put("lastSeq", 42)
+                .put("badge", 7)
+                .put("title", "Alice")
+                .put("body", "3 new messages");
 
         JsonObject message = FcmSender.message("device-token", alert, KEY).getJsonObject("message");
 
         assertThat(message.getString("token")).isEqualTo("device-token");
         // data: every field of the alert, as strings (FCM data values are strings)
-        assertThat(message.getJsonObject("data").getMap()).containsEntry("type", "messages")
-                .containsEntry("conversationId", "c-1").containsEntry("count", "3").containsEntry("lastSeq", "42")
-                .containsEntry("badge", "7").containsEntry("title", "Alice").containsEntry("body", "3 new messages");
+        assertThat(message.getJsonObject("data").getMap())
+                .containsEntry("type", "messages")
+                .containsEntry("conversationId", "c-1")
+                .containsEntry("count", "3")
+                .containsEntry("lastSeq", "42")
+                .containsEntry("badge", "7")
+                .containsEntry("title", "Alice")
+                .containsEntry("body", "3 new messages");
         assertThat(message.getJsonObject("notification"))
                 .isEqualTo(new JsonObject().put("title", "Alice").put("body", "3 new messages"));
-        assertThat(message.getJsonObject("android")).isEqualTo(new JsonObject().put("collapse_key", KEY)
-                .put("notification", new JsonObject().put("tag", KEY).put("notification_count", 7L)));
-        assertThat(message.getJsonObject("apns")).isEqualTo(new JsonObject()
-                .put("headers", new JsonObject().put("apns-collapse-id", KEY))
-                .put("payload", new JsonObject().put("aps", new JsonObject().put("badge", 7L))));
+        assertThat(message.getJsonObject("android"))
+                .isEqualTo(new JsonObject()
+                        .put("collapse_key", KEY)
+                        .put("notification", new JsonObject().put("tag", KEY).put("notification_count", 7L)));
+        assertThat(message.getJsonObject("apns"))
+                .isEqualTo(new JsonObject()
+                        .put("headers", new JsonObject().put("apns-collapse-id", KEY))
+                        .put("payload", new JsonObject().put("aps", new JsonObject().put("badge", 7L))));
     }
 
     @Test
@@ -42,15 +55,21 @@ class FcmSenderTest {
 
         assertThat(message.getJsonObject("notification")).isEqualTo(new JsonObject().put("title", "New message"));
         assertThat(message.getJsonObject("data").containsKey("body")).isFalse();
-        assertThat(message.getJsonObject("android").getJsonObject("notification").getLong("notification_count"))
+        assertThat(message.getJsonObject("android")
+                        .getJsonObject("notification")
+                        .getLong("notification_count"))
                 .isZero();
-        assertThat(message.getJsonObject("apns").getJsonObject("payload").getJsonObject("aps").getLong("badge"))
+        assertThat(message.getJsonObject("apns")
+                        .getJsonObject("payload")
+                        .getJsonObject("aps")
+                        .getLong("badge"))
                 .isZero();
     }
 
     @Test
     void theAnswersMeanDeliveredGoneRetryOrRefused() {
-        assertThat(FcmSender.outcome(200, null, "{\"name\":\"projects/p/messages/1\"}").kind())
+        assertThat(FcmSender.outcome(200, null, "{\"name\":\"projects/p/messages/1\"}")
+                        .kind())
                 .isEqualTo(Kind.DELIVERED);
         assertThat(FcmSender.outcome(404, null, "{}").kind()).isEqualTo(Kind.GONE);
         assertThat(FcmSender.outcome(400, null, unregistered()).kind()).isEqualTo(Kind.GONE);

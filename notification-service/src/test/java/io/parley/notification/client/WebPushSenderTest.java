@@ -1,19 +1,18 @@
 package io.parley.notification.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.interaso.webpush.VapidKeys;
 import com.interaso.webpush.WebPush;
 import io.parley.events.PushKind;
 import io.parley.notification.domain.PushSubscription;
-import org.junit.jupiter.api.Test;
-
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The Web Push request the sender builds: its headers (RFC 8030, 8292) and its aes128gcm body (RFC 8188, 8291). */
 class WebPushSenderTest {
@@ -22,19 +21,27 @@ class WebPushSenderTest {
     void theRequestIsEncryptedForTheSubscriptionAndKeptADayUnderItsTopic() throws Exception {
         VapidKeys keys = VapidKeys.generate();
         WebPush push = new WebPush("mailto:push@parley.invalid", keys);
-        PushSubscription device = new PushSubscription(UUID.randomUUID(), "alice", PushKind.WEBPUSH,
-                "https://push.example/send/abc", subscriberKey(), base64Url(new byte[16]));
+        PushSubscription device = new PushSubscription(
+                UUID.randomUUID(),
+                "alice",
+                PushKind.WEBPUSH,
+                "https://push.example/send/abc",
+                subscriberKey(),
+                base64Url(new byte[16]));
         String payload = "{\"title\":\"Alice\",\"body\":\"hi\"}";
 
         WebPushSender.PushRequest request = WebPushSender.request(push, "the.jwt.token", device, payload, "topic1");
 
-        assertThat(request.headers()).containsEntry("TTL", String.valueOf(24 * 60 * 60))
+        assertThat(request.headers())
+                .containsEntry("TTL", String.valueOf(24 * 60 * 60))
                 .containsEntry("Topic", "topic1")
                 .containsEntry("Content-Encoding", "aes128gcm");
         assertThat(request.headers().get("Urgency")).isEqualToIgnoringCase("normal");
-        assertThat(request.headers().get("Authorization")).startsWith("vapid ").contains("t=the.jwt.token")
-                .contains("k=" + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        keys.getApplicationServerKey()));
+        assertThat(request.headers().get("Authorization"))
+                .startsWith("vapid ")
+                .contains("t=the.jwt.token")
+                .contains(
+                        "k=" + Base64.getUrlEncoder().withoutPadding().encodeToString(keys.getApplicationServerKey()));
         byte[] body = request.body();
         // header: salt (16), record size (4), key id length (1) and the sender's ephemeral P-256 point (65)
         assertThat(body[20]).isEqualTo((byte) 65);
@@ -48,8 +55,13 @@ class WebPushSenderTest {
     @Test
     void twoRequestsOfOnePayloadDifferInTheirKeys() throws Exception {
         WebPush push = new WebPush("mailto:push@parley.invalid", VapidKeys.generate());
-        PushSubscription device = new PushSubscription(UUID.randomUUID(), "alice", PushKind.WEBPUSH,
-                "https://push.example/send/abc", subscriberKey(), base64Url(new byte[16]));
+        PushSubscription device = new PushSubscription(
+                UUID.randomUUID(),
+                "alice",
+                PushKind.WEBPUSH,
+                "https://push.example/send/abc",
+                subscriberKey(),
+                base64Url(new byte[16]));
 
         byte[] one = WebPushSender.request(push, "t", device, "same", "topic").body();
         byte[] two = WebPushSender.request(push, "t", device, "same", "topic").body();

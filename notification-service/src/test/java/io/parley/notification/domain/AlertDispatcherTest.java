@@ -1,23 +1,31 @@
 package io.parley.notification.domain;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.notification.client.PushOutcome;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** When the dispatcher sends a delivery again, and the key that collapses a conversation's alerts. */
 class AlertDispatcherTest {
 
     @ParameterizedTest(name = "attempt {0}: {1} ms and up to a quarter more")
-    @CsvSource({"1, 1000", "2, 2000", "3, 4000", "4, 8000", "5, 16000", "9, 256000", "10, 300000", "30, 300000",
-            "64, 300000"})
+    @CsvSource({
+        "1, 1000",
+        "2, 2000",
+        "3, 4000",
+        "4, 8000",
+        "5, 16000",
+        "9, 256000",
+        "10, 300000",
+        "30, 300000",
+        "64, 300000"
+    })
     void theBackoffDoublesUpToFiveMinutesWithAQuarterAtRandom(int attempts, long baseMillis) {
         for (int i = 0; i < 50; i++) {
             assertThat(AlertDispatcher.backoff(attempts).toMillis()).isBetween(baseMillis, baseMillis + baseMillis / 4);
@@ -26,37 +34,44 @@ class AlertDispatcherTest {
 
     @RepeatedTest(5)
     void retriesSpreadOut() {
-        long distinct = java.util.stream.IntStream.range(0, 20).mapToObj(i -> AlertDispatcher.backoff(8))
-                .distinct().count();
+        long distinct = java.util.stream.IntStream.range(0, 20)
+                .mapToObj(i -> AlertDispatcher.backoff(8))
+                .distinct()
+                .count();
         assertThat(distinct).isGreaterThan(1);
     }
 
     @Test
     void aRetryAfterFromTheServiceWinsOverTheBackoff() {
         PushOutcome busy = new PushOutcome(PushOutcome.Kind.RETRY, 0, Optional.empty(), "unreachable");
-        PushOutcome withRetryAfter = new PushOutcome(PushOutcome.Kind.RETRY, 429, Optional.of(Duration.ofSeconds(90)),
-                null);
+        PushOutcome withRetryAfter =
+                new PushOutcome(PushOutcome.Kind.RETRY, 429, Optional.of(Duration.ofSeconds(90)), null);
 
         assertThat(AlertDispatcher.retryIn(withRetryAfter, 1)).contains(Duration.ofSeconds(90));
-        assertThat(AlertDispatcher.retryIn(busy, 1).orElseThrow()).isBetween(Duration.ofSeconds(1),
-                Duration.ofMillis(1250));
+        assertThat(AlertDispatcher.retryIn(busy, 1).orElseThrow())
+                .isBetween(Duration.ofSeconds(1), Duration.ofMillis(1250));
     }
 
     @Test
     void aDeliveryIsGivenUpAfterItsLastAttempt() {
         PushOutcome busy = new PushOutcome(PushOutcome.Kind.RETRY, 0, Optional.empty(), "unreachable");
 
-        assertThat(AlertDispatcher.retryIn(busy, AlertDispatcher.MAX_ATTEMPTS - 1)).isPresent();
+        assertThat(AlertDispatcher.retryIn(busy, AlertDispatcher.MAX_ATTEMPTS - 1))
+                .isPresent();
         assertThat(AlertDispatcher.retryIn(busy, AlertDispatcher.MAX_ATTEMPTS)).isEmpty();
-        assertThat(AlertDispatcher.retryIn(new PushOutcome(PushOutcome.Kind.RETRY, 503,
-                Optional.of(Duration.ofSeconds(5)), null), AlertDispatcher.MAX_ATTEMPTS)).isEmpty();
+        assertThat(AlertDispatcher.retryIn(
+                        new PushOutcome(PushOutcome.Kind.RETRY, 503, Optional.of(Duration.ofSeconds(5)), null),
+                        AlertDispatcher.MAX_ATTEMPTS))
+                .isEmpty();
     }
 
     @Test
     void theCollapseKeyIsTheConversationIn32UrlSafeCharacters() {
         UUID conversation = UUID.fromString("0f8e1c2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a");
 
-        assertThat(AlertDispatcher.collapseKey(conversation)).isEqualTo("0f8e1c2a3b4c4d5e8f9a0b1c2d3e4f5a")
-                .hasSize(32).matches("[A-Za-z0-9_-]+");
+        assertThat(AlertDispatcher.collapseKey(conversation))
+                .isEqualTo("0f8e1c2a3b4c4d5e8f9a0b1c2d3e4f5a")
+                .hasSize(32)
+                .matches("[A-Za-z0-9_-]+");
     }
 }

@@ -1,18 +1,17 @@
 package io.parley.notification.domain;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.parley.events.Event;
 import io.parley.events.PresenceChanged;
 import io.parley.events.Role;
 import io.parley.events.UnreadChanged;
 import io.parley.events.UnreadChanged.Count;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Which total of each user a batch of inbox events leaves for the badge. */
 class UserStatesTest {
@@ -22,8 +21,8 @@ class UserStatesTest {
     @Test
     void theTotalCountedLastWinsWhateverTheOrderOfTheBatch() {
         List<Event> batch = List.of(
-                UnreadChanged.of(UUID.randomUUID(), List.of(new Count("alice", 1, 5), new Count("bob", 2, 2)),
-                        T.plusSeconds(2)),
+                UnreadChanged.of(
+                        UUID.randomUUID(), List.of(new Count("alice", 1, 5), new Count("bob", 2, 2)), T.plusSeconds(2)),
                 UnreadChanged.of(UUID.randomUUID(), List.of(new Count("alice", 3, 4)), T.plusSeconds(1)),
                 UnreadChanged.of(UUID.randomUUID(), List.of(new Count("bob", 0, 0)), T.plusSeconds(3)));
 

@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -23,8 +22,8 @@ public final class Api {
 
     /** An HTTP client of up to 32 keep-alive connections on {@code vertx}. */
     public Api(Vertx vertx) {
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(32));
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(32));
     }
 
     /** GET {@code path} at {@code base} with the bearer {@code token}; the answer's JSON body. */
@@ -39,21 +38,28 @@ public final class Api {
 
     /** The same as {@link #post}, waiting up to {@code seconds} for the answer. */
     public JsonObject postAndWait(URI base, String path, String token, JsonObject body, int seconds) throws Exception {
-        return post(base, path, token, body).toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+        return post(base, path, token, body)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(seconds, TimeUnit.SECONDS);
     }
 
     private Future<JsonObject> call(HttpMethod method, URI base, String path, String token, JsonObject body) {
-        RequestOptions options = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(base.getPort())
-                .setURI(path).putHeader("Authorization", "Bearer " + token);
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost(base.getHost())
+                .setPort(base.getPort())
+                .setURI(path)
+                .putHeader("Authorization", "Bearer " + token);
         if (body != null) {
             options.putHeader("Content-Type", "application/json");
         }
         return http.request(options)
-                .compose(r -> (body == null ? r.send() : r.send(body.toBuffer())).compose(response -> response.body()
-                        .map(b -> {
+                .compose(r -> (body == null ? r.send() : r.send(body.toBuffer()))
+                        .compose(response -> response.body().map(b -> {
                             if (response.statusCode() >= 300) {
-                                throw new IllegalStateException(method + " " + path + " answered "
-                                        + response.statusCode() + ": " + b);
+                                throw new IllegalStateException(
+                                        method + " " + path + " answered " + response.statusCode() + ": " + b);
                             }
                             return b.toJsonObject();
                         })));

@@ -7,7 +7,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,11 +28,13 @@ public final class Client {
     private final Vertx vertx;
     /** Where what this client sees is written down; a new one per measured run. */
     private volatile Ledger ledger;
+
     private final Map<String, Long> highest = new ConcurrentHashMap<>();
     /** The conversations this user knows of (an app has them from its list): all of them are resumed. */
     private final java.util.Set<String> conversations = ConcurrentHashMap.newKeySet();
     /** Sends not acked yet, by clientMessageId, in the order they were made. */
     private final Map<String, String> unacked = new LinkedHashMap<>();
+
     private volatile WebSocket socket;
     private volatile boolean live;
     private volatile boolean closing;
@@ -53,8 +54,11 @@ public final class Client {
     /** Opens the connection; completes when the gateway's welcome frame has arrived (and, after a drop, resumed). */
     Future<Void> connect() {
         Promise<Void> ready = Promise.promise();
-        via.connect(new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(gateway.getPort())
-                        .setURI(connects == 0 ? "/ws" : "/ws?resume=1").addHeader("Authorization", "Bearer " + token))
+        via.connect(new WebSocketConnectOptions()
+                        .setHost(gateway.getHost())
+                        .setPort(gateway.getPort())
+                        .setURI(connects == 0 ? "/ws" : "/ws?resume=1")
+                        .addHeader("Authorization", "Bearer " + token))
                 .onFailure(ready::tryFail)
                 .onSuccess(ws -> {
                     socket = ws;
@@ -63,7 +67,7 @@ public final class Client {
                     ws.textMessageHandler(text -> onText(text, again, ready));
                     ws.closeHandler(v -> onClose(ws));
                     // a gateway that vanishes resets the connection: the close handler reconnects
-                    ws.exceptionHandler(e -> { });
+                    ws.exceptionHandler(e -> {});
                 });
         return ready.future();
     }
@@ -102,7 +106,10 @@ public final class Client {
                     JsonObject positions = new JsonObject();
                     conversations.forEach(c -> positions.put(c, highest.getOrDefault(c, 0L)));
                     highest.forEach(positions::put);
-                    socket.writeTextMessage(new JsonObject().put("type", "resume").put("positions", positions).encode());
+                    socket.writeTextMessage(new JsonObject()
+                            .put("type", "resume")
+                            .put("positions", positions)
+                            .encode());
                 } else {
                     live = true;
                     ready.tryComplete();
@@ -120,8 +127,11 @@ public final class Client {
                 synchronized (unacked) {
                     unacked.remove(message.getString("clientMessageId"));
                 }
-                ledger.acked(message.getString("conversationId"), message.getString("clientMessageId"),
-                        message.getLong("seq"), now);
+                ledger.acked(
+                        message.getString("conversationId"),
+                        message.getString("clientMessageId"),
+                        message.getLong("seq"),
+                        now);
             }
             case "error" -> {
                 String code = frame.getString("code", "");
@@ -143,8 +153,10 @@ public final class Client {
     void received(JsonObject message, long nowNanos) {
         String conversation = message.getString("conversationId");
         long seq = message.getLong("seq");
-        highest.compute(conversation, (c, had) -> ledger.received(userId, c, seq,
-                message.getString("clientMessageId"), had == null ? 0 : had, nowNanos));
+        highest.compute(
+                conversation,
+                (c, had) -> ledger.received(
+                        userId, c, seq, message.getString("clientMessageId"), had == null ? 0 : had, nowNanos));
     }
 
     private void onClose(WebSocket ws) {
@@ -164,11 +176,13 @@ public final class Client {
      */
     private void retryConnect(long pauseMs) {
         long pause = pauseMs / 2 + ThreadLocalRandom.current().nextLong(pauseMs / 2 + 1);
-        vertx.setTimer(Math.max(1, pause), id -> connect().onFailure(e -> {
-            if (!closing) {
-                retryConnect(Math.min(1_000, pauseMs * 2));
-            }
-        }));
+        vertx.setTimer(
+                Math.max(1, pause),
+                id -> connect().onFailure(e -> {
+                    if (!closing) {
+                        retryConnect(Math.min(1_000, pauseMs * 2));
+                    }
+                }));
     }
 
     /** A conversation of this user's, resumed after a reconnect even if nothing of it has arrived yet. */
@@ -178,9 +192,13 @@ public final class Client {
 
     /** A send frame, kept until acked; written now if the connection is up, else after the next resume. */
     public void send(String conversation, String clientMessageId, String content) {
-        String frame = new JsonObject().put("type", "send").put("ref", clientMessageId)
-                .put("conversationId", conversation).put("clientMessageId", clientMessageId)
-                .put("content", content).encode();
+        String frame = new JsonObject()
+                .put("type", "send")
+                .put("ref", clientMessageId)
+                .put("conversationId", conversation)
+                .put("clientMessageId", clientMessageId)
+                .put("content", content)
+                .encode();
         synchronized (unacked) {
             unacked.put(clientMessageId, frame);
         }
@@ -216,7 +234,9 @@ public final class Client {
      */
     public long behind() {
         Ledger current = ledger;
-        return conversations.stream().mapToLong(c -> Math.max(0, current.lastSeq(c) - highest(c))).sum();
+        return conversations.stream()
+                .mapToLong(c -> Math.max(0, current.lastSeq(c) - highest(c)))
+                .sum();
     }
 
     /** How many sends wait for their ack. */

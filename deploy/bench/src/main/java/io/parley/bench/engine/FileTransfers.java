@@ -1,7 +1,6 @@
 package io.parley.bench.engine;
 
 import io.parley.infra.DevKeys;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -34,7 +33,8 @@ public final class FileTransfers {
     /** A message's attachment's {@code "thumbnailUrl"}. */
     public static final Pattern THUMBNAIL = Pattern.compile("\"thumbnailUrl\"\\s*:\\s*\"([^\"]+)\"");
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final URI gateway;
     private final DevKeys keys;
@@ -52,17 +52,22 @@ public final class FileTransfers {
 
     /** Makes a direct conversation of the token's user with {@code other}; answers its id. */
     public String conversation(String token, String other) throws Exception {
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(gateway.resolve("/api/conversations"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"direct\",\"participants\":[\"" + other
-                        + "\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = HTTP.send(
+                HttpRequest.newBuilder(gateway.resolve("/api/conversations"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"type\":\"direct\",\"participants\":[\"" + other + "\"]}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return match(ID, created.body());
     }
 
     /** A multipart body of one {@code file} part whose bytes come from {@code file}, streamed, never in memory. */
     private static HttpRequest.BodyPublisher multipart(String boundary, String name, Path file) {
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         long length;
         try {
@@ -70,32 +75,40 @@ public final class FileTransfers {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-            try {
-                return new SequenceInputStream(java.util.Collections.enumeration(List.of(
-                        new java.io.ByteArrayInputStream(head), Files.newInputStream(file),
-                        new java.io.ByteArrayInputStream(tail))));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }), length);
+        return HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        return new SequenceInputStream(java.util.Collections.enumeration(List.of(
+                                new java.io.ByteArrayInputStream(head),
+                                Files.newInputStream(file),
+                                new java.io.ByteArrayInputStream(tail))));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }),
+                length);
     }
 
     /** Uploads {@code file} as {@code name} into {@code conversation}; completes with the answer. */
     public CompletableFuture<HttpResponse<String>> upload(String token, String conversation, String name, Path file) {
         String boundary = "bench" + UUID.randomUUID();
-        return HTTP.sendAsync(HttpRequest.newBuilder(gateway.resolve("/api/conversations/" + conversation
-                                + "/attachments"))
+        return HTTP.sendAsync(
+                HttpRequest.newBuilder(gateway.resolve("/api/conversations/" + conversation + "/attachments"))
                         .header("Authorization", "Bearer " + token)
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(multipart(boundary, name, file)).build(),
+                        .POST(multipart(boundary, name, file))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** Downloads {@code path} and answers how many bytes came. */
     public CompletableFuture<Long> download(String token, String path) {
-        return HTTP.sendAsync(HttpRequest.newBuilder(gateway.resolve(path)).header("Authorization", "Bearer " + token)
-                        .GET().build(), HttpResponse.BodyHandlers.ofInputStream())
+        return HTTP.sendAsync(
+                        HttpRequest.newBuilder(gateway.resolve(path))
+                                .header("Authorization", "Bearer " + token)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream())
                 .thenApply(response -> {
                     long total = 0;
                     byte[] buffer = new byte[256 * 1024];
@@ -115,8 +128,10 @@ public final class FileTransfers {
 
     /** A WebSocket of the token's user whose text frames are put in {@code frames}, whole. */
     public WebSocket socket(String token, LinkedBlockingQueue<String> frames) throws Exception {
-        return HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create("ws://" + gateway.getHost() + ":" + gateway.getPort() + "/ws"),
+        return HTTP.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
+                .buildAsync(
+                        URI.create("ws://" + gateway.getHost() + ":" + gateway.getPort() + "/ws"),
                         new WebSocket.Listener() {
                             private final StringBuilder text = new StringBuilder();
 
@@ -130,7 +145,8 @@ public final class FileTransfers {
                                 ws.request(1);
                                 return null;
                             }
-                        }).get(30, TimeUnit.SECONDS);
+                        })
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** The first group of {@code pattern} in {@code text}; an exception if it is not there. */

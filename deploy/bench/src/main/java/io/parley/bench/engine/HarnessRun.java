@@ -3,7 +3,6 @@ package io.parley.bench.engine;
 import io.parley.infra.DevKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -22,23 +21,28 @@ public final class HarnessRun {
     /** The services' JVM options on a stack the harness starts, unless PARLEY_JAVA_OPTS says otherwise. */
     public static final String BENCH_JAVA_OPTS = "-Xms256m -Xmx512m -XX:+UseParallelGC";
 
-    private HarnessRun() {
-    }
+    private HarnessRun() {}
 
     /**
      * Runs {@code scenarios} against {@code target}, a fresh stack of {@code repository}'s packaged services (started
      * with {@code env}, which gains PARLEY_JAVA_OPTS if it lacks it) when no gateway is given; progress on
      * {@code out}. Answers the report, {@code command} being the command line it records.
      */
-    public static JsonObject run(Target target, List<? extends Scenario> scenarios, String command, Path repository,
-                                 Map<String, String> env, PrintStream out) throws Exception {
+    public static JsonObject run(
+            Target target,
+            List<? extends Scenario> scenarios,
+            String command,
+            Path repository,
+            Map<String, String> env,
+            PrintStream out)
+            throws Exception {
         JsonArray done = new JsonArray();
         for (Scenario scenario : scenarios) {
             out.printf(Locale.ROOT, "== %s%n", scenario.name());
             if (target.gateway() != null) {
                 Path data = target.data(repository);
-                try (LoadRig rig = new LoadRig(target.gateway(), keys(target, data), data, target.sources(),
-                        target.jitWarmup(), out)) {
+                try (LoadRig rig = new LoadRig(
+                        target.gateway(), keys(target, data), data, target.sources(), target.jitWarmup(), out)) {
                     done.add(scenario.run(rig));
                 }
             } else {
@@ -48,14 +52,20 @@ public final class HarnessRun {
                 // memory and start-up: C1 only, a small serial heap)
                 env.putIfAbsent("PARLEY_JAVA_OPTS", BENCH_JAVA_OPTS);
                 try (StackProcess stack = StackProcess.start(repository, data, env, out);
-                     LoadRig rig = new LoadRig(URI.create("http://127.0.0.1:"
-                             + env.getOrDefault("PARLEY_GATEWAY_PORT", "8080")), keys(target, data), data,
-                             target.sources(), target.jitWarmup(), out)) {
+                        LoadRig rig = new LoadRig(
+                                URI.create("http://127.0.0.1:" + env.getOrDefault("PARLEY_GATEWAY_PORT", "8080")),
+                                keys(target, data),
+                                data,
+                                target.sources(),
+                                target.jitWarmup(),
+                                out)) {
                     done.add(scenario.run(rig));
                 }
             }
         }
-        return new JsonObject().put("machine", Report.machine()).put("at", Instant.now().toString())
+        return new JsonObject()
+                .put("machine", Report.machine())
+                .put("at", Instant.now().toString())
                 .put("serviceJavaOptions", env.getOrDefault("PARLEY_JAVA_OPTS", "(the stack's default)"))
                 .put("command", command)
                 .put("scenarios", done);

@@ -13,8 +13,7 @@ public final class Jvm {
 
     private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
-    private Jvm() {
-    }
+    private Jvm() {}
 
     /**
      * The live heap of a local JVM after a full collection (jcmd GC.run, then GC.heap_info: the generations' used
@@ -25,9 +24,14 @@ public final class Jvm {
             return -1;
         }
         try {
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-            new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run").redirectErrorStream(true).start().waitFor();
-            Process info = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info").redirectErrorStream(true)
+            String jcmd =
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run")
+                    .redirectErrorStream(true)
+                    .start()
+                    .waitFor();
+            Process info = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info")
+                    .redirectErrorStream(true)
                     .start();
             String text = new String(info.getInputStream().readAllBytes());
             info.waitFor();
@@ -63,7 +67,8 @@ public final class Jvm {
                 }
                 new ProcessBuilder("jcmd", pid, "GC.run").start().waitFor(30, TimeUnit.SECONDS);
                 Process stat = new ProcessBuilder("jstat", "-gc", pid).start();
-                String[] lines = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim()
+                String[] lines = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        .trim()
                         .split("\n");
                 String[] names = lines[0].trim().split("\\s+");
                 String[] values = lines[lines.length - 1].trim().split("\\s+");

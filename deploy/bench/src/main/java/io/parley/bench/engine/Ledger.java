@@ -1,11 +1,10 @@
 package io.parley.bench.engine;
 
-import org.HdrHistogram.Histogram;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 
 /**
  * What a scenario sent and what each client received. Latency runs from the moment a send was due on the open-loop
@@ -33,10 +32,12 @@ public final class Ledger {
     private final Map<String, Long> storedSeq = new ConcurrentHashMap<>();
     /** Per conversation, the highest seq acked to its senders. */
     private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+
     final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
     final Histogram lastDelivery = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
     /** From due to the sender's ack: the store path (gateway, message-service, PostgreSQL) without the delivery. */
     final Histogram toAck = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+
     final AtomicLong sent = new AtomicLong();
     final AtomicLong acked = new AtomicLong();
     final AtomicLong delivered = new AtomicLong();
@@ -64,7 +65,8 @@ public final class Ledger {
             InFlight flight = inFlight.get(clientMessageId);
             if (flight != null && measuring) {
                 synchronized (latency) {
-                    toAck.recordValue(Math.min(Math.max(0, nowNanos - flight.dueNanos), toAck.getHighestTrackableValue()));
+                    toAck.recordValue(
+                            Math.min(Math.max(0, nowNanos - flight.dueNanos), toAck.getHighestTrackableValue()));
                 }
             }
         } else if (before != seq) {
@@ -118,7 +120,8 @@ public final class Ledger {
                 synchronized (latency) {
                     latency.recordValue(Math.min(took, latency.getHighestTrackableValue()));
                     if (last) {
-                        lastDelivery.recordValue(Math.min(Math.max(0, flight.lastNanos - flight.dueNanos),
+                        lastDelivery.recordValue(Math.min(
+                                Math.max(0, flight.lastNanos - flight.dueNanos),
                                 lastDelivery.getHighestTrackableValue()));
                     }
                 }
@@ -142,7 +145,9 @@ public final class Ledger {
 
     /** Deliveries still expected. */
     public long outstanding() {
-        return inFlight.values().stream().mapToLong(f -> Math.max(0, f.remaining)).sum();
+        return inFlight.values().stream()
+                .mapToLong(f -> Math.max(0, f.remaining))
+                .sum();
     }
 
     /** A copy of the latencies from due to each recipient's {@code message.created}. */

@@ -8,8 +8,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.HdrHistogram.Histogram;
-
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
 
 /**
  * What the harness's scenarios load a gateway with: users made through the API, one {@link Client} (WebSocket) each
@@ -52,8 +51,8 @@ public final class LoadRig implements AutoCloseable {
      * connecting from {@code sourceAddresses} loopback addresses, printing progress on {@code out}; the first measured
      * run of a scenario is preceded by {@code jitWarmupSeconds} of unreported load.
      */
-    public LoadRig(URI gateway, DevKeys keys, Path dataDir, int sourceAddresses, int jitWarmupSeconds,
-                   PrintStream out) {
+    public LoadRig(
+            URI gateway, DevKeys keys, Path dataDir, int sourceAddresses, int jitWarmupSeconds, PrintStream out) {
         this.gateway = gateway;
         this.keys = keys;
         this.stats = new ProcessStats(dataDir);
@@ -61,8 +60,10 @@ public final class LoadRig implements AutoCloseable {
         this.jitWarmupSeconds = jitWarmupSeconds;
         for (int i = 0; i < sourceAddresses; i++) {
             // each loopback source address has its own ~28,000 ephemeral ports towards the gateway
-            sources.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
-                    .setConnectTimeout(30_000).setLocalAddress("127.0.0." + (1 + i))));
+            sources.add(vertx.createWebSocketClient(new WebSocketClientOptions()
+                    .setMaxConnections(100_000)
+                    .setConnectTimeout(30_000)
+                    .setLocalAddress("127.0.0." + (1 + i))));
         }
         this.api = new Api(vertx);
     }
@@ -116,8 +117,8 @@ public final class LoadRig implements AutoCloseable {
                 Api.waitUntil(start + TimeUnit.SECONDS.toNanos(1) * i / perSecond);
             }
             window.acquire();
-            Client client = new Client(ids.get(i), token(ids.get(i), role), sources.get(i % sources.size()), gateway,
-                    vertx, ledger);
+            Client client = new Client(
+                    ids.get(i), token(ids.get(i), role), sources.get(i % sources.size()), gateway, vertx, ledger);
             made.add(client);
             connecting.add(client.connect().onComplete(done -> {
                 window.release();
@@ -169,12 +170,18 @@ public final class LoadRig implements AutoCloseable {
         List<Client> connected = connectAll(ids, "client", new Ledger());
         List<Future<JsonObject>> made = new ArrayList<>();
         for (int i = 0; i < connected.size(); i += 2) {
-            made.add(api.post(gateway, "/api/conversations", token(ids.get(i), "client"), new JsonObject()
-                    .put("type", "direct").put("participants", new JsonArray().add(ids.get(i + 1)))));
+            made.add(api.post(
+                    gateway,
+                    "/api/conversations",
+                    token(ids.get(i), "client"),
+                    new JsonObject().put("type", "direct").put("participants", new JsonArray().add(ids.get(i + 1)))));
         }
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i < made.size(); i++) {
-            String conversation = made.get(i).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS)
+            String conversation = made.get(i)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS)
                     .getString("id");
             Pair pair = new Pair(conversation, connected.get(2 * i), connected.get(2 * i + 1));
             pair.a().knows(conversation);
@@ -214,15 +221,24 @@ public final class LoadRig implements AutoCloseable {
         drain(ledger, everyone);
         progress.stop();
         JsonObject run = counts(ledger, everyone, Pair.conversations(pairs), startNanos)
-                .put("rate", rate).put("seconds", seconds).put("warmupSeconds", warmup)
+                .put("rate", rate)
+                .put("seconds", seconds)
+                .put("warmupSeconds", warmup)
                 .put("latencyMs", Report.percentiles(ledger.latencySnapshot()))
                 .put("toAckMs", Report.percentiles(ledger.toAckSnapshot()))
                 .put("processes", processes);
-        out.printf(Locale.ROOT, "%d msg/s: p50 %.2f p99 %.2f max %.2f ms (to the ack: p50 %.2f p99 %.2f); "
-                        + "%d lost, %d duplicated%n", rate,
-                run.getJsonObject("latencyMs").getDouble("p50"), run.getJsonObject("latencyMs").getDouble("p99"),
-                run.getJsonObject("latencyMs").getDouble("max"), run.getJsonObject("toAckMs").getDouble("p50"),
-                run.getJsonObject("toAckMs").getDouble("p99"), run.getLong("lost"), run.getLong("duplicated"));
+        out.printf(
+                Locale.ROOT,
+                "%d msg/s: p50 %.2f p99 %.2f max %.2f ms (to the ack: p50 %.2f p99 %.2f); "
+                        + "%d lost, %d duplicated%n",
+                rate,
+                run.getJsonObject("latencyMs").getDouble("p50"),
+                run.getJsonObject("latencyMs").getDouble("p99"),
+                run.getJsonObject("latencyMs").getDouble("max"),
+                run.getJsonObject("toAckMs").getDouble("p50"),
+                run.getJsonObject("toAckMs").getDouble("p99"),
+                run.getLong("lost"),
+                run.getLong("duplicated"));
         return run.put("sendSeconds", Report.round((sentEnd - startNanos) / 1e9));
     }
 
@@ -244,8 +260,9 @@ public final class LoadRig implements AutoCloseable {
     public void drain(Ledger ledger, List<Client> everyone) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline
-                && (ledger.outstanding() > 0 || everyone.stream().anyMatch(c -> c.unackedCount() > 0)
-                || everyone.stream().anyMatch(c -> c.behind() > 0))) {
+                && (ledger.outstanding() > 0
+                        || everyone.stream().anyMatch(c -> c.unackedCount() > 0)
+                        || everyone.stream().anyMatch(c -> c.behind() > 0))) {
             Thread.sleep(50);
         }
     }
@@ -254,8 +271,8 @@ public final class LoadRig implements AutoCloseable {
      * Sent, acked, delivered, lost and duplicated (by seq, per member of each of {@code members}' conversations),
      * throughput since {@code startNanos}, unacked sends and live connections of {@code everyone}.
      */
-    public static JsonObject counts(Ledger ledger, List<Client> everyone, Map<String, List<Client>> members,
-                                    long startNanos) {
+    public static JsonObject counts(
+            Ledger ledger, List<Client> everyone, Map<String, List<Client>> members, long startNanos) {
         long missing = 0;
         for (Map.Entry<String, List<Client>> conversation : members.entrySet()) {
             long last = ledger.lastSeq(conversation.getKey());
@@ -265,13 +282,17 @@ public final class LoadRig implements AutoCloseable {
         }
         long unacked = everyone.stream().mapToLong(Client::unackedCount).sum();
         double seconds = (ledger.lastReceivedNanos() - startNanos) / 1e9;
-        return new JsonObject().put("sent", ledger.sent.get()).put("acked", ledger.acked.get())
+        return new JsonObject()
+                .put("sent", ledger.sent.get())
+                .put("acked", ledger.acked.get())
                 .put("delivered", ledger.delivered.get())
                 .put("deliveredPerSecond", Report.round(seconds <= 0 ? 0 : ledger.delivered.get() / seconds))
                 .put("lost", missing + ledger.skipped.get())
                 .put("duplicated", ledger.duplicated.get() + ledger.storedTwice.get())
-                .put("receivedTwice", ledger.duplicated.get()).put("storedTwice", ledger.storedTwice.get())
-                .put("refused", ledger.refused.get()).put("unacked", unacked)
+                .put("receivedTwice", ledger.duplicated.get())
+                .put("storedTwice", ledger.storedTwice.get())
+                .put("refused", ledger.refused.get())
+                .put("unacked", unacked)
                 .put("connections", everyone.stream().filter(Client::live).count());
     }
 
@@ -286,15 +307,28 @@ public final class LoadRig implements AutoCloseable {
     /** Prints {@code what}'s counts from {@code ledger} and the live connections of {@code connected} every second. */
     public Progress progress(String what, Ledger ledger, List<Client> connected) {
         long start = System.nanoTime();
-        var task = ticker.scheduleAtFixedRate(() -> {
-            stats.sample();
-            Histogram h = ledger.latencySnapshot();
-            out.printf(Locale.ROOT, "[%s] %3.0f s  sent %d  acked %d  delivered %d  waiting %d  p99 %.1f ms  "
-                            + "lost-so-far %d  dup %d  connections %d%n", what, (System.nanoTime() - start) / 1e9,
-                    ledger.sent.get(), ledger.acked.get(), ledger.delivered.get(), ledger.outstanding(),
-                    h.getValueAtPercentile(99) / 1e6, ledger.skipped.get(), ledger.duplicated.get(),
-                    connected.stream().filter(Client::live).count());
-        }, 1, 1, TimeUnit.SECONDS);
+        var task = ticker.scheduleAtFixedRate(
+                () -> {
+                    stats.sample();
+                    Histogram h = ledger.latencySnapshot();
+                    out.printf(
+                            Locale.ROOT,
+                            "[%s] %3.0f s  sent %d  acked %d  delivered %d  waiting %d  p99 %.1f ms  "
+                                    + "lost-so-far %d  dup %d  connections %d%n",
+                            what,
+                            (System.nanoTime() - start) / 1e9,
+                            ledger.sent.get(),
+                            ledger.acked.get(),
+                            ledger.delivered.get(),
+                            ledger.outstanding(),
+                            h.getValueAtPercentile(99) / 1e6,
+                            ledger.skipped.get(),
+                            ledger.duplicated.get(),
+                            connected.stream().filter(Client::live).count());
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
         return () -> task.cancel(false);
     }
 

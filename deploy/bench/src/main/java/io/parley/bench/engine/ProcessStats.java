@@ -2,7 +2,6 @@ package io.parley.bench.engine;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +56,13 @@ public final class ProcessStats {
         processes().forEach((name, pids) -> {
             // a service started again meanwhile (the storm) counts from its new start; its predecessor's last
             // moments are not counted
-            boolean restarted = !name.equals("postgresql") && startPids.containsKey(name)
+            boolean restarted = !name.equals("postgresql")
+                    && startPids.containsKey(name)
                     && !startPids.get(name).equals(pids);
             long used = ticks(pids) - (restarted ? 0 : startTicks.getOrDefault(name, 0L));
-            rows.add(new JsonObject().put("process", name).put("restarted", restarted)
+            rows.add(new JsonObject()
+                    .put("process", name)
+                    .put("restarted", restarted)
                     .put("cpuSeconds", round(used / TICKS_PER_SECOND))
                     .put("cpuPercentOfOneCore", round(100 * used / TICKS_PER_SECOND / Math.max(seconds, 0.001)))
                     .put("rssMiB", round(rssKb(pids) / 1024.0))
@@ -90,8 +92,10 @@ public final class ProcessStats {
                 // a stack this harness cannot see into
             }
             try {
-                long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
-                        .get(0).trim());
+                long postmaster = Long.parseLong(
+                        Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
+                                .get(0)
+                                .trim());
                 List<Long> pids = new ArrayList<>();
                 pids.add(postmaster);
                 ProcessHandle.of(postmaster).ifPresent(p -> p.children().forEach(c -> pids.add(c.pid())));

@@ -1,8 +1,6 @@
 package io.parley.bench.engine;
 
 import io.vertx.core.json.JsonObject;
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.HdrHistogram.Histogram;
 
 /**
  * The figures and how they are written: percentiles of a histogram of nanoseconds in ms, the machine, the harness's
@@ -17,14 +16,16 @@ import java.util.Locale;
  */
 public final class Report {
 
-    private Report() {
-    }
+    private Report() {}
 
     /** {@code count}, {@code p50}, {@code p90}, {@code p99}, {@code p99.9} and {@code max} of {@code h} (ns), in ms. */
     public static JsonObject percentiles(Histogram h) {
-        return new JsonObject().put("count", h.getTotalCount())
-                .put("p50", ms(h.getValueAtPercentile(50))).put("p90", ms(h.getValueAtPercentile(90)))
-                .put("p99", ms(h.getValueAtPercentile(99))).put("p99.9", ms(h.getValueAtPercentile(99.9)))
+        return new JsonObject()
+                .put("count", h.getTotalCount())
+                .put("p50", ms(h.getValueAtPercentile(50)))
+                .put("p90", ms(h.getValueAtPercentile(90)))
+                .put("p99", ms(h.getValueAtPercentile(99)))
+                .put("p99.9", ms(h.getValueAtPercentile(99.9)))
                 .put("max", ms(h.getMaxValue()));
     }
 
@@ -55,59 +56,96 @@ public final class Report {
         } catch (Exception ignored) {
             // not Linux
         }
-        return new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+        return new JsonObject()
+                .put("cores", Runtime.getRuntime().availableProcessors())
                 .put("memoryGiB", round(memKb / 1024.0 / 1024.0))
-                .put("java", System.getProperty("java.version")).put("os", System.getProperty("os.name") + " "
-                        + System.getProperty("os.version"));
+                .put("java", System.getProperty("java.version"))
+                .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }
 
     /** The harness's summary table printed at the end, from its {@code results}: a line per run. */
     public static String table(JsonObject results) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-                "%-22s %9s %8s %8s %8s %8s %8s %6s %5s %7s%n", "run", "delivered", "p50 ms", "p90 ms", "p99 ms",
-                "p99.9 ms", "max ms", "lost", "dup", "conns"));
+        StringBuilder t = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-22s %9s %8s %8s %8s %8s %8s %6s %5s %7s%n",
+                "run",
+                "delivered",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "p99.9 ms",
+                "max ms",
+                "lost",
+                "dup",
+                "conns"));
         for (Object o : results.getJsonArray("scenarios")) {
             JsonObject s = (JsonObject) o;
             List<JsonObject> rows = new ArrayList<>();
             switch (s.getString("scenario")) {
-                case "pairs" -> s.getJsonArray("runs").forEach(r -> rows.add(((JsonObject) r).copy()
-                        .put("label", "pairs " + ((JsonObject) r).getInteger("rate") + "/s")));
+                case "pairs" ->
+                    s.getJsonArray("runs")
+                            .forEach(r -> rows.add(((JsonObject) r)
+                                    .copy()
+                                    .put("label", "pairs " + ((JsonObject) r).getInteger("rate") + "/s")));
                 case "max" -> {
-                    s.getJsonArray("trials").forEach(r -> rows.add(((JsonObject) r).copy()
-                            .put("label", "max trial " + ((JsonObject) r).getInteger("rate") + "/s")));
+                    s.getJsonArray("trials")
+                            .forEach(r -> rows.add(((JsonObject) r)
+                                    .copy()
+                                    .put("label", "max trial " + ((JsonObject) r).getInteger("rate") + "/s")));
                     if (s.getJsonObject("held") != null) {
-                        rows.add(s.getJsonObject("held").copy().put("label", "max held "
-                                + s.getJsonObject("held").getInteger("rate") + "/s"));
+                        rows.add(s.getJsonObject("held")
+                                .copy()
+                                .put(
+                                        "label",
+                                        "max held " + s.getJsonObject("held").getInteger("rate") + "/s"));
                     }
                 }
                 case "fanout" -> {
                     rows.add(s.copy().put("label", "fanout all deliveries"));
-                    rows.add(s.copy().put("latencyMs", s.getJsonObject("lastDeliveryMs"))
+                    rows.add(s.copy()
+                            .put("latencyMs", s.getJsonObject("lastDeliveryMs"))
                             .put("label", "fanout last member"));
                 }
-                case "storm" -> rows.add(s.copy().put("label", "storm (resumed "
-                        + s.getValue("allResumedSeconds") + " s)"));
-                default -> {
-                }
+                case "storm" ->
+                    rows.add(s.copy().put("label", "storm (resumed " + s.getValue("allResumedSeconds") + " s)"));
+                default -> {}
             }
             for (JsonObject r : rows) {
                 JsonObject l = r.getJsonObject("latencyMs");
-                t.append(String.format(Locale.ROOT, "%-22s %9d %8.2f %8.2f %8.2f %8.2f %8.2f %6d %5d %7d%n",
-                        r.getString("label"), r.getLong("delivered"), l.getDouble("p50"), l.getDouble("p90"),
-                        l.getDouble("p99"), l.getDouble("p99.9"), l.getDouble("max"), r.getLong("lost"),
-                        r.getLong("duplicated"), r.getLong("connections")));
+                t.append(String.format(
+                        Locale.ROOT,
+                        "%-22s %9d %8.2f %8.2f %8.2f %8.2f %8.2f %6d %5d %7d%n",
+                        r.getString("label"),
+                        r.getLong("delivered"),
+                        l.getDouble("p50"),
+                        l.getDouble("p90"),
+                        l.getDouble("p99"),
+                        l.getDouble("p99.9"),
+                        l.getDouble("max"),
+                        r.getLong("lost"),
+                        r.getLong("duplicated"),
+                        r.getLong("connections")));
             }
             if (s.getString("scenario").equals("idle")) {
-                t.append(String.format(Locale.ROOT, "idle: %d of %d connections held; gateway RSS %.1f -> %.1f MiB: "
+                t.append(String.format(
+                        Locale.ROOT,
+                        "idle: %d of %d connections held; gateway RSS %.1f -> %.1f MiB: "
                                 + "%.1f KiB per connection; live heap after a full GC %s -> %s MiB: %s KiB each%n",
-                        s.getLong("held"), s.getLong("asked"),
-                        s.getDouble("gatewayRssMiBBefore"), s.getDouble("gatewayRssMiBAfter"),
-                        s.getDouble("kibPerConnection"), s.getValue("gatewayHeapMiBBefore"),
-                        s.getValue("gatewayHeapMiBAfter"), s.getValue("heapKibPerConnection")));
+                        s.getLong("held"),
+                        s.getLong("asked"),
+                        s.getDouble("gatewayRssMiBBefore"),
+                        s.getDouble("gatewayRssMiBAfter"),
+                        s.getDouble("kibPerConnection"),
+                        s.getValue("gatewayHeapMiBBefore"),
+                        s.getValue("gatewayHeapMiBAfter"),
+                        s.getValue("heapKibPerConnection")));
             }
             if (s.getString("scenario").equals("max")) {
-                t.append("max: highest rate held with p99 <= ").append(s.getDouble("p99TargetMs")).append(" ms: ")
-                        .append(s.getInteger("highestRate")).append(" msg/s\n");
+                t.append("max: highest rate held with p99 <= ")
+                        .append(s.getDouble("p99TargetMs"))
+                        .append(" ms: ")
+                        .append(s.getInteger("highestRate"))
+                        .append(" msg/s\n");
             }
         }
         return t.toString();
@@ -127,15 +165,27 @@ public final class Report {
 
     /** {@code "<what>, ms: p50 .. p90 .. p99 .. p99.9 .. max .."}: the inbox's and the desk's line. */
     public static String latencyLine(String what, Histogram h) {
-        return String.format(Locale.ROOT, "%s, ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f", what,
-                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
-                h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+        return String.format(
+                Locale.ROOT,
+                "%s, ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f",
+                what,
+                h.getValueAtPercentile(50) / 1e6,
+                h.getValueAtPercentile(90) / 1e6,
+                h.getValueAtPercentile(99) / 1e6,
+                h.getValueAtPercentile(99.9) / 1e6,
+                h.getMaxValue() / 1e6);
     }
 
     /** {@code "latency ms: p50 ..  p90 ..  p99 ..  p99.9 ..  max ..  (n=..)"}: the send path's line. */
     public static String latencyWithCount(Histogram h) {
-        return String.format(Locale.ROOT, "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (n=%d)",
-                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
-                h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount());
+        return String.format(
+                Locale.ROOT,
+                "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (n=%d)",
+                h.getValueAtPercentile(50) / 1e6,
+                h.getValueAtPercentile(90) / 1e6,
+                h.getValueAtPercentile(99) / 1e6,
+                h.getValueAtPercentile(99.9) / 1e6,
+                h.getMaxValue() / 1e6,
+                h.getTotalCount());
     }
 }

@@ -33,63 +33,75 @@ public final class StackProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-Dparley.repository=" + repository, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), "io.parley.local.LocalStack")
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-Dparley.repository=" + repository,
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.parley.local.LocalStack")
                 .redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.environment().put("PARLEY_DATA_DIR", dataDir.toString());
         Process launcher = builder.start();
         CountDownLatch ready = new CountDownLatch(1);
         Path out = dataDir.resolve("stack.out");
-        Thread pump = new Thread(() -> {
-            // one file handle for the whole run (a harness near its descriptor limit cannot open one per line), and
-            // the launcher's output is read to its end whatever happens to the file
-            java.io.Writer log = null;
-            try {
-                log = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                progress.println("  stack output not kept: " + e.getMessage());
-            }
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(launcher.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    if (log != null) {
-                        try {
-                            log.write(line + "\n");
-                            log.flush();
-                        } catch (IOException e) {
-                            log = null;
+        Thread pump = new Thread(
+                () -> {
+                    // one file handle for the whole run (a harness near its descriptor limit cannot open one per line),
+                    // and
+                    // the launcher's output is read to its end whatever happens to the file
+                    java.io.Writer log = null;
+                    try {
+                        log = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        progress.println("  stack output not kept: " + e.getMessage());
+                    }
+                    try (BufferedReader reader = new BufferedReader(
+                            new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = reader.readLine()) != null; ) {
+                            if (log != null) {
+                                try {
+                                    log.write(line + "\n");
+                                    log.flush();
+                                } catch (IOException e) {
+                                    log = null;
+                                }
+                            }
+                            if (ready.getCount() > 0
+                                    || !line.startsWith("[parley] ")
+                                    || line.contains("unexpectedly")
+                                    || line.contains("stopping")) {
+                                if (!line.contains(".eyJ")) { // not the demo tokens
+                                    progress.println("  stack> " + line);
+                                }
+                            }
+                            if (line.contains("Ctrl-C stops the stack")) {
+                                ready.countDown();
+                            }
                         }
+                    } catch (IOException ignored) {
+                        // the launcher ended
                     }
-                    if (ready.getCount() > 0 || !line.startsWith("[parley] ") || line.contains("unexpectedly")
-                            || line.contains("stopping")) {
-                        if (!line.contains(".eyJ")) { // not the demo tokens
-                            progress.println("  stack> " + line);
-                        }
-                    }
-                    if (line.contains("Ctrl-C stops the stack")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the launcher ended
-            }
-            ready.countDown();
-        }, "stack-output");
+                    ready.countDown();
+                },
+                "stack-output");
         pump.setDaemon(true);
         pump.start();
         // Ctrl-C or SIGTERM to the harness stops the stack it started too
-        Thread stopper = new Thread(() -> {
-            if (launcher.isAlive()) {
-                launcher.destroy();
-                try {
-                    launcher.waitFor(90, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "stack-stopper");
+        Thread stopper = new Thread(
+                () -> {
+                    if (launcher.isAlive()) {
+                        launcher.destroy();
+                        try {
+                            launcher.waitFor(90, TimeUnit.SECONDS);
+                        } catch (InterruptedException ignored) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                },
+                "stack-stopper");
         Runtime.getRuntime().addShutdownHook(stopper);
         if (!ready.await(300, TimeUnit.SECONDS) || !launcher.isAlive()) {
             launcher.destroy();

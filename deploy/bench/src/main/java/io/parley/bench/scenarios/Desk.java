@@ -6,12 +6,6 @@ import io.parley.infra.DevKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.HdrHistogram.Histogram;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +14,11 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The support desk, against a running local stack (deploy/bench/gateway.sh desk): makes that many clients with a
@@ -36,7 +35,9 @@ public final class Desk implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "<requests>", description = "timed requests per page, after 200 to warm up")
     int requests;
 
-    @Option(names = "--conversation-url", defaultValue = "${env:BENCH_CONVERSATION_URL:-http://127.0.0.1:8081}",
+    @Option(
+            names = "--conversation-url",
+            defaultValue = "${env:BENCH_CONVERSATION_URL:-http://127.0.0.1:8081}",
             description = "the conversation-service (default: BENCH_CONVERSATION_URL or http://127.0.0.1:8081)")
     URI service;
 
@@ -67,7 +68,10 @@ public final class Desk implements Callable<Integer> {
             made.add(api.get(gateway, "/api/conversations/support", token));
             if (made.size() == 64 || i == conversations - 1) {
                 for (Future<JsonObject> f : made) {
-                    ids.add(f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).getString("id"));
+                    ids.add(f.toCompletionStage()
+                            .toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS)
+                            .getString("id"));
                 }
                 made.clear();
             }
@@ -78,8 +82,13 @@ public final class Desk implements Callable<Integer> {
         Thread.sleep(3_000); // the message-service learns of them from Kafka
         List<Future<JsonObject>> sent = new ArrayList<>();
         for (int i = 0; i < conversations; i += 3) {
-            sent.add(api.post(gateway, "/api/conversations/" + ids.get(i) + "/messages", tokens.get(i),
-                    new JsonObject().put("clientMessageId", UUID.randomUUID().toString()).put("content", "help")));
+            sent.add(api.post(
+                    gateway,
+                    "/api/conversations/" + ids.get(i) + "/messages",
+                    tokens.get(i),
+                    new JsonObject()
+                            .put("clientMessageId", UUID.randomUUID().toString())
+                            .put("content", "help")));
             if (sent.size() == 64) {
                 for (Future<JsonObject> f : sent) {
                     f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -98,15 +107,22 @@ public final class Desk implements Callable<Integer> {
             for (int i = 0; i < requests + 200; i++) {
                 long start = System.nanoTime();
                 JsonObject page = api.get(service, "/api/conversations" + query, admin)
-                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
                 long took = System.nanoTime() - start;
                 if (i >= 200) { // after 200 to warm up
                     histogram.recordValue(took);
                 }
                 items = page.getJsonArray("items").size();
             }
-            System.out.printf(Locale.ROOT, "%d support conversations, first page %s (%d items), %d requests%n",
-                    conversations, query, items, requests);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d support conversations, first page %s (%d items), %d requests%n",
+                    conversations,
+                    query,
+                    items,
+                    requests);
             print("  at the conversation-service", histogram);
         }
     }

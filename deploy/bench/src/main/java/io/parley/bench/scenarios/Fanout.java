@@ -7,14 +7,13 @@ import io.parley.bench.engine.LoadRig;
 import io.parley.bench.engine.Report;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** Scenario 3: one sender, a group of {@code --members}; time until the last member has each message. */
 @Command(name = "fanout", description = "one sender, a group of --members; time until the last member has each message")
@@ -26,7 +25,10 @@ public final class Fanout extends HarnessScenario {
     @Option(names = "--messages", defaultValue = "30", description = "messages measured (default: ${DEFAULT-VALUE})")
     int messages;
 
-    @Option(names = "--interval", defaultValue = "500", paramLabel = "MS",
+    @Option(
+            names = "--interval",
+            defaultValue = "500",
+            paramLabel = "MS",
             description = "ms between messages (default: ${DEFAULT-VALUE})")
     int interval;
 
@@ -45,9 +47,17 @@ public final class Fanout extends HarnessScenario {
         }
         Ledger ledger = new Ledger();
         List<Client> group = rig.connectAll(ids, "client", ledger);
-        String conversation = rig.api().postAndWait(rig.gateway(), "/api/conversations", rig.token(ids.get(0), "client"),
-                new JsonObject().put("type", "group").put("title", "Fan-out " + run)
-                        .put("participants", new JsonArray(ids.subList(1, ids.size()))), 60).getString("id");
+        String conversation = rig.api()
+                .postAndWait(
+                        rig.gateway(),
+                        "/api/conversations",
+                        rig.token(ids.get(0), "client"),
+                        new JsonObject()
+                                .put("type", "group")
+                                .put("title", "Fan-out " + run)
+                                .put("participants", new JsonArray(ids.subList(1, ids.size()))),
+                        60)
+                .getString("id");
         group.forEach(member -> member.knows(conversation));
         Thread.sleep(3_000); // the message-service learns of the group from Kafka
         rig.stats().start();
@@ -71,7 +81,9 @@ public final class Fanout extends HarnessScenario {
         rig.drain(ledger, group);
         progress.stop();
         JsonObject result = LoadRig.counts(ledger, group, Map.of(conversation, group), startNanos)
-                .put("scenario", "fanout").put("members", members).put("messages", messages)
+                .put("scenario", "fanout")
+                .put("members", members)
+                .put("messages", messages)
                 .put("intervalMs", interval)
                 .put("latencyMs", Report.percentiles(ledger.latencySnapshot()))
                 .put("lastDeliveryMs", Report.percentiles(ledger.lastDeliverySnapshot()))

@@ -1,11 +1,10 @@
 package io.parley.bench.scenarios;
 
+import static io.parley.bench.engine.FileTransfers.ID;
+import static io.parley.bench.engine.FileTransfers.match;
+
 import io.parley.bench.engine.FileTransfers;
 import io.parley.bench.engine.Jvm;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +16,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static io.parley.bench.engine.FileTransfers.ID;
-import static io.parley.bench.engine.FileTransfers.match;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * Files through the gateway of a running local stack (deploy/bench/files.sh throughput): one upload of a file of that
@@ -66,7 +65,8 @@ public final class FilesThroughput implements Callable<Integer> {
 
             for (int round = 0; round < 3; round++) {
                 long started = System.nanoTime();
-                HttpResponse<String> up = files.upload(annToken, conversation, "bench.bin", file).get(5, TimeUnit.MINUTES);
+                HttpResponse<String> up =
+                        files.upload(annToken, conversation, "bench.bin", file).get(5, TimeUnit.MINUTES);
                 double upSeconds = (System.nanoTime() - started) / 1e9;
                 if (up.statusCode() != 201) {
                     throw new IllegalStateException("upload answered " + up.statusCode() + ": " + up.body());
@@ -75,9 +75,17 @@ public final class FilesThroughput implements Callable<Integer> {
                 started = System.nanoTime();
                 long bytes = files.download(annToken, "/api/attachments/" + id).get(5, TimeUnit.MINUTES);
                 double downSeconds = (System.nanoTime() - started) / 1e9;
-                System.out.printf(Locale.ROOT, "one %d MiB file, round %d: upload %.0f MB/s (%.2f s), download %.0f MB/s"
-                                + " (%.2f s, %d bytes)%n", mib, round + 1, megabytes / upSeconds, upSeconds,
-                        megabytes / downSeconds, downSeconds, bytes);
+                System.out.printf(
+                        Locale.ROOT,
+                        "one %d MiB file, round %d: upload %.0f MB/s (%.2f s), download %.0f MB/s"
+                                + " (%.2f s, %d bytes)%n",
+                        mib,
+                        round + 1,
+                        megabytes / upSeconds,
+                        upSeconds,
+                        megabytes / downSeconds,
+                        downSeconds,
+                        bytes);
             }
 
             System.out.println("old generation after a full GC, before ten at once: " + Jvm.oldGenerations());
@@ -90,7 +98,8 @@ public final class FilesThroughput implements Callable<Integer> {
             for (CompletableFuture<HttpResponse<String>> up : uploads) {
                 HttpResponse<String> response = up.get(10, TimeUnit.MINUTES);
                 if (response.statusCode() != 201) {
-                    throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+                    throw new IllegalStateException(
+                            "upload answered " + response.statusCode() + ": " + response.body());
                 }
                 ids.add(match(ID, response.body()));
             }
@@ -98,18 +107,24 @@ public final class FilesThroughput implements Callable<Integer> {
             System.out.println("old generation after a full GC, after ten uploads: " + Jvm.oldGenerations());
             started = System.nanoTime();
             List<CompletableFuture<Long>> downloads = ids.stream()
-                    .map(id -> files.download(annToken, "/api/attachments/" + id)).toList();
+                    .map(id -> files.download(annToken, "/api/attachments/" + id))
+                    .toList();
             for (CompletableFuture<Long> down : downloads) {
                 down.get(10, TimeUnit.MINUTES);
             }
             double downSeconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf(Locale.ROOT, "ten %d MiB files at once: upload %.0f MB/s in all (%.2f s), download %.0f MB/s"
-                    + " in all (%.2f s)%n", mib, 10 * megabytes / upSeconds, upSeconds, 10 * megabytes / downSeconds,
+            System.out.printf(
+                    Locale.ROOT,
+                    "ten %d MiB files at once: upload %.0f MB/s in all (%.2f s), download %.0f MB/s"
+                            + " in all (%.2f s)%n",
+                    mib,
+                    10 * megabytes / upSeconds,
+                    upSeconds,
+                    10 * megabytes / downSeconds,
                     downSeconds);
             System.out.println("old generation after a full GC, after ten downloads: " + Jvm.oldGenerations());
         } finally {
             Files.deleteIfExists(file);
         }
     }
-
 }

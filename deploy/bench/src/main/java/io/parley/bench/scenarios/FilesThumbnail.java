@@ -1,12 +1,10 @@
 package io.parley.bench.scenarios;
 
-import io.parley.bench.engine.FileTransfers;
-import org.HdrHistogram.Histogram;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
+import static io.parley.bench.engine.FileTransfers.ID;
+import static io.parley.bench.engine.FileTransfers.THUMBNAIL;
+import static io.parley.bench.engine.FileTransfers.match;
 
-import javax.imageio.ImageIO;
+import io.parley.bench.engine.FileTransfers;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,10 +18,11 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static io.parley.bench.engine.FileTransfers.ID;
-import static io.parley.bench.engine.FileTransfers.THUMBNAIL;
-import static io.parley.bench.engine.FileTransfers.match;
+import javax.imageio.ImageIO;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * A photo's thumbnail through the gateway of a running local stack (deploy/bench/files.sh thumbnail): a 2 MB photo at
@@ -31,8 +30,9 @@ import static io.parley.bench.engine.FileTransfers.match;
  * with the upload's id, the recipient's {@code message.created}, then its {@code GET} of the thumbnailUrl;
  * percentiles in ms.
  */
-@Command(name = "files-thumbnail", description = "<count> 2 MB photos, one at a time: upload start to the other "
-        + "participant's thumbnail")
+@Command(
+        name = "files-thumbnail",
+        description = "<count> 2 MB photos, one at a time: upload start to the other " + "participant's thumbnail")
 public final class FilesThumbnail implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<count>", description = "photos measured, after five to warm up")
@@ -74,9 +74,12 @@ public final class FilesThumbnail implements Callable<Integer> {
                     throw new IllegalStateException("upload answered " + up.statusCode() + ": " + up.body());
                 }
                 String id = match(ID, up.body());
-                annSocket.sendText("{\"type\":\"send\",\"ref\":\"" + i + "\",\"conversationId\":\"" + conversation
-                        + "\",\"clientMessageId\":\"" + UUID.randomUUID() + "\",\"attachments\":[{\"id\":\"" + id
-                        + "\"}]}", true);
+                annSocket.sendText(
+                        "{\"type\":\"send\",\"ref\":\"" + i + "\",\"conversationId\":\"" + conversation
+                                + "\",\"clientMessageId\":\"" + UUID.randomUUID() + "\",\"attachments\":[{\"id\":\""
+                                + id
+                                + "\"}]}",
+                        true);
                 String created;
                 do {
                     created = bobFrames.poll(30, TimeUnit.SECONDS);
@@ -94,10 +97,15 @@ public final class FilesThumbnail implements Callable<Integer> {
             }
             annSocket.abort();
             bobSocket.abort();
-            System.out.printf(Locale.ROOT, "upload start to the other participant's thumbnail, %d photos one at a time:"
-                            + " p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", count,
-                    latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(90) / 1e6,
-                    latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "upload start to the other participant's thumbnail, %d photos one at a time:"
+                            + " p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    count,
+                    latency.getValueAtPercentile(50) / 1e6,
+                    latency.getValueAtPercentile(90) / 1e6,
+                    latency.getValueAtPercentile(99) / 1e6,
+                    latency.getMaxValue() / 1e6);
         } finally {
             Files.deleteIfExists(photo);
         }
@@ -124,5 +132,4 @@ public final class FilesThumbnail implements Callable<Integer> {
             }
         }
     }
-
 }

@@ -5,10 +5,6 @@ import io.parley.bench.engine.Report;
 import io.parley.bench.engine.Scenario;
 import io.parley.bench.engine.Target;
 import io.vertx.core.json.JsonObject;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,6 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * A subcommand of the harness (deploy/bench/harness.sh): one scenario, or {@code all} of them, against the
@@ -34,7 +33,8 @@ public abstract class HarnessCommand implements Callable<Integer> {
 
     /** The command line as given, as the report records it: {@code deploy/bench/harness.sh <scenario> ...}. */
     String command() {
-        return "deploy/bench/harness.sh " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
+        return "deploy/bench/harness.sh "
+                + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
     }
 
     /**
@@ -48,7 +48,9 @@ public abstract class HarnessCommand implements Callable<Integer> {
     /** Runs, writes the report's JSON and prints its table; the repository is the parley.repository property. */
     @Override
     public Integer call() throws Exception {
-        Path repository = Path.of(System.getProperty("parley.repository", ".")).toAbsolutePath().normalize();
+        Path repository = Path.of(System.getProperty("parley.repository", "."))
+                .toAbsolutePath()
+                .normalize();
         Path json = target.json(repository, Instant.now().toString());
         JsonObject results = run(repository, new HashMap<>(System.getenv()), System.out);
         Report.write(results, json, System.out);

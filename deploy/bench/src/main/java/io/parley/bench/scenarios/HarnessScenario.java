@@ -1,7 +1,6 @@
 package io.parley.bench.scenarios;
 
 import io.parley.bench.engine.Scenario;
-
 import java.util.List;
 
 /** A harness subcommand that is one scenario: it runs itself. */

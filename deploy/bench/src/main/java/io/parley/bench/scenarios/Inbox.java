@@ -9,12 +9,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import org.HdrHistogram.Histogram;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +20,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The inbox through the gateway, against a running local stack (deploy/bench/gateway.sh inbox): an open loop over
@@ -45,7 +44,10 @@ public final class Inbox implements Callable<Integer> {
     @Parameters(index = "2", paramLabel = "<seconds>", description = "how long the loop sends")
     int seconds;
 
-    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "${env:BENCH_SETTLE_SECONDS:-3}",
+    @Option(
+            names = "--settle",
+            paramLabel = "SECONDS",
+            defaultValue = "${env:BENCH_SETTLE_SECONDS:-3}",
             description = "seconds for the connections' presence to settle first (default: BENCH_SETTLE_SECONDS or 3)")
     int settleSeconds;
 
@@ -64,21 +66,26 @@ public final class Inbox implements Callable<Integer> {
         gateway = stack.gateway();
         keys = stack.keys.keys();
         vertx = Vertx.vertx();
-        sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
-                .setConnectTimeout(30_000));
+        sockets = vertx.createWebSocketClient(
+                new WebSocketClientOptions().setMaxConnections(100_000).setConnectTimeout(30_000));
         api = new Api(vertx);
         inbox(rate, users, seconds);
         return 0;
     }
 
     private WebSocket connect(String token, java.util.function.Consumer<String> onText) throws Exception {
-        return sockets.connect(new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(gateway.getPort())
-                        .setURI("/ws").addHeader("Authorization", "Bearer " + token))
+        return sockets.connect(new WebSocketConnectOptions()
+                        .setHost(gateway.getHost())
+                        .setPort(gateway.getPort())
+                        .setURI("/ws")
+                        .addHeader("Authorization", "Bearer " + token))
                 .map(ws -> {
                     ws.textMessageHandler(onText::accept);
                     return ws;
                 })
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** An open loop over pairs of users, each pair a direct conversation; ack to the recipient's unread count, and to the list, per message. */
@@ -91,16 +98,20 @@ public final class Inbox implements Callable<Integer> {
         AtomicLong listed = new AtomicLong();
         AtomicLong sampled = new AtomicLong();
         java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean();
-        record InboxPair(String conversation, WebSocket sender, String recipientToken) {
-        }
+        record InboxPair(String conversation, WebSocket sender, String recipientToken) {}
         List<InboxPair> pairs = new ArrayList<>();
         for (int i = 0; i < users / 2; i++) {
             String a = "inbox-a-" + UUID.randomUUID();
             String b = "inbox-b-" + UUID.randomUUID();
             String tokenA = keys.token(a, "client", "A" + i, Duration.ofHours(2));
             String tokenB = keys.token(b, "client", "B" + i, Duration.ofHours(2));
-            String conversation = api.postAndWait(gateway, "/api/conversations", tokenA,
-                    new JsonObject().put("type", "direct").put("participants", List.of(b)), 10).getString("id");
+            String conversation = api.postAndWait(
+                            gateway,
+                            "/api/conversations",
+                            tokenA,
+                            new JsonObject().put("type", "direct").put("participants", List.of(b)),
+                            10)
+                    .getString("id");
             var pending = new java.util.concurrent.ConcurrentSkipListMap<Long, Long>();
             acked.put(conversation, pending);
             WebSocket sender = connect(tokenA, text -> {
@@ -119,7 +130,8 @@ public final class Inbox implements Callable<Integer> {
             connect(tokenB, text -> {
                 long now = System.nanoTime();
                 JsonObject frame = new JsonObject(text);
-                if ("unread".equals(frame.getString("type")) && conversation.equals(frame.getString("conversationId"))) {
+                if ("unread".equals(frame.getString("type"))
+                        && conversation.equals(frame.getString("conversationId"))) {
                     var reached = pending.headMap(frame.getLong("count"), true);
                     synchronized (toUnread) {
                         reached.values().forEach(at -> toUnread.recordValue(Math.max(0, now - at)));
@@ -133,14 +145,27 @@ public final class Inbox implements Callable<Integer> {
         // the connections' presence and support conversations are settled before the clock starts
         Thread.sleep(settleSeconds * 1000L);
         System.out.printf(Locale.ROOT, "%d users connected in %d conversations%n", users, pairs.size());
-        long total = sendOpenLoop(rate, seconds, pairs.stream().map(InboxPair::sender).toList(),
-                pairs.stream().map(InboxPair::conversation).toList(), "inbox", (id, dueAt) -> { });
+        long total = sendOpenLoop(
+                rate,
+                seconds,
+                pairs.stream().map(InboxPair::sender).toList(),
+                pairs.stream().map(InboxPair::conversation).toList(),
+                "inbox",
+                (id, dueAt) -> {});
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while ((counted.get() < total || listed.get() < sampled.get()) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        System.out.printf(Locale.ROOT, "open loop %d messages/s, %d users, %d s: %d sent, %d counted by an unread frame, "
-                + "%d of %d sampled seen in the list%n", rate, users, seconds, total, counted.get(), listed.get(),
+        System.out.printf(
+                Locale.ROOT,
+                "open loop %d messages/s, %d users, %d s: %d sent, %d counted by an unread frame, "
+                        + "%d of %d sampled seen in the list%n",
+                rate,
+                users,
+                seconds,
+                total,
+                counted.get(),
+                listed.get(),
                 sampled.get());
         print("ack to recipient's unread frame", toUnread);
         print("ack to recipient's GET /api/conversations/{id} showing it (2 ms polls)", toList);
@@ -151,8 +176,13 @@ public final class Inbox implements Callable<Integer> {
      * round-robin over the senders and their conversations; tells {@code onDue} each clientMessageId and its due time
      * before the frame leaves. Answers how many were sent.
      */
-    private long sendOpenLoop(int rate, int seconds, List<WebSocket> senders, List<String> conversations,
-                              String content, java.util.function.ObjLongConsumer<String> onDue) {
+    private long sendOpenLoop(
+            int rate,
+            int seconds,
+            List<WebSocket> senders,
+            List<String> conversations,
+            String content,
+            java.util.function.ObjLongConsumer<String> onDue) {
         long total = (long) rate * seconds;
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
@@ -162,17 +192,27 @@ public final class Inbox implements Callable<Integer> {
             int pair = (int) (i % senders.size());
             String clientMessageId = UUID.randomUUID().toString();
             onDue.accept(clientMessageId, dueAt);
-            String frame = new JsonObject().put("type", "send").put("ref", clientMessageId)
-                    .put("conversationId", conversations.get(pair)).put("clientMessageId", clientMessageId)
-                    .put("content", content + " " + i).encode();
+            String frame = new JsonObject()
+                    .put("type", "send")
+                    .put("ref", clientMessageId)
+                    .put("conversationId", conversations.get(pair))
+                    .put("clientMessageId", clientMessageId)
+                    .put("content", content + " " + i)
+                    .encode();
             WebSocket sender = senders.get(pair);
             vertx.runOnContext(v -> sender.writeTextMessage(frame));
         }
         return total;
     }
 
-    private void pollList(String conversation, String token, long seq, long ackAt, Histogram into, AtomicLong done,
-                          java.util.concurrent.atomic.AtomicBoolean polling) {
+    private void pollList(
+            String conversation,
+            String token,
+            long seq,
+            long ackAt,
+            Histogram into,
+            AtomicLong done,
+            java.util.concurrent.atomic.AtomicBoolean polling) {
         api.get(gateway, "/api/conversations/" + conversation, token).onComplete(answer -> {
             long now = System.nanoTime();
             if (answer.succeeded() && answer.result().getLong("lastSeq", 0L) >= seq) {

@@ -7,18 +7,19 @@ import io.parley.bench.engine.LoadRig;
 import io.parley.bench.engine.Pair;
 import io.parley.bench.engine.Report;
 import io.vertx.core.json.JsonObject;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Scenario 5: users in pairs sending at {@code --rate}; the gateway is killed (SIGKILL) and the launcher starts it
  * again; every client reconnects and resumes; nothing may be lost or duplicated.
  */
-@Command(name = "storm", description = "pairs sending while the gateway is killed and started again; every client resumes")
+@Command(
+        name = "storm",
+        description = "pairs sending while the gateway is killed and started again; every client resumes")
 public final class Storm extends HarnessScenario {
 
     @Option(names = "--users", defaultValue = "2000", description = "connected users (default: ${DEFAULT-VALUE})")
@@ -27,10 +28,15 @@ public final class Storm extends HarnessScenario {
     @Option(names = "--rate", defaultValue = "200", description = "messages a second (default: ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--before", defaultValue = "5", description = "seconds of sends before the kill (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--before",
+            defaultValue = "5",
+            description = "seconds of sends before the kill (default: ${DEFAULT-VALUE})")
     int before;
 
-    @Option(names = "--after", defaultValue = "5",
+    @Option(
+            names = "--after",
+            defaultValue = "5",
             description = "seconds of sends after every client resumed (default: ${DEFAULT-VALUE})")
     int after;
 
@@ -77,7 +83,11 @@ public final class Storm extends HarnessScenario {
                 }
                 if (resumed == everyone.size()) {
                     allResumedAt = latest;
-                    rig.out().printf(Locale.ROOT, "every client resumed %.2f s after the kill%n", (latest - killAt) / 1e9);
+                    rig.out()
+                            .printf(
+                                    Locale.ROOT,
+                                    "every client resumed %.2f s after the kill%n",
+                                    (latest - killAt) / 1e9);
                 }
             }
             if (allResumedAt != null && due - allResumedAt > TimeUnit.SECONDS.toNanos(after)) {
@@ -92,7 +102,9 @@ public final class Storm extends HarnessScenario {
         rig.drain(ledger, everyone);
         progress.stop();
         JsonObject result = LoadRig.counts(ledger, everyone, Pair.conversations(pairs), startNanos)
-                .put("scenario", "storm").put("users", users).put("rate", rate)
+                .put("scenario", "storm")
+                .put("users", users)
+                .put("rate", rate)
                 .put("allResumedSeconds", allResumedAt == null ? null : Report.round((allResumedAt - killAt) / 1e9))
                 .put("latencyMs", Report.percentiles(ledger.latencySnapshot()))
                 .put("processes", rig.stats().report());

@@ -1,12 +1,11 @@
 package io.parley.bench.engine;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The ledger's counting by seq, and a client's place against it, without a stack. */
 class LedgerTest {
@@ -135,14 +134,17 @@ class LedgerTest {
         Client a2 = new Client("a2", "t", null, null, null, ledger);
         Client b2 = new Client("b2", "t", null, null, null, ledger);
         List<Pair> pairs = List.of(new Pair("c1", a1, b1), new Pair("c2", a2, b2));
-        assertThat(List.of(0L, 1L, 2L, 3L, 4L)).extracting(i -> Pair.senderOf(pairs, i))
+        assertThat(List.of(0L, 1L, 2L, 3L, 4L))
+                .extracting(i -> Pair.senderOf(pairs, i))
                 .containsExactly(a1, a2, b1, b2, a1);
         assertThat(Pair.members(pairs)).containsExactly(a1, b1, a2, b2);
         assertThat(Pair.conversations(pairs)).containsOnlyKeys("c1", "c2");
     }
 
     private static JsonObject message(String conversation, long seq, String clientMessageId) {
-        return new JsonObject().put("conversationId", conversation).put("seq", seq)
+        return new JsonObject()
+                .put("conversationId", conversation)
+                .put("seq", seq)
                 .put("clientMessageId", clientMessageId);
     }
 }

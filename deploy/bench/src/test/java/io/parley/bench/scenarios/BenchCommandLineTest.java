@@ -1,27 +1,37 @@
 package io.parley.bench.scenarios;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.parley.bench.Bench;
 import io.parley.bench.engine.Scenario;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /** The command line as picocli parses it: subcommands, options, their defaults, and what is refused. */
 class BenchCommandLineTest {
 
-    private static final List<String> EVERY_SUBCOMMAND = List.of("pairs", "max", "fanout", "idle", "storm", "all",
-            "send-path", "inbox", "desk", "alerts", "files-throughput", "files-thumbnail");
+    private static final List<String> EVERY_SUBCOMMAND = List.of(
+            "pairs",
+            "max",
+            "fanout",
+            "idle",
+            "storm",
+            "all",
+            "send-path",
+            "inbox",
+            "desk",
+            "alerts",
+            "files-throughput",
+            "files-thumbnail");
 
     @Test
     void helpListsEverySubcommand() {
@@ -71,17 +81,56 @@ class BenchCommandLineTest {
         assertThat(max.target.keysDir(Path.of("/data"))).isEqualTo(Path.of("/k"));
         assertThat(max.target.json(repository, "2026-01-01T10:00:00Z"))
                 .isEqualTo(Path.of("/repo/deploy/bench/target/harness-2026-01-01T10-00-00Z.json"));
-        assertThat(Bench.harness("idle", "--data", "/d").target.keysDir(Path.of("/d"))).isEqualTo(Path.of("/d/keys"));
+        assertThat(Bench.harness("idle", "--data", "/d").target.keysDir(Path.of("/d")))
+                .isEqualTo(Path.of("/d/keys"));
     }
 
     @Test
     void allGivesEachScenarioTheOptionsItKnows() {
-        HarnessCommand all = Bench.harness("all", "--gateway", "http://127.0.0.1:8080", "--data", "/d",
-                "--jit-warmup", "1", "--users", "6", "--rates", "20,40", "--seconds", "2", "--warmup", "1",
-                "--start", "20", "--step", "20", "--max-rate", "40", "--trial", "2", "--hold", "2", "--p99", "50",
-                "--members", "5", "--messages", "5", "--interval", "100",
-                "--connections", "20", "--connect-rate", "0",
-                "--rate", "10", "--before", "2", "--after", "3");
+        HarnessCommand all = Bench.harness(
+                "all",
+                "--gateway",
+                "http://127.0.0.1:8080",
+                "--data",
+                "/d",
+                "--jit-warmup",
+                "1",
+                "--users",
+                "6",
+                "--rates",
+                "20,40",
+                "--seconds",
+                "2",
+                "--warmup",
+                "1",
+                "--start",
+                "20",
+                "--step",
+                "20",
+                "--max-rate",
+                "40",
+                "--trial",
+                "2",
+                "--hold",
+                "2",
+                "--p99",
+                "50",
+                "--members",
+                "5",
+                "--messages",
+                "5",
+                "--interval",
+                "100",
+                "--connections",
+                "20",
+                "--connect-rate",
+                "0",
+                "--rate",
+                "10",
+                "--before",
+                "2",
+                "--after",
+                "3");
         assertThat(all.target.jitWarmup()).isEqualTo(1);
         List<? extends Scenario> scenarios = all.scenarios();
         assertThat(scenarios).extracting(Scenario::name).containsExactly("pairs", "max", "fanout", "idle", "storm");
@@ -103,7 +152,9 @@ class BenchCommandLineTest {
     @Test
     void allRefusesAnOptionNoScenarioHas() {
         HarnessCommand all = Bench.harness("all", "--users", "6", "--userz", "7");
-        assertThatThrownBy(all::scenarios).isInstanceOf(ParameterException.class).hasMessageContaining("--userz");
+        assertThatThrownBy(all::scenarios)
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--userz");
     }
 
     @Test
@@ -153,7 +204,8 @@ class BenchCommandLineTest {
         Alerts paced = parse(Alerts.class, "alerts", "10000", "500", "--grace", "3s");
         assertThat(paced.rate).isEqualTo(500);
         assertThat(paced.grace).isEqualTo(Duration.ofSeconds(3));
-        String kafka = System.getenv("BENCH_KAFKA") != null ? System.getenv("BENCH_KAFKA")
+        String kafka = System.getenv("BENCH_KAFKA") != null
+                ? System.getenv("BENCH_KAFKA")
                 : "127.0.0.1:" + env("PARLEY_KAFKA_PORT", "19092");
         assertThat(burst.kafka).isEqualTo(kafka);
         assertThat(new Alerts.ShortDuration().convert("2s")).isEqualTo(Duration.ofSeconds(2));
@@ -168,8 +220,11 @@ class BenchCommandLineTest {
 
     @Test
     void maxHoldsOnlyWithinTheBoundWithoutLossAtTheRate() {
-        JsonObject run = new JsonObject().put("latencyMs", new JsonObject().put("p99", 80.0)).put("lost", 0L)
-                .put("deliveredPerSecond", 960.0).put("rate", 1000);
+        JsonObject run = new JsonObject()
+                .put("latencyMs", new JsonObject().put("p99", 80.0))
+                .put("lost", 0L)
+                .put("deliveredPerSecond", 960.0)
+                .put("rate", 1000);
         assertThat(Max.held(run, 100)).isTrue();
         assertThat(Max.held(run, 50)).isFalse();
         assertThat(Max.held(run.copy().put("lost", 1L), 100)).isFalse();

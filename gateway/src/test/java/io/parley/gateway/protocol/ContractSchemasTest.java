@@ -23,7 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JSON Schemas (draft 2020-12) of the frames the gateway sends and of the Kafka events, generated from their
+ * The JSON Schemas (draft 2020-12) of the WebSocket frames and of the Kafka events, generated from their
  * types ({@link ServerFrame}, {@link Event} and the records that implement them) with victools' generator and its
  * Jackson module, so that they say what the encoders write: a record's components, the {@code type} names of
  * {@code @JsonTypeName}, enums as their wire words. docs/schemas keeps them for clients (the TypeScript SDK's types
@@ -144,5 +144,35 @@ class ContractSchemasTest {
                     .allSatisfy(name -> assertThat(events).contains("\"" + name + "\""));
             assertThat(events).contains("\"title\":\"" + type.getSimpleName() + "\"");
         });
+    }
+
+    /**
+     * The client frames' schema is written by hand (the decoder reads frames field by field): it names exactly the
+     * frame types the decoder knows, one per {@link ClientFrame} record, and each of its examples decodes to the
+     * record of its title.
+     */
+    @Test
+    void theClientFramesSchemaNamesEveryFrameTheDecoderKnowsAndItsExamplesDecode() throws IOException {
+        JsonNode schema =
+                JSON.readTree(DOCS.resolve("client-frames.schema.json").toFile());
+        java.util.Set<String> titles = new java.util.TreeSet<>();
+        for (JsonNode frame : schema.get("anyOf")) {
+            String title = frame.get("title").asText();
+            titles.add(title);
+            assertThat(frame.get("examples")).as(title).isNotEmpty();
+            for (JsonNode example : frame.get("examples")) {
+                Decoded decoded = FrameCodec.decode(example.toString());
+                assertThat(decoded).as(example.toString()).isInstanceOf(Decoded.Frame.class);
+                assertThat(((Decoded.Frame) decoded).frame().getClass().getSimpleName())
+                        .isEqualTo(title);
+                assertThat(frame.get("properties").get("type").get("const").asText())
+                        .isEqualTo(example.get("type").asText());
+            }
+        }
+        assertThat(titles)
+                .isEqualTo(Arrays.stream(ClientFrame.class.getPermittedSubclasses())
+                        .map(Class::getSimpleName)
+                        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        assertThat(FrameCodec.decode("{\"type\":\"wave\"}")).isInstanceOf(Decoded.Refused.class);
     }
 }

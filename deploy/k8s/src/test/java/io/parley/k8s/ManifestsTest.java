@@ -488,6 +488,68 @@ class ManifestsTest {
                 .isZero();
     }
 
+    /**
+     * The optional monitoring kustomization ({@code deploy/k8s/monitoring}, docs/deploy.md): a ServiceMonitor per
+     * service that scrapes {@code /q/metrics} on the pods' management port with the job named after the service (the
+     * label deploy/observability's alert rules group by), through a headless Service that selects exactly that
+     * service's pods of the prod overlay.
+     */
+    @Test
+    void everyServiceIsScrapedOnItsManagementPortAsAJobNamedAfterIt() {
+        List<JsonNode> monitoring = rendered("../monitoring");
+        List<JsonNode> monitors = monitoring.stream()
+                .filter(o -> o.path("kind").asText().equals("ServiceMonitor"))
+                .toList();
+        assertThat(monitors.stream().map(ManifestsTest::name).toList()).containsExactlyInAnyOrderElementsOf(SERVICES);
+        List<JsonNode> deployments = objects("prod", "Deployment");
+        for (JsonNode monitor : monitors) {
+            String service = name(monitor);
+            assertThat(monitor.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+            assertThat(monitor.path("metadata").path("namespace").asText()).isEqualTo("parley");
+            JsonNode endpoints = monitor.path("spec").path("endpoints");
+            assertThat(endpoints.size()).as(service + " endpoints").isEqualTo(1);
+            JsonNode endpoint = endpoints.get(0);
+            assertThat(endpoint.path("path").asText()).as(service).isEqualTo("/q/metrics");
+
+            // the Services it selects: exactly one, in its namespace, whose job label value is the service's name
+            List<JsonNode> selected = monitoring.stream()
+                    .filter(o -> o.path("kind").asText().equals("Service"))
+                    .filter(o -> selects(
+                            monitor.path("spec").path("selector"),
+                            o.path("metadata").path("labels")))
+                    .toList();
+            assertThat(selected).as(service + " selects one Service").hasSize(1);
+            JsonNode metricsService = selected.get(0);
+            String jobLabel = monitor.path("spec").path("jobLabel").asText();
+            assertThat(metricsService
+                            .path("metadata")
+                            .path("labels")
+                            .path(jobLabel)
+                            .asText())
+                    .as(service + " job label (" + jobLabel + ")")
+                    .isEqualTo(service);
+            JsonNode port = stream(metricsService.path("spec").path("ports"))
+                    .filter(p ->
+                            p.path("name").asText().equals(endpoint.path("port").asText()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(service + ": no Service port " + endpoint.path("port")));
+
+            // ... which selects that service's pods, and reaches their management port
+            List<JsonNode> pods = deployments.stream()
+                    .filter(d -> selectsLabels(
+                            metricsService.path("spec").path("selector"),
+                            d.path("spec").path("template").path("metadata").path("labels")))
+                    .toList();
+            assertThat(pods.stream().map(ManifestsTest::name).toList())
+                    .as(service + "-metrics selects the pods of")
+                    .containsExactly(service);
+            JsonNode container = podSpec(pods.get(0)).path("containers").get(0);
+            assertThat(port(container, port.path("targetPort")))
+                    .as(service + " scraped on the management port")
+                    .isEqualTo(MANAGEMENT_PORT);
+        }
+    }
+
     /** A reference to a Secret or ConfigMap: its kind, name and whether it is optional. */
     private static JsonNode ref(JsonNode reference, String kind, String name) {
         return new YAMLMapper()
@@ -499,7 +561,10 @@ class ManifestsTest {
 
     // ---- rendering and reading
 
-    /** The objects {@code kubectl kustomize overlays/<overlay>} renders, rendered once per overlay. */
+    /**
+     * The objects {@code kubectl kustomize overlays/<overlay>} renders, rendered once per overlay ({@code ../monitoring}
+     * for deploy/k8s/monitoring).
+     */
     static List<JsonNode> rendered(String overlay) {
         return RENDERED.computeIfAbsent(overlay, ManifestsTest::render);
     }
@@ -510,8 +575,9 @@ class ManifestsTest {
                 kubectl.isPresent(),
                 "kubectl is not installed (nor named by KUBECTL): the Kubernetes manifests were not rendered or checked");
         try {
-            Path out = Files.createTempFile("kustomize-" + overlay, ".yaml");
-            Path err = Files.createTempFile("kustomize-" + overlay, ".err");
+            String prefix = "kustomize-" + overlay.replaceAll("[^A-Za-z0-9-]", "");
+            Path out = Files.createTempFile(prefix, ".yaml");
+            Path err = Files.createTempFile(prefix, ".err");
             Process process = new ProcessBuilder(
                             kubectl.get().toString(),
                             "kustomize",

@@ -44,6 +44,8 @@ public final class LocalStack {
     private volatile PostgresServer postgres;
     /** The S3-compatible store started for {@code PARLEY_FILES_STORE=s3} without an endpoint, or null. */
     private volatile io.parley.infra.EmbeddedS3 s3;
+    /** The proxy on the public gateway port in front of the gateways ({@code PARLEY_GATEWAYS=2}), or null. */
+    private volatile GatewayProxy gatewayProxy;
 
     private volatile boolean stopping;
 
@@ -118,15 +120,27 @@ public final class LocalStack {
         ports.put("conversation-service", config.conversationPort());
         ports.put("message-service", config.messagePort());
         ports.put("notification-service", config.notificationPort());
-        ports.put("gateway", config.gatewayPort());
+        List<Integer> gatewayPorts = new ArrayList<>();
+        if (config.gateways() == 1) {
+            ports.put("gateway", config.gatewayPort());
+        } else {
+            // gateway-1, gateway-2...: each on a loopback port of its own, behind the proxy on the public port
+            for (int i = 1; i <= config.gateways(); i++) {
+                int port = FreePort.find();
+                ports.put("gateway-" + i, port);
+                gatewayPorts.add(port);
+            }
+        }
         Map<String, Integer> management = managementPorts(ports.keySet());
         for (Map.Entry<String, Integer> service : ports.entrySet()) {
             String name = service.getKey();
-            String database = name.replace("-service", "");
+            String program = program(name);
+            String database = program.replace("-service", "");
             postgres.createDatabase(database);
             Map<String, String> env = new HashMap<>(common);
             env.put("QUARKUS_HTTP_PORT", String.valueOf(service.getValue()));
             // Only the gateway is meant to be reached from outside this machine.
+            // (with several gateways, the proxy is that entry, and each gateway listens on loopback only)
             env.put("QUARKUS_HTTP_HOST", name.equals("gateway") ? "0.0.0.0" : "127.0.0.1");
             // Health and metrics: each service's management interface, on loopback only, the gateway's included.
             env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management.get(name)));
@@ -158,7 +172,7 @@ public final class LocalStack {
                                 .toAbsolutePath()
                                 .toString());
             }
-            services.add(startService(name, env));
+            services.add(startService(name, program, env));
         }
         recordPids();
         say("starting the services: " + String.join(", ", ports.keySet()));
@@ -176,13 +190,28 @@ public final class LocalStack {
         } catch (CompletionException e) {
             throw e.getCause() instanceof StackException se ? se : e;
         }
+        String gateways = "gateway";
+        if (!gatewayPorts.isEmpty()) {
+            try {
+                gatewayProxy = GatewayProxy.start("0.0.0.0", config.gatewayPort(), gatewayPorts);
+            } catch (IOException e) {
+                throw new StackException(
+                        "the gateway proxy cannot listen on port " + config.gatewayPort() + ": " + e.getMessage(), e);
+            }
+            gateways = gatewayPorts.size() + " gateways (ports "
+                    + gatewayPorts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + ") behind one address,";
+            say("gateway proxy on port " + config.gatewayPort() + ": new connections go to " + gatewayPorts
+                    + " in turn, skipping a gateway that is down");
+        }
 
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         String url = "http://localhost:" + config.gatewayPort();
         System.out.println(String.format(
                 Locale.ROOT,
-                "%s gateway %s (WebSocket ws://localhost:%d/ws), started in %.1f s; logs in %s",
+                "%s %s %s (WebSocket ws://localhost:%d/ws), started in %.1f s; logs in %s",
                 READY_PREFIX,
+                gateways,
                 url,
                 config.gatewayPort(),
                 seconds,
@@ -225,7 +254,8 @@ public final class LocalStack {
     private Map<String, Integer> managementPorts(java.util.Collection<String> names) {
         Map<String, Integer> ports = new HashMap<>();
         for (String name : names) {
-            int given = config.managementPort(name);
+            // gateway-1 takes the gateway's given port, if any; the other gateways a free one
+            int given = config.managementPort(name.equals("gateway-1") ? "gateway" : name);
             ports.put(name, given != 0 ? given : FreePort.find());
         }
         return ports;
@@ -255,8 +285,13 @@ public final class LocalStack {
         return ChildProcess.start("kafka", command, Map.of(), log, config.repository());
     }
 
-    private ChildProcess startService(String name, Map<String, String> env) throws IOException {
-        Path jar = config.repository().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+    /** The service a process of the stack runs: its own name, or {@code gateway} for gateway-1, gateway-2... */
+    private static String program(String processName) {
+        return processName.startsWith("gateway") ? "gateway" : processName;
+    }
+
+    private ChildProcess startService(String name, String program, Map<String, String> env) throws IOException {
+        Path jar = config.repository().resolve(program).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new StackException(
                     jar + " is missing: build with ./mvnw package -DskipTests (deploy/local/run does)");
@@ -441,6 +476,9 @@ public final class LocalStack {
             stops.add(CompletableFuture.runAsync(() -> service.stop(Duration.ofSeconds(15))));
         }
         CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+        if (gatewayProxy != null) {
+            gatewayProxy.close();
+        }
         if (kafka != null) {
             kafka.stop(Duration.ofSeconds(30));
         }

@@ -21,7 +21,8 @@ record StackConfig(
         String issuer,
         String javaOptions,
         String kafkaJavaOptions,
-        Map<String, Integer> managementPorts) {
+        Map<String, Integer> managementPorts,
+        int gateways) {
 
     static final String DEFAULT_ISSUER = "parley-local";
 
@@ -51,7 +52,24 @@ record StackConfig(
                         "message-service",
                         port(env, "PARLEY_MESSAGE_MANAGEMENT_PORT", 0),
                         "notification-service",
-                        port(env, "PARLEY_NOTIFICATION_MANAGEMENT_PORT", 0)));
+                        port(env, "PARLEY_NOTIFICATION_MANAGEMENT_PORT", 0)),
+                gateways(env));
+    }
+
+    /**
+     * How many gateway processes run ({@code PARLEY_GATEWAYS}, 1 or 2; default 1). With two, each listens on a port of
+     * its own on loopback and a proxy in the launcher takes {@code PARLEY_GATEWAY_PORT} (README's configuration).
+     */
+    private static int gateways(Map<String, String> env) {
+        String value = env.get("PARLEY_GATEWAYS");
+        if (value == null || value.isBlank()) {
+            return 1;
+        }
+        return switch (value.trim()) {
+            case "1" -> 1;
+            case "2" -> 2;
+            default -> throw new StackException("PARLEY_GATEWAYS=" + value + " is not 1 or 2.");
+        };
     }
 
     /**

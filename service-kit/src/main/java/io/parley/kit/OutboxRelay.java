@@ -16,6 +16,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -43,6 +45,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <p>A crash after Kafka's acknowledgement but before the delete publishes those rows again on restart: consumers
  * drop the duplicates by {@code eventId}.
  *
+ * <p>A row written while a trace was recorded ({@link Outbox}) is published with that trace context as its record's
+ * W3C {@code traceparent} header, from which the consumers' messaging spans continue the writer's trace.
+ *
  * <p>Every instance, publishing or not, measures the outbox about once a second for its metrics:
  * {@code parley_outbox_lag_seconds}, the age of the oldest row not yet published (0 when none waits; it keeps growing
  * between measurements while that row waits), and {@code parley_outbox_depth}, the rows waiting (counted up to
@@ -55,6 +60,8 @@ public class OutboxRelay {
     private static final long LEADER_LOCK = 0x7061726C65790001L;
 
     private static final int BATCH = 500;
+    /** The W3C Trace Context header a consumer's tracing reads the parent span from. */
+    static final String TRACEPARENT = "traceparent";
     /** The most rows the depth counts: a count over a huge backlog every second would cost more than it tells. */
     static final int DEPTH_COUNTED = 100_000;
 
@@ -309,7 +316,7 @@ public class OutboxRelay {
      */
     private int publishBatch(SqlConnection leader) throws Exception {
         RowSet<Row> rows = leader.preparedQuery(
-                        "SELECT id, topic, record_key, payload FROM outbox ORDER BY id LIMIT " + BATCH)
+                        "SELECT id, topic, record_key, payload, traceparent FROM outbox ORDER BY id LIMIT " + BATCH)
                 .executeAndAwait();
         if (rows.size() == 0) {
             return 0;
@@ -318,10 +325,15 @@ public class OutboxRelay {
         List<Long> ids = new ArrayList<>(rows.size());
         for (Row row : rows) {
             ids.add(row.getLong("id"));
-            sends.add(producer.send(new ProducerRecord<>(
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(
                     row.getString("topic"),
                     row.getString("record_key"),
-                    row.getBuffer("payload").getBytes())));
+                    row.getBuffer("payload").getBytes());
+            String traceparent = row.getString("traceparent");
+            if (traceparent != null) {
+                record.headers().add(new RecordHeader(TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII)));
+            }
+            sends.add(producer.send(record));
         }
         for (Future<RecordMetadata> send : sends) {
             send.get(30, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.parley.message.store;
 
 import io.parley.events.MessageData;
 import io.parley.events.Role;
+import io.parley.kit.Outbox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,14 +56,14 @@ public class MessageStore {
                                 SET seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at
                                 WHERE read_position.seq < EXCLUDED.seq),
                         event AS (
-                            INSERT INTO outbox (topic, record_key, payload)
+                            INSERT INTO outbox (topic, record_key, payload, traceparent)
                             SELECT $11, $2::text, convert_to(jsonb_set(jsonb_set(jsonb_set($12::text::jsonb,
                                        '{message,seq}', to_jsonb(msg.seq)),
                                        '{conversationType}', to_jsonb(conv.kind)),
                                        '{participants}', coalesce((SELECT jsonb_agg(user_id ORDER BY user_id)
                                                                    FROM conversation_member
                                                                    WHERE conversation_id = $2), '[]'::jsonb))::text,
-                                   'UTF8')
+                                   'UTF8'), $14::text
                             FROM msg, conv)
                         SELECT seq FROM msg""".formatted(MembershipStore.MAY_USE.formatted("$2", "$4", "$13")))
                 .execute(Tuple.from(new Object[] {
@@ -78,7 +79,8 @@ public class MessageStore {
                     utc(m.createdAt()),
                     topic,
                     new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8),
-                    callerIsAdmin
+                    callerIsAdmin,
+                    Outbox.traceparent()
                 }))
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()
@@ -112,14 +114,14 @@ public class MessageStore {
                                 WHERE read_position.seq < EXCLUDED.seq
                             RETURNING seq),
                         event AS (
-                            INSERT INTO outbox (topic, record_key, payload)
+                            INSERT INTO outbox (topic, record_key, payload, traceparent)
                             SELECT $6, $1::text, convert_to(jsonb_set(jsonb_set(jsonb_set($7::text::jsonb,
                                        '{seq}', to_jsonb(moved.seq)),
                                        '{conversationType}', to_jsonb(conv.kind)),
                                        '{participants}', coalesce((SELECT jsonb_agg(user_id ORDER BY user_id)
                                                                    FROM conversation_member
                                                                    WHERE conversation_id = $1), '[]'::jsonb))::text,
-                                   'UTF8')
+                                   'UTF8'), $8::text
                             FROM moved, conv)
                         SELECT (SELECT count(*) FROM conv) AS visible, (SELECT count(*) FROM moved) AS moved""".formatted(MembershipStore.MAY_USE.formatted("$1", "$2", "$3")))
                 .execute(Tuple.from(new Object[] {
@@ -129,7 +131,8 @@ public class MessageStore {
                     seq,
                     utc(at),
                     topic,
-                    new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8)
+                    new String(eventTemplate, java.nio.charset.StandardCharsets.UTF_8),
+                    Outbox.traceparent()
                 }))
                 .map(rows -> {
                     Row row = rows.iterator().next();

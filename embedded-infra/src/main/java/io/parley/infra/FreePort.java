@@ -24,6 +24,16 @@ public final class FreePort {
 
     private FreePort() {}
 
+    /**
+     * Marks {@code ports} as taken, so that {@link #find()} never hands them out: ports that a configuration names for
+     * servers not started yet (another process may have picked them, and nothing listens on them until it binds).
+     *
+     * @param ports TCP ports (1-65535); others are ignored
+     */
+    public static void reserve(java.util.Collection<Integer> ports) {
+        HANDED_OUT.addAll(ports);
+    }
+
     /** A port that was free a moment ago and that this JVM has not handed out before; bind it soon after. */
     public static int find() {
         ThreadLocalRandom random = ThreadLocalRandom.current();

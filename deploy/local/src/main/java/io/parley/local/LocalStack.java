@@ -87,6 +87,9 @@ public final class LocalStack {
         new StaleProcesses(config.dataDir().resolve("pids")).killLeftovers();
         StaleProcesses.stopOrphanPostgres(config.dataDir().resolve("postgres"));
         checkPortsFree();
+        // ports picked here (a second gateway's, a management port left to the launcher) must not be one that a
+        // service started later binds: the kernel only knows a port as taken once it listens
+        FreePort.reserve(config.namedPorts());
 
         say("starting PostgreSQL on port " + config.postgresPort() + " and Kafka on port " + config.kafkaPort());
         CompletableFuture<PostgresServer> pg = CompletableFuture.supplyAsync(this::startPostgres);

@@ -80,6 +80,24 @@ record StackConfig(
         return managementPorts.getOrDefault(service, 0);
     }
 
+    /**
+     * Every port this configuration names (services, their given management ports, Kafka, PostgreSQL): the ports the
+     * launcher must not pick for what it places itself (a second gateway, a management port left to it), because a
+     * process started later binds them.
+     */
+    java.util.Set<Integer> namedPorts() {
+        java.util.Set<Integer> ports = new java.util.TreeSet<>(java.util.List.of(
+                gatewayPort,
+                conversationPort,
+                messagePort,
+                notificationPort,
+                kafkaPort,
+                kafkaControllerPort,
+                postgresPort));
+        managementPorts.values().stream().filter(port -> port != 0).forEach(ports::add);
+        return ports;
+    }
+
     private static int port(Map<String, String> env, String name, int fallback) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {

@@ -72,4 +72,15 @@ class StackConfigTest {
                     .hasMessageContaining("1-65535");
         }
     }
+
+    @Test
+    void theNamedPortsAreEveryPortTheSettingsGiveAndNeverPickedByTheLauncher() {
+        StackConfig config = StackConfig.fromEnvironment(
+                REPOSITORY, Map.of("PARLEY_CONVERSATION_PORT", "25852", "PARLEY_MESSAGE_MANAGEMENT_PORT", "25853"));
+        assertThat(config.namedPorts()).containsExactlyInAnyOrder(8080, 25852, 8082, 8083, 19092, 19093, 15432, 25853);
+        io.parley.infra.FreePort.reserve(config.namedPorts());
+        for (int i = 0; i < 300; i++) {
+            assertThat(io.parley.infra.FreePort.find()).isNotIn(config.namedPorts());
+        }
+    }
 }

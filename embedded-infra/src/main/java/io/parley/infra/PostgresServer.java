@@ -20,9 +20,13 @@ public final class PostgresServer implements AutoCloseable {
     public static final String PASSWORD = "postgres";
 
     private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+    private final boolean durable;
 
-    private PostgresServer(EmbeddedPostgres postgres) {
+    private PostgresServer(EmbeddedPostgres postgres, Path dataDir, boolean durable) {
         this.postgres = postgres;
+        this.dataDir = dataDir;
+        this.durable = durable;
     }
 
     /**
@@ -41,7 +45,54 @@ public final class PostgresServer implements AutoCloseable {
                 .setServerConfig("synchronous_commit", durable ? "on" : "off")
                 .setServerConfig("full_page_writes", durable ? "on" : "off")
                 .start();
-        return new PostgresServer(postgres);
+        return new PostgresServer(postgres, dataDir, durable);
+    }
+
+    /**
+     * The postmaster's pid, from the first line of {@code postmaster.pid} in the data directory; -1 when there is none
+     * or it cannot be read.
+     */
+    public long postmasterPid() {
+        try {
+            return Long.parseLong(
+                    Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Starts the server again on the same data directory and port after its postmaster ended on its own (a crash, a
+     * SIGKILL): this handle's hold on the directory is released, the server's own crash recovery replays its WAL.
+     * Tries for up to {@code patience}, because the old backends leave their shared memory only once they noticed
+     * their postmaster's death.
+     *
+     * @return the new server's handle; this one must not be used any more
+     * @throws IOException when it did not start within {@code patience}
+     */
+    public PostgresServer restartAfterCrash(Duration patience) throws IOException {
+        int port = port();
+        try {
+            postgres.close(); // pg_ctl stop finds nothing to stop; what matters is the released directory lock
+        } catch (IOException | RuntimeException ignored) {
+            // nothing was running
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return start(dataDir, port, durable);
+            } catch (IOException | RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("PostgreSQL did not start again: " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while starting PostgreSQL again", interrupted);
+                }
+            }
+        }
     }
 
     public int port() {

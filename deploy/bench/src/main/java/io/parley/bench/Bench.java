@@ -2,6 +2,7 @@ package io.parley.bench;
 
 import io.parley.bench.scenarios.Alerts;
 import io.parley.bench.scenarios.All;
+import io.parley.bench.scenarios.Chaos;
 import io.parley.bench.scenarios.Desk;
 import io.parley.bench.scenarios.Fanout;
 import io.parley.bench.scenarios.FilesThroughput;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
             Fanout.class,
             Idle.class,
             Storm.class,
+            Chaos.class,
             All.class,
             SendPath.class,
             Inbox.class,

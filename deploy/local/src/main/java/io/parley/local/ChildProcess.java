@@ -25,6 +25,7 @@ final class ChildProcess {
     private final List<String> command;
     private final Map<String, String> env;
     private final Path workDir;
+    private final long startedNanos = System.nanoTime();
 
     private ChildProcess(
             String name, Process process, Path log, List<String> command, Map<String, String> env, Path workDir) {
@@ -65,6 +66,11 @@ final class ChildProcess {
 
     long pid() {
         return process.pid();
+    }
+
+    /** How long ago this process was started. */
+    Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     boolean isAlive() {

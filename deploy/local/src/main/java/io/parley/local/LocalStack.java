@@ -34,11 +34,13 @@ public final class LocalStack {
 
     private final StackConfig config;
     private final List<ChildProcess> services = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** When each service was last started again after it ended on its own. */
-    private final Map<String, java.util.Deque<Long>> restarts = new HashMap<>();
+    /** How many times in a row each process ended on its own soon after it was started. */
+    private final Map<String, Integer> quickEnds = new HashMap<>();
 
+    /** A process that ends on its own this many times in a row, each within {@link #SETTLED} of its start, stays down. */
     private static final int MAX_RESTARTS = 3;
-    private static final Duration RESTART_WINDOW = Duration.ofMinutes(5);
+
+    private static final Duration SETTLED = Duration.ofMinutes(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ChildProcess kafka;
     private volatile PostgresServer postgres;
@@ -183,6 +185,7 @@ public final class LocalStack {
         for (ChildProcess service : services) {
             int port = ports.get(service.name());
             String managementUrl = "http://127.0.0.1:" + management.get(service.name());
+            healthUrls.put(service.name(), managementUrl + "/q/health/ready");
             readiness.add(CompletableFuture.runAsync(() -> {
                 service.awaitHttpOk(managementUrl + "/q/health/ready", SERVICE_START_TIMEOUT);
                 say(service.name() + " ready on port " + port + ", metrics " + managementUrl + "/q/metrics");
@@ -380,25 +383,28 @@ public final class LocalStack {
         new StaleProcesses(config.dataDir().resolve("pids")).record(all);
     }
 
-    /** Blocks until a stop signal or until a process of the stack ends on its own; answers the exit code. */
+    /**
+     * Blocks until a stop signal or until a process of the stack stays down; answers the exit code. As a service
+     * manager would, every process that ends on its own (a service, a gateway, the Kafka broker, PostgreSQL) is
+     * started again, unless it keeps ending within a minute of its start (a crash loop: the stack stops).
+     */
     private int superviseUntilStopped() {
         while (!stopping) {
             for (ChildProcess child : allChildren()) {
                 if (!child.isAlive() && !(endedBySignalToGroup(child) && stoppingSoon())) {
-                    if (child != kafka && mayRestart(child.name())) {
+                    if (mayRestart(child.name(), child.uptime())) {
                         restart(child);
                         continue;
                     }
                     System.err.println("[parley] " + child.name() + " stopped unexpectedly (exit code "
                             + child.process().exitValue() + "); its log is " + child.log() + ":\n"
-                            + ChildProcess.tail(child.log(), 15) + "\n[parley] "
-                            + (child == kafka
-                                    ? ""
-                                    : "it was started again " + MAX_RESTARTS + " times in " + RESTART_WINDOW.toMinutes()
-                                            + " minutes; ")
-                            + "stopping the stack");
+                            + ChildProcess.tail(child.log(), 15) + "\n[parley] it ended " + MAX_RESTARTS
+                            + " times in a row within " + SETTLED.toSeconds() + " s of its start; stopping the stack");
                     return 1;
                 }
+            }
+            if (!stopping && !superviseDatabase()) {
+                return 1;
             }
             try {
                 if (stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -411,18 +417,57 @@ public final class LocalStack {
         return 0;
     }
 
-    /** A service may be started again after it ended on its own, at most {@link #MAX_RESTARTS} times in a window. */
-    private boolean mayRestart(String name) {
-        java.util.Deque<Long> times = restarts.computeIfAbsent(name, n -> new java.util.ArrayDeque<>());
-        long now = System.nanoTime();
-        while (!times.isEmpty() && now - times.peekFirst() > RESTART_WINDOW.toNanos()) {
-            times.removeFirst();
+    private long postgresStartedNanos = System.nanoTime();
+    /** Each service's readiness URL (on its management port), by name. */
+    private final Map<String, String> healthUrls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Starts PostgreSQL again when its postmaster ended on its own (its own crash recovery replays the WAL); answers
+     * false when it keeps ending, or will not start.
+     */
+    private boolean superviseDatabase() {
+        PostgresServer running = postgres;
+        if (running == null) {
+            return true;
         }
-        if (times.size() >= MAX_RESTARTS) {
+        long pid = running.postmasterPid();
+        if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return true;
+        }
+        if (stoppingSoon()) {
+            return true;
+        }
+        Duration uptime = Duration.ofNanos(System.nanoTime() - postgresStartedNanos);
+        if (!mayRestart("postgresql", uptime)) {
+            System.err.println("[parley] PostgreSQL stopped unexpectedly " + MAX_RESTARTS + " times in a row within "
+                    + SETTLED.toSeconds() + " s of its start; its log is in "
+                    + config.dataDir().resolve("postgres")
+                    + "; stopping the stack");
             return false;
         }
-        times.addLast(now);
-        return true;
+        System.err.println("[parley] postgresql stopped unexpectedly; starting it again");
+        try {
+            long restartedNanos = System.nanoTime();
+            postgres = running.restartAfterCrash(Duration.ofSeconds(60));
+            postgresStartedNanos = System.nanoTime();
+            readyAgain("postgresql", restartedNanos);
+            return true;
+        } catch (IOException e) {
+            System.err.println("[parley] " + e.getMessage() + "; stopping the stack");
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code name}, which ended on its own after {@code uptime}, may be started again: always after it had
+     * run for {@link #SETTLED}, otherwise up to {@link #MAX_RESTARTS} times in a row.
+     */
+    private boolean mayRestart(String name, Duration uptime) {
+        if (uptime.compareTo(SETTLED) >= 0) {
+            quickEnds.put(name, 0);
+            return true;
+        }
+        return quickEnds.merge(name, 1, Integer::sum) <= MAX_RESTARTS;
     }
 
     /** As a service manager would: the same command again, its output appended to the same log. */
@@ -430,7 +475,11 @@ public final class LocalStack {
         System.err.println("[parley] " + child.name() + " stopped unexpectedly (exit code "
                 + child.process().exitValue() + "); starting it again (log " + child.log() + ")");
         ChildProcess again = child.restart();
-        services.set(services.indexOf(child), again);
+        if (child == kafka) {
+            kafka = again;
+        } else {
+            services.set(services.indexOf(child), again);
+        }
         if (stopping) {
             again.stop(Duration.ofSeconds(15));
             return;
@@ -439,6 +488,62 @@ public final class LocalStack {
             recordPids();
         } catch (IOException e) {
             System.err.println("[parley] pids not recorded: " + e.getMessage());
+        }
+        long restartedNanos = System.nanoTime();
+        CompletableFuture.runAsync(() -> {
+            try {
+                if (again == kafka) {
+                    awaitPort(config.kafkaPort(), again);
+                } else {
+                    again.awaitHttpOk(healthUrls.get(again.name()), SERVICE_START_TIMEOUT);
+                }
+                readyAgain(again.name(), restartedNanos);
+            } catch (RuntimeException e) {
+                System.err.println("[parley] " + again.name() + " did not become ready again: " + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Says that {@code name} is ready again and appends {@code <name> <epoch ms>} to the data folder's
+     * {@code restarts} file (what the harness's chaos scenario reads to tell a process being back from its
+     * clients being healed).
+     */
+    private void readyAgain(String name, long restartedNanos) {
+        say(String.format(
+                java.util.Locale.ROOT,
+                "%s ready again, %.1f s after it was started again",
+                name,
+                (System.nanoTime() - restartedNanos) / 1e9));
+        try {
+            Files.writeString(
+                    config.dataDir().resolve("restarts"),
+                    name + " " + System.currentTimeMillis() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("[parley] restarts not recorded: " + e.getMessage());
+        }
+    }
+
+    /** Waits until something accepts connections on {@code port} of loopback, failing early if {@code process} ends. */
+    private static void awaitPort(int port, ChildProcess process) {
+        long deadline = System.nanoTime() + SERVICE_START_TIMEOUT.toNanos();
+        while (true) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException e) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw process.failure("did not accept connections on port " + port);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw process.failure("was interrupted while starting");
+                }
+            }
         }
     }
 

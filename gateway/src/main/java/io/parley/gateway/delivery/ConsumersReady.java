@@ -6,9 +6,11 @@ import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -23,6 +25,7 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @ApplicationScoped
 @Identifier("delivery-consumers")
+@jakarta.enterprise.inject.Default
 @Readiness
 public class ConsumersReady implements KafkaConsumerRebalanceListener, HealthCheck {
 
@@ -31,8 +34,40 @@ public class ConsumersReady implements KafkaConsumerRebalanceListener, HealthChe
 
     private final Set<String> assignedGroups = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Per partition of the delivery topics (each channel reads a topic of its own), the offset after the last record
+     * handled: where this instance goes on when its consumer joins again. Bounded by the topics' partitions.
+     */
+    private final Map<TopicPartition, Long> next = new ConcurrentHashMap<>();
+
+    /**
+     * Hands {@code record}'s value to {@code handler} (nothing when it could not be read) and notes the record as
+     * handled, even when the handler throws (a record that cannot be delivered is not delivered twice either).
+     */
+    public <V> void handle(ConsumerRecord<?, V> record, java.util.function.Consumer<V> handler) {
+        try {
+            if (record.value() != null) {
+                handler.accept(record.value());
+            }
+        } finally {
+            next.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+        }
+    }
+
+    /**
+     * A partition given to this instance's consumer. The first time: from the topic's end (this instance's
+     * connections only need what is published from now on). After that (the group was joined again, as when the
+     * broker restarted: the instance commits no offsets, so "latest" would skip whatever was published meanwhile),
+     * from the record after the last one handled.
+     */
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        partitions.forEach(partition -> {
+            Long after = next.get(partition);
+            if (after != null) {
+                consumer.seek(partition, after);
+            }
+        });
         if (!partitions.isEmpty()) {
             // "latest" is only a policy until the consumer has asked the broker for the end offset, which it does
             // lazily, in a later poll: an event published in between would be skipped. Resolve it now, so that

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -27,10 +28,41 @@ public class DeliveryConsumer {
 
     private final SessionRegistry sessions;
     private final Typing typing;
+    private final ConsumersReady positions;
 
-    public DeliveryConsumer(SessionRegistry sessions, Typing typing) {
+    public DeliveryConsumer(SessionRegistry sessions, Typing typing, ConsumersReady positions) {
         this.sessions = sessions;
         this.typing = typing;
+        this.positions = positions;
+    }
+
+    // The delivery channels. Each record's offset is noted once handled, so that a consumer that joins its group
+    // again (the broker was restarted) goes on after it instead of jumping to the topic's end (ConsumersReady).
+    // A record whose value could not be read (null) is skipped.
+
+    @Incoming("deliver-conversations")
+    void onConversationRecord(ConsumerRecord<String, Event> record) {
+        positions.handle(record, this::deliverConversation);
+    }
+
+    @Incoming("deliver-messages")
+    void onMessageRecord(ConsumerRecord<String, Event> record) {
+        positions.handle(record, this::deliver);
+    }
+
+    @Incoming("deliver-unread")
+    void onUnreadRecord(ConsumerRecord<String, Event> record) {
+        positions.handle(record, this::deliverUnread);
+    }
+
+    @Incoming("deliver-presence")
+    void onPresenceRecord(ConsumerRecord<String, Event> record) {
+        positions.handle(record, this::deliverPresence);
+    }
+
+    @Incoming("deliver-typing")
+    void onTypingRecord(ConsumerRecord<String, Event> record) {
+        positions.handle(record, typing::deliver);
     }
 
     /**
@@ -39,7 +71,6 @@ public class DeliveryConsumer {
      * user included; a removal to the remaining participants and to the removed user, whose connections stop getting
      * the conversation's typing at once. Nobody else gets them.
      */
-    @Incoming("deliver-conversations")
     public void deliverConversation(Event event) {
         if (event instanceof ConversationCreated created) {
             String text = FrameCodec.encode(new ServerFrame.ConversationCreated(new ServerFrame.Conversation(
@@ -84,7 +115,6 @@ public class DeliveryConsumer {
         }
     }
 
-    @Incoming("deliver-messages")
     public void deliver(Event event) {
         if (event instanceof ReadMoved read) {
             String frame = FrameCodec.encode(new ServerFrame.Read(read.conversationId(), read.userId(), read.seq()));
@@ -113,7 +143,6 @@ public class DeliveryConsumer {
     }
 
     /** New unread counts, to each connection of the user they belong to: a badge clears on every device at once. */
-    @Incoming("deliver-unread")
     public void deliverUnread(Event event) {
         if (!(event instanceof UnreadChanged unread)) {
             return;
@@ -130,7 +159,6 @@ public class DeliveryConsumer {
     }
 
     /** Presence of a user, to those who share a conversation with them (every admin's too for a support owner). */
-    @Incoming("deliver-presence")
     public void deliverPresence(Event event) {
         if (!(event instanceof PresenceRouted presence)) {
             return;

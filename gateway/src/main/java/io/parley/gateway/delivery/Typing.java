@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Typing indicators: never stored. A {@code typing} frame from a participant goes through Kafka to every gateway
@@ -103,7 +102,6 @@ public class Typing {
                 });
     }
 
-    @Incoming("deliver-typing")
     public void deliver(Event event) {
         if (!(event instanceof TypingChanged typing)) {
             return;

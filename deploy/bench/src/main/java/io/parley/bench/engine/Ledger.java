@@ -150,6 +150,21 @@ public final class Ledger {
                 .sum();
     }
 
+    /**
+     * When the oldest send that is not yet acked and delivered to every recipient was due (System.nanoTime), or
+     * {@link Long#MAX_VALUE} when nothing is outstanding.
+     */
+    public long oldestOutstandingDueNanos() {
+        long oldest = Long.MAX_VALUE;
+        for (Map.Entry<String, InFlight> e : inFlight.entrySet()) {
+            InFlight flight = e.getValue();
+            if (flight.remaining > 0 || !storedSeq.containsKey(e.getKey())) {
+                oldest = Math.min(oldest, flight.dueNanos);
+            }
+        }
+        return oldest;
+    }
+
     /** A copy of the latencies from due to each recipient's {@code message.created}. */
     public Histogram latencySnapshot() {
         synchronized (latency) {

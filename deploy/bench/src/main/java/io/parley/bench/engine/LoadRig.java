@@ -37,6 +37,7 @@ public final class LoadRig implements AutoCloseable {
     private final URI gateway;
     private final DevKeys keys;
     private final ProcessStats stats;
+    private final Path dataDir;
     private final PrintStream out;
     private final int jitWarmupSeconds;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -56,6 +57,7 @@ public final class LoadRig implements AutoCloseable {
         this.gateway = gateway;
         this.keys = keys;
         this.stats = new ProcessStats(dataDir);
+        this.dataDir = dataDir;
         this.out = out;
         this.jitWarmupSeconds = jitWarmupSeconds;
         for (int i = 0; i < sourceAddresses; i++) {
@@ -81,6 +83,11 @@ public final class LoadRig implements AutoCloseable {
     /** CPU and memory of the stack's processes. */
     public ProcessStats stats() {
         return stats;
+    }
+
+    /** The stack's data folder (its pids and restarts files), null when the harness was given none. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** Where progress is printed. */

@@ -108,6 +108,7 @@ public final class Report {
                 }
                 case "storm" ->
                     rows.add(s.copy().put("label", "storm (resumed " + s.getValue("allResumedSeconds") + " s)"));
+                case "chaos" -> rows.add(s.copy().put("label", "chaos " + s.getInteger("rate") + "/s"));
                 default -> {}
             }
             for (JsonObject r : rows) {
@@ -139,6 +140,23 @@ public final class Report {
                         s.getValue("gatewayHeapMiBBefore"),
                         s.getValue("gatewayHeapMiBAfter"),
                         s.getValue("heapKibPerConnection")));
+            }
+            if (s.getString("scenario").equals("chaos")) {
+                for (Object f : s.getJsonArray("faults")) {
+                    JsonObject fault = (JsonObject) f;
+                    t.append(String.format(
+                            Locale.ROOT,
+                            "chaos: %-20s %3d faults; back after (median/max) %s/%s s; healed %s/%s s after that%n",
+                            fault.getString("process"),
+                            fault.getInteger("faults"),
+                            fault.getJsonObject("backSeconds").getValue("median"),
+                            fault.getJsonObject("backSeconds").getValue("max"),
+                            fault.getJsonObject("healSeconds").getValue("median"),
+                            fault.getJsonObject("healSeconds").getValue("max")));
+                }
+                if (s.getString("failure") != null) {
+                    t.append("chaos: ").append(s.getString("failure")).append('\n');
+                }
             }
             if (s.getString("scenario").equals("max")) {
                 t.append("max: highest rate held with p99 <= ")

@@ -175,13 +175,23 @@ public final class LoadRig implements AutoCloseable {
             ids.add("pair-" + run + "-" + i);
         }
         List<Client> connected = connectAll(ids, "client", new Ledger());
+        if (connected.size() < 2) {
+            throw new IllegalStateException(connected.size() + " of " + ids.size() + " users could connect to "
+                    + gateway + ": is the stack running there, and does it trust the harness's key (--data)?");
+        }
+        // pairs of the users that did connect (a failed connection does not shift its neighbours into other pairs)
+        connected = connected.subList(0, connected.size() / 2 * 2);
         List<Future<JsonObject>> made = new ArrayList<>();
         for (int i = 0; i < connected.size(); i += 2) {
             made.add(api.post(
                     gateway,
                     "/api/conversations",
-                    token(ids.get(i), "client"),
-                    new JsonObject().put("type", "direct").put("participants", new JsonArray().add(ids.get(i + 1)))));
+                    token(connected.get(i).userId(), "client"),
+                    new JsonObject()
+                            .put("type", "direct")
+                            .put(
+                                    "participants",
+                                    new JsonArray().add(connected.get(i + 1).userId()))));
         }
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i < made.size(); i++) {
@@ -202,6 +212,7 @@ public final class LoadRig implements AutoCloseable {
 
     /** {@code rate} messages a second over the pairs for {@code warmup + seconds}; figures from after the warm-up. */
     public JsonObject openLoop(List<Pair> pairs, int rate, int seconds, int warmup) throws Exception {
+        awaitQuiet();
         Ledger ledger = new Ledger();
         List<Client> everyone = Pair.members(pairs);
         everyone.forEach(c -> c.useLedger(ledger));
@@ -251,12 +262,39 @@ public final class LoadRig implements AutoCloseable {
 
     /**
      * A fresh stack's JVMs run interpreted and C1-compiled code at first: {@code --jit-warmup} seconds (60 by default)
-     * of 300 messages a second, not reported, before the first measured run.
+     * at {@code rate} messages a second (the lowest rate the scenario measures, so that a slower machine is not left
+     * with a backlog before the first measured run), not reported.
      */
-    public void warmJit(List<Pair> pairs) throws Exception {
+    public void warmJit(List<Pair> pairs, int rate) throws Exception {
         if (jitWarmupSeconds > 0) {
-            out.printf(Locale.ROOT, "warming up the JVMs: %d s at 300 msg/s, not reported%n", jitWarmupSeconds);
-            openLoop(pairs, 300, jitWarmupSeconds, 0);
+            out.printf(Locale.ROOT, "warming up the JVMs: %d s at %d msg/s, not reported%n", jitWarmupSeconds, rate);
+            openLoop(pairs, rate, jitWarmupSeconds, 0);
+        }
+    }
+
+    /** The stack is taken for quiet when it uses less than this share of one core (its idle consumers and relays). */
+    static final double QUIET_CORES = 0.4;
+
+    /**
+     * Waits, up to 30 s, until the stack is quiet (below {@link #QUIET_CORES} of a core over a second) so that one
+     * phase's leftovers (a backlog, a GC, compilation) do not weigh on the next; says so when it had to wait or gave up.
+     */
+    public void awaitQuiet() throws InterruptedException {
+        if (stats.processes().size() <= 1) {
+            return; // no stack processes known (no --data): nothing to watch
+        }
+        long start = System.nanoTime();
+        double cores;
+        while ((cores = stats.stackCoresOver(java.time.Duration.ofSeconds(1))) >= QUIET_CORES) {
+            if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(30)) {
+                out.printf(
+                        Locale.ROOT, "the stack is still busy (%.0f %% of a core) after 30 s; going on%n", cores * 100);
+                return;
+            }
+        }
+        long waited = System.nanoTime() - start;
+        if (waited > TimeUnit.SECONDS.toNanos(2)) {
+            out.printf(Locale.ROOT, "waited %.0f s for the stack to be quiet%n", waited / 1e9);
         }
     }
 

@@ -71,6 +71,28 @@ public final class ProcessStats {
         return rows;
     }
 
+    /**
+     * The stack's CPU use (every process but this harness) over the next {@code window}, in cores (1.0 = one core
+     * busy throughout); blocks for the window.
+     */
+    public double stackCoresOver(java.time.Duration window) throws InterruptedException {
+        long before = stackTicks();
+        long start = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        long used = stackTicks() - before;
+        return used / TICKS_PER_SECOND / Math.max((System.nanoTime() - start) / 1e9, 0.001);
+    }
+
+    private long stackTicks() {
+        long total = 0;
+        for (Map.Entry<String, List<Long>> process : processes().entrySet()) {
+            if (!process.getKey().equals("harness")) {
+                total += ticks(process.getValue());
+            }
+        }
+        return total;
+    }
+
     /** The resident memory of the process named {@code process} in KiB, -1 if there is none. */
     public long rssKb(String process) {
         List<Long> pids = processes().get(process);

@@ -57,7 +57,7 @@ public final class Max extends HarnessScenario {
     @Override
     public JsonObject run(LoadRig rig) throws Exception {
         List<Pair> pairs = rig.makePairs(users);
-        rig.warmJit(pairs);
+        rig.warmJit(pairs, start);
         JsonArray trials = new JsonArray();
         int best = 0;
         for (int rate = start; rate <= maxRate; rate += step) {

@@ -44,7 +44,7 @@ public final class Pairs extends HarnessScenario {
     @Override
     public JsonObject run(LoadRig rig) throws Exception {
         List<Pair> pairs = rig.makePairs(users);
-        rig.warmJit(pairs);
+        rig.warmJit(pairs, rates.stream().mapToInt(Integer::intValue).min().orElse(50));
         JsonArray runs = new JsonArray();
         for (int rate : rates) {
             runs.add(rig.openLoop(pairs, rate, seconds, warmup));

@@ -92,14 +92,15 @@ public final class MetricsScrape {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
-            // name{labels} value [timestamp]; label values may hold spaces, so the series ends at the closing brace
-            int close = line.lastIndexOf('}');
-            int split = line.indexOf(' ', close < 0 ? 0 : close);
-            if (split < 0) {
+            // name{labels} value [timestamp] [# {exemplar labels} value [timestamp]] (OpenMetrics 1.0): the series
+            // ends at the brace that closes its labels (label values are quoted and may hold spaces, braces and
+            // escaped quotes), and an exemplar after the sample is not part of it
+            int split = seriesEnd(line);
+            if (split < 0 || split >= line.length()) {
                 continue;
             }
             String series = line.substring(0, split);
-            String[] rest = line.substring(split + 1).trim().split(" ");
+            String[] rest = line.substring(split).trim().split(" ");
             try {
                 samples.put(series, Double.parseDouble(rest[0]));
             } catch (NumberFormatException e) {
@@ -107,5 +108,28 @@ public final class MetricsScrape {
             }
         }
         return samples;
+    }
+
+    /** Where the series (name and labels) of a sample line ends; -1 when the labels are not closed. */
+    static int seriesEnd(String line) {
+        int i = 0;
+        while (i < line.length() && line.charAt(i) != '{' && line.charAt(i) != ' ') {
+            i++;
+        }
+        if (i == line.length() || line.charAt(i) == ' ') {
+            return i;
+        }
+        boolean quoted = false;
+        for (i++; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '\\') {
+                i++; // the escaped character
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '}') {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 }

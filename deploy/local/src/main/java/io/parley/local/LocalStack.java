@@ -164,6 +164,11 @@ public final class LocalStack {
                         "PARLEY_FILES_DIR",
                         config.dataDir().resolve("files").toAbsolutePath().toString());
             }
+            // Every client of the local stack (the harness's thousands included) comes from loopback: one address, so
+            // the gateway's limit of upgrade attempts per address is off unless asked for (README's configuration).
+            if (name.startsWith("gateway") && System.getenv("PARLEY_GATEWAY_UPGRADE_ATTEMPTS") == null) {
+                env.put("PARLEY_GATEWAY_UPGRADE_ATTEMPTS", "0");
+            }
             // Local push endpoints (a test receiver on this machine) are plain http.
             env.put("PARLEY_PUSH_ALLOW_LOOPBACK_HTTP", "true");
             // Web Push's VAPID key pair: made once in the data folder unless one is given.

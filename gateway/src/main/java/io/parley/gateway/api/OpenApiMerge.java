@@ -16,11 +16,15 @@ import java.util.TreeMap;
  * differently is renamed in the later service's part to {@code <service>.<name>} (component names allow dots,
  * OpenAPI 3.1 section 4.8.7.1) and every {@code $ref} to it in that part follows. A path two services both define
  * is a configuration error, as the gateway forwards each path to one owner only. Schemas that no public path or
- * shared component refers to (those of internal paths) are left out.
+ * shared component refers to (those of internal paths) are left out. Every public operation also names the
+ * {@code 429} the gateway answers itself (its rate limit per user, {@link ApiRateLimit}).
  */
 public final class OpenApiMerge {
 
     private static final String SCHEMAS = "#/components/schemas/";
+    private static final String TOO_MANY = "#/components/responses/TooMany";
+    private static final List<String> METHODS =
+            List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     private OpenApiMerge() {}
 
@@ -79,6 +83,7 @@ public final class OpenApiMerge {
             }
         }
         merged.put("paths", new JsonObject(paths));
+        addRateLimit(merged.getJsonObject("paths"), components);
         JsonObject reachable = new JsonObject(new TreeMap<>());
         java.util.Deque<Object> pending = new java.util.ArrayDeque<>(
                 List.of(merged.getJsonObject("paths"), components.copy().put("schemas", new JsonObject())));
@@ -100,6 +105,55 @@ public final class OpenApiMerge {
         }
         components.put("schemas", reachable);
         return merged;
+    }
+
+    /**
+     * Every operation under {@code /api/} may be answered {@code 429} by the gateway itself, before it is forwarded
+     * ({@link ApiRateLimit}): each gets {@code "429": {"$ref": "#/components/responses/TooMany"}} unless its service
+     * already names a 429 of its own, and the shared {@code TooMany} response (service-kit's {@code ApiResponses}) is
+     * defined if no service document brought it.
+     */
+    private static void addRateLimit(JsonObject paths, JsonObject components) {
+        for (String path : paths.fieldNames()) {
+            if (!path.startsWith("/api/") || !(paths.getValue(path) instanceof JsonObject)) {
+                continue;
+            }
+            JsonObject item = paths.getJsonObject(path);
+            for (String method : METHODS) {
+                if (item.getValue(method) instanceof JsonObject operation) {
+                    JsonObject responses = child(operation, "responses");
+                    if (!responses.containsKey("429")) {
+                        responses.put("429", new JsonObject().put("$ref", TOO_MANY));
+                    }
+                }
+            }
+        }
+        JsonObject responses = child(components, "responses");
+        if (!responses.containsKey("TooMany")) {
+            responses.put(
+                    "TooMany",
+                    new JsonObject()
+                            .put("description", "Too many requests: try again after Retry-After seconds.")
+                            .put(
+                                    "content",
+                                    new JsonObject()
+                                            .put(
+                                                    "application/problem+json",
+                                                    new JsonObject()
+                                                            .put(
+                                                                    "schema",
+                                                                    new JsonObject().put("$ref", SCHEMAS + "Problem"))))
+                            .put(
+                                    "headers",
+                                    new JsonObject()
+                                            .put(
+                                                    "Retry-After",
+                                                    new JsonObject()
+                                                            .put(
+                                                                    "description",
+                                                                    "Seconds to wait (RFC 9110 section 10.2.3)")
+                                                            .put("schema", new JsonObject().put("type", "integer")))));
+        }
     }
 
     private static JsonObject child(JsonObject parent, String name) {

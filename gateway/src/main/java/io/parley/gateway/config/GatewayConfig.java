@@ -55,6 +55,32 @@ public interface GatewayConfig {
         /** The burst of sends allowed above the rate ({@code send-burst}). */
         double sendBurst();
 
+        /**
+         * REST calls under {@code /api} per user (the token's {@code sub}; per remote address without a valid token)
+         * and second on one instance ({@code api-rate}); beyond it and {@link #apiBurst()}, {@code 429} with
+         * {@code Retry-After}.
+         */
+        double apiRate();
+
+        /** The burst of REST calls allowed above {@link #apiRate()} ({@code api-burst}). */
+        double apiBurst();
+
+        /**
+         * WebSocket upgrade attempts per remote address within {@link #upgradeWindow()} on one instance
+         * ({@code upgrade-attempts}; they come back evenly over the window); beyond, {@code 429} with
+         * {@code Retry-After}. 0: no limit.
+         */
+        int upgradeAttempts();
+
+        /** The window of {@link #upgradeAttempts()} ({@code upgrade-window}). */
+        Duration upgradeWindow();
+
+        /**
+         * Open WebSocket connections per user on one instance ({@code connections-per-user}); a further upgrade is
+         * refused with {@code 429}.
+         */
+        int connectionsPerUser();
+
         /** How often this instance beats ({@code heartbeat-interval}). */
         Duration heartbeatInterval();
 

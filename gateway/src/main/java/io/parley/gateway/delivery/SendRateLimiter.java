@@ -1,31 +1,19 @@
 package io.parley.gateway.delivery;
 
 import io.parley.gateway.config.GatewayConfig;
+import io.parley.gateway.limits.TokenBuckets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sends per user on this instance: a token bucket of {@code burst} sends that refills at {@code rate} per second.
- * A user connected to several instances gets the allowance on each.
+ * Sends per user on this instance: a token bucket of {@code burst} sends that refills at {@code rate} per second
+ * ({@link TokenBuckets}, whose map is bounded and forgets a user once their bucket is full again). A user connected to
+ * several instances gets the allowance on each; closing and opening a connection gives no new allowance.
  */
 @ApplicationScoped
 public class SendRateLimiter {
 
-    private static final class Bucket {
-        double tokens;
-        long refilledAt;
-
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.refilledAt = now;
-        }
-    }
-
-    private final double rate;
-    private final double burst;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final TokenBuckets buckets;
 
     /** A limiter of {@code parley.gateway.send-rate} sends a second with bursts of {@code send-burst}. */
     @Inject
@@ -38,27 +26,11 @@ public class SendRateLimiter {
      * @param burst the most sends allowed at once
      */
     SendRateLimiter(double rate, double burst) {
-        this.rate = rate;
-        this.burst = burst;
+        this.buckets = new TokenBuckets(rate, burst);
     }
 
     /** Takes one send from the user's allowance; answers 0 if allowed, else the seconds to wait before retrying. */
     public double acquire(String userId) {
-        long now = System.nanoTime();
-        Bucket bucket = buckets.computeIfAbsent(userId, u -> new Bucket(burst, now));
-        synchronized (bucket) {
-            bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.refilledAt) / 1e9 * rate);
-            bucket.refilledAt = now;
-            if (bucket.tokens >= 1) {
-                bucket.tokens -= 1;
-                return 0;
-            }
-            return (1 - bucket.tokens) / rate;
-        }
-    }
-
-    /** Forgets a user who has no connection left here. */
-    public void forget(String userId) {
-        buckets.remove(userId);
+        return buckets.acquire(userId) / 1e9;
     }
 }

@@ -3,6 +3,8 @@ package io.parley.gateway.delivery;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,15 +30,24 @@ import java.util.function.Consumer;
  * </ul>
  * Conversations are independent of each other. Not thread-safe: its owner ({@link Session}) calls it under its lock.
  *
+ * <p>Bounded: marks are kept for the {@link #MAX_MARKS} conversations used last (an admin's connection sees every
+ * support conversation, so over days their number has no other bound). A conversation whose mark was forgotten starts
+ * again from 0: its next frame goes out whatever its seq, and should that be one the connection already had (a
+ * redelivery), the client drops it by its own position (docs/api.md, resume). A conversation being replayed keeps
+ * its mark until its replay ends.
+ *
  * @param <F> the frame type (the connection's encoded text)
  */
 public final class SeqGate<F> {
 
     private final Consumer<F> out;
-    /** Per conversation, the highest seq sent. */
-    private final Map<UUID, Long> lastSeq = new HashMap<>();
+    /** The most conversations whose mark one connection keeps. */
+    public static final int MAX_MARKS = 10_000;
+
     /** Conversations being replayed, with the live frames that arrived meanwhile. */
     private final Map<UUID, List<Held<F>>> replaying = new HashMap<>();
+    /** Per conversation, the highest seq sent; the least recently used first, at most {@code maxMarks} of them. */
+    private final Map<UUID, Long> lastSeq;
     /** Live frames held until the client's resume; null when not holding. */
     private List<Held<F>> heldUntilResume;
 
@@ -46,7 +57,33 @@ public final class SeqGate<F> {
      * @param out where frames go, in the order they must be written
      */
     public SeqGate(Consumer<F> out) {
+        this(out, MAX_MARKS);
+    }
+
+    /**
+     * @param out      where frames go, in the order they must be written
+     * @param maxMarks the most conversations whose mark is kept
+     */
+    SeqGate(Consumer<F> out, int maxMarks) {
         this.out = out;
+        this.lastSeq = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<UUID, Long> eldest) {
+                // the least recently used first, skipping the conversations being replayed
+                Iterator<Map.Entry<UUID, Long>> entries = entrySet().iterator();
+                while (size() > maxMarks && entries.hasNext()) {
+                    if (!replaying.containsKey(entries.next().getKey())) {
+                        entries.remove();
+                    }
+                }
+                return false; // LinkedHashMap: a method that removed entries itself answers false
+            }
+        };
+    }
+
+    /** How many conversations' marks are kept. */
+    int marks() {
+        return lastSeq.size();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.parley.gateway.delivery;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.parley.events.ConversationKind;
 import io.parley.events.Event;
 import io.parley.events.TypingChanged;
@@ -39,8 +40,11 @@ public class Typing {
     private final MutinyEmitter<Record<String, Event>> out;
     private final Vertx vertx;
     private final Map<Key, Long> expiries = new ConcurrentHashMap<>();
-    /** Who was removed from which conversation, and when this instance learned it (System.nanoTime()). */
-    private final Map<Key, Long> removed = new ConcurrentHashMap<>();
+    /**
+     * Who was removed from which conversation, and when this instance learned it (System.nanoTime()); each entry is
+     * forgotten {@link #REMOVAL_KEPT} after it was written (a Caffeine map), whether or not other removals follow.
+     */
+    private final Map<Key, Long> removed;
 
     /**
      * How long a removal is remembered: longer than any typing event can still arrive (the typing topic keeps them a
@@ -57,6 +61,11 @@ public class Typing {
         this.sessions = sessions;
         this.out = out;
         this.vertx = vertx;
+        this.removed = Caffeine.newBuilder()
+                .expireAfterWrite(REMOVAL_KEPT)
+                .executor(Runnable::run)
+                .<Key, Long>build()
+                .asMap();
     }
 
     /**
@@ -135,10 +144,8 @@ public class Typing {
      * at once with a {@code stop} to the others, and one of theirs that arrives late is dropped.
      */
     public void participantRemoved(UUID conversationId, String userId) {
-        long now = System.nanoTime();
-        removed.values().removeIf(at -> now - at > REMOVAL_KEPT.toNanos());
         Key key = new Key(conversationId, userId);
-        removed.put(key, now);
+        removed.put(key, System.nanoTime());
         Long timer = expiries.remove(key);
         if (timer != null) {
             vertx.cancelTimer(timer);

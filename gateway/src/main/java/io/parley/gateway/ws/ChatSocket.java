@@ -2,7 +2,6 @@ package io.parley.gateway.ws;
 
 import io.parley.events.Role;
 import io.parley.gateway.delivery.Backpressure;
-import io.parley.gateway.delivery.SendRateLimiter;
 import io.parley.gateway.delivery.Session;
 import io.parley.gateway.delivery.SessionRegistry;
 import io.parley.gateway.delivery.Typing;
@@ -48,7 +47,7 @@ public class ChatSocket {
     private final PresenceRegistry presence;
     private final SessionRegistry sessions;
     private final OpenConnections openConnections;
-    private final SendRateLimiter rateLimiter;
+    private final UpgradeLimits limits;
     private final Typing typing;
     private final Backpressure backpressure;
     private final io.vertx.core.Vertx vertx;
@@ -70,7 +69,7 @@ public class ChatSocket {
             PresenceRegistry presence,
             SessionRegistry sessions,
             OpenConnections openConnections,
-            SendRateLimiter rateLimiter,
+            UpgradeLimits limits,
             Typing typing,
             Backpressure backpressure,
             io.vertx.core.Vertx vertx,
@@ -84,7 +83,7 @@ public class ChatSocket {
         this.presence = presence;
         this.sessions = sessions;
         this.openConnections = openConnections;
-        this.rateLimiter = rateLimiter;
+        this.limits = limits;
         this.typing = typing;
         this.backpressure = backpressure;
         this.vertx = vertx;
@@ -97,7 +96,8 @@ public class ChatSocket {
 
     /**
      * Registers the connection (presence, deliveries) and sends the welcome. A token with no known role never gets
-     * here (the upgrade is refused with 403 by {@code RoleRequired}); should one, it is closed with 1008.
+     * here (the upgrade is refused with 403 by {@code RoleRequired}); should one, it is closed with 1008. A connection
+     * beyond the user's limit that raced past the upgrade's check ({@link UpgradeLimits}) is closed with 1008 too.
      */
     @OnOpen
     public Uni<Void> onOpen() {
@@ -113,6 +113,10 @@ public class ChatSocket {
                 openConnections.findByConnectionId(connection.id()).orElseThrow();
         io.vertx.core.http.HttpConnection tcp = backpressure.take(self);
         Utf8Guard.install(tcp);
+        if (!limits.tryOpen(userId)) {
+            // raced past the upgrade's check (UpgradeLimits) with other upgrades of the same user
+            return connection.close(UpgradeLimits.TOO_MANY);
+        }
         Session session = new Session(self, userId, role, jwt.getRawToken(), jwt.getExpirationTime(), tcp, metrics);
         boolean resumesFirst = resumesFirst(connection.handshakeRequest().query());
         if (resumesFirst) {
@@ -254,9 +258,7 @@ public class ChatSocket {
             return Uni.createFrom().voidItem();
         }
         sessions.remove(session);
-        if (!sessions.hasAny(session.userId())) {
-            rateLimiter.forget(session.userId());
-        }
+        limits.closed(session.userId());
         return presence.closed(session.userId(), session.role(), connection.id())
                 .onFailure()
                 .invoke(e -> Log.warnf(e, "presence of %s not updated on close", session.userId()));

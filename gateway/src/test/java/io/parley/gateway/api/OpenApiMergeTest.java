@@ -89,4 +89,40 @@ class OpenApiMergeTest {
                 .getJsonObject("schema")
                 .getString("$ref");
     }
+
+    @Test
+    void everyPublicOperationNamesTheGatewaysOwn429UnlessItHasOne() {
+        JsonObject withOwn = new JsonObject("""
+                {"openapi":"3.1.0","info":{"title":"one"},
+                 "paths":{"/api/up":{"post":{"responses":{"429":{"description":"uploads"}}},
+                                     "get":{"responses":{"200":{"description":"ok"}}}},
+                          "/internal/y":{"post":{"responses":{"204":{"description":"done"}}}}},
+                 "components":{"responses":{"TooMany":{"description":"shared"}}}}""");
+        Map<String, JsonObject> services = new LinkedHashMap<>();
+        services.put("a-service", withOwn);
+        JsonObject merged = OpenApiMerge.merge(BASE, services);
+        JsonObject paths = merged.getJsonObject("paths");
+        assertThat(paths.getJsonObject("/api/up")
+                        .getJsonObject("get")
+                        .getJsonObject("responses")
+                        .getJsonObject("429"))
+                .isEqualTo(new JsonObject().put("$ref", "#/components/responses/TooMany"));
+        assertThat(paths.getJsonObject("/api/up")
+                        .getJsonObject("post")
+                        .getJsonObject("responses")
+                        .getJsonObject("429"))
+                .isEqualTo(new JsonObject().put("description", "uploads"));
+        assertThat(paths.getJsonObject("/").getJsonObject("get").containsKey("responses"))
+                .isFalse();
+        assertThat(merged.getJsonObject("components").getJsonObject("responses").getJsonObject("TooMany"))
+                .isEqualTo(new JsonObject().put("description", "shared"));
+        // without a service that defines it, the gateway defines the shared answer itself
+        JsonObject alone = OpenApiMerge.merge(BASE, Map.of("b-service", service("/api/b", "T", "{}")));
+        assertThat(alone.getJsonObject("components")
+                        .getJsonObject("responses")
+                        .getJsonObject("TooMany")
+                        .getJsonObject("headers")
+                        .containsKey("Retry-After"))
+                .isTrue();
+    }
 }

@@ -18,13 +18,4 @@ class SendRateLimiterTest {
         // another user has an allowance of their own
         assertThat(limiter.acquire("b")).isZero();
     }
-
-    @Test
-    void aForgottenUserStartsWithAFullBurst() {
-        SendRateLimiter limiter = new SendRateLimiter(1, 1);
-        assertThat(limiter.acquire("a")).isZero();
-        assertThat(limiter.acquire("a")).isGreaterThan(0);
-        limiter.forget("a");
-        assertThat(limiter.acquire("a")).isZero();
-    }
 }

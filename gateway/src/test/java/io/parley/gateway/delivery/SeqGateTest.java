@@ -142,4 +142,35 @@ class SeqGateTest {
         live(A, 1);
         assertThat(sent).containsExactly("a1");
     }
+
+    @Test
+    void marksAreKeptForTheConversationsUsedLastOnly() {
+        List<String> out = new ArrayList<>();
+        SeqGate<String> small = new SeqGate<>(out::add, 2);
+        UUID c = UUID.randomUUID();
+        small.offer(A, 5, "a5");
+        small.offer(B, 5, "b5");
+        small.offer(A, 6, "a6"); // A used last: B is the eldest
+        small.offer(c, 1, "c1"); // a third conversation: B's mark goes
+        assertThat(small.marks()).isEqualTo(2);
+        // A still drops a duplicate; B, forgotten, lets its next frame through whatever its seq
+        small.offer(A, 6, "a6 again");
+        small.offer(B, 4, "b4");
+        assertThat(out).containsExactly("a5", "b5", "a6", "c1", "b4");
+        assertThat(small.marks()).isEqualTo(2);
+    }
+
+    @Test
+    void aConversationBeingReplayedKeepsItsMarkWhateverComesMeanwhile() {
+        List<String> out = new ArrayList<>();
+        SeqGate<String> small = new SeqGate<>(out::add, 1);
+        small.startReplay(A, 3);
+        small.offer(B, 1, "b1");
+        small.offer(UUID.randomUUID(), 1, "x1");
+        small.replayed(A, 3, "a3 again");
+        small.replayed(A, 4, "a4");
+        small.endReplay(A);
+        assertThat(out).containsExactly("b1", "x1", "a4");
+        assertThat(small.mark(A)).isEqualTo(4);
+    }
 }

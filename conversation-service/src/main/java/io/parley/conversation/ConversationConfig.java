@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * The conversation-service's own settings ({@code parley.message.*}, {@code parley.inbox.*}; as environment variables
  * {@code PARLEY_MESSAGE_URL}, {@code PARLEY_MESSAGE_PUBLISH_TIMEOUT}, {@code PARLEY_MESSAGE_SYNC_TIMEOUT},
- * {@code PARLEY_INBOX_MOVES_KEPT}). Each default is declared here and nowhere else; application.properties only says
+ * {@code PARLEY_INBOX_MOVES_KEPT}, {@code PARLEY_PROCESSED_EVENTS_RETENTION}). Each default is declared here and nowhere else; application.properties only says
  * what each setting is for (and sets the test profile's). {@code parley.outbox.*} belongs to service-kit's relay.
  */
 @ConfigMapping(prefix = "parley")
@@ -19,6 +19,9 @@ public interface ConversationConfig {
 
     /** The inbox read model. */
     Inbox inbox();
+
+    /** The ids of consumed events, kept to drop redeliveries. */
+    ProcessedEvents processedEvents();
 
     /** {@code parley.message.*}. */
     interface Message {
@@ -45,5 +48,16 @@ public interface ConversationConfig {
          */
         @WithDefault("1h")
         Duration movesKept();
+    }
+
+    /** {@code parley.processed-events.*}. */
+    interface ProcessedEvents {
+
+        /**
+         * How long a consumed event's id is remembered, so that a redelivery of it is dropped; far beyond any window
+         * in which Kafka can deliver it again (docs/architecture.md, "Event contract").
+         */
+        @WithDefault("7d")
+        Duration retention();
     }
 }

@@ -77,6 +77,23 @@ public final class DevKeys {
         return sign(issuer, privateKey, userId, role, name, Instant.now().plus(ttl));
     }
 
+    /**
+     * Signs {@code claims} as they are (RS256, {@code typ: JWT}) with this key: tests shape tokens as identity providers
+     * issue them (Keycloak's {@code realm_access}, Supabase's {@code app_metadata}, an audience, odd times).
+     */
+    public String sign(JwtClaims claims) {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(privateKey);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", "JWT");
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A token that expired a minute ago. */
     public String expiredToken(String userId, String role) {
         return sign(issuer, privateKey, userId, role, null, Instant.now().minusSeconds(60));

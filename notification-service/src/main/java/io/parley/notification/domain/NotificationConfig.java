@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The notification-service's own settings ({@code parley.notification.*} and {@code parley.push.*}), with their
+ * The notification-service's own settings ({@code parley.notification.*}, {@code parley.push.*} and
+ * {@code parley.processed-events.*}), with their
  * defaults: the one place they are defined. Each is documented in application.properties; env vars are the
- * MicroProfile forms ({@code PARLEY_PUSH_PREVIEW}, {@code PARLEY_NOTIFICATION_GRACE_DELAY}...). Two mapping roots,
+ * MicroProfile forms ({@code PARLEY_PUSH_PREVIEW}, {@code PARLEY_NOTIFICATION_GRACE_DELAY}...). Three mapping roots,
  * not one at {@code parley}: a root there would refuse every other {@code parley.*} key of the service's
  * configuration (the service-kit's {@code parley.outbox.*}, the tests' {@code parley.test.*}) as unknown.
  */
@@ -22,6 +23,17 @@ public final class NotificationConfig {
         /** How long a message may stay unread before its recipients are alerted. */
         @WithDefault("30s")
         Duration graceDelay();
+    }
+
+    /** {@code parley.processed-events.*}: the ids of consumed events, kept to drop redeliveries. */
+    @ConfigMapping(prefix = "parley.processed-events")
+    public interface ProcessedEvents {
+        /**
+         * How long a consumed event's id is remembered, so that a redelivery of it is dropped; far beyond any window
+         * in which Kafka can deliver it again (docs/architecture.md, "Event contract").
+         */
+        @WithDefault("7d")
+        Duration retention();
     }
 
     /** {@code parley.push.*}. */

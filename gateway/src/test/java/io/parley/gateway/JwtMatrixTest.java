@@ -111,7 +111,11 @@ class JwtMatrixTest {
             assertThat(answer.statusCode()).as("REST with %s", bad.getKey()).isEqualTo(401);
             assertThat(answer.header("WWW-Authenticate"))
                     .as("REST with %s", bad.getKey())
-                    .isEqualTo("Bearer");
+                    .isEqualTo("Bearer error=\"invalid_token\"");
+            // the API's error shape, as for every other refusal (RFC 9457)
+            assertThat(answer.contentType()).as("REST with %s", bad.getKey()).startsWith("application/problem+json");
+            assertThat(answer.jsonPath().getInt("status")).isEqualTo(401);
+            assertThat(answer.jsonPath().getString("title")).isEqualTo("Unauthorized");
             assertThat(upgradeRefusal(bad.getValue()))
                     .as("/ws with %s", bad.getKey())
                     .isEqualTo(401);

@@ -49,6 +49,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(TracingTest.TracesOn.class)
 class TracingTest {
 
+    /** Where this test's stand-in message-service listens (started by the send test). */
+    static final int MESSAGE_SERVICE_PORT = io.parley.infra.FreePort.find();
+
     /** The SDK on, every trace sampled, finished spans handed to the exporter quickly. */
     public static class TracesOn implements QuarkusTestProfile {
         @Override
@@ -56,7 +59,8 @@ class TracingTest {
             return Map.of(
                     "quarkus.otel.sdk.disabled", "false",
                     "parley.otel.sample-ratio", "1.0",
-                    "quarkus.otel.bsp.schedule.delay", "50ms");
+                    "quarkus.otel.bsp.schedule.delay", "50ms",
+                    "parley.message.url", "http://127.0.0.1:" + MESSAGE_SERVICE_PORT);
         }
     }
 
@@ -145,5 +149,74 @@ class TracingTest {
         assertThat(delivery.getParentSpanId()).isEqualTo(parentSpan);
         assertThat(delivery.getName()).contains(Topics.MESSAGES);
         b.socket.close((short) 1000).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSendFramesTraceBeginsAtTheGatewayAndGoesOnInTheMessageServicesRequest() throws Exception {
+        awaitReady();
+        String alice = "traced-s-" + UUID.randomUUID();
+        UUID conversation = UUID.randomUUID();
+        java.util.concurrent.CompletableFuture<String> traceparent = new java.util.concurrent.CompletableFuture<>();
+        io.vertx.core.http.HttpServer messageService = vertx.createHttpServer()
+                .requestHandler(request -> {
+                    traceparent.complete(request.getHeader("traceparent"));
+                    request.response()
+                            .setStatusCode(201)
+                            .putHeader("Content-Type", "application/json")
+                            .end(new io.vertx.core.json.JsonObject()
+                                    .put("id", UUID.randomUUID().toString())
+                                    .put("conversationId", conversation.toString())
+                                    .put("seq", 1)
+                                    .put("senderId", alice)
+                                    .put("content", "traced")
+                                    .encode());
+                })
+                .listen(MESSAGE_SERVICE_PORT, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        try {
+            WsClient a = new WsClient(vertx.createWebSocketClient(), ws, TestKeys.token(alice, "client"));
+            a.send(new io.vertx.core.json.JsonObject()
+                    .put("type", "send")
+                    .put("ref", "t1")
+                    .put("conversationId", conversation.toString())
+                    .put("clientMessageId", UUID.randomUUID().toString())
+                    .put("content", "traced"));
+            assertThat(a.next(WsClient.type("ack")).getString("ref")).isEqualTo("t1");
+
+            String header = traceparent.get(10, TimeUnit.SECONDS);
+            assertThat(header)
+                    .as("the message-service's request carries the trace")
+                    .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+            String traceId = header.substring(3, 35);
+            SpanData send = await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> spans.getFinishedSpanItems().stream()
+                                    .filter(span -> span.getName().equals("WebSocket send"))
+                                    .filter(span -> span.getTraceId().equals(traceId))
+                                    .findFirst()
+                                    .orElse(null),
+                            span -> span != null);
+            assertThat(send.getKind()).isEqualTo(SpanKind.SERVER);
+            a.socket
+                    .close((short) 1000)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } finally {
+            messageService.close();
+        }
+    }
+
+    private void awaitReady() {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> http.send(
+                                        java.net.http.HttpRequest.newBuilder(ready)
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 }

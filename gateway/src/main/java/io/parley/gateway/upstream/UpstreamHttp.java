@@ -1,5 +1,7 @@
 package io.parley.gateway.upstream;
 
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -37,6 +39,9 @@ public final class UpstreamHttp {
                 .setURI(path)
                 .putHeader("Authorization", "Bearer " + token)
                 .putHeader("Content-Type", "application/json");
+        // the trace current here (a send frame's span) goes on with the service's request (W3C Trace Context);
+        // nothing is added when no span is being recorded
+        W3CTraceContextPropagator.getInstance().inject(Context.current(), options, RequestOptions::putHeader);
         return http.request(options)
                 .chain(request -> body == null ? request.send() : request.send(Buffer.buffer(body.encode())))
                 .chain(response -> response.body().map(b -> new Answer(response.statusCode(), json(b))));

@@ -1,5 +1,9 @@
 package io.parley.gateway.ws;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.parley.gateway.delivery.SendRateLimiter;
 import io.parley.gateway.delivery.Session;
 import io.parley.gateway.protocol.AttachmentRefs;
@@ -8,6 +12,7 @@ import io.parley.gateway.protocol.FrameCodec;
 import io.parley.gateway.protocol.ServerFrame;
 import io.parley.gateway.protocol.ServerFrame.Error;
 import io.parley.gateway.upstream.MessageServiceClient;
+import io.parley.gateway.upstream.UpstreamHttp;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -23,10 +28,12 @@ public class SendHandler {
 
     private final MessageServiceClient messages;
     private final SendRateLimiter rateLimiter;
+    private final Tracer tracer;
 
-    public SendHandler(MessageServiceClient messages, SendRateLimiter rateLimiter) {
+    public SendHandler(MessageServiceClient messages, SendRateLimiter rateLimiter, Tracer tracer) {
         this.messages = messages;
         this.rateLimiter = rateLimiter;
+        this.tracer = tracer;
     }
 
     /**
@@ -49,7 +56,17 @@ public class SendHandler {
         if (!send.attachments().isEmpty()) {
             body.put("attachments", AttachmentRefs.body(send.attachments()));
         }
-        return messages.send(session.token(), send.conversationId(), body)
+        // a send's trace begins here: a span for the frame, whose context the message-service's request carries
+        // (and from it the outbox row and the Kafka record); a no-op when traces are off
+        Span span = tracer.spanBuilder("WebSocket send")
+                .setSpanKind(SpanKind.SERVER)
+                .startSpan();
+        Uni<UpstreamHttp.Answer> stored;
+        try (Scope ignored = span.makeCurrent()) {
+            stored = messages.send(session.token(), send.conversationId(), body);
+        }
+        return stored.onTermination()
+                .invoke(span::end)
                 .map(answer -> {
                     if (answer.ok() && !answer.body().isEmpty()) {
                         return (ServerFrame) new ServerFrame.Ack(

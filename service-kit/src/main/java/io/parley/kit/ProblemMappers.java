@@ -1,5 +1,6 @@
 package io.parley.kit;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -22,6 +23,12 @@ public class ProblemMappers {
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return Problem.badRequest(path(mapping) + " has a value of the wrong type or form.")
+                    .getResponse();
+        }
+        if (e instanceof JsonParseException
+                && String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+            // the key is not echoed: one holding NUL or a lone surrogate could not be answered back as it was sent
+            return Problem.badRequest("The body has an object with the same key twice: each key is given once.")
                     .getResponse();
         }
         return Problem.badRequest("The body is not valid JSON for this request.")
@@ -79,8 +86,24 @@ public class ProblemMappers {
     /** No valid token where one is needed: 401 with a problem body (RFC 9457) rather than an empty one. */
     @ServerExceptionMapper
     public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
-        return Problem.of(Response.Status.UNAUTHORIZED, "A valid token is required.")
-                .getResponse();
+        return unauthorized();
+    }
+
+    /**
+     * A token that is not valid (not a JWT, a bad signature, expired, another issuer...), refused by proactive
+     * authentication before any endpoint runs: 401 with a problem body, where the framework's challenge had none, and
+     * the {@code WWW-Authenticate: Bearer} challenge RFC 6750 (section 3) asks of a 401.
+     */
+    @ServerExceptionMapper
+    public Response authenticationFailed(io.quarkus.security.AuthenticationFailedException e) {
+        return unauthorized();
+    }
+
+    private static Response unauthorized() {
+        return Response.fromResponse(Problem.of(Response.Status.UNAUTHORIZED, "A valid token is required.")
+                        .getResponse())
+                .header("WWW-Authenticate", "Bearer")
+                .build();
     }
 
     /** A token that does not allow this call (a role the endpoint does not admit): 403 with a problem body. */

@@ -30,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.core.multipart.MultipartParser;
 
 /**
  * Uploads a file to a conversation (the files contract, section 1). Quarkus REST writes the part named {@code file}
@@ -93,7 +94,9 @@ public class UploadResource {
             @RestForm("file") List<FileUpload> parts) {
         try {
             UUID conversation = Problem.parseId(conversationId);
-            FileUpload part = parts != null && parts.size() == 1 ? parts.get(0) : null;
+            // a part named file without a filename is a form value, not a file: it has no uploaded file
+            FileUpload part =
+                    parts != null && parts.size() == 1 && parts.get(0).uploadedFile() != null ? parts.get(0) : null;
             Attachment row = files.upload(
                     Caller.of(jwt),
                     conversation,
@@ -107,6 +110,9 @@ public class UploadResource {
         } finally {
             if (parts != null) {
                 for (FileUpload part : parts) {
+                    if (part.uploadedFile() == null) {
+                        continue;
+                    }
                     try {
                         Files.deleteIfExists(part.uploadedFile());
                     } catch (IOException e) {
@@ -117,9 +123,13 @@ public class UploadResource {
         }
     }
 
+    /** What the framework's multipart parser says when a body ends before its closing boundary. */
+    private static final String INCOMPLETE_MULTIPART = "Connection terminated parsing multipart request";
+
     /**
      * A body that could not be read: when the client closed the connection midway (an upload cut off), nobody is left
-     * to answer and nothing was stored (Quarkus deletes the part's temporary file); {@code 400} all the same.
+     * to answer and nothing was stored (Quarkus deletes the part's temporary file); {@code 400} all the same. A body
+     * that came whole but is not complete multipart (no closing boundary, another boundary) is a {@code 400} too.
      */
     @ServerExceptionMapper
     public Response unreadable(IOException e) {
@@ -129,7 +139,49 @@ public class UploadResource {
                 return Problem.badRequest("The upload was cut off.").getResponse();
             }
         }
+        if (INCOMPLETE_MULTIPART.equals(e.getMessage())) {
+            // the whole body came, but its parts never reached the closing boundary (or used another boundary)
+            return Problem.badRequest("The body is not a complete multipart/form-data body.")
+                    .getResponse();
+        }
         Log.error("upload body not read", e);
+        return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "The server failed to handle the request.")
+                .getResponse();
+    }
+
+    /** A multipart body the framework's parser cannot read (a header line broken by CR or LF, say): {@code 400}. */
+    @ServerExceptionMapper
+    public Response malformed(MultipartParser.MalformedMessageException e) {
+        return Problem.badRequest("The body is not a well-formed multipart/form-data body.")
+                .getResponse();
+    }
+
+    /**
+     * The framework's multipart parser fails with this on a part whose {@code Content-Type} is not a media type:
+     * {@code 400}. Thrown from anywhere else, it is a fault of this service: {@code 500}, logged.
+     */
+    @ServerExceptionMapper
+    public Response unreadablePart(IllegalArgumentException e) {
+        return fromMultipartParser(e);
+    }
+
+    /**
+     * The framework's multipart parser fails with this on {@code Content-Type: multipart/form-data; boundary=} (an
+     * empty boundary): {@code 400}. Thrown from anywhere else: {@code 500}, logged.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBoundary(IndexOutOfBoundsException e) {
+        return fromMultipartParser(e);
+    }
+
+    private static Response fromMultipartParser(RuntimeException e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().startsWith(MultipartParser.class.getPackageName() + ".")) {
+                return Problem.badRequest("The body is not a well-formed multipart/form-data body.")
+                        .getResponse();
+            }
+        }
+        Log.error("unexpected failure", e);
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "The server failed to handle the request.")
                 .getResponse();
     }

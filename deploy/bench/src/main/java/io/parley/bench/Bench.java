@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The benchmarks' one command line (docs/benchmarks.md): the harness's scenarios, which load the whole system through
- * the gateway as apps do ({@code pairs}, {@code max}, {@code fanout}, {@code idle}, {@code storm}, {@code all}), and
+ * the gateway as apps do ({@code pairs}, {@code max}, {@code fanout}, {@code idle}, {@code storm}, {@code chaos}, {@code all}), and
  * the narrower benchmarks against a running stack ({@code send-path}, {@code inbox}, {@code desk}, {@code alerts},
  * {@code files-throughput}, {@code files-thumbnail}). The scripts in deploy/bench call it.
  */

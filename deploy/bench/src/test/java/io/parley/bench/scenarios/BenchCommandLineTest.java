@@ -25,6 +25,7 @@ class BenchCommandLineTest {
             "fanout",
             "idle",
             "storm",
+            "chaos",
             "all",
             "send-path",
             "inbox",

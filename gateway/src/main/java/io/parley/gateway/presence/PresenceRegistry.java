@@ -17,7 +17,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
@@ -36,6 +40,9 @@ public class PresenceRegistry {
 
     private final Duration deadAfter;
 
+    /** Opens and closes waiting for their batch. */
+    private final PresenceChanges changes;
+
     /**
      * @param config this instance's id ({@code parley.gateway.instance}) and how long an instance may stay silent
      *               ({@code parley.gateway.dead-after})
@@ -48,6 +55,7 @@ public class PresenceRegistry {
         this.presenceEvents = presenceEvents;
         this.instanceId = config.gateway().instance();
         this.deadAfter = config.gateway().deadAfter();
+        this.changes = new PresenceChanges(this::apply);
     }
 
     /** Registers this instance before it accepts connections. */
@@ -103,26 +111,77 @@ public class PresenceRegistry {
         return instanceId;
     }
 
+    /**
+     * Records a connection of {@code userId} opened on this instance; the user's first connection anywhere publishes
+     * {@code online}. Opens and closes are applied in batches (see {@link PresenceChanges}): one transaction for all
+     * those that arrive while the one before runs, so that a reconnect storm costs a transaction per batch, not per
+     * connection.
+     *
+     * @return completes once the batch holding this open is committed and its events handed to Kafka; never fails
+     *         (presence is soft state: a batch that cannot be applied is tried again, then logged and dropped)
+     */
     public Uni<Void> opened(String userId, Role role, String connectionId) {
-        return pool.withTransaction(tx -> lockUser(tx, userId)
-                        .chain(() -> tx.preparedQuery("""
-                                        INSERT INTO presence_connection (connection_id, user_id, instance_id)
-                                        VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""").execute(Tuple.of(connectionId, userId, instanceId)))
-                        .chain(() -> countConnections(tx, userId)))
-                .chain(count -> count == 1
-                        ? publish(userId, role, true)
-                        : Uni.createFrom().voidItem());
+        return changes.add(new PresenceChanges.Change(userId, role, connectionId, true));
     }
 
+    /**
+     * Records the close of a connection; the user's last connection anywhere publishes {@code offline}.
+     *
+     * @return as {@link #opened}
+     */
     public Uni<Void> closed(String userId, Role role, String connectionId) {
-        return pool.withTransaction(tx -> lockUser(tx, userId)
-                        .chain(() -> tx.preparedQuery("DELETE FROM presence_connection WHERE connection_id = $1")
-                                .execute(Tuple.of(connectionId)))
-                        .chain(deleted ->
-                                deleted.rowCount() == 0 ? Uni.createFrom().item(-1L) : countConnections(tx, userId)))
-                .chain(count -> count == 0
-                        ? publish(userId, role, false)
-                        : Uni.createFrom().voidItem());
+        return changes.add(new PresenceChanges.Change(userId, role, connectionId, false));
+    }
+
+    /**
+     * Applies one batch of opens and closes in one transaction: each user of the batch locked (in one order, so that
+     * instances never deadlock), their connection counts before, the rows inserted and deleted, their counts after;
+     * then {@code online} for each user whose count went from 0 up, {@code offline} for each whose count went to 0.
+     */
+    private Uni<Void> apply(List<PresenceChanges.Change> batch) {
+        List<String> users =
+                batch.stream().map(PresenceChanges.Change::userId).distinct().toList();
+        String[] userArray = users.toArray(String[]::new);
+        List<PresenceChanges.Change> opens =
+                batch.stream().filter(PresenceChanges.Change::open).toList();
+        String[] closes = batch.stream()
+                .filter(c -> !c.open())
+                .map(PresenceChanges.Change::connectionId)
+                .toArray(String[]::new);
+        return pool.withTransaction(tx -> lockUsers(tx, userArray)
+                        .chain(() -> countConnections(tx, userArray))
+                        .chain(before -> tx.preparedQuery("""
+                                        INSERT INTO presence_connection (connection_id, user_id, instance_id)
+                                        SELECT t.connection_id, t.user_id, $3
+                                        FROM unnest($1::text[], $2::text[]) AS t(connection_id, user_id)
+                                        ON CONFLICT DO NOTHING""")
+                                .execute(Tuple.of(
+                                        opens.stream()
+                                                .map(PresenceChanges.Change::connectionId)
+                                                .toArray(String[]::new),
+                                        opens.stream()
+                                                .map(PresenceChanges.Change::userId)
+                                                .toArray(String[]::new),
+                                        instanceId))
+                                .chain(() -> tx.preparedQuery(
+                                                "DELETE FROM presence_connection WHERE connection_id = ANY($1)")
+                                        .execute(Tuple.of((Object) closes)))
+                                .chain(() -> countConnections(tx, userArray))
+                                .map(after -> PresenceChanges.transitions(batch, before, after))))
+                .chain(transitions -> {
+                    if (transitions.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    List<Uni<Void>> sends = new ArrayList<>();
+                    // committed: a send that fails is logged, not applied again (the rows are already there)
+                    transitions.forEach(t -> sends.add(publish(t.userId(), t.role(), t.online())
+                            .onFailure()
+                            .recoverWithItem(e -> {
+                                Log.warnf("presence of %s not published: %s", t.userId(), e.toString());
+                                return null;
+                            })));
+                    return Uni.join().all(sends).andFailFast().replaceWithVoid();
+                });
     }
 
     /** How many open connections {@code userId} has on all instances. */
@@ -139,6 +198,27 @@ public class PresenceRegistry {
                         + "pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .execute(Tuple.of(userId))
                 .replaceWithVoid();
+    }
+
+    private static Uni<Void> lockUsers(SqlClient tx, String[] userIds) {
+        // As lockUser, for every user of a batch, taken in the order of their lock keys.
+        return tx.preparedQuery("SELECT set_config('synchronous_commit', 'off', true), "
+                        + "(SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(u, 0) AS k "
+                        + "FROM unnest($1::text[]) AS u ORDER BY k) keys)")
+                .execute(Tuple.of((Object) userIds))
+                .replaceWithVoid();
+    }
+
+    /** The number of connections of each of {@code userIds} on all instances (absent: none). */
+    private static Uni<Map<String, Long>> countConnections(SqlClient client, String[] userIds) {
+        return client.preparedQuery(
+                        "SELECT user_id, count(*) FROM presence_connection WHERE user_id = ANY($1) GROUP BY user_id")
+                .execute(Tuple.of((Object) userIds))
+                .map(rows -> {
+                    Map<String, Long> counts = new HashMap<>();
+                    rows.forEach(row -> counts.put(row.getString(0), row.getLong(1)));
+                    return counts;
+                });
     }
 
     private static Uni<Long> countConnections(SqlClient client, String userId) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.gateway.protocol.Decoded;
 import io.parley.gateway.protocol.FrameCodec;
-import io.parley.gateway.protocol.GeneratedFramesTest;
 import io.parley.gateway.protocol.ServerFrame;
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
+import io.parley.infra.fuzz.Frames;
 import io.parley.infra.fuzz.Inputs;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -30,7 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generated frames ({@link GeneratedFramesTest#frame}) over one real WebSocket (docs/reliability.md): the connection
+ * Generated frames ({@link Frames#frame}) over one real WebSocket (docs/reliability.md): the connection
  * stays open throughout, each frame the decoder refuses is answered with the error frame of docs/api.md (its code,
  * its field, its ref), every other answer is a documented frame with a documented code, and a valid send afterwards
  * is acknowledged. The conversation-service and the message-service are played by {@link StubServices}.
@@ -100,7 +100,7 @@ class GeneratedFramesOverSocketTest {
             Map<String, Integer> answered = new TreeMap<>();
             List<String> failures = new ArrayList<>();
             for (int i = 0; i < frames; i++) {
-                String frame = GeneratedFramesTest.frame(in);
+                String frame = Frames.frame(in);
                 if (frame.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME_BYTES) {
                     continue;
                 }

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
+import io.parley.infra.fuzz.ApiCalls;
 import io.parley.infra.fuzz.Inputs;
 import io.parley.infra.fuzz.RestFuzz;
-import io.parley.infra.fuzz.RestFuzz.Operation;
-import io.parley.infra.fuzz.RestFuzz.Request;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -18,7 +17,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Generated input on every REST call of this service (docs/openapi/notification-service.yaml): subscription and mute
- * bodies, path ids, query strings and headers made by {@link Inputs}. No answer is a 5xx, every 4xx is a problem
+ * bodies, path ids, query strings and headers made by {@link Inputs} ({@link ApiCalls#notifications}). No answer is a 5xx, every 4xx is a problem
  * body, and another user's subscription and mute stored before are still there, unchanged. docs/reliability.md.
  */
 @QuarkusTest
@@ -35,9 +33,6 @@ class GeneratedInputTest {
 
     /** Requests per run (times {@code -Dparley.fuzz.scale}). */
     private static final int REQUESTS = 1500;
-
-    private static final String P256DH = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[65]);
-    private static final String AUTH = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[16]);
 
     @TestHTTPResource("/")
     URI service;
@@ -56,7 +51,7 @@ class GeneratedInputTest {
                 "endpoint",
                 "https://push.example.net/send/" + UUID.randomUUID(),
                 "keys",
-                Map.of("p256dh", P256DH, "auth", AUTH));
+                Map.of("p256dh", ApiCalls.P256DH, "auth", ApiCalls.AUTH));
         String samsSubscription = subscribe(sam, samsDevice);
         String samsConversation = UUID.randomUUID().toString();
         mute(sam, samsConversation, Instant.now().plus(1, ChronoUnit.DAYS).toString());
@@ -76,7 +71,7 @@ class GeneratedInputTest {
                 in,
                 seed,
                 () -> TestKeys.token(alice, in.pick("client", "client", "client", "expert", "admin", "nobody")));
-        fuzz.run(operations(subscriptions, conversations), Inputs.scaled(REQUESTS));
+        fuzz.run(ApiCalls.notifications(subscriptions, conversations), Inputs.scaled(REQUESTS));
         System.out.println(fuzz.summary("notification-service"));
         fuzz.assertNoFailure();
 
@@ -84,66 +79,6 @@ class GeneratedInputTest {
         assertThat(subscribe(sam, samsDevice))
                 .as("sam's device is still sam's subscription")
                 .isEqualTo(samsSubscription);
-    }
-
-    private static List<Operation> operations(List<String> subscriptions, List<String> conversations) {
-        return List.of(
-                new Operation(
-                        "POST /api/push/subscriptions",
-                        in -> Request.json(
-                                in,
-                                "POST",
-                                "/api/push/subscriptions",
-                                in.body(() -> in.object(Inputs.fields(
-                                        "kind",
-                                        () -> in.field(
-                                                () -> Inputs.quote(in.pick("webpush", "fcm", "apns", "WEBPUSH"))),
-                                        "endpoint",
-                                        () -> in.field(
-                                                () -> Inputs.quote(in.pick("https://", "http://127.0.0.1/", "ftp://")
-                                                        + "push.example.net/" + in.storableText())),
-                                        "keys",
-                                        () -> in.field(() -> in.object(Inputs.fields(
-                                                "p256dh",
-                                                () -> in.field(() -> Inputs.quote(in.chance(0.7) ? P256DH : in.text())),
-                                                "auth",
-                                                () -> in.field(
-                                                        () -> Inputs.quote(in.chance(0.7) ? AUTH : in.text()))))),
-                                        "token",
-                                        () -> in.field(() -> Inputs.quote("device-" + in.text()))))))),
-                new Operation(
-                        "DELETE /api/push/subscriptions/{id}",
-                        in -> Request.of("DELETE", "/api/push/subscriptions/" + in.pathSegment(subscriptions))),
-                new Operation(
-                        "GET /api/push/vapid-public-key",
-                        in -> Request.of("GET", "/api/push/vapid-public-key" + query(in.query(Map.of())))),
-                new Operation("GET /api/push/mutes", in -> Request.of("GET", "/api/push/mutes")),
-                new Operation("PUT /api/push/mutes/{conversationId}", in -> {
-                    Request request = Request.json(
-                            in,
-                            "PUT",
-                            "/api/push/mutes/" + in.pathSegment(conversations),
-                            in.body(() -> in.object(Inputs.fields(
-                                    "until",
-                                    () -> in.field(() -> Inputs.quote(in.pick(
-                                            Instant.now()
-                                                    .plus(1, ChronoUnit.HOURS)
-                                                    .toString(),
-                                            "2020-01-01T00:00:00Z",
-                                            "2999-12-31T23:59:59+14:00",
-                                            "+999999999-12-31T23:59:59Z",
-                                            "2026-13-45T99:99:99Z",
-                                            "tomorrow",
-                                            "2026-12-01T08:00:00")))))));
-                    return in.chance(0.1) ? new Request("PUT", request.target(), request.headers(), null) : request;
-                }),
-                new Operation(
-                        "DELETE /api/push/mutes/{conversationId}",
-                        in -> Request.of("DELETE", "/api/push/mutes/" + in.pathSegment(conversations))));
-    }
-
-    private static String query(String query) {
-        return query.isEmpty() ? "" : "?" + query;
     }
 
     private static String subscribe(String user, Map<String, Object> body) {

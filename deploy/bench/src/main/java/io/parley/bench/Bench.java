@@ -7,6 +7,7 @@ import io.parley.bench.scenarios.Desk;
 import io.parley.bench.scenarios.Fanout;
 import io.parley.bench.scenarios.FilesThroughput;
 import io.parley.bench.scenarios.FilesThumbnail;
+import io.parley.bench.scenarios.Fuzz;
 import io.parley.bench.scenarios.HarnessCommand;
 import io.parley.bench.scenarios.Idle;
 import io.parley.bench.scenarios.Inbox;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The benchmarks' one command line (docs/benchmarks.md): the harness's scenarios, which load the whole system through
- * the gateway as apps do ({@code pairs}, {@code max}, {@code fanout}, {@code idle}, {@code storm}, {@code chaos}, {@code all}), and
+ * the gateway as apps do ({@code pairs}, {@code max}, {@code fanout}, {@code idle}, {@code storm}, {@code chaos}, {@code fuzz}, {@code all}), and
  * the narrower benchmarks against a running stack ({@code send-path}, {@code inbox}, {@code desk}, {@code alerts},
  * {@code files-throughput}, {@code files-thumbnail}). The scripts in deploy/bench call it.
  */
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
             Idle.class,
             Storm.class,
             Chaos.class,
+            Fuzz.class,
             All.class,
             SendPath.class,
             Inbox.class,

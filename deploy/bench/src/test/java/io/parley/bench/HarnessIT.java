@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The harness at a tiny scale on a local stack of the packaged services, every scenario, so that it cannot rot:
- * nothing lost, nothing duplicated, every send acked and delivered, every client back after the gateway is killed.
+ * nothing lost, nothing duplicated, every send acked and delivered, every client back after the gateway is killed;
+ * then 2,000 generated requests and frames ({@code fuzz}) without a 5xx or an undocumented close.
  * Timings are printed, never asserted.
  */
 class HarnessIT {
@@ -33,6 +34,7 @@ class HarnessIT {
         }
         PrintStream out = System.out;
         JsonObject results;
+        JsonObject fuzz;
         try (StackProcess stack = StackProcess.start(repository, data, env, out)) {
             results = Bench.harness(
                             "all",
@@ -77,8 +79,22 @@ class HarnessIT {
                             "--after",
                             "2")
                     .run(repository, env, out);
+            fuzz = Bench.harness(
+                            "fuzz",
+                            "--gateway",
+                            "http://127.0.0.1:" + env.get("PARLEY_GATEWAY_PORT"),
+                            "--data",
+                            data.toString(),
+                            "--inputs",
+                            "2000",
+                            "--users",
+                            "40",
+                            "--sockets",
+                            "4")
+                    .run(repository, env, out);
         }
         out.println(Report.table(results));
+        out.println(Report.table(fuzz));
 
         Map<String, JsonObject> by = new HashMap<>();
         results.getJsonArray("scenarios").forEach(s -> by.put(((JsonObject) s).getString("scenario"), (JsonObject) s));
@@ -105,6 +121,28 @@ class HarnessIT {
         complete(storm, 1);
         assertThat(storm.getJsonArray("processes").stream().map(p -> ((JsonObject) p).getString("process")))
                 .contains("gateway", "message-service", "postgresql", "kafka", "harness");
+
+        fuzzKeptTheContract(fuzz.getJsonArray("scenarios").getJsonObject(0));
+    }
+
+    /** Every generated input sent, no 5xx, no undocumented answer or close, what was stored before unchanged. */
+    private static void fuzzKeptTheContract(JsonObject run) {
+        assertThat(run.getLong("inputs")).as("inputs sent").isGreaterThanOrEqualTo(2000);
+        assertThat(run.getLong("fiveXx"))
+                .as("5xx answers; failures: %s", run.getJsonArray("failures"))
+                .isZero();
+        assertThat(run.getLong("noAnswer")).as("requests without an answer").isZero();
+        assertThat(run.getLong("fourXxWithoutProblem"))
+                .as("4xx without a problem body")
+                .isZero();
+        assertThat(run.getLong("undocumentedAnswers")).as("undocumented frames").isZero();
+        assertThat(run.getLong("undocumentedCloses")).as("undocumented closes").isZero();
+        assertThat(run.getLong("unexpectedCloses")).as("closes but 1009").isZero();
+        assertThat(run.getLong("senderCrashes")).as("senders that stopped").isZero();
+        assertThat(run.getJsonArray("keptChanged")).as("what was stored before").isEmpty();
+        assertThat(run.getJsonArray("keptChecked"))
+                .as("reads of what was stored before")
+                .hasSize(11);
     }
 
     /** Every send acked once, every recipient got each message once, in seq order, nothing refused. */

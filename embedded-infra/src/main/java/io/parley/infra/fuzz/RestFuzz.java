@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * body, before any route). Operations are the service's REST calls, each making its own generated request
  * from {@link Inputs}; the runner adds the token and the odd headers.
  *
- * <p>Not thread-safe: one test drives it, one request at a time over one keep-alive HTTP/1.1 client.
+ * <p>Not thread-safe: one thread drives it, one request at a time over one keep-alive HTTP/1.1 client (the harness's
+ * {@code fuzz} scenario runs several, each with its own {@link Inputs}).
  */
 public final class RestFuzz {
 
@@ -208,6 +209,16 @@ public final class RestFuzz {
     /** Requests answered (the ones that got no answer are failures). */
     public int sent() {
         return sent;
+    }
+
+    /** Requests sent so far per operation name (those that got no answer included). */
+    public Map<String, Integer> counts() {
+        return new TreeMap<>(counts);
+    }
+
+    /** Answers so far per HTTP status. */
+    public Map<Integer, Integer> statuses() {
+        return new TreeMap<>(statuses);
     }
 
     /** The failures so far, each naming the operation, what was wrong, and the request. */

@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.infra.fuzz.Frames;
 import io.parley.infra.fuzz.Inputs;
 import io.parley.kit.Text;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link FrameCodec#decode} on generated frames (docs/reliability.md): every frame type of docs/api.md with fields
+ * {@link FrameCodec#decode} on generated frames ({@link Frames}, docs/reliability.md): every frame type of docs/api.md with fields
  * missing, of the wrong JSON type, holding NUL, lone surrogates, bidirectional and zero-width marks, emoji or tens of
  * thousands of characters, numbers past any Java type, duplicate keys, deep nesting, and text that is not JSON. It
  * never throws; every refusal is the documented {@code invalid} naming a field of the frame (or, for text that is not
@@ -53,7 +52,7 @@ public class GeneratedFramesTest {
         int refused = 0;
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < frames; i++) {
-            String frame = frame(in);
+            String frame = Frames.frame(in);
             try {
                 String wrong = check(frame);
                 if (wrong != null) {
@@ -149,90 +148,6 @@ public class GeneratedFramesTest {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    /** A generated frame: mostly an object of a frame type with generated fields, else any JSON or none. */
-    public static String frame(Inputs in) {
-        int roll = in.random().nextInt(20);
-        if (roll == 0) {
-            return in.malformed();
-        }
-        if (roll == 1) {
-            return in.anyJson(3);
-        }
-        if (roll == 2) {
-            return in.deepNesting();
-        }
-        Supplier<String> ref = () -> in.field(() -> in.chance(0.5)
-                ? Inputs.quote("r" + in.random().nextInt(1000))
-                : String.valueOf(in.random().nextInt(1000)));
-        Supplier<String> conversation = () -> in.field(() ->
-                Inputs.quote(in.chance(0.8) ? UUID.randomUUID().toString() : in.pick("not-a-uuid", "1-1-1-1-1", "")));
-        String type = in.pick("ping", "send", "auth", "typing", "read", "resume", "PING", "unknown", "");
-        Map<String, Supplier<String>> fields = switch (type) {
-            case "send" ->
-                Inputs.fields(
-                        "ref",
-                        ref,
-                        "conversationId",
-                        conversation,
-                        "clientMessageId",
-                        () -> in.field(() -> Inputs.quote(UUID.randomUUID().toString())),
-                        "content",
-                        () -> in.field(in::jsonText));
-            case "auth" -> Inputs.fields("ref", ref, "token", () -> in.field(in::jsonText));
-            case "typing" ->
-                Inputs.fields(
-                        "ref",
-                        ref,
-                        "conversationId",
-                        conversation,
-                        "state",
-                        () -> in.field(() -> Inputs.quote(in.pick("start", "stop", "START"))));
-            case "read" ->
-                Inputs.fields(
-                        "ref",
-                        ref,
-                        "conversationId",
-                        conversation,
-                        "seq",
-                        () -> in.field(() -> String.valueOf(in.random().nextInt(10))));
-            case "resume" -> Inputs.fields("ref", ref, "positions", () -> in.field(() -> positions(in)));
-            default -> Inputs.fields("ref", ref);
-        };
-        String object = in.object(fields);
-        String typeMember = "\"type\":" + (in.chance(0.9) ? Inputs.quote(type) : in.field(in::jsonText));
-        String body = object.substring(1, object.length() - 1);
-        String withType = "{" + typeMember + (body.isEmpty() ? "" : "," + body);
-        if ("send".equals(type) && in.chance(0.3)) {
-            withType += ",\"attachments\":" + in.field(() -> attachments(in));
-        }
-        return withType + "}";
-    }
-
-    private static String positions(Inputs in) {
-        List<String> members = new ArrayList<>();
-        int n = in.random().nextInt(4);
-        for (int i = 0; i < n; i++) {
-            String key = in.chance(0.7) ? Inputs.quote(UUID.randomUUID().toString()) : in.jsonText();
-            members.add(key + ":" + in.field(() -> String.valueOf(in.random().nextInt(10))));
-        }
-        return "{" + String.join(",", members) + "}";
-    }
-
-    private static String attachments(Inputs in) {
-        List<String> items = new ArrayList<>();
-        int n = in.random().nextInt(in.chance(0.1) ? 13 : 3);
-        for (int i = 0; i < n; i++) {
-            items.add(
-                    in.chance(0.7)
-                            ? in.object(Inputs.fields(
-                                    "id",
-                                    () -> in.field(
-                                            () -> Inputs.quote(UUID.randomUUID().toString()))))
-                            : in.anyJson(1));
-        }
-        return "[" + String.join(",", items) + "]";
     }
 
     private static String shown(String s) {

@@ -158,6 +158,31 @@ public final class Report {
                     t.append("chaos: ").append(s.getString("failure")).append('\n');
                 }
             }
+            if (s.getString("scenario").equals("fuzz")) {
+                t.append(String.format(
+                        Locale.ROOT,
+                        "fuzz: %d inputs (%d requests, %d frames, seed %d) in %d s: %d x 5xx, %d requests without an "
+                                + "answer, %d 4xx without a problem body; %d undocumented frames; closes %s "
+                                + "(%d unexpected, %d undocumented); stored before: %s%n",
+                        s.getLong("inputs"),
+                        s.getLong("requests"),
+                        s.getLong("frames"),
+                        s.getLong("seed"),
+                        s.getLong("seconds"),
+                        s.getLong("fiveXx"),
+                        s.getLong("noAnswer"),
+                        s.getLong("fourXxWithoutProblem"),
+                        s.getLong("undocumentedAnswers"),
+                        s.getJsonObject("closes").encode(),
+                        s.getLong("unexpectedCloses"),
+                        s.getLong("undocumentedCloses"),
+                        s.getJsonArray("keptChanged").isEmpty()
+                                ? "unchanged (" + s.getJsonArray("keptChecked").size() + " reads)"
+                                : s.getJsonArray("keptChanged").size() + " reads changed"));
+                t.append("fuzz: statuses ")
+                        .append(s.getJsonObject("statuses").encode())
+                        .append('\n');
+            }
             if (s.getString("scenario").equals("max")) {
                 t.append("max: highest rate held with p99 <= ")
                         .append(s.getDouble("p99TargetMs"))

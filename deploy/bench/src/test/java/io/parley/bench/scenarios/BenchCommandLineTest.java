@@ -26,6 +26,7 @@ class BenchCommandLineTest {
             "idle",
             "storm",
             "chaos",
+            "fuzz",
             "all",
             "send-path",
             "inbox",
@@ -148,6 +149,31 @@ class BenchCommandLineTest {
         assertThat(List.of(idle.connections, idle.connectRate)).containsExactly(20, 0);
         Storm storm = (Storm) scenarios.get(4);
         assertThat(List.of(storm.users, storm.rate, storm.before, storm.after)).containsExactly(6, 10, 2, 3);
+    }
+
+    @Test
+    void fuzzHasTheIssuesDefaultsAndTakesASeed() {
+        Fuzz fuzz = (Fuzz) Bench.harness("fuzz");
+        assertThat(fuzz.inputs).isEqualTo(100_000);
+        assertThat(fuzz.seed).isNull();
+        assertThat(fuzz.frames).isEqualTo(0.3);
+        assertThat(List.of(fuzz.workers, fuzz.sockets, fuzz.users)).containsExactly(4, 8, 200);
+        assertThat(List.<Scenario>copyOf(fuzz.scenarios())).containsExactly(fuzz);
+        Fuzz small = (Fuzz) Bench.harness("fuzz", "--inputs", "2000", "--seed", "-42", "--sockets", "2");
+        assertThat(List.of(small.inputs, small.sockets)).containsExactly(2000, 2);
+        assertThat(small.seed).isEqualTo(-42L);
+        assertThat(small.command()).isEqualTo("deploy/bench/harness.sh fuzz --inputs 2000 --seed -42 --sockets 2");
+    }
+
+    @Test
+    void fuzzRaisesTheRestAllowanceOfTheStackItStartsUnlessToldOtherwise() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("PARLEY_GATEWAY_API_BURST", "7");
+        Fuzz fuzz = (Fuzz) Bench.harness("fuzz");
+        fuzz.stackEnvironment(env);
+        assertThat(env)
+                .containsEntry("PARLEY_GATEWAY_API_RATE", Fuzz.STACK_API_RATE)
+                .containsEntry("PARLEY_GATEWAY_API_BURST", "7");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.parley.bench.scenarios.Inbox;
 import io.parley.bench.scenarios.Max;
 import io.parley.bench.scenarios.Pairs;
 import io.parley.bench.scenarios.SendPath;
+import io.parley.bench.scenarios.Soak;
 import io.parley.bench.scenarios.Storm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The benchmarks' one command line (docs/benchmarks.md): the harness's scenarios, which load the whole system through
- * the gateway as apps do ({@code pairs}, {@code max}, {@code fanout}, {@code idle}, {@code storm}, {@code chaos}, {@code fuzz}, {@code all}), and
+ * the gateway as apps do ({@code pairs}, {@code max}, {@code fanout}, {@code idle}, {@code storm}, {@code chaos}, {@code fuzz}, {@code soak}, {@code all}), and
  * the narrower benchmarks against a running stack ({@code send-path}, {@code inbox}, {@code desk}, {@code alerts},
  * {@code files-throughput}, {@code files-thumbnail}). The scripts in deploy/bench call it.
  */
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
             Storm.class,
             Chaos.class,
             Fuzz.class,
+            Soak.class,
             All.class,
             SendPath.class,
             Inbox.class,

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The harness at a tiny scale on a local stack of the packaged services, every scenario, so that it cannot rot:
  * nothing lost, nothing duplicated, every send acked and delivered, every client back after the gateway is killed;
- * then 2,000 generated requests and frames ({@code fuzz}) without a 5xx or an undocumented close.
+ * then 2,000 generated requests and frames ({@code fuzz}) without a 5xx or an undocumented close, and a
+ * tiny soak on the same stack (its consumed event ids kept 5 s) judges every table and heap.
  * Timings are printed, never asserted.
  */
 class HarnessIT {
@@ -32,9 +33,13 @@ class HarnessIT {
                 "GATEWAY", "CONVERSATION", "MESSAGE", "NOTIFICATION", "KAFKA", "KAFKA_CONTROLLER", "POSTGRES")) {
             env.put("PARLEY_" + name + "_PORT", String.valueOf(FreePort.find()));
         }
+        // the soak's compressed week: consumed event ids kept 5 s, pruned every second
+        env.put("PARLEY_PROCESSED_EVENTS_RETENTION", "5s");
+        env.put("PARLEY_PROCESSED_EVENTS_PRUNE_INTERVAL", "1s");
         PrintStream out = System.out;
         JsonObject results;
         JsonObject fuzz;
+        JsonObject soakResults;
         try (StackProcess stack = StackProcess.start(repository, data, env, out)) {
             results = Bench.harness(
                             "all",
@@ -92,9 +97,31 @@ class HarnessIT {
                             "--sockets",
                             "4")
                     .run(repository, env, out);
+            soakResults = Bench.harness(
+                            "soak",
+                            "--gateway",
+                            "http://127.0.0.1:" + env.get("PARLEY_GATEWAY_PORT"),
+                            "--data",
+                            data.toString(),
+                            "--users",
+                            "6",
+                            "--rate",
+                            "10",
+                            "--minutes",
+                            "0.75",
+                            "--sample",
+                            "3",
+                            "--retention",
+                            "PT5S",
+                            "--prune-interval",
+                            "PT1S",
+                            "--settle",
+                            "12")
+                    .run(repository, env, out);
         }
         out.println(Report.table(results));
         out.println(Report.table(fuzz));
+        out.println(Report.table(soakResults));
 
         Map<String, JsonObject> by = new HashMap<>();
         results.getJsonArray("scenarios").forEach(s -> by.put(((JsonObject) s).getString("scenario"), (JsonObject) s));
@@ -123,6 +150,7 @@ class HarnessIT {
                 .contains("gateway", "message-service", "postgresql", "kafka", "harness");
 
         fuzzKeptTheContract(fuzz.getJsonArray("scenarios").getJsonObject(0));
+        soakJudged(soakResults);
     }
 
     /** Every generated input sent, no 5xx, no undocumented answer or close, what was stored before unchanged. */
@@ -143,6 +171,37 @@ class HarnessIT {
         assertThat(run.getJsonArray("keptChecked"))
                 .as("reads of what was stored before")
                 .hasSize(11);
+    }
+
+    /**
+     * The soak at a tiny scale: nothing lost; every service's database sampled; the messages kept one row each (by
+     * design), the consumed event ids pruned back within their 5 s (bounded); every service's heap read.
+     */
+    private static void soakJudged(JsonObject soakResults) {
+        JsonObject soak = soakResults.getJsonArray("scenarios").getJsonObject(0);
+        assertThat(soak.getString("scenario")).isEqualTo("soak");
+        complete(soak, 1);
+        Map<String, JsonObject> tables = new HashMap<>();
+        soak.getJsonArray("tables").forEach(t -> tables.put(((JsonObject) t).getString("table"), (JsonObject) t));
+        assertThat(tables)
+                .containsKeys(
+                        "conversation.processed_event",
+                        "message.message",
+                        "message.outbox",
+                        "notification.processed_event",
+                        "gateway.presence_connection");
+        JsonObject messages = tables.get("message.message");
+        assertThat(messages.getString("verdict")).as("messages: %s", messages).isEqualTo("grows by design");
+        assertThat(messages.getDouble("rowsPerMessage"))
+                .as("messages: %s", messages)
+                .isBetween(0.8, 1.2);
+        for (String table : List.of("conversation.processed_event", "notification.processed_event")) {
+            assertThat(tables.get(table).getString("verdict"))
+                    .as("%s: %s", table, tables.get(table))
+                    .isEqualTo("bounded");
+        }
+        assertThat(soak.getJsonArray("heaps").stream().map(h -> ((JsonObject) h).getString("process")))
+                .contains("gateway", "conversation-service", "message-service", "notification-service");
     }
 
     /** Every send acked once, every recipient got each message once, in seq order, nothing refused. */

@@ -18,4 +18,11 @@ public interface ProcessedEventsConfig {
      */
     @WithDefault("7d")
     Duration retention();
+
+    /**
+     * How often ids older than the retention are deleted (ten minutes by default; a soak test shortens it with the
+     * retention, docs/benchmarks.md).
+     */
+    @WithDefault("10m")
+    Duration pruneInterval();
 }

@@ -10,9 +10,9 @@ import java.time.Duration;
 
 /**
  * Forgets the ids of consumed events older than {@code parley.processed-events.retention} (7 days by default), every
- * ten minutes, so that {@code processed_event} stays bounded: a row per event consumed within the retention. Rows go
+ * {@code parley.processed-events.prune-interval} (ten minutes by default), so that {@code processed_event} stays bounded: a row per event consumed within the retention. Rows go
  * {@value #BATCH} per statement, each its own transaction ({@link ProcessedEvents#pruneOlderThan}). The first run
- * waits ten minutes after start: the redeliveries a restart brings (records after the last committed offset, outbox
+ * waits one interval after start: the redeliveries a restart brings (records after the last committed offset, outbox
  * rows published again) come first and still find their ids. Several instances may prune at once.
  */
 @ApplicationScoped
@@ -30,7 +30,10 @@ public class ProcessedEventPruner {
         this.retention = config.retention();
     }
 
-    @Scheduled(every = "10m", delayed = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${parley.processed-events.prune-interval}",
+            delayed = "${parley.processed-events.prune-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return prune().onFailure()
                 .invoke(failure ->

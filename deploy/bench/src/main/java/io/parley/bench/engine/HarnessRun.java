@@ -51,7 +51,9 @@ public final class HarnessRun {
                 // throughput-minded JVM options unless the caller chose others (the stack's own default favours
                 // memory and start-up: C1 only, a small serial heap)
                 env.putIfAbsent("PARLEY_JAVA_OPTS", BENCH_JAVA_OPTS);
-                try (StackProcess stack = StackProcess.start(repository, data, env, out);
+                Map<String, String> stackEnv = new java.util.HashMap<>(env);
+                scenario.stackEnvironment().forEach(stackEnv::putIfAbsent);
+                try (StackProcess stack = StackProcess.start(repository, data, stackEnv, out);
                         LoadRig rig = new LoadRig(
                                 URI.create("http://127.0.0.1:" + env.getOrDefault("PARLEY_GATEWAY_PORT", "8080")),
                                 keys(target, data),

@@ -42,6 +42,51 @@ public final class Jvm {
         }
     }
 
+    /**
+     * A JVM's heap after a full collection: everything in use, and the old generation's share of it (KiB).
+     *
+     * @param usedKb the generations' used space together
+     * @param oldKb  the old (tenured) generation's used space; the whole heap for a collector without one (G1)
+     */
+    public record Heap(long usedKb, long oldKb) {}
+
+    /**
+     * The heap of a local JVM after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}); null if it
+     * cannot be read (the process is gone, or is not a JVM this user may attach to).
+     */
+    public static Heap heapAfterFullGc(long pid) {
+        try {
+            String jcmd =
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            Process gc = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run")
+                    .redirectErrorStream(true)
+                    .start();
+            gc.getInputStream().readAllBytes();
+            gc.waitFor(60, TimeUnit.SECONDS);
+            Process info = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info")
+                    .redirectErrorStream(true)
+                    .start();
+            String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            info.waitFor(60, TimeUnit.SECONDS);
+            long used = usedKb(text);
+            return used == 0 ? null : new Heap(used, oldKb(text));
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static final Pattern OLD =
+            Pattern.compile("(?:ParOldGen|tenured generation|PSOldGen)\\s+total \\d+K, used (\\d+)K");
+
+    /**
+     * The old generation's used KiB in a {@code GC.heap_info} answer (Parallel's {@code ParOldGen}, Serial's
+     * {@code tenured generation}); for a collector that reports no old generation (G1, ZGC), the whole heap's.
+     */
+    static long oldKb(String heapInfo) {
+        Matcher m = OLD.matcher(heapInfo);
+        return m.find() ? Long.parseLong(m.group(1)) : usedKb(heapInfo);
+    }
+
     /** The sum of the {@code used NK} figures of a {@code GC.heap_info} answer, in KiB. */
     static long usedKb(String heapInfo) {
         long used = 0;

@@ -133,6 +133,16 @@ public final class Ledger {
         return seq;
     }
 
+    /** Sends made so far. */
+    public long sentCount() {
+        return sent.get();
+    }
+
+    /** Sends acked so far: the messages stored. */
+    public long ackedCount() {
+        return acked.get();
+    }
+
     /** When the last new message arrived at any client (System.nanoTime). */
     public long lastReceivedNanos() {
         return lastReceivedNanos;

@@ -109,6 +109,7 @@ public final class Report {
                 case "storm" ->
                     rows.add(s.copy().put("label", "storm (resumed " + s.getValue("allResumedSeconds") + " s)"));
                 case "chaos" -> rows.add(s.copy().put("label", "chaos " + s.getInteger("rate") + "/s"));
+                case "soak" -> rows.add(s.copy().put("label", "soak " + s.getInteger("rate") + "/s"));
                 default -> {}
             }
             for (JsonObject r : rows) {
@@ -183,6 +184,9 @@ public final class Report {
                         .append(s.getJsonObject("statuses").encode())
                         .append('\n');
             }
+            if (s.getString("scenario").equals("soak")) {
+                t.append(soakTable(s));
+            }
             if (s.getString("scenario").equals("max")) {
                 t.append("max: highest rate held with p99 <= ")
                         .append(s.getDouble("p99TargetMs"))
@@ -190,6 +194,66 @@ public final class Report {
                         .append(s.getInteger("highestRate"))
                         .append(" msg/s\n");
             }
+        }
+        return t.toString();
+    }
+
+    /**
+     * The soak scenario's verdicts: a line per table (rows and MiB at the end, per message, a week at the run's rate)
+     * and per JVM (old generation after a full GC, first counted sample to last).
+     */
+    static String soakTable(JsonObject s) {
+        StringBuilder t = new StringBuilder(String.format(
+                Locale.ROOT,
+                "soak: %s retention windows after %.0f s of settling; a week at %d msg/s = %,d messages%n",
+                s.getValue("retentionWindows"),
+                s.getDouble("settleSeconds"),
+                s.getInteger("rate"),
+                s.getLong("weekMessages")));
+        t.append(String.format(
+                Locale.ROOT,
+                "  %-36s %-19s %10s %9s %8s %9s %14s %11s%n",
+                "table",
+                "verdict",
+                "rows end",
+                "MiB end",
+                "rows/msg",
+                "bytes/msg",
+                "rows a week",
+                "GiB a week"));
+        for (Object o : s.getJsonArray("tables")) {
+            JsonObject table = (JsonObject) o;
+            t.append(String.format(
+                    Locale.ROOT,
+                    "  %-36s %-19s %10d %9.2f %8.2f %9.1f %,14d %11.2f%n",
+                    table.getString("table"),
+                    table.getString("verdict"),
+                    table.getJsonObject("rows").getLong("last"),
+                    table.getJsonObject("bytes").getLong("last") / 1048576.0,
+                    table.getDouble("rowsPerMessage"),
+                    table.getDouble("bytesPerMessage"),
+                    table.getLong("weekRows"),
+                    table.getLong("weekBytes") / 1073741824.0));
+        }
+        for (Object o : s.getJsonArray("heaps")) {
+            JsonObject heap = (JsonObject) o;
+            JsonObject old = heap.getJsonObject("oldKiB");
+            t.append(String.format(
+                    Locale.ROOT,
+                    "  heap %-31s %-19s old gen after full GC: %.1f MiB at start, %.1f -> %.1f MiB once settled "
+                            + "(peaks %.1f, %.1f)%n",
+                    heap.getString("process"),
+                    heap.getString("verdict"),
+                    heap.getLong("oldKiBAtStart") / 1024.0,
+                    old.getLong("first") / 1024.0,
+                    old.getLong("last") / 1024.0,
+                    old.getLong("firstHalfPeak") / 1024.0,
+                    old.getLong("secondHalfPeak") / 1024.0));
+        }
+        if (!s.getJsonArray("unexpected").isEmpty()) {
+            t.append("  growing unexpectedly: ")
+                    .append(s.getJsonArray("unexpected").encode())
+                    .append('\n');
         }
         return t.toString();
     }

@@ -27,6 +27,7 @@ class BenchCommandLineTest {
             "storm",
             "chaos",
             "fuzz",
+            "soak",
             "all",
             "send-path",
             "inbox",
@@ -256,6 +257,55 @@ class BenchCommandLineTest {
         assertThat(Max.held(run, 50)).isFalse();
         assertThat(Max.held(run.copy().put("lost", 1L), 100)).isFalse();
         assertThat(Max.held(run.copy().put("deliveredPerSecond", 940.0), 100)).isFalse();
+    }
+
+    @Test
+    void soakRunsAWeekOfTrafficInCompressedTime() {
+        Soak soak = (Soak) Bench.harness("soak");
+        assertThat(List.of(soak.users, soak.rate, soak.sample)).containsExactly(200, 100, 30);
+        assertThat(soak.minutes).isEqualTo(20.0);
+        // the stack it starts keeps event ids 2 minutes (a week in production), pruned every 30 s
+        assertThat(soak.stackEnvironment())
+                .containsEntry("PARLEY_PROCESSED_EVENTS_RETENTION", "120000ms")
+                .containsEntry("PARLEY_PROCESSED_EVENTS_PRUNE_INTERVAL", "30000ms")
+                .containsEntry("PARLEY_INBOX_MOVES_KEPT", "120000ms");
+        // judged once the longest window (inbox moves: 2 min, pruned every minute) has passed, plus a sample
+        assertThat(soak.settleSeconds()).isEqualTo(210.0);
+
+        Soak tiny = (Soak) Bench.harness(
+                "soak", "--rate", "10", "--minutes", "0.5", "--retention", "PT5S", "--prune-interval", "PT1S");
+        assertThat(tiny.minutes).isEqualTo(0.5);
+        assertThat(tiny.stackEnvironment()).containsEntry("PARLEY_PROCESSED_EVENTS_RETENTION", "5000ms");
+        assertThatThrownBy(() -> Bench.harness("soak", "--retention", "two minutes"))
+                .isInstanceOf(ParameterException.class);
+    }
+
+    @Test
+    void soakJudgesEachTable() {
+        Soak soak = (Soak) Bench.harness("soak", "--sample", "10", "--retention", "PT10S", "--moves-kept", "PT1S");
+        List<double[]> times = new java.util.ArrayList<>();
+        List<long[]> history = new java.util.ArrayList<>();
+        List<long[]> pruned = new java.util.ArrayList<>();
+        List<long[]> leak = new java.util.ArrayList<>();
+        for (int i = 0; i <= 20; i++) {
+            long messages = 100L * 10 * i; // 100 msg/s, a sample every 10 s
+            times.add(new double[] {10.0 * i, messages});
+            history.add(new long[] {messages, 300 * messages});
+            pruned.add(new long[] {1000 + (i % 3) * 300, 200_000});
+            leak.add(new long[] {messages / 2, 100 * messages});
+        }
+        double settle = soak.settleSeconds();
+        JsonObject messages = soak.tableVerdict("message.message", history, times, settle);
+        assertThat(messages.getString("verdict")).isEqualTo("grows by design");
+        assertThat(messages.getDouble("rowsPerMessage")).isEqualTo(1.0);
+        assertThat(messages.getDouble("bytesPerMessage")).isEqualTo(300.0);
+        assertThat(messages.getLong("weekRows")).isEqualTo(60_480_000L);
+        assertThat(soak.tableVerdict("notification.processed_event", pruned, times, settle)
+                        .getString("verdict"))
+                .isEqualTo("bounded");
+        JsonObject outbox = soak.tableVerdict("message.outbox", leak, times, settle);
+        assertThat(outbox.getString("verdict")).isEqualTo("grows unexpectedly");
+        assertThat(outbox.getDouble("rowsPerMessage")).isEqualTo(0.5);
     }
 
     private static <T> T parse(Class<T> type, String... args) {

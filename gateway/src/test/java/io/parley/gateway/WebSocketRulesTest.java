@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.parley.gateway.delivery.SessionRegistry;
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
 import io.quarkus.test.common.TestResourceScope;
@@ -39,6 +40,9 @@ class WebSocketRulesTest {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    SessionRegistry sessions;
 
     WebSocketClient client;
 
@@ -112,6 +116,35 @@ class WebSocketRulesTest {
         Connection connection = new Connection(withHeader(TestKeys.token("bob-" + UUID.randomUUID(), "client")));
         connection.socket.writeTextMessage("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}");
         assertThat(connection.closed.get(10, TimeUnit.SECONDS)).isEqualTo((short) 1009);
+    }
+
+    /**
+     * Frames still in flight when a frame over the limit arrives (a client that pipelines, as the fuzz scenario does)
+     * must not turn the 1009 into a 1011, and the closed connection must be forgotten (no deliveries, not online): the
+     * frames queued behind the close reach the gateway after Quarkus has ended the connection's session context.
+     */
+    @Test
+    void framesInFlightAroundAFrameOver64KiBStillCloseWith1009() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            String bob = "bob-" + UUID.randomUUID();
+            Connection connection = new Connection(withHeader(TestKeys.token(bob, "client")));
+            for (int i = 0; i < 20; i++) {
+                connection.socket.writeTextMessage("{\"type\":\"send\",\"ref\":\"r" + i + "\",\"conversationId\":\""
+                        + UUID.randomUUID() + "\",\"clientMessageId\":\"" + UUID.randomUUID()
+                        + "\",\"content\":\"hi\"}");
+            }
+            connection.socket.writeTextMessage("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}");
+            for (int i = 0; i < 20; i++) {
+                connection.socket.writeTextMessage("{\"type\":\"ping\",\"ref\":\"p" + i + "\"}");
+            }
+            assertThat(connection.closed.get(10, TimeUnit.SECONDS))
+                    .as("round %d: %s", round, connection.closeReason.getNow(null))
+                    .isEqualTo((short) 1009);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(sessions.hasAny(bob))
+                            .as("a session left behind by the closed connection")
+                            .isFalse());
+        }
     }
 
     @Test

@@ -20,7 +20,6 @@ import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -33,6 +32,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * The client's WebSocket: authenticated on the HTTP upgrade, JSON text frames as docs/api.md describes. It keeps the
  * connection's life (open, pongs, errors, close) and dispatches each decoded frame ({@link FrameCodec}) to its
  * handler: {@link SendHandler}, {@link ResumeHandler}, {@link AuthHandler}, {@link ReadHandler}, {@link Typing}.
+ *
+ * <p>Every callback takes the connection as a parameter rather than through the injectable {@code WebSocketConnection},
+ * a proxy that needs the connection's session context: frames a client pipelined behind a frame over the limit reach
+ * {@code @OnTextMessage} (and then {@code @OnClose}) after Quarkus has ended that context, and the proxy failed there,
+ * which closed the connection with 1011 instead of 1009 and left its session and presence behind.
  */
 @WebSocket(path = "/ws")
 @Authenticated
@@ -42,11 +46,9 @@ public class ChatSocket {
     private static final CloseReason TOO_BIG = new CloseReason(1009, "a frame is at most 64 KiB");
     private static final CloseReason NO_ROLE = new CloseReason(1008, "the token names no known role");
 
-    private final WebSocketConnection connection;
     private final JsonWebToken jwt;
     private final PresenceRegistry presence;
     private final SessionRegistry sessions;
-    private final OpenConnections openConnections;
     private final UpgradeLimits limits;
     private final Typing typing;
     private final Backpressure backpressure;
@@ -64,11 +66,9 @@ public class ChatSocket {
     static final Duration RESUME_WAIT = Duration.ofSeconds(30);
 
     public ChatSocket(
-            WebSocketConnection connection,
             JsonWebToken jwt,
             PresenceRegistry presence,
             SessionRegistry sessions,
-            OpenConnections openConnections,
             UpgradeLimits limits,
             Typing typing,
             Backpressure backpressure,
@@ -78,11 +78,9 @@ public class ChatSocket {
             AuthHandler auths,
             ReadHandler reads,
             GatewayMetrics metrics) {
-        this.connection = connection;
         this.jwt = jwt;
         this.presence = presence;
         this.sessions = sessions;
-        this.openConnections = openConnections;
         this.limits = limits;
         this.typing = typing;
         this.backpressure = backpressure;
@@ -100,17 +98,16 @@ public class ChatSocket {
      * beyond the user's limit that raced past the upgrade's check ({@link UpgradeLimits}) is closed with 1008 too.
      */
     @OnOpen
-    public Uni<Void> onOpen() {
+    public Uni<Void> onOpen(WebSocketConnection connection) {
         String userId = jwt.getSubject();
         java.util.Optional<Role> found = Role.find(jwt.getGroups());
         if (found.isEmpty()) {
             return connection.close(NO_ROLE);
         }
         Role role = found.get();
-        // The injected connection is a proxy bound to the current callback; deliveries from Kafka need the connection
-        // itself.
-        WebSocketConnection self =
-                openConnections.findByConnectionId(connection.id()).orElseThrow();
+        // The connection itself (a callback parameter), not the injectable session-scoped proxy: deliveries from Kafka
+        // use it outside any callback.
+        WebSocketConnection self = connection;
         io.vertx.core.http.HttpConnection tcp = backpressure.take(self);
         Utf8Guard.install(tcp);
         if (!limits.tryOpen(userId)) {
@@ -155,7 +152,7 @@ public class ChatSocket {
      * cannot be handled for a reason of the gateway's own is answered {@code unavailable}, never by closing.
      */
     @OnTextMessage
-    public Uni<Void> onText(String text) {
+    public Uni<Void> onText(String text, WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
         if (session != null) {
             session.heard();
@@ -167,17 +164,18 @@ public class ChatSocket {
                     Log.errorf(e, "frame not handled on connection %s", connection.id());
                     return ServerFrame.Error.of(null, "unavailable", "The frame was not handled; send it again.");
                 })
-                .chain(frame -> frame == null ? Uni.createFrom().voidItem() : write(FrameCodec.encode(frame)));
+                .chain(frame ->
+                        frame == null ? Uni.createFrom().voidItem() : write(connection, FrameCodec.encode(frame)));
     }
 
-    private Uni<Void> write(String text) {
+    private Uni<Void> write(WebSocketConnection connection, String text) {
         metrics.frameSent(text);
         return connection.sendText(text);
     }
 
     /** A pong (the answer to the server's pings, or one the client sends on its own): the client is still there. */
     @OnPongMessage
-    public void onPong(Buffer data) {
+    public void onPong(Buffer data, WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
         if (session != null) {
             session.heard();
@@ -229,7 +227,7 @@ public class ChatSocket {
      * without an error in the log. Anything else closes with 1011 and is logged.
      */
     @OnError
-    public Uni<Void> onError(IllegalStateException failure) {
+    public Uni<Void> onError(IllegalStateException failure, WebSocketConnection connection) {
         CloseReason reason =
                 failure.getMessage() != null && failure.getMessage().contains("max message size")
                         ? TOO_BIG
@@ -249,7 +247,7 @@ public class ChatSocket {
      * connection, else the client's, else 1006 (no close frame).
      */
     @OnClose
-    public Uni<Void> onClose() {
+    public Uni<Void> onClose(WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
         CloseReason reason = connection.closeReason();
         Short byGateway = session == null ? null : session.closedWith();

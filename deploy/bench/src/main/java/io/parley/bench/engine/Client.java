@@ -40,6 +40,7 @@ public final class Client {
     private volatile boolean closing;
     private volatile boolean reconnect;
     private volatile long resumedAtNanos;
+    private volatile long droppedAtNanos;
     private volatile int connects;
 
     Client(String userId, String token, WebSocketClient via, URI gateway, Vertx vertx, Ledger ledger) {
@@ -90,6 +91,11 @@ public final class Client {
     /** When this client last had its {@code resumed} frame (System.nanoTime), 0 if never. */
     public long resumedAtNanos() {
         return resumedAtNanos;
+    }
+
+    /** When this client's connection last dropped without its asking (System.nanoTime), 0 if never. */
+    public long droppedAtNanos() {
+        return droppedAtNanos;
     }
 
     /** Whether the connection is up (welcomed, and resumed after a drop). */
@@ -167,6 +173,7 @@ public final class Client {
         if (closing || !reconnect) {
             return;
         }
+        droppedAtNanos = System.nanoTime();
         retryConnect(50);
     }
 

@@ -106,8 +106,18 @@ public final class Report {
                             .put("latencyMs", s.getJsonObject("lastDeliveryMs"))
                             .put("label", "fanout last member"));
                 }
-                case "storm" ->
-                    rows.add(s.copy().put("label", "storm (resumed " + s.getValue("allResumedSeconds") + " s)"));
+                case "storm" -> {
+                    rows.add(s.copy()
+                            .put(
+                                    "label",
+                                    "storm SIG" + s.getString("signal", "KILL") + " (resumed "
+                                            + s.getValue("allResumedSeconds") + " s)"));
+                    if (s.containsKey("reconnectGapMs")) {
+                        rows.add(s.copy()
+                                .put("latencyMs", s.getJsonObject("reconnectGapMs"))
+                                .put("label", "storm gap (" + s.getLong("droppedClients") + " dropped)"));
+                    }
+                }
                 case "chaos" -> rows.add(s.copy().put("label", "chaos " + s.getInteger("rate") + "/s"));
                 case "soak" -> rows.add(s.copy().put("label", "soak " + s.getInteger("rate") + "/s"));
                 default -> {}

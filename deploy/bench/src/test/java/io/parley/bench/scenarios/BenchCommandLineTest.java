@@ -153,6 +153,12 @@ class BenchCommandLineTest {
     }
 
     @Test
+    void stormStopsTheGatewayWithSigkillUnlessToldSigterm() {
+        assertThat(((Storm) Bench.harness("storm")).signal).isEqualTo(Storm.Signal.KILL);
+        assertThat(((Storm) Bench.harness("storm", "--signal", "TERM")).signal).isEqualTo(Storm.Signal.TERM);
+    }
+
+    @Test
     void fuzzHasTheIssuesDefaultsAndTakesASeed() {
         Fuzz fuzz = (Fuzz) Bench.harness("fuzz");
         assertThat(fuzz.inputs).isEqualTo(100_000);

@@ -8,15 +8,24 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The local stack's one public gateway address in front of several gateway processes (issue 16, {@code
- * PARLEY_GATEWAYS}): a TCP proxy that hands each new connection to the next gateway in turn, and to the following one
- * when a gateway does not accept it (stopped, killed, not yet listening). It copies bytes both ways and knows nothing
- * of HTTP or WebSocket: when a gateway dies, its connections through the proxy are closed, and their clients
- * reconnect to the same address and land on a gateway that is up, as behind a cluster's load balancer.
+ * PARLEY_GATEWAYS}): a TCP proxy that hands each new connection to the next ready gateway in turn, and to the
+ * following one when a gateway does not accept it (stopped, killed, not yet listening). Like a Kubernetes Service, it
+ * leaves out a gateway whose readiness ({@code /q/health/ready} on its management port, asked every 250 ms) is not UP,
+ * such as one draining after SIGTERM; only when no gateway is ready does it try them all (a starting gateway then
+ * answers 503 with {@code Retry-After}). It copies bytes both ways and knows nothing of HTTP or WebSocket: when a
+ * gateway dies, its connections through the proxy are closed, and their clients reconnect to the same address and
+ * land on a gateway that is up, as behind a cluster's load balancer.
  *
  * <p>Two threads per open connection (one per direction): enough for a machine's worth of clients.
  */
@@ -27,28 +36,72 @@ final class GatewayProxy implements AutoCloseable {
     private final ServerSocket server;
     private final List<Integer> gatewayPorts;
     private final AtomicInteger next = new AtomicInteger();
+    /** Whether each gateway answered its readiness with 200 at the last check; all true until the first check. */
+    private final AtomicIntegerArray ready;
+
+    private final List<URI> readinessUrls;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private volatile boolean closed;
 
-    private GatewayProxy(ServerSocket server, List<Integer> gatewayPorts) {
+    private GatewayProxy(ServerSocket server, List<Integer> gatewayPorts, List<String> readinessUrls) {
         this.server = server;
         this.gatewayPorts = List.copyOf(gatewayPorts);
+        this.readinessUrls = readinessUrls.stream().map(URI::create).toList();
+        this.ready = new AtomicIntegerArray(gatewayPorts.size());
+        for (int i = 0; i < gatewayPorts.size(); i++) {
+            ready.set(i, 1);
+        }
     }
 
     /**
      * Listens on {@code host:port} and forwards each connection to one of the gateways on {@code 127.0.0.1} at
-     * {@code gatewayPorts}, round-robin.
+     * {@code gatewayPorts}, round-robin over those ready.
      *
+     * @param readinessUrls each gateway's readiness URL, in the order of {@code gatewayPorts}
      * @throws IOException when the port cannot be bound
      */
-    static GatewayProxy start(String host, int port, List<Integer> gatewayPorts) throws IOException {
+    static GatewayProxy start(String host, int port, List<Integer> gatewayPorts, List<String> readinessUrls)
+            throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(host), port), 1024);
-        GatewayProxy proxy = new GatewayProxy(server, gatewayPorts);
+        GatewayProxy proxy = new GatewayProxy(server, gatewayPorts, readinessUrls);
         Thread acceptor = new Thread(proxy::acceptLoop, "parley-gateway-proxy");
         acceptor.setDaemon(true);
         acceptor.start();
+        Thread checker = new Thread(proxy::readinessLoop, "parley-gateway-proxy-readiness");
+        checker.setDaemon(true);
+        checker.start();
         return proxy;
+    }
+
+    /** Asks each gateway's readiness every 250 ms until closed. */
+    private void readinessLoop() {
+        while (!closed) {
+            for (int i = 0; i < readinessUrls.size(); i++) {
+                boolean up;
+                try {
+                    up = http.send(
+                                            HttpRequest.newBuilder(readinessUrls.get(i))
+                                                    .timeout(Duration.ofMillis(500))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
+                } catch (IOException e) {
+                    up = false;
+                } catch (InterruptedException e) {
+                    return;
+                }
+                ready.set(i, up ? 1 : 0);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private void acceptLoop() {
@@ -68,11 +121,23 @@ final class GatewayProxy implements AutoCloseable {
         }
     }
 
-    /** Connects {@code client} to the next gateway that accepts, trying each at most once; closes it if none does. */
+    /**
+     * Connects {@code client} to the next ready gateway that accepts, then to those not ready, trying each at most
+     * once; closes it if none accepts.
+     */
     private void forward(Socket client) {
         int first = Math.floorMod(next.getAndIncrement(), gatewayPorts.size());
-        for (int i = 0; i < gatewayPorts.size(); i++) {
-            int port = gatewayPorts.get((first + i) % gatewayPorts.size());
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int pass = 1; pass >= 0; pass--) {
+            for (int i = 0; i < gatewayPorts.size(); i++) {
+                int index = (first + i) % gatewayPorts.size();
+                if (ready.get(index) == pass) {
+                    order.add(index);
+                }
+            }
+        }
+        for (int index : order) {
+            int port = gatewayPorts.get(index);
             Socket gateway = new Socket();
             try {
                 gateway.setTcpNoDelay(true);

@@ -204,7 +204,11 @@ public final class LocalStack {
         String gateways = "gateway";
         if (!gatewayPorts.isEmpty()) {
             try {
-                gatewayProxy = GatewayProxy.start("0.0.0.0", config.gatewayPort(), gatewayPorts);
+                List<String> gatewayReadiness = new ArrayList<>();
+                for (int i = 1; i <= gatewayPorts.size(); i++) {
+                    gatewayReadiness.add(healthUrls.get("gateway-" + i));
+                }
+                gatewayProxy = GatewayProxy.start("0.0.0.0", config.gatewayPort(), gatewayPorts, gatewayReadiness);
             } catch (IOException e) {
                 throw new StackException(
                         "the gateway proxy cannot listen on port " + config.gatewayPort() + ": " + e.getMessage(), e);

@@ -10,6 +10,7 @@
 #   deploy/bench/harness.sh storm --users 2000 --rate 200 --before 5 --after 5
 #   deploy/bench/harness.sh fuzz --inputs 100000 --seed 42      # generated requests and frames; no 5xx
 #   deploy/bench/harness.sh soak --rate 100 --minutes 20 --retention PT2M --prune-interval PT30S
+#   deploy/bench/harness.sh otel-cost --rate 1000 --sample 0.01  # traces off, then sampled, on fresh stacks: CPU, p99
 #
 # Without --gateway it starts the local stack itself (deploy/local's launcher, a fresh data folder under
 # deploy/bench/target, the ports of the README's table) and stops it at the end. With --gateway http://host:port it

@@ -12,6 +12,7 @@ import io.parley.bench.scenarios.HarnessCommand;
 import io.parley.bench.scenarios.Idle;
 import io.parley.bench.scenarios.Inbox;
 import io.parley.bench.scenarios.Max;
+import io.parley.bench.scenarios.OtelCost;
 import io.parley.bench.scenarios.Pairs;
 import io.parley.bench.scenarios.SendPath;
 import io.parley.bench.scenarios.Soak;
@@ -49,7 +50,8 @@ import picocli.CommandLine.Spec;
             Desk.class,
             Alerts.class,
             FilesThroughput.class,
-            FilesThumbnail.class
+            FilesThumbnail.class,
+            OtelCost.class
         })
 public final class Bench implements Runnable {
 

@@ -1,5 +1,14 @@
 package io.parley.notification.domain;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.parley.events.PreviewMode;
 import io.parley.notification.client.ApnsSender;
 import io.parley.notification.client.FcmSender;
@@ -19,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,6 +43,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * push service that is slow or down holds back nothing but its own deliveries. Outcomes: taken, deleted; device gone
  * (404/410), subscription deleted; 429/5xx/unreachable, retried with exponential backoff or the service's
  * Retry-After, up to {@link #MAX_ATTEMPTS}.
+ *
+ * <p>Each attempt to send a delivery is a span (kind client, named {@value #SPAN_NAME}) in the trace of the message
+ * the alert is about: its parent is the trace context the pending alert kept from its latest message's event (when
+ * several messages are collapsed into one alert, the latest, whose preview the alert shows; the earlier ones' traces
+ * end at their consumer spans), or it begins a trace of its own when there is none. Its attributes are bounded: the
+ * provider ({@code parley.push.provider}: webpush, fcm, apns), the outcome ({@code parley.push.outcome}: delivered,
+ * gone, retry, given_up, refused, not_configured, as the {@code parley_push_sends_total} metric counts them), the
+ * attempt and the provider's HTTP status; never a token, an endpoint or the alert's content. The provider's request
+ * itself carries no trace header (the span is not current while it is sent); the outcome's log line and statement
+ * are written inside the span.
  */
 @ApplicationScoped
 public class AlertDispatcher {
@@ -43,6 +63,12 @@ public class AlertDispatcher {
     /** A leased delivery is sent again after this if its sender vanished (a crash) before recording the outcome. */
     private static final Duration LEASE = Duration.ofSeconds(60);
 
+    static final String SPAN_NAME = "push send";
+    static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("parley.push.provider");
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("parley.push.outcome");
+    static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("parley.push.attempt");
+    static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
+
     private final Pool pool;
     private final DeliveryStore store;
     private final WebPushSender webPush;
@@ -52,6 +78,7 @@ public class AlertDispatcher {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final NotificationMetrics metrics;
+    private final Tracer tracer;
 
     public AlertDispatcher(
             Pool pool,
@@ -60,8 +87,10 @@ public class AlertDispatcher {
             FcmSender fcm,
             ApnsSender apns,
             NotificationConfig.Push config,
-            NotificationMetrics metrics) {
+            NotificationMetrics metrics,
+            Tracer tracer) {
         this.metrics = metrics;
+        this.tracer = tracer;
         this.pool = pool;
         this.store = store;
         this.webPush = webPush;
@@ -118,7 +147,8 @@ public class AlertDispatcher {
         for (Due alert : due) {
             String payload = payload(alert);
             for (UUID subscription : devices.getOrDefault(alert.userId(), List.of())) {
-                deliveries.add(new NewDelivery(subscription, alert.conversationId(), alert.lastSeq(), payload));
+                deliveries.add(new NewDelivery(
+                        subscription, alert.conversationId(), alert.lastSeq(), payload, alert.traceparent()));
             }
         }
         return deliveries;
@@ -159,21 +189,33 @@ public class AlertDispatcher {
         PushSubscription device = delivery.subscription();
         // one alert per conversation on each device: Web Push Topic, FCM collapse key, apns-collapse-id
         String collapseKey = collapseKey(delivery.conversationId());
+        Span span = tracer.spanBuilder(SPAN_NAME)
+                .setParent(parent(delivery.traceparent()))
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(PROVIDER, device.kind().wire())
+                .setAttribute(ATTEMPT, (long) delivery.attempts())
+                .startSpan();
         long started = System.nanoTime();
         Uni<PushOutcome> sent = switch (device.kind()) {
             case WEBPUSH -> webPush.send(device, delivery.payload(), collapseKey);
             case FCM -> fcm.send(device, new JsonObject(delivery.payload()), collapseKey);
             case APNS -> apns.send(device, new JsonObject(delivery.payload()), collapseKey);
         };
-        sent.invoke(outcome -> metrics.pushed(
-                        device.kind().wire(),
-                        outcome,
-                        outcome.kind() == PushOutcome.Kind.RETRY
-                                && retryIn(outcome, delivery.attempts()).isEmpty(),
-                        System.nanoTime() - started))
-                .chain(outcome -> record(delivery, outcome))
+        sent.chain(outcome -> {
+                    boolean givenUp = outcome.kind() == PushOutcome.Kind.RETRY
+                            && retryIn(outcome, delivery.attempts()).isEmpty();
+                    metrics.pushed(device.kind().wire(), outcome, givenUp, System.nanoTime() - started);
+                    describe(span, outcome, givenUp);
+                    try (Scope ignored = span.makeCurrent()) {
+                        return record(delivery, outcome);
+                    }
+                })
                 .onTermination()
-                .invoke(() -> {
+                .invoke((done, failure, cancelled) -> {
+                    if (failure != null) {
+                        span.setStatus(StatusCode.ERROR);
+                    }
+                    span.end();
                     if (inFlight.decrementAndGet() == MAX_IN_FLIGHT / 2) {
                         tick(); // room again: more may be due before the next tick
                     }
@@ -184,6 +226,38 @@ public class AlertDispatcher {
                         failure -> Log.warnf(
                                 "outcome of delivery %d not recorded (it is sent again once its lease ends): %s",
                                 delivery.id(), failure.toString()));
+    }
+
+    /** The trace context a W3C {@code traceparent} names, or the root context (a new trace) for null or garbage. */
+    static Context parent(String traceparent) {
+        if (traceparent == null) {
+            return Context.root();
+        }
+        return W3CTraceContextPropagator.getInstance().extract(Context.root(), traceparent, TRACEPARENT);
+    }
+
+    /** Reads a lone traceparent value as the carrier of the W3C propagator. */
+    private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String carrier) {
+            return List.of("traceparent");
+        }
+
+        @Override
+        public String get(String carrier, String key) {
+            return "traceparent".equals(key) ? carrier : null;
+        }
+    };
+
+    /** The outcome on the span: bounded attributes only, and an error status when the alert did not get through. */
+    private static void describe(Span span, PushOutcome outcome, boolean givenUp) {
+        span.setAttribute(OUTCOME, givenUp ? "given_up" : outcome.kind().name().toLowerCase(Locale.ROOT));
+        if (outcome.status() > 0) {
+            span.setAttribute(STATUS, (long) outcome.status());
+        }
+        if (givenUp || outcome.kind() == PushOutcome.Kind.RETRY || outcome.kind() == PushOutcome.Kind.REFUSED) {
+            span.setStatus(StatusCode.ERROR);
+        }
     }
 
     private Uni<Void> record(Leased delivery, PushOutcome outcome) {

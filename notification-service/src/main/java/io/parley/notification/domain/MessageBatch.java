@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * What a batch of message events does to alerts, worked out from the events alone (in their order, which is each
@@ -77,6 +78,21 @@ public final class MessageBatch {
      * @return what the batch adds, cancels, revises and prunes
      */
     public static MessageBatch of(List<Event> events, List<Removal> removals, Duration graceDelay) {
+        return of(events, removals, graceDelay, event -> null);
+    }
+
+    /**
+     * Works out a batch whose events carry a trace context.
+     *
+     * @param events     the batch's message events and reads, each once, in the order they were consumed
+     * @param removals   the removals stored for the batch's conversations before it
+     * @param graceDelay how long after a message its alert is due
+     * @param traceOf    the W3C {@code traceparent} an event was consumed under, or null: each unread row keeps its
+     *                   latest message's
+     * @return what the batch adds, cancels, revises and prunes
+     */
+    public static MessageBatch of(
+            List<Event> events, List<Removal> removals, Duration graceDelay, Function<Event, String> traceOf) {
         Map<Member, Boolean> removed = new HashMap<>();
         removals.forEach(r -> removed.put(new Member(r.conversationId(), r.userId()), r.confirmed()));
         Set<Member> confirmed = new LinkedHashSet<>();
@@ -150,7 +166,15 @@ public final class MessageBatch {
                     continue;
                 }
                 PendingAlertStore.Unread one = new PendingAlertStore.Unread(
-                        recipient, conversation, data.seq(), data.seq(), 1, data.senderName(), preview, due);
+                        recipient,
+                        conversation,
+                        data.seq(),
+                        data.seq(),
+                        1,
+                        data.senderName(),
+                        preview,
+                        due,
+                        traceOf.apply(message));
                 unread.merge(new Member(conversation, recipient), one, MessageBatch::merge);
             }
         }
@@ -184,7 +208,8 @@ public final class MessageBatch {
                 had.count() + next.count(),
                 later ? next.lastSenderName() : had.lastSenderName(),
                 later ? next.lastPreview() : had.lastPreview(),
-                had.dueAt().isBefore(next.dueAt()) ? had.dueAt() : next.dueAt());
+                had.dueAt().isBefore(next.dueAt()) ? had.dueAt() : next.dueAt(),
+                later ? next.traceparent() : had.traceparent());
     }
 
     /** @return the new unread messages, one row per (recipient, conversation) */

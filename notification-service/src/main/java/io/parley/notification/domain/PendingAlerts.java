@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The use cases that keep pending alerts (and deliveries not sent yet) from events, each in one transaction that
@@ -70,6 +71,18 @@ public class PendingAlerts {
      * @return completion once committed
      */
     public Uni<Void> messages(List<Event> batch) {
+        return messages(batch, event -> null);
+    }
+
+    /**
+     * Applies a batch like {@link #messages(List)}, each pending alert keeping the trace context of its latest
+     * message's event, so that the push sent for it later joins that message's trace ({@link AlertDispatcher}).
+     *
+     * @param batch   the events in the order they were consumed
+     * @param traceOf the W3C {@code traceparent} each event was consumed under, or null when it was not traced
+     * @return completion once committed
+     */
+    public Uni<Void> messages(List<Event> batch, Function<Event, String> traceOf) {
         List<Event> relevant = batch.stream()
                 .filter(e -> e instanceof MessageEvent || e instanceof ReadMoved)
                 .toList();
@@ -93,7 +106,7 @@ public class PendingAlerts {
                                     : ((MessageEvent) e).message().conversationId()));
                     return removals.lock(tx, conversations)
                             .chain(() -> removals.of(tx, conversations))
-                            .chain(known -> apply(tx, MessageBatch.of(apply, known, graceDelay)));
+                            .chain(known -> apply(tx, MessageBatch.of(apply, known, graceDelay, traceOf)));
                 }));
     }
 

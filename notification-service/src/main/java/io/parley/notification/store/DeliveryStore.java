@@ -27,7 +27,8 @@ public class DeliveryStore {
 
     /**
      * A pending alert whose delay is over, removed from the pending ones, with what decides it: whether its user is
-     * online now, whether they muted the conversation, and their total unread (the badge).
+     * online now, whether they muted the conversation, and their total unread (the badge); {@code traceparent} is
+     * the trace context of its latest message (null when not traced).
      */
     public record Due(
             String userId,
@@ -38,7 +39,8 @@ public class DeliveryStore {
             String lastPreview,
             boolean online,
             boolean muted,
-            long badge) {}
+            long badge,
+            String traceparent) {}
 
     /** Removes up to {@code limit} due pending alerts (skipping those another transaction holds) and answers them. */
     public Uni<List<Due>> claimDue(SqlClient tx, int limit) {
@@ -49,7 +51,7 @@ public class DeliveryStore {
                                 ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
                             RETURNING *)
                         SELECT due.user_id, due.conversation_id, due.last_seq, due.message_count,
-                               due.last_sender_name, due.last_preview,
+                               due.last_sender_name, due.last_preview, due.traceparent,
                                coalesce(p.online, false) AS online,
                                EXISTS (SELECT 1 FROM conversation_mute m
                                        WHERE m.user_id = due.user_id AND m.conversation_id = due.conversation_id
@@ -68,7 +70,8 @@ public class DeliveryStore {
                     r.getString("last_preview"),
                     r.getBoolean("online"),
                     r.getBoolean("muted"),
-                    r.getLong("badge"))));
+                    r.getLong("badge"),
+                    r.getString("traceparent"))));
             return due;
         });
     }
@@ -85,21 +88,27 @@ public class DeliveryStore {
                 });
     }
 
-    /** One alert for one device; {@code lastSeq} is the message it previews. */
-    public record NewDelivery(UUID subscriptionId, UUID conversationId, long lastSeq, String payload) {}
+    /**
+     * One alert for one device; {@code lastSeq} is the message it previews, {@code traceparent} that message's trace
+     * context (or null).
+     */
+    public record NewDelivery(
+            UUID subscriptionId, UUID conversationId, long lastSeq, String payload, String traceparent) {}
 
     /** Stores {@code deliveries}, due now, in one statement. */
     public Uni<Void> insert(SqlClient tx, List<NewDelivery> deliveries) {
         if (deliveries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return tx.preparedQuery("INSERT INTO push_delivery (subscription_id, conversation_id, last_seq, payload) "
-                        + "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[])")
+        return tx.preparedQuery(
+                        "INSERT INTO push_delivery (subscription_id, conversation_id, last_seq, payload, traceparent) "
+                                + "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[])")
                 .execute(Tuple.of(
                         deliveries.stream().map(NewDelivery::subscriptionId).toArray(UUID[]::new),
                         deliveries.stream().map(NewDelivery::conversationId).toArray(UUID[]::new),
                         deliveries.stream().map(NewDelivery::lastSeq).toArray(Long[]::new),
-                        deliveries.stream().map(NewDelivery::payload).toArray(String[]::new)))
+                        deliveries.stream().map(NewDelivery::payload).toArray(String[]::new),
+                        deliveries.stream().map(NewDelivery::traceparent).toArray(String[]::new)))
                 .replaceWithVoid();
     }
 
@@ -173,8 +182,17 @@ public class DeliveryStore {
                 .replaceWithVoid();
     }
 
-    /** A delivery leased for sending, with its device. */
-    public record Leased(long id, UUID conversationId, String payload, int attempts, PushSubscription subscription) {}
+    /**
+     * A delivery leased for sending, with its device and the trace context of the message it is about (W3C
+     * {@code traceparent}, or null).
+     */
+    public record Leased(
+            long id,
+            UUID conversationId,
+            String payload,
+            int attempts,
+            PushSubscription subscription,
+            String traceparent) {}
 
     /**
      * Leases up to {@code limit} deliveries that are due for {@code lease}: another instance, or this one after a
@@ -188,7 +206,7 @@ public class DeliveryStore {
                         WHERE d.id IN (SELECT id FROM push_delivery WHERE next_at <= now()
                                        ORDER BY next_at LIMIT $1 FOR UPDATE SKIP LOCKED)
                           AND s.id = d.subscription_id
-                        RETURNING d.id, d.conversation_id, d.payload, d.attempts,
+                        RETURNING d.id, d.conversation_id, d.payload, d.attempts, d.traceparent,
                                   s.id AS subscription_id, s.user_id, s.kind, s.address, s.p256dh, s.auth""")
                 .execute(Tuple.of(limit, (double) lease.toSeconds()))
                 .map(rows -> {
@@ -210,7 +228,8 @@ public class DeliveryStore {
                         PushKind.fromWire(r.getString("kind")),
                         r.getString("address"),
                         r.getString("p256dh"),
-                        r.getString("auth")));
+                        r.getString("auth")),
+                r.getString("traceparent"));
     }
 
     /** The delivery is over (taken, refused for good, or given up): deleted. */

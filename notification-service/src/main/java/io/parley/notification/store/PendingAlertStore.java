@@ -20,7 +20,8 @@ public class PendingAlertStore {
 
     /**
      * A recipient's unread messages of one conversation from a batch of events: {@code count} of them, from
-     * {@code firstSeq} to {@code lastSeq}, the last one from {@code lastSenderName}, due at {@code dueAt}.
+     * {@code firstSeq} to {@code lastSeq}, the last one from {@code lastSenderName}, due at {@code dueAt};
+     * {@code traceparent} is the W3C trace context of the last one's event (null when it was not traced).
      */
     public record Unread(
             String userId,
@@ -30,14 +31,16 @@ public class PendingAlertStore {
             int count,
             String lastSenderName,
             String lastPreview,
-            Instant dueAt) {}
+            Instant dueAt,
+            String traceparent) {}
 
     /** A reader's (or a sender's) position: {@code userId} has seen {@code conversationId} up to {@code seq}. */
     public record Read(String userId, UUID conversationId, long seq) {}
 
     /**
      * Adds unread messages, one row per (recipient, conversation) in one statement: the first ones open a pending
-     * alert due at {@code dueAt}; later ones join it, so the recipient gets one alert for all of them.
+     * alert due at {@code dueAt}; later ones join it, so the recipient gets one alert for all of them. The alert keeps
+     * the trace context of its latest message (the one its preview shows).
      */
     public Uni<Void> addUnread(SqlClient tx, List<Unread> unread) {
         if (unread.isEmpty()) {
@@ -45,9 +48,9 @@ public class PendingAlertStore {
         }
         return tx.preparedQuery("""
                         INSERT INTO pending_alert (user_id, conversation_id, first_seq, last_seq, message_count,
-                                                   last_sender_name, last_preview, due_at)
+                                                   last_sender_name, last_preview, due_at, traceparent)
                         SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[], $5::integer[],
-                                             $6::text[], $7::text[], $8::timestamptz[])
+                                             $6::text[], $7::text[], $8::timestamptz[], $9::text[])
                         ORDER BY 1, 2
                         ON CONFLICT (user_id, conversation_id) DO UPDATE
                         SET first_seq = least(pending_alert.first_seq, excluded.first_seq),
@@ -56,7 +59,9 @@ public class PendingAlertStore {
                             last_sender_name = CASE WHEN excluded.last_seq > pending_alert.last_seq
                                                THEN excluded.last_sender_name ELSE pending_alert.last_sender_name END,
                             last_preview = CASE WHEN excluded.last_seq > pending_alert.last_seq
-                                           THEN excluded.last_preview ELSE pending_alert.last_preview END""")
+                                           THEN excluded.last_preview ELSE pending_alert.last_preview END,
+                            traceparent = CASE WHEN excluded.last_seq > pending_alert.last_seq
+                                          THEN excluded.traceparent ELSE pending_alert.traceparent END""")
                 .execute(Tuple.from(new Object[] {
                     unread.stream().map(Unread::userId).toArray(String[]::new),
                     unread.stream().map(Unread::conversationId).toArray(UUID[]::new),
@@ -65,7 +70,8 @@ public class PendingAlertStore {
                     unread.stream().map(Unread::count).toArray(Integer[]::new),
                     unread.stream().map(Unread::lastSenderName).toArray(String[]::new),
                     unread.stream().map(Unread::lastPreview).toArray(String[]::new),
-                    unread.stream().map(u -> u.dueAt().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)
+                    unread.stream().map(u -> u.dueAt().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new),
+                    unread.stream().map(Unread::traceparent).toArray(String[]::new)
                 }))
                 .replaceWithVoid();
     }

@@ -2,6 +2,8 @@ package io.parley.notification.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.parley.notification.client.PushOutcome;
 import java.time.Duration;
 import java.util.Optional;
@@ -73,5 +75,26 @@ class AlertDispatcherTest {
                 .isEqualTo("0f8e1c2a3b4c4d5e8f9a0b1c2d3e4f5a")
                 .hasSize(32)
                 .matches("[A-Za-z0-9_-]+");
+    }
+
+    @Test
+    void aPushSpansParentIsTheTraceparentTheAlertKept() {
+        SpanContext parent = Span.fromContext(
+                        AlertDispatcher.parent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"))
+                .getSpanContext();
+        assertThat(parent.isValid()).isTrue();
+        assertThat(parent.isRemote()).isTrue();
+        assertThat(parent.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+        assertThat(parent.getSpanId()).isEqualTo("b7ad6b7169203331");
+        assertThat(parent.isSampled()).isTrue();
+        // none kept (tracing was off), or one that is not a traceparent: the push begins a trace of its own
+        assertThat(Span.fromContext(AlertDispatcher.parent(null))
+                        .getSpanContext()
+                        .isValid())
+                .isFalse();
+        assertThat(Span.fromContext(AlertDispatcher.parent("00-zz-yy-01"))
+                        .getSpanContext()
+                        .isValid())
+                .isFalse();
     }
 }

@@ -39,6 +39,24 @@ class MessageBatchTest {
     }
 
     @Test
+    void aCollapsedAlertKeepsTheTraceOfItsLatestMessage() {
+        Event one = created(1, "alice", "one", "alice", "bob");
+        Event two = created(2, "alice", "two", "alice", "bob");
+        String traceOne = "00-" + "1".repeat(32) + "-" + "a".repeat(16) + "-01";
+        String traceTwo = "00-" + "2".repeat(32) + "-" + "b".repeat(16) + "-01";
+        // consumed in the order two, one (another partition's poll may come first): the higher seq wins
+        MessageBatch batch =
+                MessageBatch.of(List.of(two, one), List.of(), GRACE, event -> event == one ? traceOne : traceTwo);
+        assertThat(batch.unread()).singleElement().satisfies(bob -> {
+            assertThat(bob.count()).isEqualTo(2);
+            assertThat(bob.traceparent()).isEqualTo(traceTwo);
+        });
+        assertThat(MessageBatch.of(List.of(one), List.of(), GRACE).unread())
+                .singleElement()
+                .satisfies(bob -> assertThat(bob.traceparent()).isNull());
+    }
+
+    @Test
     void aRemovedParticipantStillNamedByAnOlderEventIsNotAlerted() {
         MessageBatch batch = MessageBatch.of(
                 List.of(created(5, "alice", "stale", "alice", "bob", "carol")),

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +26,8 @@ public final class HarnessRun {
 
     /**
      * Runs {@code scenarios} against {@code target}, a fresh stack of {@code repository}'s packaged services (started
-     * with {@code env}, which gains PARLEY_JAVA_OPTS if it lacks it) when no gateway is given; progress on
+     * with {@code env}, which gains PARLEY_JAVA_OPTS if it lacks it, and the scenario's
+     * {@link Scenario#stackEnvironment()}) when no gateway is given; progress on
      * {@code out}. Answers the report, {@code command} being the command line it records.
      */
     public static JsonObject run(
@@ -51,8 +53,8 @@ public final class HarnessRun {
                 // throughput-minded JVM options unless the caller chose others (the stack's own default favours
                 // memory and start-up: C1 only, a small serial heap)
                 env.putIfAbsent("PARLEY_JAVA_OPTS", BENCH_JAVA_OPTS);
-                Map<String, String> stackEnv = new java.util.HashMap<>(env);
-                scenario.stackEnvironment().forEach(stackEnv::putIfAbsent);
+                Map<String, String> stackEnv = new HashMap<>(env);
+                stackEnv.putAll(scenario.stackEnvironment());
                 try (StackProcess stack = StackProcess.start(repository, data, stackEnv, out);
                         LoadRig rig = new LoadRig(
                                 URI.create("http://127.0.0.1:" + env.getOrDefault("PARLEY_GATEWAY_PORT", "8080")),

@@ -120,6 +120,13 @@ public final class Report {
                 }
                 case "chaos" -> rows.add(s.copy().put("label", "chaos " + s.getInteger("rate") + "/s"));
                 case "soak" -> rows.add(s.copy().put("label", "soak " + s.getInteger("rate") + "/s"));
+                case "otel-cost" ->
+                    rows.add(s.getJsonObject("run")
+                            .copy()
+                            .put(
+                                    "label",
+                                    (s.getBoolean("traced") ? "otel " + s.getValue("sampleRatio") : "otel off") + " "
+                                            + s.getJsonObject("run").getInteger("rate") + "/s"));
                 default -> {}
             }
             for (JsonObject r : rows) {
@@ -197,6 +204,9 @@ public final class Report {
             if (s.getString("scenario").equals("soak")) {
                 t.append(soakTable(s));
             }
+            if (s.getString("scenario").equals("otel-cost") && s.getJsonObject("versusOff") != null) {
+                t.append(otelCostLine(s));
+            }
             if (s.getString("scenario").equals("max")) {
                 t.append("max: highest rate held with p99 <= ")
                         .append(s.getDouble("p99TargetMs"))
@@ -266,6 +276,28 @@ public final class Report {
                     .append('\n');
         }
         return t.toString();
+    }
+
+    /**
+     * The otel-cost scenario's comparison of a traced run with the untraced one before it (its {@code versusOff}),
+     * and the spans that reached the sink: one line.
+     */
+    public static String otelCostLine(JsonObject on) {
+        JsonObject v = on.getJsonObject("versusOff");
+        JsonObject exported = on.getJsonObject("exported");
+        return String.format(
+                Locale.ROOT,
+                "otel-cost: traces sampled at %s vs off: stack CPU %+.2f %% (target <= %.0f %%), p99 %+.2f ms "
+                        + "(target <= %.0f ms): %s; %d spans in %d export requests (%d bytes) reached the sink%n",
+                on.getValue("sampleRatio"),
+                v.getDouble("cpuPercentMore"),
+                v.getDouble("cpuTargetPercent"),
+                v.getDouble("p99MsMore"),
+                v.getDouble("p99TargetMs"),
+                v.getBoolean("met") ? "met" : "NOT met",
+                exported.getLong("spans"),
+                exported.getLong("requests"),
+                exported.getLong("bytes"));
     }
 
     /**

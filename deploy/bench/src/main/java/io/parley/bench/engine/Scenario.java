@@ -13,9 +13,8 @@ public interface Scenario {
     JsonObject run(LoadRig rig) throws Exception;
 
     /**
-     * Settings (environment variables of README's configuration table) that a fresh stack started for this scenario
-     * is given unless the caller's environment names them already; none by default. A running stack
-     * ({@code --gateway}) keeps its own.
+     * What the scenario adds to the environment of the fresh local stack started for it (none by default; a value
+     * here wins over the harness's own environment); ignored with {@code --gateway}.
      */
     default Map<String, String> stackEnvironment() {
         return Map.of();

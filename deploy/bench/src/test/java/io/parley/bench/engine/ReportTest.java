@@ -79,7 +79,7 @@ class ReportTest {
                         "max held 20/s",
                         "fanout all deliveries",
                         "fanout last member",
-                        "storm (resumed 2.5 s)");
+                        "storm SIGKILL (resumed 2.5 s)");
         assertThat(lines)
                 .contains(
                         "max: highest rate held with p99 <= 100.0 ms: 20 msg/s",

@@ -34,7 +34,8 @@ class BenchCommandLineTest {
             "desk",
             "alerts",
             "files-throughput",
-            "files-thumbnail");
+            "files-thumbnail",
+            "otel-cost");
 
     @Test
     void helpListsEverySubcommand() {
@@ -321,5 +322,81 @@ class BenchCommandLineTest {
 
     private static String env(String name, String fallback) {
         return System.getenv().getOrDefault(name, fallback);
+    }
+
+    @Test
+    void otelCostRunsTracesOffThenOnAtTheIssuesTarget() {
+        OtelCost cost = (OtelCost) Bench.harness("otel-cost");
+        assertThat(cost.rate).isEqualTo(1000);
+        assertThat(cost.users).isEqualTo(2000);
+        assertThat(cost.seconds).isEqualTo(60);
+        assertThat(cost.sample).isEqualTo(0.01);
+        assertThat(cost.rounds).isEqualTo(1);
+        assertThat(cost.scenarios()).extracting(Scenario::name).containsExactly("otel-cost-off", "otel-cost-on");
+        assertThat(cost.scenarios().get(0).stackEnvironment())
+                .as("off even when the harness's own environment names a collector")
+                .containsEntry("PARLEY_OTEL_ENDPOINT", "");
+
+        OtelCost twice = (OtelCost) Bench.harness("otel-cost", "--rounds", "2", "--sample", "0.5", "--rate", "50");
+        assertThat(twice.scenarios())
+                .extracting(Scenario::name)
+                .containsExactly("otel-cost-off", "otel-cost-on", "otel-cost-off", "otel-cost-on");
+        assertThat(twice.scenarios().get(1).stackEnvironment())
+                .containsEntry("PARLEY_OTEL_SAMPLE_RATIO", "0.5")
+                .containsEntry("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf");
+    }
+
+    @Test
+    void otelCostRefusesARunningGatewayAndASampleOutOfRange() {
+        OtelCost running = (OtelCost) Bench.harness("otel-cost", "--gateway", "http://127.0.0.1:8080");
+        assertThatThrownBy(() -> running.run(Path.of("."), new java.util.HashMap<>(), System.out))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--gateway");
+        OtelCost none = (OtelCost) Bench.harness("otel-cost", "--sample", "0");
+        assertThatThrownBy(() -> none.run(Path.of("."), new java.util.HashMap<>(), System.out))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--sample");
+    }
+
+    @Test
+    void otelCostComparesEachTracedRunWithTheUntracedOneBefore() {
+        io.vertx.core.json.JsonArray runs = new io.vertx.core.json.JsonArray()
+                .add(otelRun(false, 200.0, 10.0))
+                .add(otelRun(true, 208.0, 10.5));
+        java.io.PrintStream out = new java.io.PrintStream(new java.io.ByteArrayOutputStream());
+        OtelCost.compare(runs, out);
+        JsonObject versus = runs.getJsonObject(1).getJsonObject("versusOff");
+        assertThat(versus.getDouble("cpuPercentMore")).isEqualTo(4.0);
+        assertThat(versus.getDouble("p99MsMore")).isEqualTo(0.5);
+        assertThat(versus.getBoolean("met")).isTrue();
+        assertThat(runs.getJsonObject(0).containsKey("versusOff")).isFalse();
+        assertThat(io.parley.bench.engine.Report.otelCostLine(runs.getJsonObject(1)))
+                .contains("+4.00 %")
+                .contains("+0.50 ms")
+                .contains("met")
+                .contains("120 spans in 3 export requests");
+        assertThat(OtelCost.versus(otelRun(false, 200.0, 10.0), otelRun(true, 220.0, 10.0))
+                        .getBoolean("met"))
+                .as("10 % more CPU")
+                .isFalse();
+    }
+
+    private static JsonObject otelRun(boolean traced, double cpu, double p99) {
+        return new JsonObject()
+                .put("scenario", "otel-cost")
+                .put("traced", traced)
+                .put("sampleRatio", traced ? 0.01 : 0.0)
+                .put(
+                        "run",
+                        new JsonObject()
+                                .put("stackCpuPercentOfOneCore", cpu)
+                                .put("latencyMs", new JsonObject().put("p99", p99)))
+                .put(
+                        "exported",
+                        new JsonObject()
+                                .put("requests", traced ? 3L : 0L)
+                                .put("bytes", traced ? 4096L : 0L)
+                                .put("spans", traced ? 120L : 0L)
+                                .put("unreadable", 0L));
     }
 }

@@ -61,4 +61,26 @@ class DeadInstanceTest {
                     .isEqualTo(1);
         }
     }
+
+    @Test
+    void aGatewayStartedAgainUnderTheSameIdForgetsTheConnectionsItsPredecessorLeft() {
+        String user = "user-" + UUID.randomUUID();
+        try (EventTap tap = EventTap.open(kafka, Topics.PRESENCE)) {
+            // What a crashed instance whose id is fixed (a pod's name) leaves behind for its successor: a connection
+            // under the successor's own id, which beats and is never swept as dead.
+            pool.preparedQuery(
+                            "INSERT INTO presence_connection (connection_id, user_id, instance_id) VALUES ($1, $2, $3)")
+                    .executeAndAwait(Tuple.of(UUID.randomUUID().toString(), user, presence.instanceId()));
+            assertThat(presence.connections(user).await().indefinitely()).isEqualTo(1);
+
+            presence.forgetPredecessor().await().atMost(Duration.ofSeconds(10));
+
+            assertThat(presence.connections(user).await().indefinitely()).isZero();
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(tap.events(
+                                    PresenceChanged.class, e -> e.userId().equals(user)))
+                            .singleElement()
+                            .satisfies(e -> assertThat(e.online()).isFalse()));
+        }
+    }
 }

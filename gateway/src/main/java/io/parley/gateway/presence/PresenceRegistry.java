@@ -58,9 +58,37 @@ public class PresenceRegistry {
         this.changes = new PresenceChanges(this::apply);
     }
 
-    /** Registers this instance before it accepts connections. */
+    /**
+     * Registers this instance before it accepts connections, after forgetting the connections a predecessor with the
+     * same id left behind ({@link #forgetPredecessor()}).
+     */
     void start(@Observes StartupEvent event) {
-        heartbeat().await().atMost(Duration.ofSeconds(30));
+        forgetPredecessor()
+                .ifNoItem()
+                .after(Duration.ofSeconds(10))
+                .fail()
+                .onFailure()
+                .invoke(e -> Log.warnf("connections left by a predecessor not (all) removed: %s", e.toString()))
+                .onFailure()
+                .recoverWithNull()
+                .chain(this::heartbeat)
+                .await()
+                .atMost(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Removes the connections recorded under this instance's id before it started, and publishes offline for each of
+     * their users who has no connection left anywhere. A gateway whose id is fixed ({@code PARLEY_GATEWAY_INSTANCE}, a
+     * pod's name in deploy/k8s) and that is started again after a crash would otherwise beat under its predecessor's
+     * id and keep the connections it never closed, and their users online, for ever: no sweep takes a beating instance
+     * for dead.
+     *
+     * @return completes once the rows are gone and the offline events handed to Kafka
+     */
+    public Uni<Void> forgetPredecessor() {
+        return pool.preparedQuery("DELETE FROM presence_connection WHERE instance_id = $1 RETURNING user_id")
+                .execute(Tuple.of(instanceId))
+                .chain(this::offlineWhereNoneLeft);
     }
 
     /** Every {@code parley.gateway.heartbeat-interval}: beats, then sweeps the dead instances; a failure is logged. */
@@ -92,19 +120,22 @@ public class PresenceRegistry {
                                 + "WHERE heartbeat_at < now() - make_interval(secs => $1) RETURNING id) "
                                 + "DELETE FROM presence_connection WHERE instance_id IN (SELECT id FROM dead) RETURNING user_id")
                 .execute(Tuple.of((double) deadAfter.toMillis() / 1000))
-                .chain(rows -> {
-                    Set<String> users = new HashSet<>();
-                    rows.forEach(row -> users.add(row.getString(0)));
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (String userId : users) {
-                        chain = chain.chain(() -> pool.withTransaction(
-                                        tx -> lockUser(tx, userId).chain(() -> countConnections(tx, userId)))
-                                .chain(count -> count == 0
-                                        ? publish(userId, null, false)
-                                        : Uni.createFrom().voidItem()));
-                    }
-                    return chain;
-                });
+                .chain(this::offlineWhereNoneLeft);
+    }
+
+    /** For each user of the removed {@code rows} (one {@code user_id} column): offline if no connection is left. */
+    private Uni<Void> offlineWhereNoneLeft(io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
+        Set<String> users = new HashSet<>();
+        rows.forEach(row -> users.add(row.getString(0)));
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String userId : users) {
+            chain = chain.chain(() -> pool.withTransaction(
+                            tx -> lockUser(tx, userId).chain(() -> countConnections(tx, userId)))
+                    .chain(count -> count == 0
+                            ? publish(userId, null, false)
+                            : Uni.createFrom().voidItem()));
+        }
+        return chain;
     }
 
     public String instanceId() {

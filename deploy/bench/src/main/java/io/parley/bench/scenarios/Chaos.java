@@ -89,6 +89,9 @@ public final class Chaos extends HarnessScenario {
         }
         List<Pair> pairs = rig.makePairs(users);
         List<Client> everyone = Pair.members(pairs);
+        // faults are measured on a warm stack: a cold one falls behind at the rate before any fault
+        rig.warmJit(pairs, rate);
+        rig.awaitQuiet();
         everyone.forEach(Client::reconnectOnDrop);
         Ledger ledger = new Ledger();
         everyone.forEach(c -> c.useLedger(ledger));

@@ -1,28 +1,52 @@
 package io.parley.local;
 
 import io.parley.infra.DevKeys;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A test class that drives one local stack, started before its first test and stopped after its last, and signs its
- * users' tokens with the stack's own demo key.
+ * A test class that drives the local stack every such class shares: started before the first of them, stopped (with
+ * SIGTERM, as a user stops it) when the test run ends; its users' tokens are signed with the stack's own demo key.
+ * One stack serves every class because each test makes users and conversations of its own (random ids), so the
+ * classes cannot see each other's data; a stack start costs half a minute of the suite.
  */
+@ExtendWith(RunningStack.Shared.class)
 abstract class RunningStack {
 
     static StackUnderTest stack;
     static DevKeys keys;
 
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new StackUnderTest();
-        stack.start();
-        keys = DevKeys.loadOrCreate(stack.dataDir.resolve("keys"), "parley-local");
+    /** Starts the shared stack once per test run (kept in JUnit's root store, which closes it at the end). */
+    static final class Shared implements BeforeAllCallback {
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            Started started = context.getRoot()
+                    .getStore(ExtensionContext.Namespace.create(RunningStack.class))
+                    .computeIfAbsent(Started.class, k -> Started.start(), Started.class);
+            stack = started.stack;
+            keys = started.keys;
+        }
     }
 
-    @AfterAll
-    static void stopStack() throws Exception {
-        stack.stop();
-        stack.close();
+    /** A started stack and its key; closing stops the stack and deletes its data folder. */
+    record Started(StackUnderTest stack, DevKeys keys) implements AutoCloseable {
+
+        static Started start() {
+            try {
+                StackUnderTest stack = new StackUnderTest();
+                stack.start();
+                return new Started(stack, DevKeys.loadOrCreate(stack.dataDir.resolve("keys"), "parley-local"));
+            } catch (Exception e) {
+                throw new IllegalStateException("the local stack did not start", e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stack.stop();
+            stack.close();
+        }
     }
 }

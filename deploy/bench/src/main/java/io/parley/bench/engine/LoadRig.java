@@ -299,18 +299,37 @@ public final class LoadRig implements AutoCloseable {
     }
 
     /**
-     * Waits up to 30 s for every send to be acked and every delivery made, the senders' own copies included (each
-     * connection reads on its own thread: a sender's copy may still be on its way when the recipient's has come).
+     * Waits for every send to be acked and every delivery made, the senders' own copies included (each connection
+     * reads on its own thread: a sender's copy may still be on its way when the recipient's has come). Gives up after
+     * 30 s without progress (nothing more acked or delivered), or after {@link #DRAIN_CAP} in all: a stack still
+     * working off a backlog is waited for, so that late deliveries are not counted as lost.
      */
     public void drain(Ledger ledger, List<Client> everyone) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline
-                && (ledger.outstanding() > 0
-                        || everyone.stream().anyMatch(c -> c.unackedCount() > 0)
-                        || everyone.stream().anyMatch(c -> c.behind() > 0))) {
+        long start = System.nanoTime();
+        long lastProgress = start;
+        long left = Long.MAX_VALUE;
+        while (true) {
+            long now = System.nanoTime();
+            long outstanding = ledger.outstanding()
+                    + everyone.stream().mapToLong(Client::unackedCount).sum()
+                    + everyone.stream().mapToLong(Client::behind).sum();
+            if (outstanding == 0) {
+                return;
+            }
+            if (outstanding < left) {
+                left = outstanding;
+                lastProgress = now;
+            }
+            if (now - lastProgress > TimeUnit.SECONDS.toNanos(30) || now - start > DRAIN_CAP.toNanos()) {
+                out.printf(Locale.ROOT, "drain: %d sends or deliveries still outstanding; counting%n", outstanding);
+                return;
+            }
             Thread.sleep(50);
         }
     }
+
+    /** The longest {@link #drain} waits while deliveries still arrive. */
+    static final java.time.Duration DRAIN_CAP = java.time.Duration.ofMinutes(5);
 
     /**
      * Sent, acked, delivered, lost and duplicated (by seq, per member of each of {@code members}' conversations),

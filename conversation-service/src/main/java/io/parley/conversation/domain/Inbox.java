@@ -89,7 +89,11 @@ public class Inbox {
     }
 
     /** Every minute, forgets the list moves older than {@code parley.inbox.moves-kept}; a failure is logged. */
-    @Scheduled(every = "1m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+            every = "1m",
+            delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> pruneMoves() {
         return store.pruneMoves(pool, movesKept)
                 .onFailure()

@@ -32,6 +32,7 @@ public class ProcessedEventPruner {
     }
 
     @Scheduled(
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             every = "${parley.processed-events.prune-interval}",
             delayed = "${parley.processed-events.prune-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

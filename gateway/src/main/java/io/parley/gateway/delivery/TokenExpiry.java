@@ -40,7 +40,10 @@ public class TokenExpiry {
     }
 
     /** Every second, on the event loop: the checks above for every connection of this instance. */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+            every = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> check() {
         closeExpired();
         return Uni.createFrom().voidItem();

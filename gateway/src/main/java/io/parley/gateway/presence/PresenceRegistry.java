@@ -93,6 +93,7 @@ public class PresenceRegistry {
 
     /** Every {@code parley.gateway.heartbeat-interval}: beats, then sweeps the dead instances; a failure is logged. */
     @Scheduled(
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             every = "${parley.gateway.heartbeat-interval}",
             delayed = "${parley.gateway.heartbeat-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -35,6 +35,7 @@ public class FileSweeper {
     }
 
     @Scheduled(
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             every = "${parley.files.sweep-interval}",
             delayed = "${parley.files.sweep-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

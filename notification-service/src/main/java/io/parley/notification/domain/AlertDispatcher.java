@@ -100,7 +100,10 @@ public class AlertDispatcher {
     }
 
     /** Every tick, on the event loop (a Uni-returning method): starts a round unless one is running. */
-    @Scheduled(every = "${parley.push.tick}", delayed = "${parley.push.tick}")
+    @Scheduled(
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+            every = "${parley.push.tick}",
+            delayed = "${parley.push.tick}")
     Uni<Void> scheduled() {
         tick();
         return Uni.createFrom().voidItem();

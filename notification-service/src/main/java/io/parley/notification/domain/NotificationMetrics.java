@@ -112,7 +112,11 @@ public class NotificationMetrics {
     }
 
     /** Every 5 seconds: counts the pending alerts and deliveries (a failure keeps the last counts). */
-    @Scheduled(every = "5s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+            every = "5s",
+            delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> count() {
         return pool.query("SELECT (SELECT count(*) FROM pending_alert) AS alerts, "
                         + "(SELECT count(*) FROM push_delivery) AS deliveries")

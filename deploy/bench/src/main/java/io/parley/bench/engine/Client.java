@@ -41,6 +41,9 @@ public final class Client {
     private volatile boolean reconnect;
     private volatile long resumedAtNanos;
     private volatile long droppedAtNanos;
+    private volatile long upgradedAtNanos;
+    private volatile long welcomedAtNanos;
+    private volatile int failedConnects;
     private volatile int connects;
 
     Client(String userId, String token, WebSocketClient via, URI gateway, Vertx vertx, Ledger ledger) {
@@ -60,8 +63,12 @@ public final class Client {
                         .setPort(gateway.getPort())
                         .setURI(connects == 0 ? "/ws" : "/ws?resume=1")
                         .addHeader("Authorization", "Bearer " + token))
-                .onFailure(ready::tryFail)
+                .onFailure(e -> {
+                    failedConnects++;
+                    ready.tryFail(e);
+                })
                 .onSuccess(ws -> {
+                    upgradedAtNanos = System.nanoTime();
                     socket = ws;
                     connects++;
                     boolean again = connects > 1;
@@ -93,6 +100,21 @@ public final class Client {
         return resumedAtNanos;
     }
 
+    /** When this client's last WebSocket upgrade succeeded (System.nanoTime), 0 if never. */
+    public long upgradedAtNanos() {
+        return upgradedAtNanos;
+    }
+
+    /** When this client last had its {@code welcome} frame (System.nanoTime), 0 if never. */
+    public long welcomedAtNanos() {
+        return welcomedAtNanos;
+    }
+
+    /** How many of this client's connection attempts failed (refused, 503, reset) since it was made. */
+    public int failedConnects() {
+        return failedConnects;
+    }
+
     /** When this client's connection last dropped without its asking (System.nanoTime), 0 if never. */
     public long droppedAtNanos() {
         return droppedAtNanos;
@@ -108,6 +130,7 @@ public final class Client {
         JsonObject frame = new JsonObject(text);
         switch (frame.getString("type", "")) {
             case "welcome" -> {
+                welcomedAtNanos = now;
                 if (again) {
                     JsonObject positions = new JsonObject();
                     conversations.forEach(c -> positions.put(c, highest.getOrDefault(c, 0L)));

@@ -117,6 +117,17 @@ public final class Report {
                                 .put("latencyMs", s.getJsonObject("reconnectGapMs"))
                                 .put("label", "storm gap (" + s.getLong("droppedClients") + " dropped)"));
                     }
+                    if (s.containsKey("dropToUpgradeMs")) {
+                        rows.add(s.copy()
+                                .put("latencyMs", s.getJsonObject("dropToUpgradeMs"))
+                                .put("label", "  drop to upgrade (" + s.getLong("failedConnects") + " refused)"));
+                        rows.add(s.copy()
+                                .put("latencyMs", s.getJsonObject("upgradeToWelcomeMs"))
+                                .put("label", "  upgrade to welcome"));
+                        rows.add(s.copy()
+                                .put("latencyMs", s.getJsonObject("welcomeToResumedMs"))
+                                .put("label", "  welcome to resumed"));
+                    }
                 }
                 case "chaos" -> rows.add(s.copy().put("label", "chaos " + s.getInteger("rate") + "/s"));
                 case "soak" -> rows.add(s.copy().put("label", "soak " + s.getInteger("rate") + "/s"));

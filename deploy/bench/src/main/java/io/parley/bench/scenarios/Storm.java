@@ -143,11 +143,19 @@ public final class Storm extends HarnessScenario {
         rig.drain(ledger, everyone);
         progress.stop();
         Histogram gaps = Report.histogram(300);
+        Histogram toUpgrade = Report.histogram(300);
+        Histogram toWelcome = Report.histogram(300);
+        Histogram toResumed = Report.histogram(300);
         long droppedClients = 0;
+        long failedConnects = 0;
         for (Client c : everyone) {
+            failedConnects += c.failedConnects();
             if (c.droppedAtNanos() > killAt && c.resumedAtNanos() > c.droppedAtNanos()) {
                 droppedClients++;
-                gaps.recordValue(Math.min(c.resumedAtNanos() - c.droppedAtNanos(), gaps.getHighestTrackableValue()));
+                record(gaps, c.resumedAtNanos() - c.droppedAtNanos());
+                record(toUpgrade, c.upgradedAtNanos() - c.droppedAtNanos());
+                record(toWelcome, c.welcomedAtNanos() - c.upgradedAtNanos());
+                record(toResumed, c.resumedAtNanos() - c.welcomedAtNanos());
             }
         }
         JsonObject result = LoadRig.counts(ledger, everyone, Pair.conversations(pairs), startNanos)
@@ -157,10 +165,19 @@ public final class Storm extends HarnessScenario {
                 .put("signal", signal.name())
                 .put("droppedClients", droppedClients)
                 .put("reconnectGapMs", Report.percentiles(gaps))
+                // the gap's parts: the drop to the accepted upgrade, to the welcome frame, to the resumed frame
+                .put("dropToUpgradeMs", Report.percentiles(toUpgrade))
+                .put("upgradeToWelcomeMs", Report.percentiles(toWelcome))
+                .put("welcomeToResumedMs", Report.percentiles(toResumed))
+                .put("failedConnects", failedConnects)
                 .put("allResumedSeconds", allResumedAt == null ? null : Report.round((allResumedAt - killAt) / 1e9))
                 .put("latencyMs", Report.percentiles(ledger.latencySnapshot()))
                 .put("processes", rig.stats().report());
         rig.closeAll(everyone);
         return result;
+    }
+
+    private static void record(Histogram histogram, long nanos) {
+        histogram.recordValue(Math.max(0, Math.min(nanos, histogram.getHighestTrackableValue())));
     }
 }

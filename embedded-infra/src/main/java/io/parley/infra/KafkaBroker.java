@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +17,9 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -24,7 +28,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one), inside this JVM.
- * Its log directory is formatted on first start and reused afterwards.
+ * Its log directory is formatted on first start and reused afterwards. Its client listener is plain
+ * ({@link #start(Path, int, int)}) or {@code SASL_SSL} with {@code SCRAM-SHA-512} ({@link #startSaslSsl}).
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -32,10 +37,16 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int port;
+    /** The TLS and SCRAM material of a {@code SASL_SSL} client listener, or null for a plain one. */
+    private final KafkaSecurity security;
+    /** The address of the plain listener the broker's own clients use (its admin, inter-broker traffic). */
+    private final String internalBootstrap;
 
-    private KafkaBroker(KafkaRaftServer server, int port) {
+    private KafkaBroker(KafkaRaftServer server, int port, KafkaSecurity security, String internalBootstrap) {
         this.server = server;
         this.port = port;
+        this.security = security;
+        this.internalBootstrap = internalBootstrap;
     }
 
     /**
@@ -43,6 +54,25 @@ public final class KafkaBroker implements AutoCloseable {
      * controller traffic on {@code controllerPort} (both on 127.0.0.1; 0 picks free ports).
      */
     public static KafkaBroker start(Path logDir, int port, int controllerPort) throws Exception {
+        return start(logDir, port, controllerPort, null, 0);
+    }
+
+    /**
+     * Starts a broker whose client listener on {@code port} is {@code SASL_SSL} with {@code SCRAM-SHA-512} (TLS with
+     * the self-signed certificate, and the SCRAM user {@link KafkaSecurity#USER}, of {@code securityDir}: made there
+     * on first start, see {@link KafkaSecurity}). Its inter-broker traffic and its own admin client use a plain
+     * listener on {@code internalPort}, its controller one on {@code controllerPort}, both on 127.0.0.1 and not
+     * advertised to clients of the client listener (0 picks free ports). The user's credential is written at each
+     * start (so a log directory formatted before still gets it), and {@code securityDir/client.properties} then holds
+     * what a client needs ({@link #clientSettings()}).
+     */
+    public static KafkaBroker startSaslSsl(
+            Path logDir, Path securityDir, int port, int controllerPort, int internalPort) throws Exception {
+        return start(logDir, port, controllerPort, KafkaSecurity.loadOrCreate(securityDir), internalPort);
+    }
+
+    private static KafkaBroker start(
+            Path logDir, int port, int controllerPort, KafkaSecurity security, int internalPort) throws Exception {
         int clientPort = port == 0 ? FreePort.find() : port;
         int quorumPort = controllerPort == 0 ? FreePort.find() : controllerPort;
         Files.createDirectories(logDir);
@@ -52,11 +82,25 @@ public final class KafkaBroker implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + quorumPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + quorumPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        String internalBootstrap = "127.0.0.1:" + clientPort;
+        if (security == null) {
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + quorumPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            int brokerPort = internalPort == 0 ? FreePort.find() : internalPort;
+            internalBootstrap = "127.0.0.1:" + brokerPort;
+            props.put(
+                    "listeners",
+                    "CLIENT://127.0.0.1:" + clientPort + ",INTERNAL://" + internalBootstrap + ",CONTROLLER://127.0.0.1:"
+                            + quorumPort);
+            props.put("advertised.listeners", "CLIENT://127.0.0.1:" + clientPort + ",INTERNAL://" + internalBootstrap);
+            props.put("inter.broker.listener.name", "INTERNAL");
+            props.put("listener.security.protocol.map", "CLIENT:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.putAll(security.brokerSettings("CLIENT"));
+        }
         props.put("log.dirs", dir);
         props.put("num.partitions", "6");
         props.put("offsets.topic.replication.factor", "1");
@@ -86,13 +130,41 @@ public final class KafkaBroker implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        KafkaBroker broker = new KafkaBroker(server, clientPort);
-        broker.awaitReady();
+        KafkaBroker broker = new KafkaBroker(server, clientPort, security, internalBootstrap);
+        broker.awaitReady(broker.adminSettings());
+        if (security != null) {
+            try (Admin admin = broker.admin()) {
+                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                                KafkaSecurity.USER,
+                                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
+                                security.password())))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+            security.writeClientProperties(broker.bootstrapServers());
+            // ready once a client signs in through the client listener as its users will
+            Map<String, Object> client = new HashMap<>(broker.clientSettings());
+            client.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            client.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+            broker.awaitReady(client);
+        }
         return broker;
     }
 
+    /** The client listener's address, {@code 127.0.0.1:<port>}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /**
+     * What a Kafka client needs to reach the client listener (client configuration names): {@code bootstrap.servers},
+     * and on a {@code SASL_SSL} listener {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}
+     * and the PEM truststore ({@code ssl.truststore.type}, {@code ssl.truststore.location}).
+     */
+    public Map<String, String> clientSettings() {
+        return security == null
+                ? Map.of("bootstrap.servers", bootstrapServers())
+                : security.clientSettings(bootstrapServers());
     }
 
     public int port() {
@@ -118,10 +190,10 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws InterruptedException {
+    private void awaitReady(Map<String, Object> settings) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            try (Admin admin = admin()) {
+            try (Admin admin = Admin.create(settings)) {
                 admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                 return;
             } catch (Exception e) {
@@ -134,10 +206,15 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        return Admin.create(adminSettings());
+    }
+
+    /** The broker's own admin client: through the plain internal listener when the client listener is secured. */
+    private Map<String, Object> adminSettings() {
+        return Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, internalBootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
     }
 
     @Override

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 
 /**
  * Runs the Kafka broker as a process of its own, for the local stack:
- * {@code KafkaBrokerMain <log-dir> <port> <controller-port>}. It creates the system's topics, prints
+ * {@code KafkaBrokerMain <log-dir> <port> <controller-port> [<security-dir> <internal-port>]}; with the last two, its
+ * client listener is {@code SASL_SSL} with {@code SCRAM-SHA-512} ({@link KafkaBroker#startSaslSsl}: the clients'
+ * settings are then in {@code <security-dir>/client.properties}). It creates the system's topics, prints
  * {@code KAFKA READY <bootstrap>}, and stops on SIGTERM/SIGINT, or when its standard input closes: the launcher
  * keeps that pipe open, so a launcher that dies, however it dies, takes the broker with it.
  */
@@ -16,11 +18,17 @@ public final class KafkaBrokerMain {
     private KafkaBrokerMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: KafkaBrokerMain <log-dir> <port> <controller-port>");
+        if (args.length != 3 && args.length != 5) {
+            System.err.println(
+                    "usage: KafkaBrokerMain <log-dir> <port> <controller-port> [<security-dir> <internal-port>]");
             System.exit(2);
         }
-        KafkaBroker broker = KafkaBroker.start(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        Path logDir = Path.of(args[0]);
+        int port = Integer.parseInt(args[1]);
+        int controllerPort = Integer.parseInt(args[2]);
+        KafkaBroker broker = args.length == 3
+                ? KafkaBroker.start(logDir, port, controllerPort)
+                : KafkaBroker.startSaslSsl(logDir, Path.of(args[3]), port, controllerPort, Integer.parseInt(args[4]));
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-shutdown"));
         broker.createTopics(Topics.ALL);
         System.out.println("KAFKA READY " + broker.bootstrapServers());

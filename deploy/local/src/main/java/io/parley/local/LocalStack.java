@@ -98,7 +98,11 @@ public final class LocalStack {
         kafka = startKafka();
         recordPids();
         kafka.awaitLogLine("KAFKA READY", Duration.ofSeconds(90));
-        say("Kafka ready (log " + kafka.log() + ")");
+        say("Kafka ready (log " + kafka.log() + ")"
+                + (config.kafkaSaslSsl()
+                        ? "; its client listener is SASL_SSL with SCRAM-SHA-512, client settings in "
+                                + kafkaSecurityDir().resolve("client.properties")
+                        : ""));
         try {
             postgres = pg.join();
         } catch (CompletionException e) {
@@ -116,6 +120,11 @@ public final class LocalStack {
         Trust trust = trust();
         Map<String, String> common = new HashMap<>();
         common.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + config.kafkaPort());
+        if (config.kafkaSaslSsl()) {
+            // every Kafka client of every service (channels, outbox relays, admin clients) through the variables an
+            // operator sets on Kubernetes: KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG...
+            common.putAll(io.parley.infra.KafkaSecurity.clientEnvironment(kafkaSecurityDir()));
+        }
         common.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", trust.publicKeyLocation());
         common.put("MP_JWT_VERIFY_ISSUER", trust.issuer());
 
@@ -297,7 +306,18 @@ public final class LocalStack {
                 config.dataDir().resolve("kafka").toString(),
                 String.valueOf(config.kafkaPort()),
                 String.valueOf(config.kafkaControllerPort())));
+        if (config.kafkaSaslSsl()) {
+            // TLS and SCRAM material in the data folder; the broker's own plain listener on a loopback port picked
+            // here, where the ports of the services are known
+            command.add(kafkaSecurityDir().toString());
+            command.add(String.valueOf(FreePort.find()));
+        }
         return ChildProcess.start("kafka", command, Map.of(), log, config.repository());
+    }
+
+    /** Where the broker keeps its TLS and SCRAM material, and the clients' settings ({@code client.properties}). */
+    private Path kafkaSecurityDir() {
+        return config.dataDir().resolve("kafka-security");
     }
 
     /** The service a process of the stack runs: its own name, or {@code gateway} for gateway-1, gateway-2... */

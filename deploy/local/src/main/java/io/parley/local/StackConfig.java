@@ -22,7 +22,8 @@ record StackConfig(
         String javaOptions,
         String kafkaJavaOptions,
         Map<String, Integer> managementPorts,
-        int gateways) {
+        int gateways,
+        boolean kafkaSaslSsl) {
 
     static final String DEFAULT_ISSUER = "parley-local";
 
@@ -53,7 +54,24 @@ record StackConfig(
                         port(env, "PARLEY_MESSAGE_MANAGEMENT_PORT", 0),
                         "notification-service",
                         port(env, "PARLEY_NOTIFICATION_MANAGEMENT_PORT", 0)),
-                gateways(env));
+                gateways(env),
+                kafkaSaslSsl(env));
+    }
+
+    /**
+     * Whether the broker's client listener is {@code SASL_SSL} with {@code SCRAM-SHA-512}, as on Kubernetes
+     * ({@code PARLEY_KAFKA_SECURITY=sasl_ssl}), or plain ({@code plaintext}, the default; README's configuration).
+     */
+    private static boolean kafkaSaslSsl(Map<String, String> env) {
+        String value = env.get("PARLEY_KAFKA_SECURITY");
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "plaintext" -> false;
+            case "sasl_ssl" -> true;
+            default -> throw new StackException("PARLEY_KAFKA_SECURITY=" + value + " is not plaintext or sasl_ssl.");
+        };
     }
 
     /**

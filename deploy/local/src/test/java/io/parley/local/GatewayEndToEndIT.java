@@ -1,24 +1,76 @@
 package io.parley.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parley.events.Topics;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole system through its one public entry: REST through the gateway, real WebSocket clients, real services,
- * Kafka and PostgreSQL, as the local stack runs them.
+ * Kafka and PostgreSQL, as the local stack runs them; Kafka as on Kubernetes, its client listener {@code SASL_SSL} with
+ * {@code SCRAM-SHA-512} ({@code PARLEY_KAFKA_SECURITY=sasl_ssl}), so that every flow here (the outbox relays, the
+ * services' consumers, the gateways' delivery consumers) also shows that each Kafka client of each service takes the
+ * security settings.
  */
 class GatewayEndToEndIT extends RunningStack {
+
+    /**
+     * The stack's broker takes only clients that come over TLS and sign in with the stack's SCRAM credentials: a plain
+     * client gets no answer, a wrong password an authentication error, the stack's settings the system's topics.
+     */
+    @Test
+    void theBrokerTakesOnlyClientsThatSignInOverTls() throws Exception {
+        Map<String, String> env = stack.kafkaClientEnvironment();
+        assertThat(env)
+                .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                .containsEntry("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM")
+                .containsKeys("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_LOCATION");
+        Map<String, Object> settings = new HashMap<>();
+        env.forEach((name, value) -> settings.put(
+                name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value));
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 6_000);
+
+        try (Admin plain = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("bootstrap.servers"),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 6_000))) {
+            assertThatThrownBy(() -> plain.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        }
+        Map<String, Object> wrongPassword = new HashMap<>(settings);
+        wrongPassword.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"parley\" password=\"wrong\";");
+        try (Admin intruder = Admin.create(wrongPassword)) {
+            assertThatThrownBy(() -> intruder.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(SaslAuthenticationException.class);
+        }
+        try (Admin client = Admin.create(settings)) {
+            assertThat(client.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .containsAll(Topics.ALL.stream().map(Topics.Spec::name).toList());
+        }
+    }
 
     /**
      * The gateway serves the whole public API as one OpenAPI document, the services' public paths with typed bodies
@@ -116,7 +168,7 @@ class GatewayEndToEndIT extends RunningStack {
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
         env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + stack.port("KAFKA"));
+        env.putAll(stack.kafkaClientEnvironment());
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + stack.port("POSTGRES") + "/gateway");
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + stack.port("POSTGRES") + "/gateway");
         env.put(

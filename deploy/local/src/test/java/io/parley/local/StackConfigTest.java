@@ -45,6 +45,23 @@ class StackConfigTest {
     }
 
     @Test
+    void kafkaIsPlainUnlessSaslSslIsAsked() {
+        assertThat(StackConfig.fromEnvironment(REPOSITORY, Map.of()).kafkaSaslSsl())
+                .isFalse();
+        assertThat(StackConfig.fromEnvironment(REPOSITORY, Map.of("PARLEY_KAFKA_SECURITY", " plaintext "))
+                        .kafkaSaslSsl())
+                .isFalse();
+        assertThat(StackConfig.fromEnvironment(REPOSITORY, Map.of("PARLEY_KAFKA_SECURITY", "SASL_SSL"))
+                        .kafkaSaslSsl())
+                .isTrue();
+        for (String bad : new String[] {"ssl", "sasl_plaintext", "yes"}) {
+            assertThatThrownBy(() -> StackConfig.fromEnvironment(REPOSITORY, Map.of("PARLEY_KAFKA_SECURITY", bad)))
+                    .isInstanceOf(StackException.class)
+                    .hasMessageContaining("PARLEY_KAFKA_SECURITY=" + bad);
+        }
+    }
+
+    @Test
     void everySettingCanBeMovedAndBlankMeansUnset() {
         StackConfig config = StackConfig.fromEnvironment(
                 REPOSITORY,

@@ -67,6 +67,19 @@ final class StackUnderTest implements AutoCloseable {
         return managementPorts.get(service);
     }
 
+    /**
+     * The Kafka client settings of the stack's broker as the services get them (environment variables:
+     * {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_JAAS_CONFIG}...): none beyond the bootstrap address for a
+     * plain broker, those of the data folder's {@code kafka-security/client.properties} for {@code sasl_ssl}.
+     */
+    Map<String, String> kafkaClientEnvironment() throws IOException {
+        Path security = dataDir.resolve("kafka-security");
+        if (!Files.exists(security.resolve("client.properties"))) {
+            return Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port("KAFKA"));
+        }
+        return io.parley.infra.KafkaSecurity.clientEnvironment(security);
+    }
+
     /** Starts the launcher with {@code environment} and waits for its ready output; answers what it printed. */
     List<String> start(Map<String, String> environment) throws IOException {
         Path repository =

@@ -6,7 +6,9 @@
 // or against the in-memory stand-in of e2e/standin.mjs (after `npm run build`): `npm run e2e -- --standin`.
 // Env: PARLEY_CHROMIUM (default /usr/bin/chromium), PARLEY_SCREENSHOTS (default docs/screenshots of the repo),
 // PARLEY_E2E_ONLY (a word of the scenario names to run only those), PARLEY_TEST_MAX_FILE_SIZE (the gateway's
-// parley.files.max-size in bytes, default 26214400: the over-the-limit upload is one byte more).
+// parley.files.max-size in bytes, default 26214400: the over-the-limit upload is one byte more), PARLEY_TEST_OIDC
+// (JSON {client: {username, password}, admin: {username, password}}: users of the OpenID Connect issuer the gateway
+// names in /config.json, who sign in on its login form; without it the sign-in scenario is skipped; KeycloakIT).
 import { chromium } from 'playwright-core';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -603,6 +605,98 @@ scenario('screenshots of the three roles', async (browser) => {
     } finally {
       await ctx.close();
     }
+  }
+});
+
+const oidcUsers = process.env.PARLEY_TEST_OIDC ? JSON.parse(process.env.PARLEY_TEST_OIDC) : undefined;
+
+/**
+ * Opens the app at / with no token: it finds the issuer in /config.json and offers to sign in; the user signs in on the
+ * issuer's login form (a username and a password field, as Keycloak's), and the issuer sends the browser back to the
+ * app with a code, which the app redeems (authorization code with PKCE).
+ */
+async function signInWithIssuer(context, { username, password }) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('pageerror', (e) => console.log(`#   page error: ${e.message}`));
+  // a policy that keeps the app from its issuer shows here (the browser's own /favicon.ico 404 does not)
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) console.log(`#   console: ${m.text()}`);
+  });
+  await page.goto(`${gateway}/`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.href.startsWith(`${gateway}/`));
+  console.log(`#   ${username} at the issuer's login form ${new URL(page.url()).pathname}`);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('input[name="password"]').press('Enter');
+  await page.waitForURL((url) => url.href.startsWith(`${gateway}/`));
+  await page.getByRole('list', { name: 'Conversations' }).or(page.getByRole('alert')).first().waitFor();
+  const alert = page.getByRole('alert');
+  if (await alert.count()) throw new Error(`signing in failed: ${await alert.first().textContent()}`);
+  await waitUntil('the connection to open', async () => (await status(page)) === 'open');
+  return page;
+}
+
+/** The access token oidc-client-ts keeps for the tab (sessionStorage `oidc.user:<authority>:<client>`). */
+const oidcAccessToken = (page) =>
+  page.evaluate(() => {
+    const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'));
+    return key ? JSON.parse(sessionStorage.getItem(key)).access_token : undefined;
+  });
+
+scenario('OpenID Connect: a client and an admin sign in on the issuer, chat, and the token is renewed silently', async (browser) => {
+  if (!oidcUsers) throw new Error('skip: no PARLEY_TEST_OIDC users');
+  const cc = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const ac = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  try {
+    const client = await signInWithIssuer(cc, oidcUsers.client);
+    assert(!client.url().includes('code='), `the code is removed from the address: ${client.url()}`);
+    const first = await oidcAccessToken(client);
+    assert(first, 'the token is kept for the tab');
+    const list = client.getByRole('list', { name: 'Conversations' });
+    await waitUntil('the support conversation first', async () =>
+      (await list.getByRole('listitem').first().textContent())?.includes('Support'),
+    );
+    assert(!(await client.getByRole('tab', { name: 'Unanswered' }).count()), 'a client has no support desk');
+    await openConversationFromList(client, 0);
+    const hello = unique('Hello through the issuer');
+    await send(client, hello);
+    await waitUntil('the client to see its message sent', async () => (await shown(client)).includes(hello));
+
+    // the role is read where the services read it (/config.json's roleClaim, e.g. realm_access/roles): the desk
+    const admin = await signInWithIssuer(ac, oidcUsers.admin);
+    const { id } = await rest(await oidcAccessToken(client), 'GET', '/api/conversations/support');
+    const adminToken = await oidcAccessToken(admin);
+    // the list is a read model that follows a message by a few milliseconds: wait until it shows it
+    await waitUntil('the read model to list the conversation as unanswered', async () =>
+      (await rest(adminToken, 'GET', '/api/conversations?filter=unanswered&limit=100')).items.some((c) => c.id === id),
+    );
+    await admin.getByRole('tab', { name: 'Unanswered' }).click();
+    const desk = admin.getByRole('list', { name: 'Unanswered support conversations' });
+    await waitUntil('the conversation in the unanswered filter', async () => (await desk.textContent())?.includes(hello.slice(0, 20)));
+    await desk.locator(`[data-conversation-id="${id}"] button`).first().click();
+    await waitUntil('the admin to see the client message', async () => (await shown(admin)).includes(hello));
+    const reply = unique('Hello from support, signed in at the issuer');
+    await send(admin, reply);
+    await waitUntil('the client to see the reply', async () => (await shown(client)).includes(reply));
+
+    // silent renewal: the issuer's tokens for the app live shortly (KeycloakIT: 75 s), the app renews them before
+    // their end without leaving the page, and goes on working with the new one
+    const exp = JSON.parse(Buffer.from(first.split('.')[1], 'base64url').toString()).exp * 1000;
+    await waitUntil('a renewed token', async () => (await oidcAccessToken(client)) !== first, Math.max(TIMEOUT, exp - Date.now() + 5_000));
+    assert(client.url().startsWith(`${gateway}/`), 'the app stayed where it was');
+    assert((await status(client)) === 'open', 'the connection stayed open');
+    const after = unique('After the renewal');
+    await send(client, after);
+    await waitUntil('the admin to see the message sent after the renewal', async () => (await shown(admin)).includes(after));
+    const renewed = await oidcAccessToken(client);
+    const expOf = (t) => JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString()).exp;
+    assert(expOf(renewed) > expOf(first), 'the renewed token ends later');
+    await rest(renewed, 'GET', '/api/conversations?limit=1');
+  } finally {
+    await cc.close();
+    await ac.close();
   }
 });
 

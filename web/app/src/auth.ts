@@ -1,6 +1,7 @@
 import { decodeJwt, tokenExpiresAt, type TokenProvider } from '@parley/client';
+import { DEFAULT_ROLE_CLAIM, roleOf, type Role } from './role';
 
-export type Role = 'client' | 'expert' | 'admin';
+export type { Role } from './role';
 
 /** The signed-in user, from the token's claims. */
 export interface Session {
@@ -26,40 +27,45 @@ interface OidcConfig {
   scope?: string;
 }
 
-function roleOf(claims: Record<string, unknown>): Role {
-  const groups = Array.isArray(claims.groups) ? (claims.groups as unknown[]) : [];
-  if (groups.includes('admin')) return 'admin';
-  if (groups.includes('expert')) return 'expert';
-  return 'client';
+/** What `GET /config.json` says: the issuer to sign in with (none: the address's fragment), where the role is. */
+interface AppConfig {
+  oidc: OidcConfig | null;
+  roleClaim: string;
 }
 
-function sessionFromToken(token: string, getToken: TokenProvider, signOut: () => void): Session | null {
+function sessionFromToken(token: string, getToken: TokenProvider, signOut: () => void, roleClaim: string): Session | null {
   const claims = decodeJwt(token) as Record<string, unknown> | undefined;
   if (!claims || typeof claims.sub !== 'string') return null;
   const name =
     (typeof claims.name === 'string' && claims.name) ||
     (typeof claims.preferred_username === 'string' && claims.preferred_username) ||
     claims.sub;
-  return { userId: claims.sub, name, role: roleOf(claims), getToken, signOut };
+  return { userId: claims.sub, name, role: roleOf(claims, roleClaim), getToken, signOut };
 }
 
-async function readConfig(): Promise<OidcConfig | null> {
+/**
+ * Reads `GET /config.json` (the gateway's `PARLEY_WEB_OIDC_*` and `PARLEY_JWT_ROLE_CLAIM`). Anything missing or
+ * unreadable means no issuer (the token comes from the address) and the role in `groups`.
+ */
+async function readConfig(): Promise<AppConfig> {
+  const config: AppConfig = { oidc: null, roleClaim: DEFAULT_ROLE_CLAIM };
   try {
     const res = await fetch('/config.json', { headers: { accept: 'application/json' } });
-    if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return null;
-    const body = (await res.json()) as { oidc?: Partial<OidcConfig> } | null;
+    if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return config;
+    const body = (await res.json()) as { oidc?: Partial<OidcConfig>; roleClaim?: unknown } | null;
+    if (typeof body?.roleClaim === 'string' && body.roleClaim.trim()) config.roleClaim = body.roleClaim;
     const o = body?.oidc;
     if (o && typeof o.authority === 'string' && typeof o.clientId === 'string') {
-      return { authority: o.authority, clientId: o.clientId, ...(typeof o.scope === 'string' ? { scope: o.scope } : {}) };
+      config.oidc = { authority: o.authority, clientId: o.clientId, ...(typeof o.scope === 'string' ? { scope: o.scope } : {}) };
     }
   } catch {
     // no configuration: the token comes from the address
   }
-  return null;
+  return config;
 }
 
 /** Sign-in with the token of the address's fragment (`#access_token=`), kept in sessionStorage. */
-function fragmentSession(): Session | NoSession {
+function fragmentSession(roleClaim: string): Session | NoSession {
   const hash = new URLSearchParams(window.location.hash.replace(/^#/, ''));
   const fromHash = hash.get('access_token');
   if (fromHash) {
@@ -81,14 +87,14 @@ function fragmentSession(): Session | NoSession {
   };
   // the fragment's token cannot be renewed: the same one is handed out until it expires (then sign in again)
   const getToken: TokenProvider = async () => sessionStorage.getItem(STORAGE_KEY) ?? token;
-  const session = sessionFromToken(token, getToken, signOut);
+  const session = sessionFromToken(token, getToken, signOut, roleClaim);
   if (!session) return { reason: 'invalid' };
   if (exp !== undefined) session.expiresAt = exp;
   return session;
 }
 
 /** Authorization code with PKCE and silent renewal (oidc-client-ts, loaded only when an issuer is configured). */
-async function oidcSession(config: OidcConfig): Promise<Session | NoSession> {
+async function oidcSession(config: OidcConfig, roleClaim: string): Promise<Session | NoSession> {
   const { UserManager, WebStorageStateStore } = await import('oidc-client-ts');
   const origin = window.location.origin;
   const manager = new UserManager({
@@ -133,16 +139,19 @@ async function oidcSession(config: OidcConfig): Promise<Session | NoSession> {
     return u.access_token;
   };
   const signOut = () => void manager.signoutRedirect().catch(() => manager.removeUser().then(() => location.replace('/')));
-  return sessionFromToken(user.access_token, getToken, signOut) ?? { reason: 'oidc', signIn, error: 'The token has no subject.' };
+  return sessionFromToken(user.access_token, getToken, signOut, roleClaim) ?? { reason: 'oidc', signIn, error: 'The token has no subject.' };
 }
 
-/** Finds the user: with an OIDC issuer when `/config.json` names one, else from the address's fragment. */
+/**
+ * Finds the user: with an OIDC issuer when `/config.json` names one, else from the address's fragment; either way the
+ * role is read from the claim `/config.json` names (the services' `PARLEY_JWT_ROLE_CLAIM`).
+ */
 export async function startSession(): Promise<Session | NoSession> {
-  // a fragment token is taken even when an issuer is configured (the local stack's sign-in links)
-  if (window.location.hash.includes('access_token=') || sessionStorage.getItem(STORAGE_KEY)) return fragmentSession();
   const config = await readConfig();
-  if (config) return oidcSession(config);
-  return fragmentSession();
+  // a fragment token is taken even when an issuer is configured (the local stack's sign-in links)
+  if (window.location.hash.includes('access_token=') || sessionStorage.getItem(STORAGE_KEY)) return fragmentSession(config.roleClaim);
+  if (config.oidc) return oidcSession(config.oidc, config.roleClaim);
+  return fragmentSession(config.roleClaim);
 }
 
 export function isSession(s: Session | NoSession): s is Session {

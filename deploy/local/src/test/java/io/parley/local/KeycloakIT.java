@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -50,6 +53,16 @@ class KeycloakIT {
     private static final int LIFESPAN = 100;
     /** The tokens of the client {@code parley-app-short} (seconds): a connection on one is closed soon. */
     private static final int SHORT_LIFESPAN = 15;
+    /** The app's client (authorization code with PKCE), named to the gateway by {@code PARLEY_WEB_OIDC_CLIENT_ID}. */
+    private static final String WEB_CLIENT = "parley-web";
+    /**
+     * Its tokens' lifespan (seconds): oidc-client-ts renews 60 s before the end, so the browser scenario sees a silent
+     * renewal some 15 s after signing in.
+     */
+    private static final int WEB_LIFESPAN = 75;
+
+    private static final Path WEB =
+            Path.of(System.getProperty("user.dir")).resolve("../../web").normalize();
 
     static KeycloakServer keycloak;
     static StackUnderTest stack;
@@ -68,6 +81,9 @@ class KeycloakIT {
         stack.env.put("PARLEY_JWT_ROLE_CLAIM", "realm_access/roles");
         // the JWKS is fetched again every minute (README's default is 10): the old key's removal is seen within one
         stack.env.put("SMALLRYE_JWT_JWKS_REFRESH_INTERVAL", "1");
+        // the app signs in with the realm (GET /config.json; README, "configuration")
+        stack.env.put("PARLEY_WEB_OIDC_AUTHORITY", keycloak.issuer(REALM));
+        stack.env.put("PARLEY_WEB_OIDC_CLIENT_ID", WEB_CLIENT);
         long stackStart = System.nanoTime();
         stack.start();
         System.out.println("[keycloak-it] stack ready in " + (System.nanoTime() - stackStart) / 1_000_000 + " ms");
@@ -94,7 +110,9 @@ class KeycloakIT {
      * The realm: roles {@code client}, {@code expert}, {@code admin}; users lee (client), kim (expert), ada (admin)
      * and nia (no Parley role); public clients with the password grant: {@code parley-app} and
      * {@code parley-app-short} (an audience mapper adds {@code parley} to their tokens' {@code aud}), and
-     * {@code other-app} (Keycloak's default audience only, {@code account}).
+     * {@code other-app} (Keycloak's default audience only, {@code account}); and the web app's public client
+     * {@link #WEB_CLIENT}: authorization code with PKCE (S256) only, back to the gateway's address only, with the
+     * {@code parley} audience.
      *
      * @return each user's id (the tokens' {@code sub}) by username
      */
@@ -113,6 +131,16 @@ class KeycloakIT {
         keycloak.admin("POST", "/" + REALM + "/clients", client("parley-app", true, null));
         keycloak.admin("POST", "/" + REALM + "/clients", client("parley-app-short", true, SHORT_LIFESPAN));
         keycloak.admin("POST", "/" + REALM + "/clients", client("other-app", false, null));
+        String app = "http://127.0.0.1:" + stack.port("GATEWAY");
+        JsonObject web = client(WEB_CLIENT, true, WEB_LIFESPAN)
+                .put("directAccessGrantsEnabled", false)
+                .put("standardFlowEnabled", true)
+                .put("redirectUris", new JsonArray().add(app + "/*"))
+                .put("webOrigins", new JsonArray().add(app));
+        web.getJsonObject("attributes")
+                .put("pkce.code.challenge.method", "S256")
+                .put("post.logout.redirect.uris", app + "/*");
+        keycloak.admin("POST", "/" + REALM + "/clients", web);
         return Map.of(
                 "lee", user("lee", "client"),
                 "kim", user("kim", "expert"),
@@ -345,6 +373,63 @@ class KeycloakIT {
         assertThat(StackUnderTest.get(gateway, "/api/conversations", fresh).statusCode())
                 .isEqualTo(200);
         renewed.close();
+    }
+
+    /**
+     * The web app signs in with the realm in a browser (web/e2e, headless Chromium): the gateway tells it the issuer,
+     * the client and the role claim ({@code GET /config.json}); a client and an admin sign in on Keycloak's login
+     * form (authorization code with PKCE), come back signed in (the client's support conversation first; the
+     * admin's support desk, as the admin role is read from {@code realm_access.roles}), chat, and the client's token
+     * is renewed silently and goes on working.
+     */
+    @Test
+    @Order(3)
+    void theAppSignsInWithTheRealmInABrowserAndRenewsItsTokenSilently() throws Exception {
+        assertThat(new File("/usr/bin/chromium"))
+                .as("Debian's chromium (.ci/run installs it)")
+                .exists();
+        HttpResponse<String> config = StackUnderTest.get(stack.port("GATEWAY"), "/config.json", null);
+        assertThat(new JsonObject(config.body()))
+                .isEqualTo(new JsonObject()
+                        .put("roleClaim", "realm_access/roles")
+                        .put(
+                                "oidc",
+                                new JsonObject()
+                                        .put("authority", keycloak.issuer(REALM))
+                                        .put("clientId", WEB_CLIENT)));
+        assertThat(config.headers().firstValue("Cache-Control")).hasValue("no-store");
+
+        Path log = stack.dataDir.resolve("logs/e2e-oidc.log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder("npm", "run", "e2e")
+                .directory(WEB.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("PARLEY_TEST_GATEWAY", "http://127.0.0.1:" + stack.port("GATEWAY"));
+        env.put(
+                "PARLEY_TEST_TOKENS",
+                new JsonObject()
+                        .put("client", token("lee"))
+                        .put("admin", token("ada"))
+                        .encode());
+        env.put(
+                "PARLEY_TEST_OIDC",
+                new JsonObject()
+                        .put("client", new JsonObject().put("username", "lee").put("password", "pw-lee"))
+                        .put("admin", new JsonObject().put("username", "ada").put("password", "pw-ada"))
+                        .encode());
+        env.put("PARLEY_E2E_ONLY", "OpenID Connect");
+        Process process = builder.start();
+        boolean ended = process.waitFor(5, TimeUnit.MINUTES);
+        String output = Files.readString(log);
+        System.out.println(output);
+        if (!ended) {
+            process.destroyForcibly();
+        }
+        assertThat(ended).as("the browser scenario ended within 5 minutes").isTrue();
+        assertThat(process.exitValue()).as("it passed; its output:%n%s", output).isZero();
+        assertThat(output).as("it ran, not skipped").contains("ok - OpenID Connect");
     }
 
     /** The status a {@code /ws} upgrade with {@code token} is refused with (the test fails if it is accepted). */

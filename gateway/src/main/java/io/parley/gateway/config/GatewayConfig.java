@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Every setting of the gateway, under {@code parley}: the services it calls ({@code parley.*.url}) and its own
@@ -24,6 +25,46 @@ public interface GatewayConfig {
 
     /** The gateway's own settings. */
     Gateway gateway();
+
+    /** How tokens are read, shared with every service (service-kit's defaults). */
+    Jwt jwt();
+
+    /** What the web app is told at {@code GET /config.json} (api/WebConfigResource). */
+    Web web();
+
+    /** {@code parley.jwt.*}. */
+    interface Jwt {
+        /**
+         * Where a token holds the caller's role ({@code role-claim}, {@code PARLEY_JWT_ROLE_CLAIM}; service-kit's
+         * default {@code groups}): member names from the top of the payload joined by {@code /}, as SmallRye JWT's
+         * {@code smallrye.jwt.path.groups} reads it.
+         */
+        String roleClaim();
+    }
+
+    /** {@code parley.web.*}. */
+    interface Web {
+        /** The OpenID Connect issuer the app signs in with ({@code parley.web.oidc.*}); none set: fragment sign-in. */
+        Oidc oidc();
+    }
+
+    /**
+     * {@code parley.web.oidc.*}: the app's sign-in with an OpenID Connect provider (authorization code with PKCE, a
+     * public client). Both {@link #authority()} and {@link #clientId()} set, or neither (config/WebOidc checks).
+     */
+    interface Oidc {
+        /**
+         * The issuer's URL ({@code authority}), where {@code /.well-known/openid-configuration} is found (OpenID
+         * Connect Discovery 1.0 section 4), e.g. {@code https://id.example.com/realms/parley}.
+         */
+        Optional<String> authority();
+
+        /** The app's public client at the provider ({@code client-id}). */
+        Optional<String> clientId();
+
+        /** The scopes the app asks for ({@code scope}, space-separated); unset: the app's {@code openid profile}. */
+        Optional<String> scope();
+    }
 
     /** A service behind the gateway. */
     interface Upstream {

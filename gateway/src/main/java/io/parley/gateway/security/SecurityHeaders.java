@@ -1,14 +1,14 @@
 package io.parley.gateway.security;
 
+import io.parley.gateway.config.GatewayConfig;
+import io.parley.gateway.config.WebOidc;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.net.URI;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Security headers on every answer of the gateway's public port: REST answers forwarded from the services, the
@@ -25,9 +25,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>{@code Content-Security-Policy} on HTML answers: {@link #APP_POLICY} for the app (its own scripts, styles and
  *       fonts; images and media also from {@code blob:} and {@code data:}, as thumbnails and files are shown from
  *       object URLs; connections to its own origin, which covers {@code ws:}/{@code wss:} of it in CSP Level 3; and,
- *       when {@code mp.jwt.verify.issuer} is an http(s) URL, that issuer's origin for {@code connect-src} and
- *       {@code frame-src}, where the OpenID Connect sign-in reads its metadata and renews silently, in a frame
- *       that comes back to the app's own {@code /silent-renew.html}: hence {@code frame-src 'self'} too);
+ *       only when the app signs in with an OpenID Connect issuer ({@code parley.web.oidc.authority}), that issuer's
+ *       origin for {@code connect-src} and {@code frame-src}, where the sign-in reads its metadata, redeems codes
+ *       and refresh tokens, and renews silently in a frame that comes back to the app's own
+ *       {@code /silent-renew.html}: hence {@code frame-src 'self'} too);
  *       {@link #RENEW_POLICY} for the silent renewal's page, which is one inline script.</li>
  *   <li>{@code Strict-Transport-Security: max-age=31536000} only on an answer to a request that came over HTTPS
  *       (TLS here, or {@code X-Forwarded-Proto: https} from a proxy Quarkus is told to trust, quarkus.http.proxy.*):
@@ -51,30 +52,20 @@ public class SecurityHeaders {
 
     private final String appPolicy;
 
-    /** @param issuer {@code mp.jwt.verify.issuer}: its origin, when it is an http(s) URL, is allowed as said above */
-    public SecurityHeaders(@ConfigProperty(name = "mp.jwt.verify.issuer") Optional<String> issuer) {
-        this.appPolicy = appPolicy(issuer.flatMap(SecurityHeaders::origin));
+    /**
+     * @param config the app's OpenID Connect issuer ({@code parley.web.oidc.*}): its origin, when one is configured, is
+     *     allowed as said above
+     * @throws IllegalStateException when that setting is incomplete or not an http(s) URL (config/WebOidc): the gateway
+     *     does not start
+     */
+    public SecurityHeaders(GatewayConfig config) {
+        this.appPolicy = appPolicy(WebOidc.of(config.web().oidc()).map(WebOidc::origin));
     }
 
     /** The app's policy, allowing {@code issuerOrigin} (e.g. {@code https://id.example.com}) to be connected and framed. */
     static String appPolicy(Optional<String> issuerOrigin) {
         String issuer = issuerOrigin.map(o -> " " + o).orElse("");
         return String.format(APP_POLICY, issuer, issuer);
-    }
-
-    /** The origin ({@code scheme://host[:port]}) of an http(s) URL; empty for anything else. */
-    static Optional<String> origin(String url) {
-        try {
-            URI uri = URI.create(url.strip());
-            String scheme = uri.getScheme();
-            if (uri.getHost() == null || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
-                return Optional.empty();
-            }
-            return Optional.of(scheme.toLowerCase() + "://" + uri.getHost().toLowerCase()
-                    + (uri.getPort() >= 0 ? ":" + uri.getPort() : ""));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     void install(@Observes Router router) {

@@ -2,6 +2,7 @@ package io.parley.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.parley.gateway.config.WebOidc;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -10,13 +11,12 @@ class SecurityHeadersPolicyTest {
 
     @Test
     void anHttpIssuerMayBeConnectedToAndFramedAndNothingElseIs() {
-        assertThat(SecurityHeaders.origin("https://id.example.com/realms/parley"))
-                .hasValue("https://id.example.com");
-        assertThat(SecurityHeaders.origin("http://LOCALHOST:8180/realms/x")).hasValue("http://localhost:8180");
-        assertThat(SecurityHeaders.origin("parley-local")).isEmpty();
-        assertThat(SecurityHeaders.origin("urn:parley:issuer")).isEmpty();
-        assertThat(SecurityHeaders.origin("javascript:alert(1)")).isEmpty();
-        assertThat(SecurityHeaders.origin("https://exa mple.com")).isEmpty();
+        assertThat(WebOidc.origin("https://id.example.com/realms/parley")).hasValue("https://id.example.com");
+        assertThat(WebOidc.origin("http://LOCALHOST:8180/realms/x")).hasValue("http://localhost:8180");
+        assertThat(WebOidc.origin("parley-local")).isEmpty();
+        assertThat(WebOidc.origin("urn:parley:issuer")).isEmpty();
+        assertThat(WebOidc.origin("javascript:alert(1)")).isEmpty();
+        assertThat(WebOidc.origin("https://exa mple.com")).isEmpty();
 
         String withIssuer = SecurityHeaders.appPolicy(Optional.of("https://id.example.com"));
         assertThat(withIssuer)

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.parley.events.ConversationCreated;
 import io.parley.events.PresenceChanged;
+import io.parley.events.PresenceRouted;
 import io.parley.events.Role;
 import io.parley.events.Topics;
+import io.parley.infra.EventPublisher;
 import io.parley.infra.EventTap;
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
@@ -16,7 +18,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +66,59 @@ class SupportOnConnectTest {
                 assertThat(tap.events(
                                 ConversationCreated.class, e -> e.createdBy().equals(admin)))
                         .isEmpty();
+            });
+        }
+    }
+
+    /**
+     * A reconnect storm's changes come in polls of many: each is still routed, in its order, to the users who share a
+     * conversation with its user, and every client and expert among them ends with exactly one support conversation.
+     */
+    @Test
+    void aBurstOfChangesIsRoutedInOrderEachToItsContactsWithOneSupportConversationPerUser() {
+        String alice = "client-" + UUID.randomUUID();
+        String bob = "expert-" + UUID.randomUUID();
+        List<String> users = new ArrayList<>(List.of(alice, bob));
+        for (int i = 0; i < 30; i++) {
+            users.add("client-" + UUID.randomUUID());
+        }
+        try (EventTap conversations = EventTap.open(kafka, Topics.CONVERSATIONS);
+                EventTap presence = EventTap.open(kafka, Topics.PRESENCE);
+                EventPublisher publisher = new EventPublisher(kafka)) {
+            InboxTest.create(alice, "direct", List.of(bob));
+            Instant at = Instant.now();
+            for (String user : users) {
+                Role role = user.equals(bob) ? Role.EXPERT : Role.CLIENT;
+                publisher.send(Topics.PRESENCE, PresenceChanged.of(user, role, true, at));
+                publisher.send(Topics.PRESENCE, PresenceChanged.of(user, role, true, at)); // seen twice
+                publisher.send(Topics.PRESENCE, PresenceChanged.of(user, role, false, at.plusSeconds(1)));
+            }
+            publisher.flush();
+
+            await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> presence.events(PresenceRouted.class, e -> users.contains(e.userId())),
+                            routed -> routed.size() == 3 * users.size());
+            for (String user : users) {
+                List<PresenceRouted> routed =
+                        presence.events(PresenceRouted.class, e -> e.userId().equals(user));
+                assertThat(routed).extracting(PresenceRouted::online).containsExactly(true, true, false);
+                assertThat(routed)
+                        .allMatch(PresenceRouted::toAdmins, "routed to the admins: has a support conversation");
+                List<String> expected =
+                        user.equals(alice) ? List.of(bob) : user.equals(bob) ? List.of(alice) : List.of();
+                assertThat(routed).allSatisfy(r -> assertThat(r.recipients()).containsExactlyElementsOf(expected));
+            }
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Map<String, Long> supports = conversations
+                        .events(
+                                ConversationCreated.class,
+                                e -> users.contains(e.createdBy())
+                                        && e.conversationType().wire().equals("support"))
+                        .stream()
+                        .collect(Collectors.groupingBy(ConversationCreated::createdBy, Collectors.counting()));
+                assertThat(supports).as("support conversations made per user").hasSize(users.size());
+                assertThat(supports.values()).containsOnly(1L);
             });
         }
     }

@@ -7,6 +7,7 @@ import io.parley.events.Role;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 
 /**
  * Presence, as the owner of membership sees it. A client or expert who connects has a support conversation from that
@@ -28,18 +29,41 @@ public class PresenceRouting {
     }
 
     /**
-     * Takes a change of {@code presence} into account (a client or expert coming online gets their support
-     * conversation).
+     * Takes a poll's changes into account (a client or expert coming online gets their support conversation, made
+     * once per user) and routes each: three statements for the batch whatever its size, plus one creation per user
+     * who has no support conversation yet.
      *
-     * @return the same change with its recipients, for the gateways to deliver
+     * @param changes presence changes, in their order
+     * @return the same changes, in the same order, each with its recipients, for the gateways to deliver
      */
-    public Uni<PresenceRouted> route(PresenceChanged presence) {
-        boolean clientOrExpert = presence.role() == Role.CLIENT || presence.role() == Role.EXPERT;
-        Uni<Void> support = presence.online() && clientOrExpert
-                ? conversations.support(presence.userId(), null).replaceWithVoid()
-                : Uni.createFrom().voidItem();
-        return support.chain(() -> store.findSupport(pool, presence.userId()))
-                .chain(ownSupport -> store.contacts(presence.userId())
-                        .map(contacts -> PresenceRouted.of(presence, contacts, ownSupport.isPresent())));
+    public Uni<List<PresenceRouted>> route(List<PresenceChanged> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> users =
+                changes.stream().map(PresenceChanged::userId).distinct().toList();
+        List<String> comingOnline = changes.stream()
+                .filter(c -> c.online() && (c.role() == Role.CLIENT || c.role() == Role.EXPERT))
+                .map(PresenceChanged::userId)
+                .distinct()
+                .toList();
+        Uni<Void> supports = comingOnline.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : store.supportOwners(pool, comingOnline).chain(owners -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (String user : comingOnline) {
+                        if (!owners.contains(user)) {
+                            chain = chain.chain(
+                                    () -> conversations.support(user, null).replaceWithVoid());
+                        }
+                    }
+                    return chain;
+                });
+        return supports.chain(() -> store.supportOwners(pool, users))
+                .chain(owners -> store.contacts(users)
+                        .map(contacts -> changes.stream()
+                                .map(c -> PresenceRouted.of(
+                                        c, contacts.getOrDefault(c.userId(), List.of()), owners.contains(c.userId())))
+                                .toList()));
     }
 }

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -28,16 +29,27 @@ public class PresenceConsumer {
     }
 
     /**
-     * Routes a {@code presence.changed}; any other event of the topic (the {@code presence.routed} this service
-     * publishes there) is ignored.
+     * Routes a poll's {@code presence.changed} events together; any other event of the topic (the {@code
+     * presence.routed} this service publishes there) is ignored. The routed changes are handed to the producer in
+     * their order (one user's keep their order: same key, same partition) and awaited together.
      *
-     * @return completes once the routed change is acknowledged by Kafka
+     * @return completes once every routed change of the batch is acknowledged by Kafka
      */
     @Incoming("presence-events")
-    public Uni<Void> consume(Event event) {
-        if (!(event instanceof PresenceChanged presence)) {
+    public Uni<Void> consume(List<Event> batch) {
+        List<PresenceChanged> changes = batch.stream()
+                .filter(PresenceChanged.class::isInstance)
+                .map(PresenceChanged.class::cast)
+                .toList();
+        if (changes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return routing.route(presence).chain(out -> routed.send(Record.of(out.key(), out)));
+        return routing.route(changes)
+                .chain(out -> Uni.join()
+                        .all(out.stream()
+                                .map(r -> routed.send(Record.of(r.key(), r)))
+                                .toList())
+                        .andFailFast()
+                        .replaceWithVoid());
     }
 }

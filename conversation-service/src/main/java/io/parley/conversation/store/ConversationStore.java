@@ -180,16 +180,39 @@ public class ConversationStore {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    /** The users who share a conversation with {@code userId}, without them. */
-    public Uni<List<String>> contacts(String userId) {
-        return pool.preparedQuery("SELECT DISTINCT other.user_id FROM participant mine "
+    /**
+     * The users who share a conversation with each of {@code users}, in one statement.
+     *
+     * @param users distinct user ids
+     * @return user id to the others who share at least one conversation with them (each once); users who share none
+     *         are absent
+     */
+    public Uni<Map<String, List<String>>> contacts(List<String> users) {
+        return pool.preparedQuery("SELECT DISTINCT mine.user_id, other.user_id FROM participant mine "
                         + "JOIN participant other ON other.conversation_id = mine.conversation_id "
-                        + "WHERE mine.user_id = $1 AND other.user_id <> $1")
-                .execute(Tuple.of(userId))
+                        + "WHERE mine.user_id = ANY($1) AND other.user_id <> mine.user_id")
+                .execute(Tuple.of(users.toArray(String[]::new)))
                 .map(rows -> {
-                    List<String> users = new ArrayList<>(rows.size());
-                    rows.forEach(r -> users.add(r.getString(0)));
-                    return users;
+                    Map<String, List<String>> contacts = new HashMap<>();
+                    rows.forEach(r -> contacts.computeIfAbsent(r.getString(0), u -> new ArrayList<>())
+                            .add(r.getString(1)));
+                    return contacts;
+                });
+    }
+
+    /**
+     * Which of {@code users} own a support conversation, read in {@code client}.
+     *
+     * @param users user ids
+     * @return the owners among them
+     */
+    public Uni<Set<String>> supportOwners(SqlClient client, List<String> users) {
+        return client.preparedQuery("SELECT support_owner FROM conversation WHERE support_owner = ANY($1)")
+                .execute(Tuple.of(users.toArray(String[]::new)))
+                .map(rows -> {
+                    Set<String> owners = new HashSet<>();
+                    rows.forEach(r -> owners.add(r.getString(0)));
+                    return owners;
                 });
     }
 

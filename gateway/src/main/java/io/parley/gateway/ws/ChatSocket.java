@@ -23,6 +23,7 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
@@ -175,6 +176,7 @@ public class ChatSocket {
 
     /** A pong (the answer to the server's pings, or one the client sends on its own): the client is still there. */
     @OnPongMessage
+    @NonBlocking // on the connection's event loop: a void callback would otherwise go to a worker thread, every pong
     public void onPong(Buffer data, WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
         if (session != null) {

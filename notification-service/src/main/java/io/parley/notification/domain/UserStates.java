@@ -30,14 +30,43 @@ public class UserStates {
     }
 
     /**
-     * A presence change: the user is online or offline from its time on (an older change than the one stored changes
-     * nothing).
+     * A poll's presence changes: each user is online or offline from the time of their latest change in the batch on
+     * (see {@link #latestPresence}); one stored earlier with an even later time wins. One statement for the batch.
      *
-     * @param change the gateway's event
+     * @param batch a poll's presence events; others (the conversation-service's {@code presence.routed}) and nulls are
+     *              skipped
      * @return completion once stored
      */
-    public Uni<Void> presence(PresenceChanged change) {
-        return store.presence(pool, change.userId(), change.online(), change.occurredAt());
+    public Uni<Void> presence(List<Event> batch) {
+        Map<String, PresenceChanged> latest = latestPresence(batch);
+        if (latest.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.presence(
+                pool,
+                new ArrayList<>(latest.keySet()),
+                latest.values().stream().map(PresenceChanged::online).toList(),
+                latest.values().stream().map(PresenceChanged::occurredAt).toList());
+    }
+
+    /**
+     * The latest presence change of each user in the batch (the one that occurred last; of two at the same time, the
+     * later in the batch). Pure.
+     *
+     * @param batch a poll's events, in order; other types and nulls are skipped
+     * @return user id to change, in the order users first appear
+     */
+    public static Map<String, PresenceChanged> latestPresence(List<Event> batch) {
+        Map<String, PresenceChanged> latest = new LinkedHashMap<>();
+        for (Event event : batch) {
+            if (event instanceof PresenceChanged change) {
+                latest.merge(
+                        change.userId(),
+                        change,
+                        (had, next) -> next.occurredAt().isBefore(had.occurredAt()) ? had : next);
+            }
+        }
+        return latest;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.parley.notification.events;
 
 import io.parley.events.Event;
-import io.parley.events.PresenceChanged;
 import io.parley.notification.domain.UserStates;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,15 +18,12 @@ public class UserStateConsumer {
     }
 
     /**
-     * @param event a presence event; others (and null) are skipped
+     * @param batch a poll's presence events; others (and null) are skipped
      * @return completion once stored ({@link UserStates#presence})
      */
     @Incoming("presence-events")
-    public Uni<Void> presence(Event event) {
-        if (!(event instanceof PresenceChanged change)) {
-            return Uni.createFrom().voidItem();
-        }
-        return states.presence(change);
+    public Uni<Void> presence(List<Event> batch) {
+        return states.presence(batch);
     }
 
     /**

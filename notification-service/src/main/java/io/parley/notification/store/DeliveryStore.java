@@ -253,13 +253,21 @@ public class DeliveryStore {
                 .replaceWithVoid();
     }
 
-    /** Who is online, from presence events; an older change than the one stored changes nothing. */
-    public Uni<Void> presence(SqlClient tx, String userId, boolean online, Instant at) {
+    /**
+     * Who is online, from presence events, for several users in one statement: user {@code users[i]} is {@code
+     * online[i]} from {@code at[i]} on; an older change than the one stored changes nothing. The users must be
+     * distinct (one row per user: {@code ON CONFLICT} cannot touch a row twice).
+     */
+    public Uni<Void> presence(SqlClient tx, List<String> users, List<Boolean> online, List<Instant> at) {
         return tx.preparedQuery("""
-                        INSERT INTO user_presence (user_id, online, changed_at) VALUES ($1, $2, $3)
+                        INSERT INTO user_presence (user_id, online, changed_at)
+                        SELECT * FROM unnest($1::text[], $2::boolean[], $3::timestamptz[])
                         ON CONFLICT (user_id) DO UPDATE SET online = EXCLUDED.online, changed_at = EXCLUDED.changed_at
                         WHERE user_presence.changed_at <= EXCLUDED.changed_at""")
-                .execute(Tuple.of(userId, online, at.atOffset(ZoneOffset.UTC)))
+                .execute(Tuple.of(
+                        users.toArray(String[]::new),
+                        online.toArray(Boolean[]::new),
+                        at.stream().map(t -> t.atOffset(ZoneOffset.UTC)).toArray(java.time.OffsetDateTime[]::new)))
                 .replaceWithVoid();
     }
 

@@ -48,4 +48,30 @@ class UserStatesTest {
 
         assertThat(UserStates.latestTotals(batch)).isEmpty();
     }
+
+    @Test
+    void aBatchOfPresenceChangesLeavesEachUsersLatestWhateverTheOrder() {
+        List<Event> batch = Arrays.asList(
+                PresenceChanged.of("alice", Role.CLIENT, true, T),
+                PresenceChanged.of("bob", Role.EXPERT, true, T.plusSeconds(1)),
+                null,
+                UnreadChanged.of(UUID.randomUUID(), List.of(new Count("alice", 1, 1)), T),
+                PresenceChanged.of("alice", Role.CLIENT, false, T.plusSeconds(3)),
+                PresenceChanged.of("bob", Role.EXPERT, false, T)); // older than bob's online: consumed late
+
+        var latest = UserStates.latestPresence(batch);
+
+        assertThat(latest).containsOnlyKeys("alice", "bob");
+        assertThat(latest.get("alice").online()).isFalse();
+        assertThat(latest.get("bob").online()).isTrue();
+        assertThat(latest.get("bob").occurredAt()).isEqualTo(T.plusSeconds(1));
+    }
+
+    @Test
+    void ofTwoPresenceChangesAtOnceTheLaterInTheBatchWins() {
+        var latest = UserStates.latestPresence(List.of(
+                PresenceChanged.of("alice", Role.CLIENT, true, T), PresenceChanged.of("alice", Role.CLIENT, false, T)));
+
+        assertThat(latest.get("alice").online()).isFalse();
+    }
 }

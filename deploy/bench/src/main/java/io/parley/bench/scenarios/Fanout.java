@@ -37,7 +37,10 @@ public final class Fanout extends HarnessScenario {
         return "fanout";
     }
 
-    /** The group made and connected, a few messages to warm up, then the measured ones; counts and latencies. */
+    /**
+     * The group made and connected, {@code --jit-warmup} seconds of messages to warm up (not reported), a wait for a quiet
+     * stack, then the measured ones; counts and latencies.
+     */
     @Override
     public JsonObject run(LoadRig rig) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -60,24 +63,20 @@ public final class Fanout extends HarnessScenario {
                 .getString("id");
         group.forEach(member -> member.knows(conversation));
         Thread.sleep(3_000); // the message-service learns of the group from Kafka
-        rig.stats().start();
-        long startNanos = System.nanoTime();
-        LoadRig.Progress progress = rig.progress("fanout " + members, ledger, group);
         Client sender = group.get(0);
-        // the first few messages warm the JVMs up and are not in the figures
-        int warm = Math.min(10, rig.jitWarmupSeconds());
-        ledger.measuring(warm == 0);
-        for (int i = 0; i < warm + messages; i++) {
-            long due = startNanos + TimeUnit.MILLISECONDS.toNanos((long) i * interval);
-            Api.waitUntil(due);
-            if (i == warm) {
-                ledger.resetLatency();
-                ledger.measuring(true);
-            }
-            String id = UUID.randomUUID().toString();
-            ledger.due(id, sender.userId(), due, members - 1);
-            sender.send(conversation, id, "fan-out " + i);
+        LoadRig.Progress progress = rig.progress("fanout " + members, ledger, group);
+        // --jit-warmup seconds of the same fan-out, not in the figures, then a quiet stack before the measured messages
+        int warm = (int) Math.min(1_000, TimeUnit.SECONDS.toMillis(rig.jitWarmupSeconds()) / interval);
+        if (warm > 0) {
+            ledger.measuring(false);
+            send(sender, conversation, ledger, warm, "warm-up ");
+            rig.drain(ledger, group);
         }
+        rig.awaitQuiet();
+        ledger.resetLatency();
+        ledger.measuring(true);
+        rig.stats().start();
+        long startNanos = send(sender, conversation, ledger, messages, "fan-out ");
         rig.drain(ledger, group);
         progress.stop();
         JsonObject result = LoadRig.counts(ledger, group, Map.of(conversation, group), startNanos)
@@ -90,5 +89,23 @@ public final class Fanout extends HarnessScenario {
                 .put("processes", rig.stats().report());
         rig.closeAll(group);
         return result;
+    }
+
+    /**
+     * Sends {@code count} messages from {@code sender}, one every {@code --interval} ms from now, each due to every
+     * other member.
+     *
+     * @return the first message's due time (System.nanoTime)
+     */
+    private long send(Client sender, String conversation, Ledger ledger, int count, String text) {
+        long startNanos = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long due = startNanos + TimeUnit.MILLISECONDS.toNanos((long) i * interval);
+            Api.waitUntil(due);
+            String id = UUID.randomUUID().toString();
+            ledger.due(id, sender.userId(), due, members - 1);
+            sender.send(conversation, id, text + i);
+        }
+        return startNanos;
     }
 }

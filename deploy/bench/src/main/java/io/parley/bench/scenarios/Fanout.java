@@ -64,29 +64,41 @@ public final class Fanout extends HarnessScenario {
         group.forEach(member -> member.knows(conversation));
         Thread.sleep(3_000); // the message-service learns of the group from Kafka
         Client sender = group.get(0);
-        LoadRig.Progress progress = rig.progress("fanout " + members, ledger, group);
-        // --jit-warmup seconds of the same fan-out, not in the figures, then a quiet stack before the measured messages
-        int warm = (int) Math.min(1_000, TimeUnit.SECONDS.toMillis(rig.jitWarmupSeconds()) / interval);
+        // --jit-warmup seconds of the same fan-out, not in the figures, then a quiet stack before the measured
+        // messages;
+        // the warm-up's deliveries are checked too: its lost and duplicated count in the result's
+        int warm =
+                interval <= 0 ? 0 : (int) Math.min(1_000, TimeUnit.SECONDS.toMillis(rig.jitWarmupSeconds()) / interval);
+        JsonObject warmUp = null;
         if (warm > 0) {
+            LoadRig.Progress warming = rig.progress("fanout warm-up", ledger, group);
             ledger.measuring(false);
-            send(sender, conversation, ledger, warm, "warm-up ");
+            long warmStart = send(sender, conversation, ledger, warm, "warm-up ");
             rig.drain(ledger, group);
+            warming.stop();
+            warmUp = LoadRig.counts(ledger, group, Map.of(conversation, group), warmStart);
         }
         rig.awaitQuiet();
-        ledger.resetLatency();
-        ledger.measuring(true);
+        Ledger measured = new Ledger();
+        group.forEach(member -> member.useLedger(measured));
+        LoadRig.Progress progress = rig.progress("fanout " + members, measured, group);
         rig.stats().start();
-        long startNanos = send(sender, conversation, ledger, messages, "fan-out ");
-        rig.drain(ledger, group);
+        long startNanos = send(sender, conversation, measured, messages, "fan-out ");
+        rig.drain(measured, group);
         progress.stop();
-        JsonObject result = LoadRig.counts(ledger, group, Map.of(conversation, group), startNanos)
+        JsonObject result = LoadRig.counts(measured, group, Map.of(conversation, group), startNanos)
                 .put("scenario", "fanout")
                 .put("members", members)
                 .put("messages", messages)
                 .put("intervalMs", interval)
-                .put("latencyMs", Report.percentiles(ledger.latencySnapshot()))
-                .put("lastDeliveryMs", Report.percentiles(ledger.lastDeliverySnapshot()))
+                .put("latencyMs", Report.percentiles(measured.latencySnapshot()))
+                .put("lastDeliveryMs", Report.percentiles(measured.lastDeliverySnapshot()))
                 .put("processes", rig.stats().report());
+        if (warmUp != null) {
+            result.put("warmUp", warmUp)
+                    .put("lost", result.getLong("lost") + warmUp.getLong("lost"))
+                    .put("duplicated", result.getLong("duplicated") + warmUp.getLong("duplicated"));
+        }
         rig.closeAll(group);
         return result;
     }

@@ -7,7 +7,9 @@ import io.parley.events.Role;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Presence, as the owner of membership sees it. A client or expert who connects has a support conversation from that
@@ -30,8 +32,8 @@ public class PresenceRouting {
 
     /**
      * Takes a poll's changes into account (a client or expert coming online gets their support conversation, made
-     * once per user) and routes each: three statements for the batch whatever its size, plus one creation per user
-     * who has no support conversation yet.
+     * once per user) and routes each: two reads for the batch whatever its size (support owners, contacts), plus
+     * one creation per client or expert coming online who has no support conversation yet.
      *
      * @param changes presence changes, in their order
      * @return the same changes, in the same order, each with its recipients, for the gateways to deliver
@@ -47,23 +49,22 @@ public class PresenceRouting {
                 .map(PresenceChanged::userId)
                 .distinct()
                 .toList();
-        Uni<Void> supports = comingOnline.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : store.supportOwners(pool, comingOnline).chain(owners -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (String user : comingOnline) {
-                        if (!owners.contains(user)) {
-                            chain = chain.chain(
-                                    () -> conversations.support(user, null).replaceWithVoid());
-                        }
-                    }
-                    return chain;
-                });
-        return supports.chain(() -> store.supportOwners(pool, users))
-                .chain(owners -> store.contacts(users)
-                        .map(contacts -> changes.stream()
-                                .map(c -> PresenceRouted.of(
-                                        c, contacts.getOrDefault(c.userId(), List.of()), owners.contains(c.userId())))
-                                .toList()));
+        // one read of who owns a support conversation; the clients and experts coming online who do not get theirs
+        // made, after which every one of them owns one
+        return store.supportOwners(pool, users).chain(found -> {
+            Uni<Void> made = Uni.createFrom().voidItem();
+            for (String user : comingOnline) {
+                if (!found.contains(user)) {
+                    made = made.chain(() -> conversations.support(user, null).replaceWithVoid());
+                }
+            }
+            Set<String> owners = new HashSet<>(found);
+            owners.addAll(comingOnline);
+            return made.chain(() -> store.contacts(users))
+                    .map(contacts -> changes.stream()
+                            .map(c -> PresenceRouted.of(
+                                    c, contacts.getOrDefault(c.userId(), List.of()), owners.contains(c.userId())))
+                            .toList());
+        });
     }
 }

@@ -65,8 +65,8 @@ public final class Fanout extends HarnessScenario {
         Thread.sleep(3_000); // the message-service learns of the group from Kafka
         Client sender = group.get(0);
         // --jit-warmup seconds of the same fan-out, not in the figures, then a quiet stack before the measured
-        // messages;
-        // the warm-up's deliveries are checked too: its lost and duplicated count in the result's
+        // messages.
+        // The warm-up's deliveries are checked too: its lost and duplicated count in the result's.
         int warm =
                 interval <= 0 ? 0 : (int) Math.min(1_000, TimeUnit.SECONDS.toMillis(rig.jitWarmupSeconds()) / interval);
         JsonObject warmUp = null;

@@ -12,6 +12,7 @@ import io.parley.events.ParticipantAdded;
 import io.parley.events.ParticipantRemoved;
 import io.parley.events.ReadMoved;
 import io.parley.events.Topics;
+import io.parley.infra.EventPublisher;
 import io.parley.infra.EventTap;
 import io.parley.infra.InfraTestResource;
 import io.parley.infra.TestKeys;
@@ -60,6 +61,72 @@ class ReplicaSyncTest {
             Conversations.sync(conversation).then().statusCode(204);
             send(alice, conversation, "first try " + i).then().statusCode(201);
             send(bob, conversation, "and the other " + i).then().statusCode(201);
+        }
+    }
+
+    /**
+     * The conversation-service's wait for the sync is bounded (a slow start, a burst of new conversations): a send,
+     * a history read, a read position and an upload about a conversation whose creation is in Kafka but still behind
+     * a backlog of the replica are not refused with 404; they are decided once the replica caught up.
+     */
+    @Test
+    void whatIsPublishedButNotYetAppliedIsNotRefused() {
+        for (int round = 0; round < 4; round++) {
+            String alice = "alice-" + UUID.randomUUID();
+            String bob = "bob-" + UUID.randomUUID();
+            UUID conversation = UUID.randomUUID();
+            try (EventPublisher publisher = new EventPublisher(kafka)) {
+                for (int i = 0; i < 300; i++) {
+                    String someone = "someone-" + UUID.randomUUID();
+                    publisher.send(
+                            Topics.CONVERSATIONS,
+                            ConversationCreated.of(
+                                    UUID.randomUUID(),
+                                    ConversationKind.DIRECT,
+                                    null,
+                                    someone,
+                                    List.of(someone, "other-" + i),
+                                    Instant.now()));
+                }
+                publisher.publish(
+                        Topics.CONVERSATIONS,
+                        ConversationCreated.of(
+                                conversation,
+                                ConversationKind.DIRECT,
+                                null,
+                                alice,
+                                List.of(alice, bob),
+                                Instant.now()));
+            }
+            String path = "/api/conversations/" + conversation;
+            switch (round) {
+                case 0 -> send(alice, conversation, "at once").then().statusCode(201);
+                case 1 ->
+                    given().auth()
+                            .oauth2(TestKeys.token(bob, "client"))
+                            .get(path + "/messages")
+                            .then()
+                            .statusCode(200);
+                case 2 ->
+                    given().auth()
+                            .oauth2(TestKeys.token(bob, "client"))
+                            .contentType(ContentType.JSON)
+                            .body(Map.of("seq", 1))
+                            .post(path + "/read")
+                            .then()
+                            .statusCode(204);
+                default ->
+                    given().auth()
+                            .oauth2(TestKeys.token(alice, "client"))
+                            .multiPart("file", "note.txt", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                            .post(path + "/attachments")
+                            .then()
+                            .statusCode(201);
+            }
+            // and someone who takes no part in it is still refused, once the replica holds it
+            send("mallory-" + UUID.randomUUID(), conversation, "let me in")
+                    .then()
+                    .statusCode(404);
         }
     }
 

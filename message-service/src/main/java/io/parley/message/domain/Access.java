@@ -21,10 +21,30 @@ public class Access {
 
     private final Pool pool;
     private final MembershipStore membership;
+    private final ReplicaSync replica;
 
-    public Access(Pool pool, MembershipStore membership) {
+    public Access(Pool pool, MembershipStore membership, ReplicaSync replica) {
         this.pool = pool;
         this.membership = membership;
+        this.replica = replica;
+    }
+
+    /**
+     * As {@link #mayUse(Caller, UUID)}, but a refusal is decided again once the replica holds every record of the
+     * conversation's partition ({@link ReplicaSync#awaitApplied}): a conversation whose creation (or the caller's
+     * addition) is published but not yet applied here is not refused.
+     *
+     * @return whether the caller may use the conversation; a refusal comes at most {@code parley.replica.sync-timeout}
+     *         late
+     */
+    public Uni<Boolean> mayUseCaughtUp(Caller caller, UUID conversationId) {
+        return mayUse(caller, conversationId)
+                .chain(allowed -> allowed
+                        ? Uni.createFrom().item(true)
+                        : replica.awaitApplied(conversationId)
+                                .chain(caughtUp -> caughtUp
+                                        ? mayUse(caller, conversationId)
+                                        : Uni.createFrom().item(false)));
     }
 
     /**

@@ -154,7 +154,7 @@ public class FileService {
      * @throws FileRefused NOT_FOUND otherwise (the same answer as for an unknown conversation)
      */
     public void requireAccess(Caller caller, UUID conversationId) {
-        if (!access.mayUse(caller, conversationId).await().indefinitely()) {
+        if (!access.mayUseCaughtUp(caller, conversationId).await().indefinitely()) {
             throw new FileRefused(FileRefused.Reason.NOT_FOUND, "No such conversation.");
         }
     }
@@ -171,7 +171,7 @@ public class FileService {
      */
     public Attachment visible(Caller caller, UUID id) {
         Attachment row = attachments.findLive(pool, id).await().indefinitely().orElseThrow(FileService::notFound);
-        if (!access.mayUse(caller, row.conversationId()).await().indefinitely()) {
+        if (!access.mayUseCaughtUp(caller, row.conversationId()).await().indefinitely()) {
             throw notFound();
         }
         return row;

@@ -38,6 +38,7 @@ public class MessageService {
     private final Access access;
     private final OutboxRelay relay;
     private final AttachmentStore uploads;
+    private final ReplicaSync replica;
 
     public MessageService(
             Pool pool,
@@ -45,13 +46,27 @@ public class MessageService {
             MembershipStore membership,
             Access access,
             OutboxRelay relay,
-            AttachmentStore uploads) {
+            AttachmentStore uploads,
+            ReplicaSync replica) {
         this.pool = pool;
         this.messages = messages;
         this.membership = membership;
         this.access = access;
         this.relay = relay;
         this.uploads = uploads;
+        this.replica = replica;
+    }
+
+    /**
+     * {@code attempt}, run once more after the membership replica caught up when the replica refused it
+     * ({@link ReplicaSync#againWhenCaughtUp}): what the conversation-service acknowledged is never refused here
+     * because its event was still on its way.
+     */
+    private <T> Uni<T> caughtUp(UUID conversationId, java.util.function.Supplier<Uni<T>> attempt) {
+        return replica.againWhenCaughtUp(
+                conversationId,
+                failure -> failure instanceof Refused refused && refused.reason == Refused.Reason.NOT_FOUND,
+                attempt);
     }
 
     /** What a send stored: the message, and whether this call stored it (false: a retry of an earlier send). */
@@ -109,35 +124,40 @@ public class MessageService {
             String type,
             String content,
             List<UUID> attachmentIds) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        if (attachmentIds.isEmpty()) {
-            MessageData draft = draft(caller, conversationId, clientMessageId, type, content, List.of(), now);
-            return stored(
-                    messages.insertWithEvent(pool, draft, caller.isAdmin(), Topics.MESSAGES, template(draft, now))
-                            .map(seq -> draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)))),
-                    caller,
-                    conversationId,
-                    clientMessageId);
-        }
-        Uni<MessageData> insert = pool.withTransaction(tx -> access.mayUse(tx, caller, conversationId)
-                .chain(allowed -> {
-                    if (!allowed) {
-                        throw new Refused(Refused.Reason.NOT_FOUND);
-                    }
-                    return uploads.lock(tx, attachmentIds);
-                })
-                .chain(rows -> {
-                    List<Map<String, Object>> attachments = attachable(caller, conversationId, attachmentIds, rows);
-                    MessageData draft = draft(caller, conversationId, clientMessageId, type, content, attachments, now);
-                    return messages.insertWithEvent(tx, draft, caller.isAdmin(), Topics.MESSAGES, template(draft, now))
-                            .chain(seq -> {
-                                MessageData message =
-                                        draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)));
-                                return uploads.attach(tx, attachmentIds, message.id())
-                                        .replaceWith(message);
-                            });
-                }));
-        return stored(insert, caller, conversationId, clientMessageId);
+        return caughtUp(conversationId, () -> {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            if (attachmentIds.isEmpty()) {
+                MessageData draft = draft(caller, conversationId, clientMessageId, type, content, List.of(), now);
+                return stored(
+                        messages.insertWithEvent(pool, draft, caller.isAdmin(), Topics.MESSAGES, template(draft, now))
+                                .map(seq ->
+                                        draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)))),
+                        caller,
+                        conversationId,
+                        clientMessageId);
+            }
+            Uni<MessageData> insert = pool.withTransaction(tx -> access.mayUse(tx, caller, conversationId)
+                    .chain(allowed -> {
+                        if (!allowed) {
+                            throw new Refused(Refused.Reason.NOT_FOUND);
+                        }
+                        return uploads.lock(tx, attachmentIds);
+                    })
+                    .chain(rows -> {
+                        List<Map<String, Object>> attachments = attachable(caller, conversationId, attachmentIds, rows);
+                        MessageData draft =
+                                draft(caller, conversationId, clientMessageId, type, content, attachments, now);
+                        return messages.insertWithEvent(
+                                        tx, draft, caller.isAdmin(), Topics.MESSAGES, template(draft, now))
+                                .chain(seq -> {
+                                    MessageData message =
+                                            draft.withSeq(seq.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND)));
+                                    return uploads.attach(tx, attachmentIds, message.id())
+                                            .replaceWith(message);
+                                });
+                    }));
+            return stored(insert, caller, conversationId, clientMessageId);
+        });
     }
 
     private static MessageData draft(
@@ -234,6 +254,10 @@ public class MessageService {
      * published only when the position moved.
      */
     public Uni<Void> markRead(Caller caller, UUID conversationId, long seq) {
+        return caughtUp(conversationId, () -> markReadOnce(caller, conversationId, seq));
+    }
+
+    private Uni<Void> markReadOnce(Caller caller, UUID conversationId, long seq) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         // The statement fills in the seq, the conversation's type and its participants.
         byte[] template = EventJson.write(ReadMoved.of(conversationId, null, List.of(), caller.userId(), 0, now));
@@ -338,6 +362,11 @@ public class MessageService {
 
     private Uni<MessageData> change(
             Caller caller, UUID conversationId, UUID messageId, Change change, String eventType) {
+        return caughtUp(conversationId, () -> changeOnce(caller, conversationId, messageId, change, eventType));
+    }
+
+    private Uni<MessageData> changeOnce(
+            Caller caller, UUID conversationId, UUID messageId, Change change, String eventType) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return pool.withTransaction(tx -> access.mayUse(tx, caller, conversationId)
                         .chain(allowed -> {
@@ -365,7 +394,7 @@ public class MessageService {
 
     /** A page of history for someone who may read the conversation. */
     public Uni<Page> history(Caller caller, UUID conversationId, Long afterSeq, Long beforeSeq, int limit) {
-        return access.mayUse(caller, conversationId).chain(allowed -> {
+        return access.mayUseCaughtUp(caller, conversationId).chain(allowed -> {
             if (!allowed) {
                 throw new Refused(Refused.Reason.NOT_FOUND);
             }

@@ -235,6 +235,37 @@ class WebPushAlertsTest {
         });
     }
 
+    /**
+     * A browser's push address re-registered by another user (one computer, a second person signs in): the alert of
+     * the first user still being retried is not sent to the device that now belongs to the second.
+     */
+    @Test
+    void aDeviceThatChangesHandsGetsNothingMoreOfItsFormerUser() throws Exception {
+        String alice = "alice-" + UUID.randomUUID();
+        String frank = "frank-" + UUID.randomUUID();
+        String gina = "gina-" + UUID.randomUUID();
+        String shared = "shared-" + UUID.randomUUID();
+        subscribe(frank, push.device(shared));
+        push.answer(shared, 503); // the first try fails: the delivery waits about a second for its retry
+
+        events.publish(
+                Topics.MESSAGES,
+                Alerts.message(UUID.randomUUID(), 1, alice, List.of(alice, frank), "for frank's eyes only"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> push.attempts.containsKey(shared));
+        subscribe(gina, push.device(shared));
+
+        await().during(QUIET)
+                .atMost(QUIET.plusSeconds(2))
+                .until(() -> push.to(shared).isEmpty());
+        assertThat(push.attempts.get(shared).get())
+                .as("frank's delivery is not tried again")
+                .isEqualTo(1);
+        // gina's own alerts reach the device
+        events.publish(Topics.MESSAGES, Alerts.message(UUID.randomUUID(), 1, alice, List.of(alice, gina), "for gina"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> push.to(shared).size() == 1);
+        assertThat(push.to(shared).get(0).payload().encode()).doesNotContain("frank's eyes");
+    }
+
     private static double delta(MetricsScrape before, MetricsScrape after, String series) {
         return after.value(series) - before.value(series);
     }

@@ -16,10 +16,14 @@ public class SubscriptionStore {
 
     /**
      * Stores the subscription, or updates the one with the same address (a device that re-registers, or that
-     * changed hands), and answers the id it has.
+     * changed hands), and answers the id it has. A device that changed hands loses, in the same statement, the
+     * deliveries still on their way to it for its former user: what was written for one user never reaches another.
      */
     public Uni<UUID> upsert(SqlClient client, PushSubscription s) {
         return client.preparedQuery("""
+                        WITH handed_over AS (
+                            DELETE FROM push_delivery d USING push_subscription p
+                            WHERE d.subscription_id = p.id AND p.kind = $3 AND p.address = $4 AND p.user_id <> $2)
                         INSERT INTO push_subscription (id, user_id, kind, address, p256dh, auth)
                         VALUES ($1, $2, $3, $4, $5, $6)
                         ON CONFLICT (kind, address) DO UPDATE

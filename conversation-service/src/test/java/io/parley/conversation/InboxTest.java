@@ -162,6 +162,45 @@ class InboxTest {
         assertThat(view(dave, group).getLong("readSeq")).isEqualTo(2);
     }
 
+    /**
+     * The addition is committed here before the message-service's replica applies it, so messages stored in between
+     * do not name the new member (they never reach them, and the message-service starts their position after them):
+     * the inbox does not count them for the new member either, whichever learned of them first.
+     */
+    @Test
+    void aNewGroupMemberDoesNotCountWhatWasStoredBeforeTheMessageServiceKnewOfThem() {
+        String alice = "alice-" + UUID.randomUUID();
+        String bob = "bob-" + UUID.randomUUID();
+        String dave = "dave-" + UUID.randomUUID();
+        UUID group = create(alice, "group", List.of(bob));
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("userId", dave))
+                .post("/api/conversations/" + group + "/participants")
+                .then()
+                .statusCode(200);
+        assertThat(view(dave, group).getLong("unreadCount")).isZero();
+        try (Messages messages = new Messages(kafka)) {
+            // stored before the message-service's replica had the addition: dave is not among the recipients
+            messages.created(group, "group", List.of(alice, bob), 1, alice, "client");
+            messages.created(group, "group", List.of(alice, bob), 2, bob, "client");
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            assertThat(view(alice, group).getLong("lastSeq")).isEqualTo(2));
+            assertThat(view(dave, group).getLong("unreadCount")).isZero();
+            assertThat(view(dave, group).getLong("readSeq")).isEqualTo(2);
+            assertThat(view(alice, group).getLong("unreadCount")).isEqualTo(1);
+            // then one stored for him too
+            messages.created(group, "group", List.of(alice, bob, dave), 3, alice, "client");
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            assertThat(view(dave, group).getLong("unreadCount")).isEqualTo(1));
+            assertThat(view(dave, group).getLong("readSeq")).isEqualTo(2);
+            assertThat(unread(dave)).containsEntry("total", 1);
+        }
+    }
+
     static UUID create(String creator, String type, List<String> others) {
         return UUID.fromString(given().auth()
                 .oauth2(TestKeys.token(creator, "client"))

@@ -72,6 +72,7 @@ public class Inbox {
                 }));
         Instant now = Instant.now();
         return chain.chain(() -> store.read(tx, batch.positions()))
+                .chain(() -> store.skipUnaddressed(tx, batch.addressed()))
                 .chain(() -> store.counts(tx, pairConversations, pairUsers))
                 .map(counts -> counts.entrySet().stream()
                         .map(e -> UnreadChanged.of(e.getKey(), e.getValue(), now))

@@ -1,6 +1,7 @@
 package io.parley.conversation.domain;
 
 import io.parley.conversation.store.InboxStore;
+import io.parley.events.ConversationKind;
 import io.parley.events.Event;
 import io.parley.events.EventJson;
 import io.parley.events.MessageData;
@@ -27,12 +28,15 @@ import java.util.UUID;
  * @param changed   the edits and deletions, in their order
  * @param positions each reader's furthest position, one per (conversation, user)
  * @param touched   for each conversation, the users whose count the batch concerns
+ * @param addressed each new message of a group with the participants its event names (whom the message-service
+ *                  stored it for): a member not named joined after it, so it is not theirs to read
  */
 public record InboxBatch(
         List<InboxStore.Latest> latest,
         List<MessageEvent> changed,
         List<InboxStore.Position> positions,
-        Map<UUID, Set<String>> touched) {
+        Map<UUID, Set<String>> touched,
+        List<InboxStore.Addressed> addressed) {
 
     /**
      * Folds {@code events} (message events and read moves, in their order; others are not expected).
@@ -46,6 +50,7 @@ public record InboxBatch(
         List<MessageEvent> changed = new ArrayList<>();
         Map<Reader, InboxStore.Position> positions = new LinkedHashMap<>();
         Map<UUID, Set<String>> touched = new LinkedHashMap<>();
+        List<InboxStore.Addressed> addressed = new ArrayList<>();
         for (Event event : events) {
             if (event instanceof ReadMoved read) {
                 position(positions, read.conversationId(), read.userId(), read.seq());
@@ -79,6 +84,9 @@ public record InboxBatch(
                                 false));
             }
             position(positions, m.conversationId(), m.senderId(), m.seq());
+            if (message.conversationType() == ConversationKind.GROUP) {
+                addressed.add(new InboxStore.Addressed(m.conversationId(), m.seq(), message.participants()));
+            }
             Set<String> users = touched.computeIfAbsent(m.conversationId(), id -> new LinkedHashSet<>());
             users.addAll(message.participants());
             users.add(m.senderId());
@@ -94,7 +102,8 @@ public record InboxBatch(
                         waits.get(l.conversationId()).since(),
                         waits.get(l.conversationId()).adminSeen()))
                 .toList();
-        return new InboxBatch(last, List.copyOf(changed), List.copyOf(positions.values()), touched);
+        return new InboxBatch(
+                last, List.copyOf(changed), List.copyOf(positions.values()), touched, List.copyOf(addressed));
     }
 
     /** The message as text, to be cast to jsonb in SQL. */

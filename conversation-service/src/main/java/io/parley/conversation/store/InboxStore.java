@@ -136,6 +136,54 @@ public class InboxStore {
                 .replaceWithVoid();
     }
 
+    /** A new message of a group: its seq and the participants its event names, the ones it was stored for. */
+    public record Addressed(UUID conversationId, long seq, List<String> recipients) {}
+
+    /**
+     * Moves forward, to the message's seq, the read position of every participant of a group that a new message's
+     * event does not name: the message-service stored it before it knew of their joining (its replica of membership
+     * applies an addition a moment after this service committed it), so it never reaches them, is not counted for
+     * them by the message-service (which starts their position after it) and must not be counted here either. Both
+     * services then agree on where a new member starts, whichever of the two learned of the latest messages first.
+     */
+    public Uni<Void> skipUnaddressed(SqlClient tx, List<Addressed> messages) {
+        if (messages.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int size = messages.size();
+        UUID[] conversations = new UUID[size];
+        Long[] seqs = new Long[size];
+        List<Integer> namedOf = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            Addressed m = messages.get(i);
+            conversations[i] = m.conversationId();
+            seqs[i] = m.seq();
+            for (String user : m.recipients()) {
+                namedOf.add(i + 1);
+                named.add(user);
+            }
+        }
+        return tx.preparedQuery("""
+                        WITH e AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY
+                                   AS e(conversation_id, seq, i)),
+                             n AS (SELECT * FROM unnest($3::bigint[], $4::text[]) AS n(i, user_id))
+                        INSERT INTO read_state (conversation_id, user_id, read_seq)
+                        SELECT p.conversation_id, p.user_id, max(e.seq)
+                        FROM e JOIN participant p ON p.conversation_id = e.conversation_id
+                        WHERE NOT EXISTS (SELECT 1 FROM n WHERE n.i = e.i AND n.user_id = p.user_id)
+                        GROUP BY p.user_id, p.conversation_id
+                        ORDER BY p.user_id, p.conversation_id
+                        ON CONFLICT (user_id, conversation_id) DO UPDATE
+                            SET read_seq = greatest(read_state.read_seq, EXCLUDED.read_seq)""")
+                .execute(Tuple.of(
+                        conversations,
+                        seqs,
+                        namedOf.stream().map(Integer::longValue).toArray(Long[]::new),
+                        named.toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
     /**
      * For each (conversation, user) pair where the user takes part in the conversation or has read in it (an admin in
      * a support conversation): the user's unread count there and their total, which counts the conversations they take

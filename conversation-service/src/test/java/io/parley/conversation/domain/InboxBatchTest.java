@@ -107,4 +107,16 @@ class InboxBatchTest {
         assertThat(batch.touched()).containsEntry(SUPPORT, Set.of("admin-1"));
         assertThat(batch.positions()).containsExactly(new InboxStore.Position(SUPPORT, "admin-1", 9));
     }
+
+    @Test
+    void eachNewGroupMessageKeepsWhomItWasStoredForAndOtherKindsNeedNot() {
+        InboxBatch batch = InboxBatch.of(List.of(
+                created(GROUP, "group", List.of("a", "b"), 4, "a", "client"),
+                created(SUPPORT, "support", List.of("client"), 7, "client", "client"),
+                created(GROUP, "group", List.of("a", "b", "c"), 5, "b", "client")));
+        assertThat(batch.addressed())
+                .containsExactly(
+                        new InboxStore.Addressed(GROUP, 4, List.of("a", "b")),
+                        new InboxStore.Addressed(GROUP, 5, List.of("a", "b", "c")));
+    }
 }

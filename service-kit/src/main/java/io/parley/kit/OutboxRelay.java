@@ -37,7 +37,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Publishes the outbox to Kafka, in id order, and deletes what Kafka acknowledged. One relay at a time per
+ * Publishes the outbox to Kafka, in id order, and deletes what Kafka acknowledged: in the statement that reads the
+ * next batch (one transaction per batch, not two), so the rows of the last batch stay until the next read, at most
+ * {@code parley.outbox.poll-interval} later, or until the relay stops. One relay at a time per
  * database publishes (it holds a PostgreSQL advisory lock), so events keep the order of their commits even with
  * several instances of a service. The relay runs after every commit that calls {@link #wakeUp()}, and polls
  * otherwise, which covers rows committed by another instance or left by a crash.
@@ -85,6 +87,8 @@ public class OutboxRelay {
 
     private volatile double oldestAgeSeconds;
     private volatile long measuredAtNanos = System.nanoTime();
+    /** Ids Kafka acknowledged and the next read deletes; the relay thread's own. */
+    private Long[] acknowledged = new Long[0];
     /** When the relay's thread last measured (or tried to); its own, so not volatile. */
     private long lastMeasureNanos = System.nanoTime() - MEASURE_EVERY_NANOS;
 
@@ -204,6 +208,12 @@ public class OutboxRelay {
         if (waiters.isEmpty()) {
             return;
         }
+        for (Long id : acknowledged) {
+            settle(id); // acknowledged by Kafka, not deleted yet: a waiter that came after the acknowledgement
+        }
+        if (waiters.isEmpty()) {
+            return;
+        }
         Long[] waiting = waiters.keySet().toArray(Long[]::new);
         java.util.Set<Long> still = new java.util.HashSet<>();
         pool.preparedQuery("SELECT id FROM outbox WHERE id = ANY($1)")
@@ -240,11 +250,13 @@ public class OutboxRelay {
         }
         lastMeasureNanos = now;
         try {
-            Row row = pool.query("""
-                            SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox LIMIT %d) waiting) AS depth,
+            // the rows Kafka acknowledged that the next read deletes are not waiting
+            Row row = pool.preparedQuery("""
+                            SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox WHERE id <> ALL($1) LIMIT %d) waiting)
+                                       AS depth,
                                    (SELECT extract(epoch FROM clock_timestamp() - created_at)::float8
-                                    FROM outbox ORDER BY id LIMIT 1) AS oldest""".formatted(DEPTH_COUNTED))
-                    .executeAndAwait()
+                                    FROM outbox WHERE id <> ALL($1) ORDER BY id LIMIT 1) AS oldest""".formatted(DEPTH_COUNTED))
+                    .executeAndAwait(Tuple.of((Object) acknowledged))
                     .iterator()
                     .next();
             Double oldest = row.getDouble("oldest");
@@ -290,7 +302,21 @@ public class OutboxRelay {
             }
         }
         if (leader != null) {
+            try {
+                deleteAcknowledged(leader);
+            } catch (RuntimeException e) {
+                Log.debugf("outbox: acknowledged rows not deleted at stop (published again at the next start): %s", e);
+            }
             leader.closeAndAwait();
+        }
+    }
+
+    /** Deletes the rows of the last batch Kafka acknowledged, when the relay stops (no next read will). */
+    private void deleteAcknowledged(SqlConnection leader) {
+        if (acknowledged.length > 0) {
+            leader.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
+                    .executeAndAwait(Tuple.of((Object) acknowledged));
+            acknowledged = new Long[0];
         }
     }
 
@@ -310,14 +336,19 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes up to one batch and deletes it once acknowledged; answers how many rows it published. It works on
-     * the connection that holds the leader lock: if that connection is lost, so is the lock, and the relay stops
-     * before another one can take over.
+     * Deletes the last acknowledged batch and reads the next one in one statement, publishes it and waits for Kafka's
+     * acknowledgement; answers how many rows it published. The acknowledged rows' waiters are settled at once; the
+     * rows themselves go with the next read. It works on the connection that holds the leader lock: if that
+     * connection is lost, so is the lock, and the relay stops before another one can take over (which publishes the
+     * rows not deleted yet again: consumers drop the duplicates by {@code eventId}).
      */
     private int publishBatch(SqlConnection leader) throws Exception {
-        RowSet<Row> rows = leader.preparedQuery(
-                        "SELECT id, topic, record_key, payload, traceparent FROM outbox ORDER BY id LIMIT " + BATCH)
-                .executeAndAwait();
+        // A data-modifying WITH and the main query see the same snapshot: the deleted ids are left out by hand.
+        RowSet<Row> rows = leader.preparedQuery("WITH gone AS (DELETE FROM outbox WHERE id = ANY($1))"
+                        + " SELECT id, topic, record_key, payload, traceparent FROM outbox WHERE id <> ALL($1)"
+                        + " ORDER BY id LIMIT " + BATCH)
+                .executeAndAwait(Tuple.of((Object) acknowledged));
+        acknowledged = new Long[0];
         if (rows.size() == 0) {
             return 0;
         }
@@ -338,8 +369,7 @@ public class OutboxRelay {
         for (Future<RecordMetadata> send : sends) {
             send.get(30, TimeUnit.SECONDS);
         }
-        leader.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
-                .executeAndAwait(Tuple.of(ids.toArray(Long[]::new)));
+        acknowledged = ids.toArray(Long[]::new);
         if (!waiters.isEmpty()) {
             ids.forEach(this::settle);
         }

@@ -119,6 +119,25 @@ class WebSocketRulesTest {
     }
 
     /**
+     * Browsers and most libraries send a message as one frame: a single frame over 64 KiB (up to the 1 MiB a frame
+     * may be read to) is closed with 1009 too, and the connection is forgotten.
+     */
+    @Test
+    void aSingleFrameOver64KiBClosesTheConnectionWith1009() throws Exception {
+        for (int size : new int[] {70_000, 900_000}) {
+            String bob = "bob-" + UUID.randomUUID();
+            Connection connection = new Connection(withHeader(TestKeys.token(bob, "client")));
+            connection.socket.writeFrame(io.vertx.core.http.WebSocketFrame.textFrame(
+                    "{\"type\":\"ping\",\"pad\":\"" + "x".repeat(size) + "\"}", true));
+            assertThat(connection.closed.get(10, TimeUnit.SECONDS))
+                    .as("%d bytes: %s", size, connection.closeReason.getNow(null))
+                    .isEqualTo((short) 1009);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(sessions.hasAny(bob)).isFalse());
+        }
+    }
+
+    /**
      * Frames still in flight when a frame over the limit arrives (a client that pipelines, as the fuzz scenario does)
      * must not turn the 1009 into a 1011, and the closed connection must be forgotten (no deliveries, not online): the
      * frames queued behind the close reach the gateway after Quarkus has ended the connection's session context.

@@ -245,6 +245,26 @@ public class ChatSocket {
     }
 
     /**
+     * A frame the WebSocket decoder refused (over the 1 MiB a frame is read to, or not a valid frame): the client's
+     * doing, so no error is logged; the decoder has already cut the connection, and a close is tried in case it has
+     * not. {@link #onClose} forgets it.
+     */
+    @OnError
+    public Uni<Void> onCorruptFrame(
+            io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException failure,
+            WebSocketConnection connection) {
+        Log.debugf("connection %s sent a frame the decoder refused: %s", connection.id(), failure.getMessage());
+        Session session = connection.userData().get(SESSION);
+        if (session != null) {
+            session.closing((short) TOO_BIG.getCode());
+        }
+        if (!connection.isOpen()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.close(TOO_BIG).onFailure().recoverWithNull();
+    }
+
+    /**
      * Forgets the connection (deliveries, presence) and counts its close by code: the gateway's own when it closed the
      * connection, else the client's, else 1006 (no close frame).
      */

@@ -107,16 +107,33 @@ class MessageChangesTest {
                             .extracting(MessageEvent::type)
                             .containsExactly(MessageEvent.UPDATED, MessageEvent.DELETED, MessageEvent.DELETED));
         }
+        // A participant is told the message is not there; anyone else, that the conversation is not (never which).
         given().auth()
                 .oauth2(TestKeys.token(alice, "client"))
                 .delete(path + "/" + UUID.randomUUID())
                 .then()
-                .statusCode(404);
+                .statusCode(404)
+                .body("detail", equalTo("No such message."));
+        given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("content", "edited"))
+                .patch(path + "/not-a-message-id")
+                .then()
+                .statusCode(404)
+                .body("detail", equalTo("No such message."));
         given().auth()
                 .oauth2(TestKeys.token("mallory", "client"))
                 .delete(path + "/" + second)
                 .then()
-                .statusCode(404);
+                .statusCode(404)
+                .body("detail", equalTo("No such conversation."));
+        given().auth()
+                .oauth2(TestKeys.token("mallory", "client"))
+                .delete(path + "/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
+                .body("detail", equalTo("No such conversation."));
     }
 
     @Test

@@ -247,6 +247,21 @@ class SendMessagesTest {
                 .post(path)
                 .then()
                 .statusCode(201);
+        // characters are Unicode code points, as the OpenAPI maxLength counts them: an emoji is one, not two
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("clientMessageId", UUID.randomUUID().toString(), "content", "😀".repeat(8_000)))
+                .post(path)
+                .then()
+                .statusCode(201);
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("clientMessageId", UUID.randomUUID().toString(), "content", "😀".repeat(8_001)))
+                .post(path)
+                .then()
+                .statusCode(413);
         given().auth()
                 .oauth2(token)
                 .contentType(ContentType.JSON)
@@ -289,8 +304,9 @@ class SendMessagesTest {
                 .get(path)
                 .then()
                 .statusCode(200)
-                .body("items.size()", equalTo(1))
+                .body("items.size()", equalTo(2)) // the 8,000 x and the 8,000 emoji
                 .body("items[0].seq", equalTo(1))
+                .body("items[1].seq", equalTo(2))
                 .body("items[0].createdAt", notNullValue());
     }
 }

@@ -185,7 +185,7 @@ public class MessageResource {
                     String messageId,
             EditMessageRequest request) {
         UUID conversation = Problem.parseId(conversationId);
-        UUID message = Problem.parseId(messageId);
+        UUID message = messageId(messageId);
         if (request == null) {
             throw Problem.badRequest("A body with content is required.");
         }
@@ -218,9 +218,25 @@ public class MessageResource {
                                             format = "uuid"))
                     String messageId) {
         UUID conversation = Problem.parseId(conversationId);
-        UUID message = Problem.parseId(messageId);
+        UUID message = messageId(messageId);
         return messages.delete(Caller.of(jwt), conversation, message)
                 .map(deleted -> Response.noContent().build());
+    }
+
+    /**
+     * The message id of a path; one that is not a UUID names no message. Answered before anything is read, the same
+     * for every conversation, so it tells nothing about the conversation.
+     */
+    private static UUID messageId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw noSuchMessage();
+        }
+    }
+
+    private static jakarta.ws.rs.WebApplicationException noSuchMessage() {
+        return Problem.of(Response.Status.NOT_FOUND, "No such message.");
     }
 
     /** A send, edit or delete the replica or the stored messages refuse: {@code 404} or {@code 409}. */
@@ -228,6 +244,7 @@ public class MessageResource {
     public Response refused(Refused e) {
         return switch (e.reason) {
             case NOT_FOUND -> Problem.notFound().getResponse();
+            case MESSAGE_NOT_FOUND -> noSuchMessage().getResponse();
             case CLIENT_ID_REUSED ->
                 Problem.of(
                                 Response.Status.CONFLICT,
@@ -285,7 +302,8 @@ public class MessageResource {
             }
         }
         Text.require("content", content);
-        if (content.length() > MAX_CONTENT) {
+        // characters are Unicode code points (as JSON Schema's maxLength counts them), not UTF-16 units
+        if (content.codePointCount(0, content.length()) > MAX_CONTENT) {
             throw Problem.of(
                     Response.Status.REQUEST_ENTITY_TOO_LARGE, "content is at most " + MAX_CONTENT + " characters.");
         }

@@ -75,7 +75,10 @@ public class MessageService {
     /** The message was not stored: the caller may not write here, or its clientMessageId names another message. */
     public static final class Refused extends RuntimeException {
         public enum Reason {
+            /** the caller may not use the conversation, or it does not exist: the two are never told apart */
             NOT_FOUND,
+            /** the caller may use the conversation, but it holds no message with that id */
+            MESSAGE_NOT_FOUND,
             CLIENT_ID_REUSED
         }
 
@@ -376,7 +379,8 @@ public class MessageService {
                             return messages.find(tx, conversationId, messageId, true);
                         })
                         .chain(found -> {
-                            MessageData message = found.orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND));
+                            MessageData message =
+                                    found.orElseThrow(() -> new Refused(Refused.Reason.MESSAGE_NOT_FOUND));
                             MessageData changed = change.apply(message, now);
                             if (changed == null) {
                                 return Uni.createFrom().item(message);

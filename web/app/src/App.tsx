@@ -3,6 +3,7 @@ import { useConnectionState, useUnreadTotal } from '@parley/react';
 import type { Session } from './auth';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
+import { forgetNames, learnName } from './format';
 import { NewConversation } from './NewConversation';
 import { PushButton } from './PushButton';
 import { SupportDesk } from './SupportDesk';
@@ -50,6 +51,11 @@ export function App({ session }: { session: Session }) {
   }, [total]);
 
   const admin = session.role === 'admin';
+  const signOut = () => {
+    forgetNames();
+    session.signOut();
+  };
+  learnName(session.userId, session.name);
   return (
     <div className="app" data-view={selected ? 'conversation' : 'list'}>
       <header className="topbar">
@@ -58,21 +64,22 @@ export function App({ session }: { session: Session }) {
           {session.name} <span className="role">{session.role}</span>
         </span>
         {total > 0 && (
-          <span className="total" aria-label={`${total} unread messages`}>
-            {total}
+          <span className="total">
+            <span aria-hidden="true">{total}</span>
+            <span className="sr-only">{total === 1 ? '1 unread message' : `${total} unread messages`}</span>
           </span>
         )}
         <span className="spacer" />
         <ConnectionStatus />
         <PushButton />
-        <button type="button" className="link" onClick={session.signOut}>
+        <button type="button" className="link" onClick={signOut}>
           Sign out
         </button>
       </header>
       {expired && (
         <p className="expired" role="alert">
           Your sign-in has expired: open a new sign-in link to go on.{' '}
-          <button type="button" className="link" onClick={session.signOut}>
+          <button type="button" className="link" onClick={signOut}>
             Sign out
           </button>
         </p>

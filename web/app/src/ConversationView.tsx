@@ -21,7 +21,7 @@ import {
   type UploadsResult,
 } from '@parley/react';
 import type { Session } from './auth';
-import { nameOf, others, shortTime, titleOf } from './format';
+import { learnName, nameOf, others, shortTime, titleOf } from './format';
 import { Participants } from './Participants';
 import { AttachmentList, PendingFiles, UploadList } from './Files';
 
@@ -290,6 +290,7 @@ function Item({
     );
   }
   const m = item.message;
+  learnName(m.senderId, m.senderName);
   const own = m.senderId === me;
   const deleted = !!m.deletedAt;
   return (
@@ -342,27 +343,42 @@ function Item({
 
 function EditForm({ message, onCancel, onSave }: { message: Message; onCancel: () => void; onSave: (t: string) => Promise<void> }) {
   const [text, setText] = useState(message.content ?? '');
+  const [empty, setEmpty] = useState(false);
+  const save = () => {
+    if (text.trim()) void onSave(text);
+    else setEmpty(true);
+  };
   return (
     <form
       className="edit"
       onSubmit={(e) => {
         e.preventDefault();
-        if (text.trim()) void onSave(text);
+        save();
       }}
     >
       <textarea
         aria-label="Edit message"
         value={text}
         autoFocus
-        onChange={(e) => setText(e.target.value)}
+        aria-invalid={empty || undefined}
+        aria-describedby={empty ? `edit-empty-${message.id}` : undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          setEmpty(false);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Escape') onCancel();
           if (e.key === 'Enter' && !e.shiftKey) {
             e.preventDefault();
-            if (text.trim()) void onSave(text);
+            save();
           }
         }}
       />
+      {empty && (
+        <p id={`edit-empty-${message.id}`} className="error" role="alert">
+          A message cannot be empty: write something, or cancel and delete it.
+        </p>
+      )}
       <button type="submit" className="primary small">
         Save
       </button>

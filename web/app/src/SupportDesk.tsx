@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useSupportDesk, usePresence, waitingSince } from '@parley/react';
 import { ConversationItem, presenceOf } from './ConversationList';
-import { duration } from './format';
+import { duration, nameOf } from './format';
 
 interface Props {
   filter: 'support' | 'unanswered';
@@ -47,10 +47,10 @@ export function SupportDesk({ filter, me, selected, onOpen }: Props) {
                   ) : since ? (
                     <>
                       <span className="waiting">waiting {duration(now - Date.parse(since))}</span>
-                      <span> · {c.answeredBy ? `last answered by ${c.answeredBy}` : 'never answered'}</span>
+                      <span> · {c.answeredBy ? `last answered by ${nameOf(c.answeredBy, c)}` : 'never answered'}</span>
                     </>
                   ) : (
-                    <span className="answered">answered by {c.answeredBy ?? 'support'}</span>
+                    <span className="answered">answered by {c.answeredBy ? nameOf(c.answeredBy, c) : 'support'}</span>
                   )}
                 </span>
               }

@@ -26,10 +26,70 @@ export function others(c: Conversation, me: string): string[] {
   return c.participants.filter((p) => p !== me);
 }
 
-/** A display name for a user id: the sender name of the last message when it is theirs, else the id. */
+/**
+ * The display names this browser has seen (each message carries its sender's), kept in localStorage so that a
+ * conversation whose last message is someone else's still shows its members by name after a reload. At most
+ * {@link NAMES_KEPT} are kept; forgotten on sign-out ({@link forgetNames}).
+ */
+const NAMES_KEY = 'parley.names';
+const NAMES_KEPT = 2000;
+const names: Map<string, string> = loadNames();
+
+function loadNames(): Map<string, string> {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(NAMES_KEY);
+    const parsed: unknown = raw ? JSON.parse(raw) : null;
+    if (parsed && typeof parsed === 'object') {
+      return new Map(Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    }
+  } catch {
+    // unreadable: start afresh
+  }
+  return new Map();
+}
+
+let saving: ReturnType<typeof setTimeout> | undefined;
+function saveNamesSoon() {
+  if (saving !== undefined || typeof localStorage === 'undefined') return;
+  saving = setTimeout(() => {
+    saving = undefined;
+    try {
+      localStorage.setItem(NAMES_KEY, JSON.stringify(Object.fromEntries(names)));
+    } catch {
+      // storage full or refused: names stay for this page
+    }
+  }, 500);
+}
+
+/** Remembers that {@code userId} is called {@code name} (a message's sender, the signed-in user). */
+export function learnName(userId: string, name: string | null | undefined): void {
+  if (!name || name === userId || names.get(userId) === name) return;
+  names.delete(userId); // the most recent last, so the oldest go first
+  names.set(userId, name);
+  while (names.size > NAMES_KEPT) names.delete(names.keys().next().value as string);
+  saveNamesSoon();
+}
+
+/** Forgets every remembered name (sign-out). */
+export function forgetNames(): void {
+  names.clear();
+  try {
+    localStorage.removeItem(NAMES_KEY);
+  } catch {
+    // nothing stored
+  }
+}
+
+/**
+ * A display name for a user id: the sender name of the conversation's last message when it is theirs, else the
+ * name seen on any of their messages in this browser, else the id.
+ */
 export function nameOf(userId: string, c: Conversation | undefined): string {
-  if (c?.lastMessage && c.lastMessage.senderId === userId) return c.lastMessage.senderName || userId;
-  return userId;
+  if (c?.lastMessage && c.lastMessage.senderId === userId && c.lastMessage.senderName) {
+    learnName(userId, c.lastMessage.senderName);
+    return c.lastMessage.senderName;
+  }
+  return names.get(userId) ?? userId;
 }
 
 export function titleOf(c: Conversation, me: string, role: Role): string {

@@ -1,0 +1,32 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Conversation } from '@parley/client';
+import { forgetNames, learnName, nameOf, titleOf } from '../src/format';
+
+function support(owner: string, lastSender: string, lastName: string): Conversation {
+  return {
+    id: 'c1',
+    type: 'support',
+    title: null,
+    participants: [owner],
+    lastMessage: { senderId: lastSender, senderName: lastName } as Conversation['lastMessage'],
+  } as unknown as Conversation;
+}
+
+describe('names', () => {
+  beforeEach(() => forgetNames());
+
+  it('an admin reply does not turn the support conversation title into the owner id', () => {
+    // the client wrote last: the title is their name
+    expect(titleOf(support('u-client', 'u-client', 'Demo Client'), 'u-admin', 'admin')).toBe('Demo Client');
+    // the admin answered: the client's name is still known
+    expect(titleOf(support('u-client', 'u-admin', 'Demo Admin'), 'u-admin', 'admin')).toBe('Demo Client');
+  });
+
+  it('a name seen on a message names that user everywhere, until sign-out', () => {
+    expect(nameOf('u-kim', undefined)).toBe('u-kim');
+    learnName('u-kim', 'Kim');
+    expect(nameOf('u-kim', undefined)).toBe('Kim');
+    forgetNames();
+    expect(nameOf('u-kim', undefined)).toBe('u-kim');
+  });
+});

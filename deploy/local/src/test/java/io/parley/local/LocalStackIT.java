@@ -185,9 +185,10 @@ class LocalStackIT {
 
     @Test
     void trustsTheKeyItIsGivenAndNotItsOwn() throws Exception {
-        // A first start makes the demo key; the second is told to trust another key.
-        Map<String, String> demo = demoTokens(stack.start());
-        stack.stop();
+        // The demo key as a first start makes it in the data folder (the same DevKeys, the same issuer), and a client
+        // token it signs; the stack is then told to trust another key.
+        String demoClient = DevKeys.loadOrCreate(dataDir.resolve("keys"), "parley-local")
+                .token(LocalStack.DEMO_USERS.get("client"), "client", "Demo Client", Duration.ofMinutes(10));
 
         KeyPair other = DevKeys.strangerKeyPair();
         Path publicKey = dataDir.resolve("other-public.pem");
@@ -206,7 +207,7 @@ class LocalStackIT {
                 "From IdP",
                 Instant.now().plusSeconds(600));
         everyServiceAccepts(theirs, "idp-user-2");
-        everyServiceRefuses(demo.get("client"));
+        everyServiceRefuses(demoClient);
         stack.stop();
     }
 

@@ -344,10 +344,16 @@ public class OutboxRelay {
      */
     private int publishBatch(SqlConnection leader) throws Exception {
         // A data-modifying WITH and the main query see the same snapshot: the deleted ids are left out by hand.
-        RowSet<Row> rows = leader.preparedQuery("WITH gone AS (DELETE FROM outbox WHERE id = ANY($1))"
-                        + " SELECT id, topic, record_key, payload, traceparent FROM outbox WHERE id <> ALL($1)"
-                        + " ORDER BY id LIMIT " + BATCH)
-                .executeAndAwait(Tuple.of((Object) acknowledged));
+        // With nothing to delete (the relay's polls while idle), the read alone.
+        RowSet<Row> rows = acknowledged.length == 0
+                ? leader.preparedQuery(
+                                "SELECT id, topic, record_key, payload, traceparent FROM outbox ORDER BY id LIMIT "
+                                        + BATCH)
+                        .executeAndAwait()
+                : leader.preparedQuery("WITH gone AS (DELETE FROM outbox WHERE id = ANY($1))"
+                                + " SELECT id, topic, record_key, payload, traceparent FROM outbox WHERE id <> ALL($1)"
+                                + " ORDER BY id LIMIT " + BATCH)
+                        .executeAndAwait(Tuple.of((Object) acknowledged));
         acknowledged = new Long[0];
         if (rows.size() == 0) {
             return 0;

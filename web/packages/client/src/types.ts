@@ -244,6 +244,8 @@ export interface UnreadFrame {
   conversationId: string;
   count: number;
   total: number;
+  /** When the counts were read (ISO-8601): frames may arrive out of order, an older one is to be ignored. */
+  at?: string;
 }
 
 /** An error answering a frame. */

@@ -14,6 +14,7 @@ import {
   applyTyping,
   applyUnread,
   applyUnreadCount,
+  unreadNews,
   findConversation,
   insertAtTop,
   insertMessage,
@@ -59,6 +60,8 @@ export interface BindOptions {
 export function bindParleyCache(client: ParleyClient, qc: QueryClient, options: BindOptions = {}): () => void {
   const typingTimeout = options.typingTimeoutMs ?? TYPING_TIMEOUT_MS;
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  // the latest `at` of the `unread` frames applied, per conversation and for the total
+  const unreadSeen = { total: Number.NEGATIVE_INFINITY, conversations: new Map<string, number>() };
   const fetching = new Set<string>();
   const me = (): string | undefined => client.userId;
 
@@ -145,9 +148,15 @@ export function bindParleyCache(client: ParleyClient, qc: QueryClient, options: 
       qc.setQueryData<OutboxEntry[]>(parleyKeys.outbox(), client.outbox());
       if (entry.status === 'sent' && entry.message) onMessage(entry.message);
     }),
-    client.on('unread', ({ conversationId, count, total }) => {
-      qc.setQueryData<UnreadCounts>(parleyKeys.unread(), (d) => applyUnread(d, conversationId, count, total));
-      updateEverywhere(conversationId, (c) => applyUnreadCount(c, count));
+    client.on('unread', ({ conversationId, count, total, at }) => {
+      const news = unreadNews(unreadSeen, conversationId, at);
+      if (!news.count && !news.total) return;
+      qc.setQueryData<UnreadCounts>(parleyKeys.unread(), (d) =>
+        news.count
+          ? applyUnread(d, conversationId, count, news.total ? total : undefined)
+          : d && { ...d, total },
+      );
+      if (news.count) updateEverywhere(conversationId, (c) => applyUnreadCount(c, count));
     }),
     client.on('read', ({ conversationId, userId, seq }) => {
       qc.setQueryData<ReadPositions>(parleyKeys.reads(conversationId), (d) => applyRead(d, userId, seq));

@@ -260,18 +260,37 @@ export function sortUnanswered(items: Conversation[]): Conversation[] {
 
 // --- unread, reads, typing, presence ---------------------------------------------------------------------------
 
-/** The caller's unread counts after an `unread` event. */
+/** The caller's unread counts after an `unread` event; `total` undefined leaves the total as it is. */
 export function applyUnread(
   data: UnreadCounts | undefined,
   conversationId: string,
   count: number,
-  total: number,
+  total: number | undefined,
 ): UnreadCounts | undefined {
   if (!data) return data;
   const conversations = { ...data.conversations };
   if (count > 0) conversations[conversationId] = count;
   else delete conversations[conversationId];
-  return { total, conversations };
+  return { total: total ?? data.total, conversations };
+}
+
+/**
+ * Which parts of an `unread` frame are news: frames of different conversations (and a removal's `count` 0) may
+ * arrive out of order, so the latest `at` applied is kept per conversation (for `count`) and overall (for `total`),
+ * and what is older is ignored. A frame without `at` is always applied. Mutates `seen`.
+ */
+export function unreadNews(
+  seen: { total: number; conversations: Map<string, number> },
+  conversationId: string,
+  at: string | undefined,
+): { count: boolean; total: boolean } {
+  const t = at === undefined ? Number.NaN : Date.parse(at);
+  if (Number.isNaN(t)) return { count: true, total: true };
+  const count = t >= (seen.conversations.get(conversationId) ?? Number.NEGATIVE_INFINITY);
+  const total = t >= seen.total;
+  if (count) seen.conversations.set(conversationId, t);
+  if (total) seen.total = t;
+  return { count, total };
 }
 
 /** A reader's position moved forward (positions never move back). */

@@ -6,6 +6,7 @@ import {
   applyTyping,
   applyUnread,
   applyUnreadCount,
+  unreadNews,
   flattenConversations,
   flattenMessages,
   insertAtTop,
@@ -158,5 +159,30 @@ describe('a list read again', () => {
     expect(flattenConversations(merged).map((c) => [c.id, c.lastSeq, c.unreadCount])).toEqual([['b', 2, 0], ['a', 5, 2]]);
     const same: ConversationsData = { pages: [{ items: [conv('a', { lastSeq: 6 })], nextCursor: null }], pageParams: [null] };
     expect(mergeRefetchedConversations(old, same)).toBe(same);
+  });
+});
+
+describe('unread frames out of order', () => {
+  it('an older count of a conversation and an older total are ignored', () => {
+    const seen = { total: Number.NEGATIVE_INFINITY, conversations: new Map<string, number>() };
+    let d = { total: 5, conversations: { x: 2, y: 3 } } as ReturnType<typeof applyUnread>;
+    const apply = (c: string, count: number, total: number, at?: string) => {
+      const news = unreadNews(seen, c, at);
+      if (news.count) d = applyUnread(d, c, count, news.total ? total : undefined);
+      else if (news.total && d) d = { ...d, total };
+    };
+    // the removal from y (count 0, newer) arrives before y's older count
+    apply('y', 0, 2, '2026-12-01T10:00:02.000Z');
+    apply('y', 4, 6, '2026-12-01T10:00:01.000Z');
+    expect(d).toEqual({ total: 2, conversations: { x: 2 } });
+    // x's count is news even though its total is older than the last applied one
+    apply('x', 1, 9, '2026-12-01T10:00:01.500Z');
+    expect(d).toEqual({ total: 2, conversations: { x: 1 } });
+    // newer for both
+    apply('x', 0, 0, '2026-12-01T10:00:03.000Z');
+    expect(d).toEqual({ total: 0, conversations: {} });
+    // a frame without at is applied as it comes
+    apply('z', 1, 1);
+    expect(d).toEqual({ total: 1, conversations: { z: 1 } });
   });
 });

@@ -152,8 +152,8 @@ public class DeliveryConsumer {
             if (sessionsOfUser.isEmpty()) {
                 continue;
             }
-            String frame =
-                    FrameCodec.encode(new ServerFrame.Unread(unread.conversationId(), count.count(), count.total()));
+            String frame = FrameCodec.encode(
+                    new ServerFrame.Unread(unread.conversationId(), count.count(), count.total(), unread.occurredAt()));
             sessionsOfUser.forEach(session -> session.sendNow(frame));
         }
     }

@@ -125,9 +125,14 @@ public sealed interface ServerFrame {
     @JsonTypeName("presence")
     record Presence(String userId, boolean online, Instant lastSeenAt) implements ServerFrame {}
 
-    /** {@code {type: unread, conversationId, count, total}}: a user's new unread counts. */
+    /**
+     * {@code {type: unread, conversationId, count, total, at}}: a user's new unread counts, as read at {@code at} (the
+     * conversation-service's clock). Frames of different conversations travel on different Kafka partitions and may
+     * arrive out of order: a client keeps, per conversation and for the total, the latest {@code at} it applied and
+     * ignores an older one.
+     */
     @JsonTypeName("unread")
-    record Unread(UUID conversationId, long count, long total) implements ServerFrame {}
+    record Unread(UUID conversationId, long count, long total, Instant at) implements ServerFrame {}
 
     /** {@code {type: conversation.created, conversation: {id, type, title, participants, createdBy, createdAt}}}. */
     @JsonTypeName("conversation.created")

@@ -226,8 +226,8 @@ class FrameCodecTest {
                 new ServerFrame.Presence("u", false, at),
                 "{'type':'presence','userId':'u','online':false,'lastSeenAt':'2026-01-02T03:04:05.678Z'}");
         expected.put(
-                new ServerFrame.Unread(CID, 2, 9),
-                "{'type':'unread','conversationId':'" + C + "','count':2,'total':9}");
+                new ServerFrame.Unread(CID, 2, 9, at),
+                "{'type':'unread','conversationId':'" + C + "','count':2,'total':9,'at':'2026-01-02T03:04:05.678Z'}");
         expected.put(
                 new ServerFrame.ConversationCreated(
                         new ServerFrame.Conversation(CID, ConversationKind.DIRECT, null, List.of("a", "b"), "a", at)),

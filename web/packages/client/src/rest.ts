@@ -570,6 +570,17 @@ export class ParleyApi {
     return this.request('POST', `/api/conversations/${enc(conversationId)}/read`, { seq });
   }
 
+  /** `GET /api/conversations/{id}/read`: how far each reader has read (user id → seq). */
+  async getReadPositions(conversationId: string, signal?: AbortSignal): Promise<Record<string, number>> {
+    const answer = await this.request<{ positions: Record<string, number> }>(
+      'GET',
+      `/api/conversations/${enc(conversationId)}/read`,
+      undefined,
+      signal,
+    );
+    return answer.positions;
+  }
+
   /** `GET /api/unread`: the caller's unread counts. */
   getUnread(signal?: AbortSignal): Promise<UnreadCounts> {
     return this.request('GET', '/api/unread', undefined, signal);

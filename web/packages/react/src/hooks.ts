@@ -13,6 +13,7 @@ import type {
 import { parleyKeys, type DeskFilter } from './bind.js';
 import {
   applyOwnRead,
+  applyRead,
   flattenConversations,
   flattenMessages,
   findConversation,
@@ -347,7 +348,14 @@ export function useReadReceipts(id: string | null | undefined): ReadReceiptsResu
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: parleyKeys.reads(id ?? ''),
-    queryFn: () => ({}) as ReadPositions,
+    // where each reader is now (so "seen" survives a reload), merged with the read events that came meanwhile:
+    // positions only move forward
+    queryFn: async ({ signal }) => {
+      const fetched = await client.api.getReadPositions(id!, signal);
+      let merged = qc.getQueryData<ReadPositions>(parleyKeys.reads(id!)) ?? ({} as ReadPositions);
+      for (const [user, seq] of Object.entries(fetched)) merged = applyRead(merged, user, seq);
+      return merged;
+    },
     enabled: !!id,
     staleTime: Infinity,
   });

@@ -59,6 +59,21 @@ class ReadPositionTest {
             assertThat(tap.events(ReadMoved.class, e -> e.conversationId().equals(conversation)))
                     .hasSize(2);
         }
+        // Where each reader is, for a client that shows "seen" after a reload; nothing to a stranger.
+        Map<String, Object> positions = given().auth()
+                .oauth2(TestKeys.token(alice, "client"))
+                .get("/api/conversations/" + conversation + "/read")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("positions");
+        assertThat(positions).containsEntry(alice, 3).containsEntry(bob, 3);
+        given().auth()
+                .oauth2(TestKeys.token("stranger-" + UUID.randomUUID(), "client"))
+                .get("/api/conversations/" + conversation + "/read")
+                .then()
+                .statusCode(404)
+                .body("detail", org.hamcrest.Matchers.equalTo("No such conversation."));
     }
 
     @Test

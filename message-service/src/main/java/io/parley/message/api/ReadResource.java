@@ -8,6 +8,7 @@ import io.parley.message.domain.MessageService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -71,6 +72,33 @@ public class ReadResource {
         }
         return messages.markRead(Caller.of(jwt), conversation, seq.asLong())
                 .replaceWith(Response.noContent().build());
+    }
+
+    /**
+     * {@code 200 {positions: {userId: seq}}}: how far each reader has read (participants; admins who read a support
+     * conversation), to whoever may read the conversation; {@code 404} to anyone else.
+     */
+    @GET
+    @Operation(summary = "Read positions of the conversation's readers")
+    @APIResponse(
+            responseCode = "200",
+            description = "Each reader's position",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = Schemas.ReadPositions.class)))
+    @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    public Uni<Schemas.ReadPositions> positions(
+            @PathParam("conversationId")
+                    @Parameter(
+                            description = "The conversation's id",
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                                            format = "uuid"))
+                    String conversationId) {
+        return messages.readPositions(Caller.of(jwt), Problem.parseId(conversationId))
+                .map(Schemas.ReadPositions::new);
     }
 
     @ServerExceptionMapper

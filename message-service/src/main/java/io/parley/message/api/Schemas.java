@@ -19,6 +19,14 @@ final class Schemas {
             @Schema(required = true, minimum = "0", description = "The seq of the last message read")
             long seq) {}
 
+    /** Answer of {@code GET /api/conversations/{id}/read}. */
+    @Schema(name = "ReadPositions")
+    record ReadPositions(
+            @Schema(
+                    required = true,
+                    description = "Each reader's position (the seq of the last message they read), by user id")
+            java.util.Map<String, Long> positions) {}
+
     /** An upload a message refers to. */
     @Schema(name = "AttachmentRef")
     record AttachmentRef(

@@ -277,6 +277,22 @@ public class MessageService {
                 });
     }
 
+    /**
+     * The read positions of the conversation (who has read up to where), for someone who may read it: what a client
+     * needs to show "seen" after a reload, before any {@code read.moved} reaches it.
+     *
+     * @return user id to seq
+     * @throws Refused NOT_FOUND for anyone else
+     */
+    public Uni<Map<String, Long>> readPositions(Caller caller, UUID conversationId) {
+        return access.mayUseCaughtUp(caller, conversationId).chain(allowed -> {
+            if (!allowed) {
+                throw new Refused(Refused.Reason.NOT_FOUND);
+            }
+            return messages.readPositions(pool, conversationId);
+        });
+    }
+
     /** Replaces the content of the caller's own message. */
     public Uni<MessageData> edit(Caller caller, UUID conversationId, UUID messageId, String content) {
         return change(

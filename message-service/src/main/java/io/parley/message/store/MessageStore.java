@@ -93,6 +93,23 @@ public class MessageStore {
      * {@code eventTemplate} when it moved. Answers empty when the reader may not read there, else whether the
      * position moved.
      */
+    /**
+     * Every read position held for the conversation: its participants' (a removed participant's is deleted with the
+     * removal) and, in a support conversation, the admins' who read there.
+     *
+     * @return user id to the seq of the last message they read, ordered by user id
+     */
+    public Uni<Map<String, Long>> readPositions(SqlClient client, UUID conversationId) {
+        return client.preparedQuery(
+                        "SELECT user_id, seq FROM read_position WHERE conversation_id = $1 ORDER BY user_id")
+                .execute(Tuple.of(conversationId))
+                .map(rows -> {
+                    Map<String, Long> positions = new java.util.LinkedHashMap<>();
+                    rows.forEach(row -> positions.put(row.getString("user_id"), row.getLong("seq")));
+                    return positions;
+                });
+    }
+
     public Uni<Optional<Boolean>> moveReadPosition(
             SqlClient client,
             UUID conversationId,

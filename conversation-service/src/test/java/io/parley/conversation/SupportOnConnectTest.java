@@ -74,6 +74,70 @@ class SupportOnConnectTest {
      * A reconnect storm's changes come in polls of many: each is still routed, in its order, to the users who share a
      * conversation with its user, and every client and expert among them ends with exactly one support conversation.
      */
+    /**
+     * A connection that opens learns who of its user's contacts is online already (an admin's: the clients and
+     * experts with a support conversation), not only those who change after it: each as an {@code online} routed to
+     * the newcomer alone.
+     */
+    @Test
+    void whoComesOnlineIsToldWhoIsOnlineAlready() {
+        String alice = "client-" + UUID.randomUUID();
+        String bob = "expert-" + UUID.randomUUID();
+        String admin = "admin-" + UUID.randomUUID();
+        try (EventTap presence = EventTap.open(kafka, Topics.PRESENCE);
+                EventPublisher publisher = new EventPublisher(kafka)) {
+            InboxTest.create(alice, "direct", List.of(bob));
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(alice, Role.CLIENT, true, Instant.now()));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !presence.events(
+                                    PresenceRouted.class, e -> e.userId().equals(alice))
+                            .isEmpty());
+
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(bob, Role.EXPERT, true, Instant.now()));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(presence.events(
+                                    PresenceRouted.class, e -> e.userId().equals(alice) && !e.toAdmins()))
+                            .singleElement()
+                            .satisfies(told -> {
+                                assertThat(told.online()).isTrue();
+                                assertThat(told.recipients()).containsExactly(bob);
+                            }));
+
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(admin, Role.ADMIN, true, Instant.now()));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                for (String owner : List.of(alice, bob)) {
+                    assertThat(presence.events(
+                                    PresenceRouted.class,
+                                    e -> e.userId().equals(owner)
+                                            && e.recipients().contains(admin)))
+                            .as("the admin is told that %s is online", owner)
+                            .singleElement()
+                            .satisfies(told -> assertThat(told.online()).isTrue());
+                }
+            });
+
+            // once alice is gone, a newcomer is not told she is there
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(alice, Role.CLIENT, false, Instant.now()));
+            String admin2 = "admin-" + UUID.randomUUID();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> presence
+                            .events(PresenceRouted.class, e -> e.userId().equals(alice))
+                            .stream()
+                            .anyMatch(e -> !e.online()));
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(admin2, Role.ADMIN, true, Instant.now()));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !presence.events(
+                                    PresenceRouted.class,
+                                    e -> e.userId().equals(bob)
+                                            && e.recipients().contains(admin2))
+                            .isEmpty());
+            assertThat(presence.events(
+                            PresenceRouted.class,
+                            e -> e.userId().equals(alice) && e.recipients().contains(admin2)))
+                    .isEmpty();
+        }
+    }
+
     @Test
     void aBurstOfChangesIsRoutedInOrderEachToItsContactsWithOneSupportConversationPerUser() {
         String alice = "client-" + UUID.randomUUID();
@@ -97,11 +161,14 @@ class SupportOnConnectTest {
 
             await().atMost(Duration.ofSeconds(20))
                     .until(
-                            () -> presence.events(PresenceRouted.class, e -> users.contains(e.userId())),
+                            // each user's own changes (toAdmins: they all have a support conversation), not what
+                            // someone coming online is told of who is there already
+                            () -> presence.events(
+                                    PresenceRouted.class, e -> users.contains(e.userId()) && e.toAdmins()),
                             routed -> routed.size() == 3 * users.size());
             for (String user : users) {
                 List<PresenceRouted> routed =
-                        presence.events(PresenceRouted.class, e -> e.userId().equals(user));
+                        presence.events(PresenceRouted.class, e -> e.userId().equals(user) && e.toAdmins());
                 assertThat(routed).extracting(PresenceRouted::online).containsExactly(true, true, false);
                 assertThat(routed)
                         .allMatch(PresenceRouted::toAdmins, "routed to the admins: has a support conversation");

@@ -7,14 +7,20 @@ import io.parley.events.Role;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Presence, as the owner of membership sees it. A client or expert who connects has a support conversation from that
  * moment (idempotent: a change seen again creates nothing). Every change is routed to the users who share a
- * conversation with its user, and to every admin when the user has a support conversation.
+ * conversation with its user, and to every admin when the user has a support conversation. Each user's latest
+ * change is kept ({@code presence_state}), so that a user who comes online is told who of theirs is online already.
  */
 @ApplicationScoped
 public class PresenceRouting {
@@ -33,10 +39,13 @@ public class PresenceRouting {
     /**
      * Takes a poll's changes into account (a client or expert coming online gets their support conversation, made
      * once per user) and routes each: two reads for the batch whatever its size (support owners, contacts), plus
-     * one creation per client or expert coming online who has no support conversation yet.
+     * one creation per client or expert coming online who has no support conversation yet; then records each user's
+     * latest change and, for the users coming online, reads who of theirs is online already (one read, and one more
+     * when an admin is among them).
      *
      * @param changes presence changes, in their order
-     * @return the same changes, in the same order, each with its recipients, for the gateways to deliver
+     * @return the same changes, in the same order, each with its recipients, then what the users coming online are
+     *         told of who is online already, for the gateways to deliver
      */
     public Uni<List<PresenceRouted>> route(List<PresenceChanged> changes) {
         if (changes.isEmpty()) {
@@ -60,11 +69,86 @@ public class PresenceRouting {
             }
             Set<String> owners = new HashSet<>(found);
             owners.addAll(comingOnline);
-            return made.chain(() -> store.contacts(users))
-                    .map(contacts -> changes.stream()
-                            .map(c -> PresenceRouted.of(
-                                    c, contacts.getOrDefault(c.userId(), List.of()), owners.contains(c.userId())))
-                            .toList());
+            return made.chain(() -> store.contacts(users)).chain(contacts -> {
+                List<PresenceRouted> routed = new ArrayList<>(changes.stream()
+                        .map(c -> PresenceRouted.of(
+                                c, contacts.getOrDefault(c.userId(), List.of()), owners.contains(c.userId())))
+                        .toList());
+                return store.recordPresence(latest(changes))
+                        .chain(() -> alreadyOnline(changes, contacts))
+                        .map(told -> {
+                            routed.addAll(told);
+                            return routed;
+                        });
+            });
         });
+    }
+
+    /** Each user's last change of the poll, in the order of the users' first changes. */
+    static List<PresenceChanged> latest(List<PresenceChanged> changes) {
+        Map<String, PresenceChanged> last = new LinkedHashMap<>();
+        changes.forEach(c -> last.put(c.userId(), c));
+        return List.copyOf(last.values());
+    }
+
+    /**
+     * For each user whose last change of the poll is {@code online}: the users they share a conversation with (for an
+     * admin, the clients and experts with a support conversation) who are online already and have no change in this
+     * poll, each as one routed {@code online} change to those users only, so that a connection that opens learns who
+     * is there instead of waiting for their next change. Keyed by the user it is about, it travels in order with
+     * that user's own changes.
+     */
+    private Uni<List<PresenceRouted>> alreadyOnline(List<PresenceChanged> changes, Map<String, List<String>> contacts) {
+        Set<String> inPoll = new HashSet<>();
+        changes.forEach(c -> inPoll.add(c.userId()));
+        List<PresenceChanged> arriving =
+                latest(changes).stream().filter(PresenceChanged::online).toList();
+        if (arriving.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> admins = arriving.stream()
+                .filter(c -> c.role() == Role.ADMIN)
+                .map(PresenceChanged::userId)
+                .toList();
+        Set<String> theirContacts = new HashSet<>();
+        arriving.forEach(c -> theirContacts.addAll(contacts.getOrDefault(c.userId(), List.of())));
+        theirContacts.removeAll(inPoll);
+        Uni<List<ConversationStore.Online>> ofContacts = theirContacts.isEmpty()
+                ? Uni.createFrom().item(List.of())
+                : store.onlineAmong(List.copyOf(theirContacts));
+        Uni<List<ConversationStore.Online>> ofSupport =
+                admins.isEmpty() ? Uni.createFrom().item(List.of()) : store.onlineSupportOwners();
+        return ofContacts.chain(online -> ofSupport.map(supportOnline -> {
+            // who is told about whom: the user online already -> the arriving users to tell
+            Map<String, Set<String>> tell = new LinkedHashMap<>();
+            Map<String, ConversationStore.Online> about = new HashMap<>();
+            Set<String> onlineContacts = new HashSet<>();
+            online.forEach(o -> {
+                onlineContacts.add(o.userId());
+                about.put(o.userId(), o);
+            });
+            for (PresenceChanged arrival : arriving) {
+                for (String contact : contacts.getOrDefault(arrival.userId(), List.of())) {
+                    if (onlineContacts.contains(contact)) {
+                        tell.computeIfAbsent(contact, k -> new LinkedHashSet<>())
+                                .add(arrival.userId());
+                    }
+                }
+            }
+            for (ConversationStore.Online owner : supportOnline) {
+                if (inPoll.contains(owner.userId())) {
+                    continue;
+                }
+                about.put(owner.userId(), owner);
+                tell.computeIfAbsent(owner.userId(), k -> new LinkedHashSet<>()).addAll(admins);
+            }
+            List<PresenceRouted> told = new ArrayList<>();
+            tell.forEach((userId, recipients) -> {
+                ConversationStore.Online o = about.get(userId);
+                told.add(PresenceRouted.of(
+                        PresenceChanged.of(userId, o.role(), true, o.since()), List.copyOf(recipients), false));
+            });
+            return told;
+        }));
     }
 }

@@ -2,6 +2,8 @@ package io.parley.conversation.store;
 
 import io.parley.conversation.domain.Conversation;
 import io.parley.events.ConversationKind;
+import io.parley.events.PresenceChanged;
+import io.parley.events.Role;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -198,6 +200,57 @@ public class ConversationStore {
                             .add(r.getString(1)));
                     return contacts;
                 });
+    }
+
+    /** A user online now, as the presence events say: their role and since when. */
+    public record Online(String userId, Role role, Instant since) {}
+
+    /**
+     * Records each user's latest presence change (one per user); an older change than the one recorded changes
+     * nothing.
+     */
+    public Uni<Void> recordPresence(List<PresenceChanged> latest) {
+        if (latest.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("""
+                        INSERT INTO presence_state (user_id, role, online, changed_at)
+                        SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[])
+                        ORDER BY 1
+                        ON CONFLICT (user_id) DO UPDATE
+                            SET role = EXCLUDED.role, online = EXCLUDED.online, changed_at = EXCLUDED.changed_at
+                            WHERE presence_state.changed_at <= EXCLUDED.changed_at""")
+                .execute(Tuple.of(
+                        latest.stream().map(PresenceChanged::userId).toArray(String[]::new),
+                        latest.stream().map(c -> c.role().wire()).toArray(String[]::new),
+                        latest.stream().map(PresenceChanged::online).toArray(Boolean[]::new),
+                        latest.stream().map(c -> utc(c.occurredAt())).toArray(OffsetDateTime[]::new)))
+                .replaceWithVoid();
+    }
+
+    /** Which of {@code users} are online now. */
+    public Uni<List<Online>> onlineAmong(List<String> users) {
+        return pool.preparedQuery(
+                        "SELECT user_id, role, changed_at FROM presence_state WHERE online AND user_id = ANY($1)")
+                .execute(Tuple.of(users.toArray(String[]::new)))
+                .map(ConversationStore::online);
+    }
+
+    /** The clients and experts with a support conversation who are online now (what an admin coming online sees). */
+    public Uni<List<Online>> onlineSupportOwners() {
+        return pool.query("""
+                        SELECT s.user_id, s.role, s.changed_at FROM presence_state s
+                        JOIN conversation c ON c.support_owner = s.user_id
+                        WHERE s.online""").execute().map(ConversationStore::online);
+    }
+
+    private static List<Online> online(RowSet<Row> rows) {
+        List<Online> online = new ArrayList<>();
+        rows.forEach(r -> online.add(new Online(
+                r.getString(0),
+                Role.fromWire(r.getString(1)),
+                r.getOffsetDateTime(2).toInstant())));
+        return online;
     }
 
     /**

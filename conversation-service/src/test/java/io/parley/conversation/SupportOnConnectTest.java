@@ -71,6 +71,60 @@ class SupportOnConnectTest {
     }
 
     /**
+     * Presence is shared in a group of up to {@link io.parley.conversation.domain.PresenceRouting#PRESENCE_GROUP_LIMIT}
+     * members, not in a larger one (each change would go to every member: a group of 1,000 coming online, a million
+     * frames); a member of both still shares it with the smaller group's members, once.
+     */
+    @Test
+    void presenceIsSharedInAGroupUpToTheLimitAndNotInALargerOne() {
+        int limit = io.parley.conversation.domain.PresenceRouting.PRESENCE_GROUP_LIMIT;
+        String inSmall = "expert-" + UUID.randomUUID();
+        String inLarge = "expert-" + UUID.randomUUID();
+        List<String> smallOthers = new ArrayList<>();
+        for (int i = 1; i < limit; i++) {
+            smallOthers.add("expert-" + UUID.randomUUID());
+        }
+        List<String> largeOthers = new ArrayList<>();
+        for (int i = 0; i < limit; i++) {
+            largeOthers.add("expert-" + UUID.randomUUID());
+        }
+        String both = smallOthers.get(0);
+        largeOthers.set(0, both);
+        InboxTest.create(inSmall, "group", smallOthers); // limit members
+        InboxTest.create(inLarge, "group", largeOthers); // limit + 1 members
+        try (EventTap presence = EventTap.open(kafka, Topics.PRESENCE);
+                EventPublisher publisher = new EventPublisher(kafka)) {
+            for (String user : List.of(inSmall, inLarge, both)) {
+                publisher.publish(Topics.PRESENCE, PresenceChanged.of(user, Role.EXPERT, true, Instant.now()));
+            }
+            Map<String, List<String>> recipients = await().atMost(Duration.ofSeconds(15))
+                    .until(
+                            () -> presence
+                                    .events(
+                                            PresenceRouted.class,
+                                            // each user's own change (toAdmins: an expert has a support
+                                            // conversation), not what someone is told of who is there already
+                                            e -> List.of(inSmall, inLarge, both).contains(e.userId()) && e.toAdmins())
+                                    .stream()
+                                    .collect(Collectors.toMap(
+                                            PresenceRouted::userId, PresenceRouted::recipients, (a, b) -> a)),
+                            m -> m.size() == 3);
+            List<String> smallGroup = new ArrayList<>(smallOthers);
+            smallGroup.add(inSmall);
+            assertThat(recipients.get(inSmall))
+                    .as("a group of %d shares presence", limit)
+                    .containsExactlyInAnyOrderElementsOf(smallOthers);
+            assertThat(recipients.get(inLarge))
+                    .as("a group of %d does not", limit + 1)
+                    .isEmpty();
+            assertThat(recipients.get(both))
+                    .as("a member of both shares it with the small group only")
+                    .containsExactlyInAnyOrderElementsOf(
+                            smallGroup.stream().filter(u -> !u.equals(both)).toList());
+        }
+    }
+
+    /**
      * A reconnect storm's changes come in polls of many: each is still routed, in its order, to the users who share a
      * conversation with its user, and every client and expert among them ends with exactly one support conversation.
      */

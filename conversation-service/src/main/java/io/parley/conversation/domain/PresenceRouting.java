@@ -19,11 +19,19 @@ import java.util.Set;
 /**
  * Presence, as the owner of membership sees it. A client or expert who connects has a support conversation from that
  * moment (idempotent: a change seen again creates nothing). Every change is routed to the users who share a
- * conversation with its user, and to every admin when the user has a support conversation. Each user's latest
+ * support or direct conversation or a group of at most {@link #PRESENCE_GROUP_LIMIT} members with its user, and to
+ * every admin when the user has a support conversation. Each user's latest
  * change is kept ({@code presence_state}), so that a user who comes online is told who of theirs is online already.
  */
 @ApplicationScoped
 public class PresenceRouting {
+
+    /**
+     * The most members a group may have for its members to share presence. Past it, one member's change would go to
+     * every member, and the group coming online (a gateway's restart) to its size squared: 1,000 members, a million
+     * frames. Chat services bound presence in large groups alike (Discord's {@code large_threshold}, 50 to 250).
+     */
+    public static final int PRESENCE_GROUP_LIMIT = 100;
 
     private final Pool pool;
     private final ConversationStore store;
@@ -69,7 +77,7 @@ public class PresenceRouting {
             }
             Set<String> owners = new HashSet<>(found);
             owners.addAll(comingOnline);
-            return made.chain(() -> store.contacts(users)).chain(contacts -> {
+            return made.chain(() -> store.contacts(users, PRESENCE_GROUP_LIMIT)).chain(contacts -> {
                 List<PresenceRouted> routed = new ArrayList<>(changes.stream()
                         .map(c -> PresenceRouted.of(
                                 c, contacts.getOrDefault(c.userId(), List.of()), owners.contains(c.userId())))

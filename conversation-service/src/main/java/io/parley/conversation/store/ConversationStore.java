@@ -183,17 +183,28 @@ public class ConversationStore {
     }
 
     /**
-     * The users who share a conversation with each of {@code users}, in one statement.
+     * The users whose presence each of {@code users} shares, in one statement: those they share a support or direct
+     * conversation with, or a group of at most {@code groupLimit} members. A larger group shares no presence: each
+     * change would go to every member and a group coming online would cost its size squared in frames
+     * (docs/api.md, "presence").
      *
-     * @param users distinct user ids
-     * @return user id to the others who share at least one conversation with them (each once); users who share none
-     *         are absent
+     * @param users      distinct user ids
+     * @param groupLimit the most members a group may have for its members to share presence
+     * @return user id to those contacts (each once); users who have none are absent
      */
-    public Uni<Map<String, List<String>>> contacts(List<String> users) {
-        return pool.preparedQuery("SELECT DISTINCT mine.user_id, other.user_id FROM participant mine "
-                        + "JOIN participant other ON other.conversation_id = mine.conversation_id "
-                        + "WHERE mine.user_id = ANY($1) AND other.user_id <> mine.user_id")
-                .execute(Tuple.of(users.toArray(String[]::new)))
+    public Uni<Map<String, List<String>>> contacts(List<String> users, int groupLimit) {
+        // a group is large when it has a member past the limit: OFFSET stops counting there
+        return pool.preparedQuery("""
+                        WITH mine AS (
+                            SELECT p.user_id, p.conversation_id FROM participant p
+                            JOIN conversation c ON c.id = p.conversation_id
+                            WHERE p.user_id = ANY($1)
+                              AND (c.kind <> 'group' OR NOT EXISTS (
+                                  SELECT 1 FROM participant n WHERE n.conversation_id = c.id OFFSET $2)))
+                        SELECT DISTINCT mine.user_id, other.user_id FROM mine
+                        JOIN participant other ON other.conversation_id = mine.conversation_id
+                        WHERE other.user_id <> mine.user_id""")
+                .execute(Tuple.of(users.toArray(String[]::new), groupLimit))
                 .map(rows -> {
                     Map<String, List<String>> contacts = new HashMap<>();
                     rows.forEach(r -> contacts.computeIfAbsent(r.getString(0), u -> new ArrayList<>())

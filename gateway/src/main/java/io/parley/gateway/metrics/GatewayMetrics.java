@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.parley.gateway.delivery.Session;
 import io.parley.gateway.delivery.SessionRegistry;
 import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ import java.util.function.Function;
  * calls one method here per event; nothing else in the gateway knows Micrometer.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class GatewayMetrics {
 
     /** Frame types a client may send, and {@code invalid} for a frame that could not be read. */

@@ -130,14 +130,10 @@ public class PresenceRouting {
             // who is told about whom: the user online already -> the arriving users to tell
             Map<String, Set<String>> tell = new LinkedHashMap<>();
             Map<String, ConversationStore.Online> about = new HashMap<>();
-            Set<String> onlineContacts = new HashSet<>();
-            online.forEach(o -> {
-                onlineContacts.add(o.userId());
-                about.put(o.userId(), o);
-            });
+            online.forEach(o -> about.put(o.userId(), o));
             for (PresenceChanged arrival : arriving) {
                 for (String contact : contacts.getOrDefault(arrival.userId(), List.of())) {
-                    if (onlineContacts.contains(contact)) {
+                    if (about.containsKey(contact)) {
                         tell.computeIfAbsent(contact, k -> new LinkedHashSet<>())
                                 .add(arrival.userId());
                     }

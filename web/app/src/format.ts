@@ -81,10 +81,15 @@ export function forgetNames(): void {
 }
 
 /**
- * A display name for a user id: the sender name of the conversation's last message when it is theirs, else the
- * name seen on any of their messages in this browser, else the id.
+ * A display name for a user id: the name the conversation gives them (`names`), else the sender name of its last
+ * message when it is theirs, else the name seen on any of their messages in this browser, else the id.
  */
 export function nameOf(userId: string, c: Conversation | undefined): string {
+  const known = c?.names?.[userId];
+  if (known) {
+    learnName(userId, known);
+    return known;
+  }
   if (c?.lastMessage && c.lastMessage.senderId === userId && c.lastMessage.senderName) {
     learnName(userId, c.lastMessage.senderName);
     return c.lastMessage.senderName;

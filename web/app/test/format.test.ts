@@ -29,4 +29,15 @@ describe('names', () => {
     forgetNames();
     expect(nameOf('u-kim', undefined)).toBe('u-kim');
   });
+
+  it('the names a conversation gives its participants name them before anyone has written', () => {
+    const c = {
+      ...support('u-client', 'u-client', 'Demo Client'),
+      lastMessage: null,
+      names: { 'u-client': 'Chloé Client' },
+    } as unknown as Conversation;
+    expect(titleOf(c, 'u-admin', 'admin')).toBe('Chloé Client');
+    // and everywhere else afterwards
+    expect(nameOf('u-client', undefined)).toBe('Chloé Client');
+  });
 });

@@ -98,6 +98,11 @@ export interface Conversation {
   title: string | null;
   /** The participants' user ids. */
   participants: string[];
+  /**
+   * Display names known of the participants (user id to name, from their token's `name` claim when they last came
+   * online); a participant never seen online with a named token is absent. Missing from a `conversation.created` frame.
+   */
+  names?: Record<string, string>;
   /** ISO-8601 instant of creation. */
   createdAt: string;
   /** The latest message as it is now (edited or deleted), or null. */

@@ -71,6 +71,45 @@ class SupportOnConnectTest {
     }
 
     /**
+     * The display name a user's token carried when they came online names them in the conversation views, before they
+     * have written anything; an offline change (which carries none) keeps it; a user never seen with a name is absent.
+     */
+    @Test
+    void theNameAUserCameOnlineWithNamesThemInTheirConversations() {
+        String client = "client-" + UUID.randomUUID();
+        String nameless = "expert-" + UUID.randomUUID();
+        UUID group = InboxTest.create(client, "group", List.of(nameless));
+        try (EventPublisher publisher = new EventPublisher(kafka)) {
+            publisher.publish(
+                    Topics.PRESENCE, PresenceChanged.of(client, Role.CLIENT, true, Instant.now(), "Chloé Martin"));
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(nameless, Role.EXPERT, true, Instant.now()));
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(client, Role.CLIENT, false, Instant.now()));
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            Map<String, String> names = InboxTest.view(nameless, group).getMap("names");
+            assertThat(names).containsExactly(Map.entry(client, "Chloé Martin"));
+        });
+        String support = given().auth()
+                .oauth2(TestKeys.token(client, "client"))
+                .get("/api/conversations/support")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
+        // the support desk names the client too
+        String admin = "admin-" + UUID.randomUUID();
+        Map<String, String> inDesk = given().auth()
+                .oauth2(TestKeys.token(admin, "admin"))
+                .get("/api/conversations/" + support)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("names");
+        assertThat(inDesk).containsEntry(client, "Chloé Martin");
+    }
+
+    /**
      * Presence is shared in a group of up to {@link io.parley.conversation.domain.PresenceRouting#PRESENCE_GROUP_LIMIT}
      * members, not in a larger one (each change would go to every member: a group of 1,000 coming online, a million
      * frames); a member of both still shares it with the smaller group's members, once.

@@ -6,7 +6,9 @@ import java.util.UUID;
 
 /**
  * A user came online (first open connection on any gateway) or went offline. {@code role} is the user's role in
- * the token they connected with. Published on {@link Topics#PRESENCE}.
+ * the token they connected with, {@code name} the display name of that token (its {@code name} claim; null when it
+ * has none, and in an {@code offline} change), which the conversation-service keeps to name participants in its
+ * views. Published on {@link Topics#PRESENCE}.
  */
 public record PresenceChanged(
         UUID eventId,
@@ -16,14 +18,21 @@ public record PresenceChanged(
         String userId,
         Role role,
         boolean online,
-        Instant lastSeenAt)
+        Instant lastSeenAt,
+        String name)
         implements Event {
 
     public static final String TYPE = "presence.changed";
     public static final int VERSION = 1;
 
+    /** A change with no display name. */
     public static PresenceChanged of(String userId, Role role, boolean online, Instant at) {
-        return new PresenceChanged(UUID.randomUUID(), TYPE, at, VERSION, userId, role, online, at);
+        return of(userId, role, online, at, null);
+    }
+
+    /** A change; {@code name} is the display name of the user's token, or null. */
+    public static PresenceChanged of(String userId, Role role, boolean online, Instant at, String name) {
+        return new PresenceChanged(UUID.randomUUID(), TYPE, at, VERSION, userId, role, online, at, name);
     }
 
     @Override

@@ -112,10 +112,10 @@ class WordsTest {
                         + "\"version\":1,\"conversationId\":\"" + CONVERSATION + "\",\"conversationType\":\"support\","
                         + "\"participants\":[\"bob\"],\"userId\":\"ann\",\"seq\":3}");
         assertJson(
-                new PresenceChanged(EVENT, PresenceChanged.TYPE, AT, 1, "bob", Role.EXPERT, true, AT),
+                new PresenceChanged(EVENT, PresenceChanged.TYPE, AT, 1, "bob", Role.EXPERT, true, AT, "Bob Stone"),
                 "{\"eventId\":\"" + EVENT + "\",\"type\":\"presence.changed\",\"occurredAt\":\"2025-03-01T12:00:00Z\","
                         + "\"version\":1,\"userId\":\"bob\",\"role\":\"expert\",\"online\":true,"
-                        + "\"lastSeenAt\":\"2025-03-01T12:00:00Z\"}");
+                        + "\"lastSeenAt\":\"2025-03-01T12:00:00Z\",\"name\":\"Bob Stone\"}");
     }
 
     /** {@code event} is written as {@code json} exactly, through the Kafka serializer too, and read back equal. */

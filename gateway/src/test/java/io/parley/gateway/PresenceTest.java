@@ -92,6 +92,11 @@ class PresenceTest {
                     .toList();
             assertThat(changes).containsExactly(true, false);
         });
+        // the online change carries the token's display name (its name claim: the user id in these tokens), for the
+        // conversation-service to name the user in conversation views; the offline one none
+        assertThat(tap.events(PresenceChanged.class, e -> e.userId().equals(alice)))
+                .extracting(PresenceChanged::name)
+                .containsExactly(alice, null);
     }
 
     @Test

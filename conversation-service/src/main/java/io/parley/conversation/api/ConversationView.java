@@ -12,13 +12,15 @@ import java.util.UUID;
  * conversation's, readSeq, unreadCount, pinned and muted the caller's own (muted: the caller muted it in the
  * notification-service, whose mute changes this service keeps from {@code mute.changed} events). Support
  * conversations also say whether a reply is awaited (the last message is not from an admin), since when
- * ({@code awaitingSince}, null when none is) and which admin answered last.
+ * ({@code awaitingSince}, null when none is) and which admin answered last. {@code names}: the display names known of
+ * its participants (user id to name; a participant never seen online with a named token is absent).
  */
 public record ConversationView(
         UUID id,
         ConversationKind type,
         String title,
         List<String> participants,
+        Map<String, String> names,
         Instant createdAt,
         Map<String, Object> lastMessage,
         long lastSeq,
@@ -43,6 +45,7 @@ public record ConversationView(
                 c.kind(),
                 c.title(),
                 c.participants(),
+                c.names(),
                 c.createdAt(),
                 c.lastMessage(),
                 c.lastSeq(),

@@ -35,7 +35,10 @@ public class ConversationStore {
             SELECT c.id, c.kind, c.title, c.created_by, c.created_at, c.last_activity_at, c.activity, c.last_seq,
                    c.last_message, c.awaiting_reply, c.answered_by, c.awaiting_since,
                    coalesce((SELECT array_agg(p.user_id ORDER BY p.joined_at, p.user_id)
-                             FROM participant p WHERE p.conversation_id = c.id), '{}') AS participants
+                             FROM participant p WHERE p.conversation_id = c.id), '{}') AS participants,
+                   (SELECT jsonb_object_agg(p.user_id, s.name) FROM participant p
+                    JOIN presence_state s ON s.user_id = p.user_id AND s.name IS NOT NULL
+                    WHERE p.conversation_id = c.id) AS names
             FROM conversation c
             """;
 
@@ -217,25 +220,27 @@ public class ConversationStore {
     public record Online(String userId, Role role, Instant since) {}
 
     /**
-     * Records each user's latest presence change (one per user); an older change than the one recorded changes
-     * nothing.
+     * Records each user's latest presence change (one per user), with the display name it carries (a change without
+     * one keeps the name recorded); an older change than the one recorded changes nothing.
      */
     public Uni<Void> recordPresence(List<PresenceChanged> latest) {
         if (latest.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return pool.preparedQuery("""
-                        INSERT INTO presence_state (user_id, role, online, changed_at)
-                        SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[])
+                        INSERT INTO presence_state (user_id, role, online, changed_at, name)
+                        SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[])
                         ORDER BY 1
                         ON CONFLICT (user_id) DO UPDATE
-                            SET role = EXCLUDED.role, online = EXCLUDED.online, changed_at = EXCLUDED.changed_at
+                            SET role = EXCLUDED.role, online = EXCLUDED.online, changed_at = EXCLUDED.changed_at,
+                                name = coalesce(EXCLUDED.name, presence_state.name)
                             WHERE presence_state.changed_at <= EXCLUDED.changed_at""")
                 .execute(Tuple.of(
                         latest.stream().map(PresenceChanged::userId).toArray(String[]::new),
                         latest.stream().map(c -> c.role().wire()).toArray(String[]::new),
                         latest.stream().map(PresenceChanged::online).toArray(Boolean[]::new),
-                        latest.stream().map(c -> utc(c.occurredAt())).toArray(OffsetDateTime[]::new)))
+                        latest.stream().map(c -> utc(c.occurredAt())).toArray(OffsetDateTime[]::new),
+                        latest.stream().map(PresenceChanged::name).toArray(String[]::new)))
                 .replaceWithVoid();
     }
 
@@ -381,7 +386,8 @@ public class ConversationStore {
                                 c.lastMessage(),
                                 c.awaitingReply(),
                                 c.answeredBy(),
-                                c.awaitingSince()));
+                                c.awaitingSince(),
+                                c.names()));
                     });
                     return new Rows(list, after.snapshot(), after.snapshotAt());
                 });
@@ -505,7 +511,22 @@ public class ConversationStore {
                 row.getString("answered_by"),
                 row.getOffsetDateTime("awaiting_since") == null
                         ? null
-                        : row.getOffsetDateTime("awaiting_since").toInstant());
+                        : row.getOffsetDateTime("awaiting_since").toInstant(),
+                names(row.getValue("names")));
+    }
+
+    /** The {@code names} column: user id to display name (none known: empty). */
+    private static Map<String, String> names(Object column) {
+        if (!(column instanceof JsonObject json)) {
+            return Map.of();
+        }
+        Map<String, String> names = new java.util.TreeMap<>();
+        json.forEach(e -> {
+            if (e.getValue() instanceof String name) {
+                names.put(e.getKey(), name);
+            }
+        });
+        return names;
     }
 
     private static OffsetDateTime utc(Instant instant) {

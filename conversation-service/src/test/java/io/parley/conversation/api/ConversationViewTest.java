@@ -28,7 +28,8 @@ class ConversationViewTest {
                 null,
                 awaiting,
                 null,
-                awaiting ? T.plusSeconds(5) : null);
+                awaiting ? T.plusSeconds(5) : null,
+                null);
     }
 
     @Test

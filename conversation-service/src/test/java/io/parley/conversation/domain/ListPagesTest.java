@@ -34,6 +34,7 @@ class ListPagesTest {
                         null,
                         false,
                         null,
+                        null,
                         null))
                 .toList();
         return new Rows(list, SNAPSHOT, AT);
@@ -100,7 +101,8 @@ class ListPagesTest {
                         null,
                         true,
                         null,
-                        AT.plusSeconds(i)))
+                        AT.plusSeconds(i),
+                        null))
                 .toList();
         ListPages.Cut<WaitPosition> cut = ListPages.byWait(waiting, 2);
         assertThat(cut.items()).containsExactlyElementsOf(waiting.subList(0, 2));

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +34,16 @@ final class PresenceChanges {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     /** A connection opened ({@code open}) or closed, with its user's role. */
-    record Change(String userId, Role role, String connectionId, boolean open) {}
+    record Change(String userId, Role role, String connectionId, boolean open, String name) {
+
+        /** A change whose token has no display name. */
+        Change(String userId, Role role, String connectionId, boolean open) {
+            this(userId, role, connectionId, open, null);
+        }
+    }
 
     /** A user's presence that a batch changed: {@code online} when they now have a connection, else offline. */
-    record Transition(String userId, Role role, boolean online) {}
+    record Transition(String userId, Role role, boolean online, String name) {}
 
     private record Queued(Change change, CompletableFuture<Void> done, int attempt) {}
 
@@ -131,13 +138,19 @@ final class PresenceChanges {
      */
     static List<Transition> transitions(List<Change> batch, Map<String, Long> before, Map<String, Long> after) {
         Map<String, Role> roles = new LinkedHashMap<>();
-        batch.forEach(c -> roles.put(c.userId(), c.role()));
+        Map<String, String> names = new HashMap<>();
+        batch.forEach(c -> {
+            roles.put(c.userId(), c.role());
+            if (c.open() && c.name() != null) {
+                names.put(c.userId(), c.name());
+            }
+        });
         List<Transition> transitions = new ArrayList<>();
         roles.forEach((user, role) -> {
             boolean was = before.getOrDefault(user, 0L) > 0;
             boolean is = after.getOrDefault(user, 0L) > 0;
             if (was != is) {
-                transitions.add(new Transition(user, role, is));
+                transitions.add(new Transition(user, role, is, is ? names.get(user) : null));
             }
         });
         return transitions;

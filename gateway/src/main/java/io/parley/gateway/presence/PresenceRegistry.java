@@ -133,7 +133,7 @@ public class PresenceRegistry {
             chain = chain.chain(() -> pool.withTransaction(
                             tx -> lockUser(tx, userId).chain(() -> countConnections(tx, userId)))
                     .chain(count -> count == 0
-                            ? publish(userId, null, false)
+                            ? publish(userId, null, false, null)
                             : Uni.createFrom().voidItem()));
         }
         return chain;
@@ -145,15 +145,15 @@ public class PresenceRegistry {
 
     /**
      * Records a connection of {@code userId} opened on this instance; the user's first connection anywhere publishes
-     * {@code online}. Opens and closes are applied in batches (see {@link PresenceChanges}): one transaction for all
+     * {@code online}, with {@code name}, the display name of the connection's token (null when it has none). Opens and closes are applied in batches (see {@link PresenceChanges}): one transaction for all
      * those that arrive while the one before runs, so that a reconnect storm costs a transaction per batch, not per
      * connection.
      *
      * @return completes once the batch holding this open is committed and its events handed to Kafka; never fails
      *         (presence is soft state: a batch that cannot be applied is tried again, then logged and dropped)
      */
-    public Uni<Void> opened(String userId, Role role, String connectionId) {
-        return changes.add(new PresenceChanges.Change(userId, role, connectionId, true));
+    public Uni<Void> opened(String userId, Role role, String connectionId, String name) {
+        return changes.add(new PresenceChanges.Change(userId, role, connectionId, true, name));
     }
 
     /**
@@ -206,7 +206,7 @@ public class PresenceRegistry {
                     }
                     List<Uni<Void>> sends = new ArrayList<>();
                     // committed: a send that fails is logged, not applied again (the rows are already there)
-                    transitions.forEach(t -> sends.add(publish(t.userId(), t.role(), t.online())
+                    transitions.forEach(t -> sends.add(publish(t.userId(), t.role(), t.online(), t.name())
                             .onFailure()
                             .recoverWithItem(e -> {
                                 Log.warnf("presence of %s not published: %s", t.userId(), e.toString());
@@ -259,8 +259,8 @@ public class PresenceRegistry {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    private Uni<Void> publish(String userId, Role role, boolean online) {
-        PresenceChanged event = PresenceChanged.of(userId, role, online, Instant.now());
+    private Uni<Void> publish(String userId, Role role, boolean online, String name) {
+        PresenceChanged event = PresenceChanged.of(userId, role, online, Instant.now(), name);
         return presenceEvents.send(Record.of(event.key(), event));
     }
 }

@@ -123,7 +123,8 @@ public class ChatSocket {
         connection.userData().put(SESSION, session);
         String welcome = FrameCodec.encode(new ServerFrame.Welcome(userId, connection.id()));
         // welcome is the first frame: the connection receives deliveries only once it is written.
-        return presence.opened(userId, role, connection.id())
+        Object name = jwt.getClaim("name");
+        return presence.opened(userId, role, connection.id(), name instanceof String text ? text : null)
                 .invoke(() -> metrics.frameSent(welcome))
                 .chain(() -> self.sendText(welcome))
                 // the client answers the welcome with its resume; if none comes, live messages flow after a while

@@ -94,16 +94,17 @@ class PresenceChangesTest {
 
         assertThat(PresenceChanges.transitions(batch, before, after))
                 .containsExactly(
-                        new PresenceChanges.Transition("first", Role.CLIENT, true),
-                        new PresenceChanges.Transition("last", Role.CLIENT, false));
+                        new PresenceChanges.Transition("first", Role.CLIENT, true, null),
+                        new PresenceChanges.Transition("last", Role.CLIENT, false, null));
     }
 
     @Test
-    void aUserTakesTheRoleOfTheirLastChange() {
+    void aUserTakesTheRoleAndNameOfTheirLastChange() {
         List<PresenceChanges.Change> batch = List.of(
-                new PresenceChanges.Change("u", Role.ADMIN, "1", true),
-                new PresenceChanges.Change("u", Role.CLIENT, "2", true));
-        assertThat(PresenceChanges.transitions(batch, Map.of(), Map.of("u", 2L)))
-                .containsExactly(new PresenceChanges.Transition("u", Role.CLIENT, true));
+                new PresenceChanges.Change("u", Role.ADMIN, "1", true, "Ann"),
+                new PresenceChanges.Change("u", Role.CLIENT, "2", true, "Ann Lee"),
+                new PresenceChanges.Change("u", Role.CLIENT, "2", false));
+        assertThat(PresenceChanges.transitions(batch, Map.of(), Map.of("u", 1L)))
+                .containsExactly(new PresenceChanges.Transition("u", Role.CLIENT, true, "Ann Lee"));
     }
 }

@@ -233,8 +233,9 @@ scenario('a client and an admin chat in the support conversation', async (browse
     await waitUntil('the admin to see the client message', async () => (await shown(admin)).includes(hello));
     // the typing indicator
     await admin.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('Hel');
-    await waitUntil('the client to see the admin typing', async () =>
-      (await client.locator('.typing').textContent())?.includes('typing'),
+    // the admin is not a participant the client knows by name yet: the support team is typing, not an id
+    await waitUntil('the client to see the support team typing', async () =>
+      (await client.locator('.typing').textContent())?.includes('Support is typing'),
     );
     const reply = unique('Hello from support');
     await send(admin, reply);
@@ -247,6 +248,17 @@ scenario('a client and an admin chat in the support conversation', async (browse
     );
     await shot(client, 'client-conversation');
     await shot(admin, 'admin-conversation');
+
+    // a text over 8,000 characters (code points: emoji count one) is not cut: the app says so and does not send it
+    const box = client.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill('😀'.repeat(8001));
+    await client.getByRole('alert').filter({ hasText: 'Too long: 1 character over the 8,000' }).waitFor();
+    assert(await client.getByRole('button', { name: 'Send', exact: true }).isDisabled(), 'Send is enabled for a text too long');
+    await box.press('Backspace');
+    await waitUntil('Send enabled at 8,000 emoji', async () =>
+      client.getByRole('button', { name: 'Send', exact: true }).isEnabled(),
+    );
+    await box.fill('');
   } finally {
     await cc.close();
     await ac.close();

@@ -21,7 +21,7 @@ import {
   type UploadsResult,
 } from '@parley/react';
 import type { Session } from './auth';
-import { learnName, nameOf, others, shortTime, titleOf } from './format';
+import { learnName, nameOf, others, shortTime, titleOf, tooLong } from './format';
 import { Participants } from './Participants';
 import { AttachmentList, PendingFiles, UploadList } from './Files';
 
@@ -113,7 +113,11 @@ export function ConversationView({ id, session, onBack }: Props) {
   }
 
   const title = c ? titleOf(c, me, session.role) : '…';
-  const typingNames = typing.map((u) => nameOf(u, c));
+  // an admin typing in a support conversation is not a participant: shown as the support team unless named already
+  const typingNames = typing.map((u) => {
+    const name = nameOf(u, c);
+    return name === u && c?.type === 'support' && !c.participants.includes(u) ? 'Support' : name;
+  });
   const adminInSupport = session.role === 'admin' && c?.type === 'support';
   const lastOwnSeen = (() => {
     for (let i = messages.messages.length - 1; i >= 0; i--) {
@@ -344,7 +348,9 @@ function Item({
 function EditForm({ message, onCancel, onSave }: { message: Message; onCancel: () => void; onSave: (t: string) => Promise<void> }) {
   const [text, setText] = useState(message.content ?? '');
   const [empty, setEmpty] = useState(false);
+  const overLimit = tooLong(text);
   const save = () => {
+    if (overLimit) return;
     if (text.trim()) void onSave(text);
     else setEmpty(true);
   };
@@ -360,8 +366,8 @@ function EditForm({ message, onCancel, onSave }: { message: Message; onCancel: (
         aria-label="Edit message"
         value={text}
         autoFocus
-        aria-invalid={empty || undefined}
-        aria-describedby={empty ? `edit-empty-${message.id}` : undefined}
+        aria-invalid={empty || overLimit ? true : undefined}
+        aria-describedby={empty || overLimit ? `edit-empty-${message.id}` : undefined}
         onChange={(e) => {
           setText(e.target.value);
           setEmpty(false);
@@ -374,9 +380,9 @@ function EditForm({ message, onCancel, onSave }: { message: Message; onCancel: (
           }
         }}
       />
-      {empty && (
+      {(empty || overLimit) && (
         <p id={`edit-empty-${message.id}`} className="error" role="alert">
-          A message cannot be empty: write something, or cancel and delete it.
+          {overLimit ?? 'A message cannot be empty: write something, or cancel and delete it.'}
         </p>
       )}
       <button type="submit" className="primary small">
@@ -402,7 +408,8 @@ function Composer({
   const picker = useRef<HTMLInputElement>(null);
   const files = uploads.attachments.length;
   // a message waits for its files: Send is refused while one is still on its way
-  const canSend = !uploads.uploading && (text.trim() !== '' || files > 0);
+  const overLimit = tooLong(text);
+  const canSend = !uploads.uploading && !overLimit && (text.trim() !== '' || files > 0);
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     if (!canSend) return;
@@ -453,8 +460,9 @@ function Composer({
         placeholder="Write a message"
         title="Enter sends; Shift+Enter starts a new line"
         rows={1}
-        maxLength={8000}
         value={text}
+        aria-invalid={overLimit ? true : undefined}
+        aria-describedby={overLimit ? 'composer-too-long' : undefined}
         onChange={(e) => {
           setText(e.target.value);
           onTyping(e.target.value ? 'start' : 'stop');
@@ -464,9 +472,19 @@ function Composer({
         onPaste={onPaste}
         autoFocus={window.matchMedia?.('(min-width: 721px)').matches}
       />
-      <button type="submit" className="primary" disabled={uploads.uploading} title={uploads.uploading ? 'Waiting for the files to upload' : undefined}>
+      <button
+        type="submit"
+        className="primary"
+        disabled={!canSend}
+        title={uploads.uploading ? 'Waiting for the files to upload' : overLimit ? 'The message is too long' : undefined}
+      >
         Send
       </button>
+      {overLimit && (
+        <p id="composer-too-long" className="error" role="alert">
+          {overLimit}
+        </p>
+      )}
     </form>
   );
 }

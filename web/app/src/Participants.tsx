@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { isParleyApiError, type Conversation } from '@parley/client';
 import { parleyKeys, removeConversation, useParleyClient, type ConversationsData } from '@parley/react';
+import { nameOf } from './format';
 
 /** A group's participants: add one, remove one (the creator or an admin), or leave. */
 export function Participants({ conversation, me, onLeft }: { conversation: Conversation; me: string; onLeft: () => void }) {
@@ -48,7 +49,7 @@ export function Participants({ conversation, me, onLeft }: { conversation: Conve
       <ul aria-label="Participants">
         {conversation.participants.map((u) => (
           <li key={u}>
-            {u === me ? `${u} (you)` : u}{' '}
+            <span title={u}>{u === me ? `${nameOf(u, conversation)} (you)` : nameOf(u, conversation)}</span>{' '}
             <button type="button" className="link" onClick={() => void remove(u)}>
               {u === me ? 'Leave' : `Remove`}
               {u !== me && <span className="sr-only"> {u}</span>}

@@ -120,3 +120,22 @@ export function preview(m: Message | null, me: string): string {
   const n = m.attachments.length;
   return `${who}📎 ${n} ${n === 1 ? 'file' : 'files'}`;
 }
+
+/** The most characters (Unicode code points, as the API counts them) a message may have. */
+export const MAX_CHARACTERS = 8000;
+
+/** How many characters (code points) {@link MAX_CHARACTERS} counts in `text`: an emoji is one, not two. */
+export function characters(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** What to tell a writer whose text is over {@link MAX_CHARACTERS}, or null when it is not. */
+export function tooLong(text: string): string | null {
+  if (text.length <= MAX_CHARACTERS) return null;
+  const over = characters(text) - MAX_CHARACTERS;
+  return over > 0
+    ? `Too long: ${over.toLocaleString('en')} ${over === 1 ? 'character' : 'characters'} over the ${MAX_CHARACTERS.toLocaleString('en')} a message may have.`
+    : null;
+}

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation } from '@parley/client';
-import { forgetNames, learnName, nameOf, titleOf } from '../src/format';
+import { characters, forgetNames, learnName, MAX_CHARACTERS, nameOf, titleOf, tooLong } from '../src/format';
 
 function support(owner: string, lastSender: string, lastName: string): Conversation {
   return {
@@ -39,5 +39,14 @@ describe('names', () => {
     expect(titleOf(c, 'u-admin', 'admin')).toBe('Chloé Client');
     // and everywhere else afterwards
     expect(nameOf('u-client', undefined)).toBe('Chloé Client');
+  });
+});
+
+describe('message length', () => {
+  it('counts code points as the API does: 8,000 emoji fit, 8,001 do not', () => {
+    expect(characters('😀a')).toBe(2);
+    expect(tooLong('😀'.repeat(MAX_CHARACTERS))).toBeNull();
+    expect(tooLong('😀'.repeat(MAX_CHARACTERS + 1))).toBe('Too long: 1 character over the 8,000 a message may have.');
+    expect(tooLong('a'.repeat(9000))).toBe('Too long: 1,000 characters over the 8,000 a message may have.');
   });
 });

@@ -110,6 +110,31 @@ class SupportOnConnectTest {
     }
 
     /**
+     * An offline change without a role (what a dead gateway's sweep published) is routed like any other, and the
+     * changes after it are too: it used to stop this service's presence channel for good.
+     */
+    @Test
+    void anOfflineWithoutARoleIsRoutedAndPresenceGoesOn() {
+        String alice = "client-" + UUID.randomUUID();
+        String bob = "expert-" + UUID.randomUUID();
+        InboxTest.create(alice, "direct", List.of(bob));
+        try (EventTap presence = EventTap.open(kafka, Topics.PRESENCE);
+                EventPublisher publisher = new EventPublisher(kafka)) {
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(alice, Role.CLIENT, true, Instant.now()));
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(alice, null, false, Instant.now()));
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(bob, Role.EXPERT, true, Instant.now()));
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(presence.events(PresenceRouted.class, e -> e.userId().equals(alice) && e.toAdmins()))
+                        .extracting(PresenceRouted::online)
+                        .containsExactly(true, false);
+                assertThat(presence.events(PresenceRouted.class, e -> e.userId().equals(bob) && e.toAdmins()))
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.recipients()).containsExactly(alice));
+            });
+        }
+    }
+
+    /**
      * Presence is shared in a group of up to {@link io.parley.conversation.domain.PresenceRouting#PRESENCE_GROUP_LIMIT}
      * members, not in a larger one (each change would go to every member: a group of 1,000 coming online, a million
      * frames); a member of both still shares it with the smaller group's members, once.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.parley.events.PresenceChanged;
+import io.parley.events.Role;
 import io.parley.events.Topics;
 import io.parley.gateway.presence.PresenceRegistry;
 import io.parley.infra.EventTap;
@@ -41,16 +42,19 @@ class DeadInstanceTest {
             // What a crashed instance leaves behind: its last heartbeat, and a connection it never closed.
             pool.preparedQuery("INSERT INTO gateway_instance (id, heartbeat_at) VALUES ($1, now())")
                     .executeAndAwait(Tuple.of(instance));
-            pool.preparedQuery(
-                            "INSERT INTO presence_connection (connection_id, user_id, instance_id) VALUES ($1, $2, $3)")
+            pool.preparedQuery("INSERT INTO presence_connection (connection_id, user_id, instance_id, role) "
+                            + "VALUES ($1, $2, $3, 'expert')")
                     .executeAndAwait(Tuple.of(UUID.randomUUID().toString(), user, instance));
             assertThat(presence.connections(user).await().indefinitely()).isEqualTo(1);
 
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 assertThat(presence.connections(user).await().indefinitely()).isZero();
+                // offline, with the role of the connection's token, as every other change (a change without one
+                // stopped the conversation-service's presence channel)
                 assertThat(tap.events(PresenceChanged.class, e -> e.userId().equals(user)))
                         .singleElement()
-                        .satisfies(e -> assertThat(e.online()).isFalse());
+                        .satisfies(e -> assertThat(e.online()).isFalse())
+                        .satisfies(e -> assertThat(e.role()).isEqualTo(Role.EXPERT));
             });
             // This live instance keeps beating and is never taken for dead.
             assertThat(pool.preparedQuery("SELECT count(*) FROM gateway_instance WHERE id = $1")
@@ -68,8 +72,8 @@ class DeadInstanceTest {
         try (EventTap tap = EventTap.open(kafka, Topics.PRESENCE)) {
             // What a crashed instance whose id is fixed (a pod's name) leaves behind for its successor: a connection
             // under the successor's own id, which beats and is never swept as dead.
-            pool.preparedQuery(
-                            "INSERT INTO presence_connection (connection_id, user_id, instance_id) VALUES ($1, $2, $3)")
+            pool.preparedQuery("INSERT INTO presence_connection (connection_id, user_id, instance_id, role) "
+                            + "VALUES ($1, $2, $3, 'client')")
                     .executeAndAwait(Tuple.of(UUID.randomUUID().toString(), user, presence.instanceId()));
             assertThat(presence.connections(user).await().indefinitely()).isEqualTo(1);
 
@@ -80,7 +84,8 @@ class DeadInstanceTest {
                     .untilAsserted(() -> assertThat(tap.events(
                                     PresenceChanged.class, e -> e.userId().equals(user)))
                             .singleElement()
-                            .satisfies(e -> assertThat(e.online()).isFalse()));
+                            .satisfies(e -> assertThat(e.online()).isFalse())
+                            .satisfies(e -> assertThat(e.role()).isEqualTo(Role.CLIENT)));
         }
     }
 }

@@ -220,8 +220,8 @@ public class ConversationStore {
     public record Online(String userId, Role role, Instant since) {}
 
     /**
-     * Records each user's latest presence change (one per user), with the display name it carries (a change without
-     * one keeps the name recorded); an older change than the one recorded changes nothing.
+     * Records each user's latest presence change (one per user), with the role and display name it carries (a change
+     * without either keeps the one recorded); an older change than the one recorded changes nothing.
      */
     public Uni<Void> recordPresence(List<PresenceChanged> latest) {
         if (latest.isEmpty()) {
@@ -232,12 +232,15 @@ public class ConversationStore {
                         SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[])
                         ORDER BY 1
                         ON CONFLICT (user_id) DO UPDATE
-                            SET role = EXCLUDED.role, online = EXCLUDED.online, changed_at = EXCLUDED.changed_at,
+                            SET role = coalesce(EXCLUDED.role, presence_state.role), online = EXCLUDED.online,
+                                changed_at = EXCLUDED.changed_at,
                                 name = coalesce(EXCLUDED.name, presence_state.name)
                             WHERE presence_state.changed_at <= EXCLUDED.changed_at""")
                 .execute(Tuple.of(
                         latest.stream().map(PresenceChanged::userId).toArray(String[]::new),
-                        latest.stream().map(c -> c.role().wire()).toArray(String[]::new),
+                        latest.stream()
+                                .map(c -> c.role() == null ? null : c.role().wire())
+                                .toArray(String[]::new),
                         latest.stream().map(PresenceChanged::online).toArray(Boolean[]::new),
                         latest.stream().map(c -> utc(c.occurredAt())).toArray(OffsetDateTime[]::new),
                         latest.stream().map(PresenceChanged::name).toArray(String[]::new)))
@@ -264,7 +267,7 @@ public class ConversationStore {
         List<Online> online = new ArrayList<>();
         rows.forEach(r -> online.add(new Online(
                 r.getString(0),
-                Role.fromWire(r.getString(1)),
+                r.getString(1) == null ? null : Role.fromWire(r.getString(1)),
                 r.getOffsetDateTime(2).toInstant())));
         return online;
     }

@@ -60,8 +60,11 @@ public class SessionRegistry {
         }
     }
 
-    /** The open connections of {@code userId} on this instance (none: empty). */
+    /** The open connections of {@code userId} on this instance (none, or a null id from a malformed event: empty). */
     public Collection<Session> of(String userId) {
+        if (userId == null) {
+            return List.of();
+        }
         Set<Session> sessions = byUser.get(userId);
         return sessions == null ? List.of() : sessions;
     }
@@ -94,6 +97,6 @@ public class SessionRegistry {
 
     /** Whether {@code userId} has an open connection on this instance. */
     public boolean hasAny(String userId) {
-        return byUser.containsKey(userId);
+        return userId != null && byUser.containsKey(userId);
     }
 }

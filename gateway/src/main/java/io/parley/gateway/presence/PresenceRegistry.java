@@ -19,10 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
@@ -86,7 +84,7 @@ public class PresenceRegistry {
      * @return completes once the rows are gone and the offline events handed to Kafka
      */
     public Uni<Void> forgetPredecessor() {
-        return pool.preparedQuery("DELETE FROM presence_connection WHERE instance_id = $1 RETURNING user_id")
+        return pool.preparedQuery("DELETE FROM presence_connection WHERE instance_id = $1 RETURNING user_id, role")
                 .execute(Tuple.of(instanceId))
                 .chain(this::offlineWhereNoneLeft);
     }
@@ -116,24 +114,37 @@ public class PresenceRegistry {
      * of their users who has no connection left anywhere (checked under the user's lock, like a close).
      */
     Uni<Void> sweepDeadInstances() {
-        return pool.preparedQuery(
-                        "WITH dead AS (DELETE FROM gateway_instance "
-                                + "WHERE heartbeat_at < now() - make_interval(secs => $1) RETURNING id) "
-                                + "DELETE FROM presence_connection WHERE instance_id IN (SELECT id FROM dead) RETURNING user_id")
+        return pool.preparedQuery("WITH dead AS (DELETE FROM gateway_instance "
+                        + "WHERE heartbeat_at < now() - make_interval(secs => $1) RETURNING id) "
+                        + "DELETE FROM presence_connection WHERE instance_id IN (SELECT id FROM dead) "
+                        + "RETURNING user_id, role")
                 .execute(Tuple.of((double) deadAfter.toMillis() / 1000))
                 .chain(this::offlineWhereNoneLeft);
     }
 
-    /** For each user of the removed {@code rows} (one {@code user_id} column): offline if no connection is left. */
+    /**
+     * For each user of the removed {@code rows} ({@code user_id}, {@code role} columns): offline if no connection is
+     * left, with the role of one of their removed connections (a row from before roles were recorded has none: the
+     * change then carries no role, which its consumers accept).
+     */
     private Uni<Void> offlineWhereNoneLeft(io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
-        Set<String> users = new HashSet<>();
-        rows.forEach(row -> users.add(row.getString(0)));
+        Map<String, Role> users = new HashMap<>(); // a null value: no role recorded
+        rows.forEach(row -> {
+            String role = row.getString(1);
+            if (role != null) {
+                users.put(row.getString(0), Role.fromWire(role));
+            } else {
+                users.putIfAbsent(row.getString(0), null);
+            }
+        });
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String userId : users) {
+        for (Map.Entry<String, Role> user : users.entrySet()) {
+            String userId = user.getKey();
+            Role role = user.getValue();
             chain = chain.chain(() -> pool.withTransaction(
                             tx -> lockUser(tx, userId).chain(() -> countConnections(tx, userId)))
                     .chain(count -> count == 0
-                            ? publish(userId, null, false, null)
+                            ? publish(userId, role, false, null)
                             : Uni.createFrom().voidItem()));
         }
         return chain;
@@ -183,9 +194,9 @@ public class PresenceRegistry {
         return pool.withTransaction(tx -> lockUsers(tx, userArray)
                         .chain(() -> countConnections(tx, userArray))
                         .chain(before -> tx.preparedQuery("""
-                                        INSERT INTO presence_connection (connection_id, user_id, instance_id)
-                                        SELECT t.connection_id, t.user_id, $3
-                                        FROM unnest($1::text[], $2::text[]) AS t(connection_id, user_id)
+                                        INSERT INTO presence_connection (connection_id, user_id, instance_id, role)
+                                        SELECT t.connection_id, t.user_id, $3, t.role
+                                        FROM unnest($1::text[], $2::text[], $4::text[]) AS t(connection_id, user_id, role)
                                         ON CONFLICT DO NOTHING""")
                                 .execute(Tuple.of(
                                         opens.stream()
@@ -194,7 +205,12 @@ public class PresenceRegistry {
                                         opens.stream()
                                                 .map(PresenceChanges.Change::userId)
                                                 .toArray(String[]::new),
-                                        instanceId))
+                                        instanceId,
+                                        opens.stream()
+                                                .map(c -> c.role() == null
+                                                        ? null
+                                                        : c.role().wire())
+                                                .toArray(String[]::new)))
                                 .chain(() -> tx.preparedQuery(
                                                 "DELETE FROM presence_connection WHERE connection_id = ANY($1)")
                                         .execute(Tuple.of((Object) closes)))

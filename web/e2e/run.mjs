@@ -265,6 +265,22 @@ scenario('a client and an admin chat in the support conversation', async (browse
   }
 });
 
+scenario('a sign-in link opened in a tab that shows the app signs its user in', async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  try {
+    const page = await openApp(context, tokens.client);
+    const role = () => page.locator('header .role').first().textContent();
+    await waitUntil('the client signed in', async () => (await role()) === 'client');
+    // the same address with another fragment: no page load by itself
+    await page.goto(`${gateway}/#access_token=${tokens.admin}`);
+    await waitUntil('the admin signed in in the same tab', async () => (await role()) === 'admin');
+    await page.getByRole('tab', { name: 'Unanswered' }).waitFor();
+    assert(!page.url().includes('access_token'), 'the token is left in the address');
+  } finally {
+    await context.close();
+  }
+});
+
 scenario('three messages sent while the recipient is offline show once each, in order', async (browser) => {
   const cc = await browser.newContext();
   const ac = await browser.newContext();

@@ -25,4 +25,10 @@ async function main(): Promise<void> {
   );
 }
 
+// A sign-in link (`#access_token=`) opened in a tab that shows the app already changes only the fragment, which
+// loads nothing: start again, so that the link's user is signed in (in place of whoever was) as in a fresh tab.
+window.addEventListener('hashchange', () => {
+  if (window.location.hash.includes('access_token=')) window.location.reload();
+});
+
 void main();

@@ -135,6 +135,65 @@ class SupportOnConnectTest {
     }
 
     /**
+     * Two users online who start a conversation see each other online at once, without waiting for one of them to
+     * reconnect; so does a user added to a group, and its members see them.
+     */
+    @Test
+    void usersWhoComeToShareAConversationAreToldWhoIsOnline() {
+        String ann = "expert-" + UUID.randomUUID();
+        String bob = "client-" + UUID.randomUUID();
+        String cy = "expert-" + UUID.randomUUID();
+        try (EventTap presence = EventTap.open(kafka, Topics.PRESENCE);
+                EventPublisher publisher = new EventPublisher(kafka)) {
+            for (String user : List.of(ann, bob, cy)) {
+                publisher.publish(Topics.PRESENCE, PresenceChanged.of(user, Role.EXPERT, true, Instant.now()));
+            }
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> presence.events(
+                                            PresenceRouted.class,
+                                            e -> List.of(ann, bob, cy).contains(e.userId()) && e.toAdmins())
+                                    .size()
+                            == 3);
+
+            InboxTest.create(ann, "direct", List.of(bob));
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(presence.events(
+                                PresenceRouted.class,
+                                e -> e.userId().equals(ann) && e.recipients().contains(bob)))
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.online()).isTrue());
+                assertThat(presence.events(
+                                PresenceRouted.class,
+                                e -> e.userId().equals(bob) && e.recipients().contains(ann)))
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.online()).isTrue());
+            });
+
+            UUID group = InboxTest.create(ann, "group", List.of(bob));
+            given().auth()
+                    .oauth2(TestKeys.token(ann, "expert"))
+                    .contentType(io.restassured.http.ContentType.JSON)
+                    .body(Map.of("userId", cy))
+                    .post("/api/conversations/" + group + "/participants")
+                    .then()
+                    .statusCode(200);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(presence.events(PresenceRouted.class, e -> e.userId().equals(cy) && !e.toAdmins()))
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.recipients()).containsExactlyInAnyOrder(ann, bob));
+                for (String member : List.of(ann, bob)) {
+                    assertThat(presence.events(
+                                    PresenceRouted.class,
+                                    e -> e.userId().equals(member)
+                                            && e.recipients().equals(List.of(cy))))
+                            .as("%s announced to the newcomer", member)
+                            .hasSize(1);
+                }
+            });
+        }
+    }
+
+    /**
      * Presence is shared in a group of up to {@link io.parley.conversation.domain.PresenceRouting#PRESENCE_GROUP_LIMIT}
      * members, not in a larger one (each change would go to every member: a group of 1,000 coming online, a million
      * frames); a member of both still shares it with the smaller group's members, once.

@@ -46,12 +46,14 @@ public class ConversationService {
     private final Pool pool;
     private final ConversationStore store;
     private final ReplicaCatchUp catchUp;
+    private final Acquaintance acquaintance;
 
     /** Conversations in {@code store}, changed in transactions of {@code pool}; changes wait for {@code catchUp}. */
-    public ConversationService(Pool pool, ConversationStore store, ReplicaCatchUp catchUp) {
+    public ConversationService(Pool pool, ConversationStore store, ReplicaCatchUp catchUp, Acquaintance acquaintance) {
         this.pool = pool;
         this.store = store;
         this.catchUp = catchUp;
+        this.acquaintance = acquaintance;
     }
 
     /** A conversation asked for, and whether this request created it. */
@@ -92,6 +94,7 @@ public class ConversationService {
         return insert(conversation, pair, null)
                 .chain(outboxId -> outboxId != null
                         ? catchUp.await(outboxId, conversation.id(), authorization)
+                                .call(() -> acquaintance.introduce(conversation, conversation.participants()))
                                 .replaceWith(new Created(conversation, true))
                         : store.findDirect(pool, pair)
                                 .map(existing -> new Created(existing.orElseThrow(), false))
@@ -280,6 +283,7 @@ public class ConversationService {
                 .chain(added -> added.outboxId() == null
                         ? Uni.createFrom().item(added.conversation())
                         : catchUp.await(added.outboxId(), conversationId, authorization)
+                                .call(() -> acquaintance.introduce(added.conversation(), List.of(userId)))
                                 .replaceWith(added.conversation()));
     }
 

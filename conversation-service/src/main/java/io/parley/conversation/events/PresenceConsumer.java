@@ -1,14 +1,12 @@
 package io.parley.conversation.events;
 
+import io.parley.conversation.client.PresenceRoutedProducer;
 import io.parley.conversation.domain.PresenceRouting;
 import io.parley.events.Event;
 import io.parley.events.PresenceChanged;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -19,11 +17,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class PresenceConsumer {
 
     private final PresenceRouting routing;
-    private final MutinyEmitter<Record<String, Event>> routed;
+    private final PresenceRoutedProducer routed;
 
-    /** Routes with {@code routing} and publishes on the {@code presence-routed} channel. */
-    public PresenceConsumer(
-            PresenceRouting routing, @Channel("presence-routed") MutinyEmitter<Record<String, Event>> routed) {
+    /** Routes with {@code routing} and publishes with {@code routed}. */
+    public PresenceConsumer(PresenceRouting routing, PresenceRoutedProducer routed) {
         this.routing = routing;
         this.routed = routed;
     }
@@ -44,12 +41,6 @@ public class PresenceConsumer {
         if (changes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return routing.route(changes)
-                .chain(out -> Uni.join()
-                        .all(out.stream()
-                                .map(r -> routed.send(Record.of(r.key(), r)))
-                                .toList())
-                        .andFailFast()
-                        .replaceWithVoid());
+        return routing.route(changes).chain(routed::publish);
     }
 }

@@ -396,6 +396,37 @@ scenario("a removed participant's app stops showing the conversation's new messa
   }
 });
 
+scenario("a group's participants panel offers Add and Remove to its creator only, Leave to everyone", async (browser) => {
+  if (!tokens.client2) throw new Error('skip: PARLEY_TEST_TOKENS has no client2');
+  const creator = await browser.newContext();
+  const member = await browser.newContext();
+  try {
+    const group = await rest(tokens.client, 'POST', '/api/conversations', {
+      type: 'group',
+      participants: [sub(tokens.client2)],
+      title: unique('Managed'),
+    });
+    const panel = async (context, token) => {
+      const page = await openApp(context, token, group.id);
+      await page.getByText(/^Participants \(2\)$/).click();
+      const list = page.getByRole('list', { name: 'Participants' });
+      await list.getByRole('button', { name: 'Leave' }).waitFor();
+      return { page, list };
+    };
+    const mine = await panel(creator, tokens.client);
+    assert(await mine.list.getByRole('button', { name: `Remove ${sub(tokens.client2)}` }).isVisible(), 'the creator is not offered Remove');
+    assert(await mine.page.getByRole('textbox', { name: 'Add a participant' }).isVisible(), 'the creator is not offered Add');
+    const theirs = await panel(member, tokens.client2);
+    assert((await theirs.list.getByRole('button', { name: /^Remove/ }).count()) === 0, 'a member who did not create the group is offered Remove');
+    assert((await theirs.page.getByRole('textbox', { name: 'Add a participant' }).count()) === 0, 'a member who did not create the group is offered Add');
+    await theirs.list.getByRole('button', { name: 'Leave' }).click();
+    await waitUntil('the creator to see one participant left', async () => (await mine.page.getByText(/^Participants \(1\)$/).count()) === 1);
+  } finally {
+    await creator.close();
+    await member.close();
+  }
+});
+
 scenario('edits and deletions: the sender edits, an admin deletes in a support conversation', async (browser) => {
   const cc = await browser.newContext();
   const ac = await browser.newContext();

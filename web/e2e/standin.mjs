@@ -108,7 +108,7 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null, 
     const awaiting = c.type === 'support' && !!last && last.senderRole !== 'admin';
     const firstWaiting = awaiting ? c.messages.filter((m) => m.seq > (lastAdmin?.seq ?? 0))[0] : null;
     return {
-      id: c.id, type: c.type, title: c.title, participants: [...c.participants], createdAt: c.createdAt,
+      id: c.id, type: c.type, title: c.title, participants: [...c.participants], createdBy: c.creator, createdAt: c.createdAt,
       lastMessage: last, lastSeq, readSeq, unreadCount: lastSeq - readSeq,
       pinned: c.type === 'support' && c.participants.includes(user.sub), muted: false,
       awaitingReply: awaiting, answeredBy: c.type === 'support' ? (lastAdmin?.senderId ?? null) : null,
@@ -421,7 +421,10 @@ export async function startStandIn({ port = 0, host = '127.0.0.1', oidc = null, 
         if (c.type !== 'group') return problem(res, 400, 'groups only');
         if (who !== user.sub && c.creator !== user.sub && user.role !== 'admin') return problem(res, 403, 'the creator or an admin');
         if (!c.participants.includes(who)) return problem(res, 404, 'not a participant');
+        const before = recipients(c);
         c.participants = c.participants.filter((u) => u !== who);
+        const frame = { type: 'participant.removed', conversationId: c.id, userId: who, participants: [...c.participants] };
+        for (const k of before) sendTo(k, frame);
         return json(res, 204);
       }
     }

@@ -191,7 +191,7 @@ export function ConversationView({ id, session, onBack }: Props) {
                 ))}
           </p>
         </div>
-        {c?.type === 'group' && <Participants conversation={c} me={me} onLeft={onBack} />}
+        {c?.type === 'group' && <Participants conversation={c} me={me} admin={session.role === 'admin'} onLeft={onBack} />}
       </header>
       <div ref={logRef} className="log" role="log" aria-label="Messages" aria-live="polite" tabIndex={0} onScroll={onScroll}>
         {messages.hasOlder && (

@@ -4,13 +4,28 @@ import { isParleyApiError, type Conversation } from '@parley/client';
 import { parleyKeys, removeConversation, useParleyClient, type ConversationsData } from '@parley/react';
 import { nameOf } from './format';
 
-/** A group's participants: add one, remove one (the creator or an admin), or leave. */
-export function Participants({ conversation, me, onLeft }: { conversation: Conversation; me: string; onLeft: () => void }) {
+/**
+ * A group's participants: add one or remove one (offered to the group's creator and to admins only: the server refuses
+ * anyone else), or leave (everyone).
+ */
+export function Participants({
+  conversation,
+  me,
+  admin,
+  onLeft,
+}: {
+  conversation: Conversation;
+  me: string;
+  admin: boolean;
+  onLeft: () => void;
+}) {
   const client = useParleyClient();
   const qc = useQueryClient();
   const [userId, setUserId] = useState('');
   const [error, setError] = useState<string | null>(null);
   const id = conversation.id;
+  // a view without createdBy (cached before the field existed) offers everything, and the server decides
+  const manages = admin || !conversation.createdBy || conversation.createdBy === me;
 
   const wrap = async (work: () => Promise<void>) => {
     setError(null);
@@ -50,22 +65,26 @@ export function Participants({ conversation, me, onLeft }: { conversation: Conve
         {conversation.participants.map((u) => (
           <li key={u}>
             <span title={u}>{u === me ? `${nameOf(u, conversation)} (you)` : nameOf(u, conversation)}</span>{' '}
-            <button type="button" className="link" onClick={() => void remove(u)}>
-              {u === me ? 'Leave' : `Remove`}
-              {u !== me && <span className="sr-only"> {u}</span>}
-            </button>
+            {(u === me || manages) && (
+              <button type="button" className="link" onClick={() => void remove(u)}>
+                {u === me ? 'Leave' : `Remove`}
+                {u !== me && <span className="sr-only"> {u}</span>}
+              </button>
+            )}
           </li>
         ))}
       </ul>
-      <form onSubmit={add}>
-        <label>
-          Add a participant
-          <input value={userId} onChange={(e) => setUserId(e.target.value)} placeholder="user id" />
-        </label>
-        <button type="submit" className="small">
-          Add
-        </button>
-      </form>
+      {manages && (
+        <form onSubmit={add}>
+          <label>
+            Add a participant
+            <input value={userId} onChange={(e) => setUserId(e.target.value)} placeholder="user id" />
+          </label>
+          <button type="submit" className="small">
+            Add
+          </button>
+        </form>
+      )}
       {error && <p role="alert">{error}</p>}
     </details>
   );

@@ -103,6 +103,11 @@ export interface Conversation {
    * online); a participant never seen online with a named token is absent. Missing from a `conversation.created` frame.
    */
   names?: Record<string, string>;
+  /**
+   * The user who created it (a support conversation's owner): with the admins, the one who may add and remove a
+   * group's participants.
+   */
+  createdBy: string;
   /** ISO-8601 instant of creation. */
   createdAt: string;
   /** The latest message as it is now (edited or deleted), or null. */

@@ -25,6 +25,7 @@ export function conv(id: string, extra: Partial<Conversation> = {}): Conversatio
     type: 'direct',
     title: null,
     participants: ['alice', 'bob'],
+    createdBy: 'alice',
     createdAt: '2026-01-01T00:00:00Z',
     lastMessage: null,
     lastSeq: 0,

@@ -146,6 +146,14 @@ class JwtMatrixTest {
                     .as("auth frame with %s", bad.getKey())
                     .isEqualTo("unauthorized");
         }
+        // an empty or blank token is a string, so not a valid token: unauthorized (invalid is for no string at all)
+        for (String blank : List.of("", " ")) {
+            connected.send(
+                    new JsonObject().put("type", "auth").put("ref", "blank").put("token", blank));
+            assertThat(connected.next().getString("code"))
+                    .as("auth frame with the token '%s'", blank)
+                    .isEqualTo("unauthorized");
+        }
         connected.send(
                 new JsonObject().put("type", "auth").put("ref", "no role").put("token", Tokens.trusted(noRole)));
         assertThat(connected.next().getString("code"))

@@ -189,6 +189,25 @@ class LimitsTest {
         get(TestKeys.token("fay-" + UUID.randomUUID(), "client")).then().statusCode(200);
     }
 
+    @Test
+    @Order(4)
+    void callsWithATokenTheGatewayCannotVerifyCountAgainstTheAddressAndGet429BeyondIt() {
+        // the address's allowance (3) is this test's alone: the calls above all carried valid tokens
+        for (int i = 0; i < 3; i++) {
+            Response refused = get("not-a-token");
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.header("WWW-Authenticate")).isEqualTo("Bearer error=\"invalid_token\"");
+        }
+        Response limited = get("not-a-token");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.contentType()).isEqualTo("application/problem+json");
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
+        // a call without a token shares the address's allowance
+        assertThat(given().get("/api/conversations").statusCode()).isEqualTo(429);
+        // a verified user's own allowance is untouched
+        get(TestKeys.token("gil-" + UUID.randomUUID(), "client")).then().statusCode(200);
+    }
+
     private static Response get(String token) {
         return given().header("Authorization", "Bearer " + token).get("/api/conversations");
     }

@@ -40,7 +40,7 @@ public record Problem(String type, String title, int status, String detail) {
     /** A conversation id from a path; one that is not a UUID names no conversation: 404. */
     public static java.util.UUID parseId(String id) {
         try {
-            return java.util.UUID.fromString(id);
+            return Uuids.parse(id);
         } catch (IllegalArgumentException e) {
             throw notFound();
         }

@@ -79,6 +79,8 @@ public class ConversationResource {
             content =
                     @Content(mediaType = "application/json", schema = @Schema(implementation = ConversationView.class)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiResponses.UNSUPPORTED)
     public Uni<Response> create(CreateConversationRequest request) {
         if (request == null || request.type() == null) {
             throw Problem.badRequest("type is required: direct or group.");
@@ -253,6 +255,8 @@ public class ConversationResource {
     @APIResponse(responseCode = "403", ref = ApiResponses.FORBIDDEN)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
+    @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiResponses.UNSUPPORTED)
     public Uni<ConversationView> addParticipant(
             @PathParam("id")
                     @Parameter(

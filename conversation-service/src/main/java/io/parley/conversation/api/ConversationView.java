@@ -13,7 +13,9 @@ import java.util.UUID;
  * notification-service, whose mute changes this service keeps from {@code mute.changed} events). Support
  * conversations also say whether a reply is awaited (the last message is not from an admin), since when
  * ({@code awaitingSince}, null when none is) and which admin answered last. {@code names}: the display names known of
- * its participants (user id to name; a participant never seen online with a named token is absent).
+ * its participants (user id to name; a participant never seen online with a named token is absent). {@code createdBy}:
+ * the user who created it (for a support conversation, its owner), who with the admins may add and remove a group's
+ * participants.
  */
 public record ConversationView(
         UUID id,
@@ -21,6 +23,7 @@ public record ConversationView(
         String title,
         List<String> participants,
         Map<String, String> names,
+        String createdBy,
         Instant createdAt,
         Map<String, Object> lastMessage,
         long lastSeq,
@@ -46,6 +49,7 @@ public record ConversationView(
                 c.title(),
                 c.participants(),
                 c.names(),
+                c.createdBy(),
                 c.createdAt(),
                 c.lastMessage(),
                 c.lastSeq(),

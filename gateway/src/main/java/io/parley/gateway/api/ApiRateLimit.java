@@ -19,7 +19,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * {@code parley.gateway.api-burst} calls refilled at {@code api-rate} a second, keyed by the token's {@code sub}. A
  * call beyond it is answered {@code 429} problem+json with {@code Retry-After} (whole seconds) here, and nothing of it
  * is forwarded. A call without a valid token (which its service answers {@code 401}) counts against its remote
- * address instead. Runs after authentication (order -200) and before the proxy ({@link ApiProxy}, order -100).
+ * address instead, and so does a call whose token the gateway could not verify ({@link #takeUnverified}, from the
+ * handler of that failure). Runs after authentication (order -200) and before the proxy ({@link ApiProxy}, order -100).
  */
 @ApplicationScoped
 public class ApiRateLimit {
@@ -44,16 +45,34 @@ public class ApiRateLimit {
     }
 
     private void decide(RoutingContext context, SecurityIdentity identity) {
-        long wait = buckets.acquire(key(identity, context.request().remoteAddress()));
-        if (wait == 0) {
+        if (take(context, key(identity, context.request().remoteAddress()))) {
             context.next();
-            return;
+        }
+    }
+
+    /**
+     * Counts a call under {@code /api} whose token the gateway could not verify, which authentication answers before
+     * this limit's route runs: against its remote address, as a call without a token.
+     *
+     * @return true when the call is within the address's allowance (answer it {@code 401}); false when it was answered
+     *         {@code 429} here
+     */
+    public boolean takeUnverified(RoutingContext context) {
+        return take(context, key(null, context.request().remoteAddress()));
+    }
+
+    /** One call of {@code key}'s allowance: true if taken; false if none is left, the call then answered 429. */
+    private boolean take(RoutingContext context, String key) {
+        long wait = buckets.acquire(key);
+        if (wait == 0) {
+            return true;
         }
         long seconds = TokenBuckets.retryAfterSeconds(wait);
         TooManyRequests.refuse(
                 context.request(),
                 seconds,
                 "Too many requests; retry in " + seconds + (seconds == 1 ? " second." : " seconds."));
+        return false;
     }
 
     /**

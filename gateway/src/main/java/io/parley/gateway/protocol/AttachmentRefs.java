@@ -23,11 +23,9 @@ public final class AttachmentRefs {
     public static final int MAX = 10;
 
     /** A UUID in its 8-4-4-4-12 hexadecimal form (RFC 9562), either case. */
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
     /** The path a refusal's detail starts with: {@code attachments}, {@code attachments[2]} or {@code attachments[2].id}. */
-    private static final Pattern DETAIL_PATH = Pattern.compile("^(attachments(?:\\[\\d+](?:\\.id)?)?)[ .]");
+    private static final Pattern DETAIL_PATH = Pattern.compile("^(content|attachments(?:\\[\\d+](?:\\.id)?)?)[ .]");
 
     private AttachmentRefs() {}
 
@@ -82,7 +80,7 @@ public final class AttachmentRefs {
             if (why != null) {
                 return Result.wrong(path + ".id", path + ".id " + why + ".");
             }
-            if (!UUID_TEXT.matcher(id.asText()).matches()) {
+            if (!io.parley.kit.Uuids.isUuid(id.asText())) {
                 return Result.wrong(path + ".id", path + ".id must be a UUID.");
             }
             for (Iterator<String> keys = item.fieldNames(); keys.hasNext(); ) {
@@ -91,7 +89,7 @@ public final class AttachmentRefs {
                     return Result.wrong(path, path + " has a key other than id.");
                 }
             }
-            ids.add(UUID.fromString(id.asText().toLowerCase(Locale.ROOT)));
+            ids.add(io.parley.kit.Uuids.parse(id.asText().toLowerCase(Locale.ROOT)));
         }
         return new Result(List.copyOf(ids), null, null);
     }
@@ -104,8 +102,9 @@ public final class AttachmentRefs {
     }
 
     /**
-     * The part of a send that the message-service's refusal names, when its {@code detail} starts with an
-     * attachment's path ({@code attachments[0] is attached to another message.} names {@code attachments[0]}), else
+     * The part of a send that the message-service's refusal names, when its {@code detail} starts with
+     * {@code content} or an attachment's path ({@code attachments[0] is attached to another message.} names
+     * {@code attachments[0]}; {@code content is required unless there are attachments.} names {@code content}), else
      * null.
      */
     public static String fieldOf(String detail) {

@@ -68,7 +68,10 @@ class AttachmentRefsTest {
         assertThat(AttachmentRefs.fieldOf("attachments[1].id must be a UUID.")).isEqualTo("attachments[1].id");
         assertThat(AttachmentRefs.fieldOf("attachments holds at most 10 files."))
                 .isEqualTo("attachments");
-        assertThat(AttachmentRefs.fieldOf("content contains U+0000 (NUL).")).isNull();
+        assertThat(AttachmentRefs.fieldOf("content contains U+0000 (NUL).")).isEqualTo("content");
+        assertThat(AttachmentRefs.fieldOf("content is required unless there are attachments."))
+                .isEqualTo("content");
+        assertThat(AttachmentRefs.fieldOf("contents")).isNull();
         assertThat(AttachmentRefs.fieldOf("No such conversation.")).isNull();
         assertThat(AttachmentRefs.fieldOf(null)).isNull();
     }

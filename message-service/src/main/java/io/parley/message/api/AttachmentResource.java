@@ -138,6 +138,7 @@ public class AttachmentResource {
                                             format = "binary")))
     @APIResponse(responseCode = "304", description = "Not modified (If-None-Match)")
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    @APIResponse(responseCode = "416", description = "The range cannot be satisfied")
     public Response thumbnail(
             @PathParam("id")
                     @Parameter(
@@ -298,7 +299,7 @@ public class AttachmentResource {
 
     private static UUID parse(String id) {
         try {
-            return UUID.fromString(id);
+            return io.parley.kit.Uuids.parse(id);
         } catch (IllegalArgumentException e) {
             throw notFound();
         }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The rule for a send's {@code attachments} (the files contract, section 2): a list of at most {@link #MAX} objects
@@ -20,9 +19,6 @@ public final class Attachments {
     public static final int MAX = 10;
 
     /** A UUID in its canonical text form (36 characters, hex digits in any case). */
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
     private Attachments() {}
 
     /**
@@ -57,12 +53,10 @@ public final class Attachments {
                 }
             }
             JsonNode id = attachment.get("id");
-            if (id == null
-                    || !id.isTextual()
-                    || !UUID_TEXT.matcher(id.textValue()).matches()) {
+            if (id == null || !id.isTextual() || !io.parley.kit.Uuids.isUuid(id.textValue())) {
                 throw Problem.badRequest(path + ".id must be a UUID.");
             }
-            UUID uuid = UUID.fromString(id.textValue());
+            UUID uuid = io.parley.kit.Uuids.parse(id.textValue());
             int earlier = ids.indexOf(uuid);
             if (earlier >= 0) {
                 throw Problem.badRequest(path + " is attachments[" + earlier + "] again.");

@@ -85,6 +85,7 @@ public class MessageResource {
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
     @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiResponses.UNSUPPORTED)
     public Uni<Response> send(
             @PathParam("conversationId")
                     @Parameter(
@@ -166,6 +167,7 @@ public class MessageResource {
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = ApiResponses.CONFLICT)
     @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiResponses.UNSUPPORTED)
     public Uni<MessageData> edit(
             @PathParam("conversationId")
                     @Parameter(
@@ -229,7 +231,7 @@ public class MessageResource {
      */
     private static UUID messageId(String id) {
         try {
-            return UUID.fromString(id);
+            return io.parley.kit.Uuids.parse(id);
         } catch (IllegalArgumentException e) {
             throw noSuchMessage();
         }
@@ -286,7 +288,7 @@ public class MessageResource {
             throw Problem.badRequest("clientMessageId is required: a UUID the client makes for each new message.");
         }
         try {
-            return UUID.fromString(value);
+            return io.parley.kit.Uuids.parse(value);
         } catch (IllegalArgumentException e) {
             throw Problem.badRequest("clientMessageId must be a UUID.");
         }

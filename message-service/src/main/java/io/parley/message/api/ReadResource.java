@@ -51,6 +51,8 @@ public class ReadResource {
     @APIResponse(responseCode = "204", description = "Read up to seq")
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiResponses.UNSUPPORTED)
     public Uni<Response> read(
             @PathParam("conversationId")
                     @Parameter(

@@ -52,7 +52,7 @@ public class ReplicaSyncResource {
             throw Problem.badRequest("conversationId is required: a UUID.");
         }
         try {
-            return UUID.fromString(request.conversationId());
+            return io.parley.kit.Uuids.parse(request.conversationId());
         } catch (IllegalArgumentException e) {
             throw Problem.badRequest("conversationId must be a UUID.");
         }

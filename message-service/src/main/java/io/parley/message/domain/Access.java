@@ -17,7 +17,7 @@ import java.util.UUID;
  * decide and write at once (a send, a read position) hold the same rule in SQL ({@code MembershipStore.MAY_USE}).
  */
 @ApplicationScoped
-public class Access {
+public class Access implements io.parley.kit.ConversationVisibility {
 
     private final Pool pool;
     private final MembershipStore membership;
@@ -45,6 +45,15 @@ public class Access {
                                 .chain(caughtUp -> caughtUp
                                         ? mayUse(caller, conversationId)
                                         : Uni.createFrom().item(false)));
+    }
+
+    /**
+     * As {@link #mayUseCaughtUp}: what the refusals of paths under {@code /api/conversations/{id}} are checked against
+     * ({@link io.parley.kit.HiddenConversations}).
+     */
+    @Override
+    public Uni<Boolean> visible(UUID conversationId, Caller caller) {
+        return mayUseCaughtUp(caller, conversationId);
     }
 
     /**

@@ -89,6 +89,8 @@ public class MuteResource {
     @APIResponse(responseCode = "204", description = "Muted")
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = ApiResponses.NOT_FOUND)
+    @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiResponses.UNSUPPORTED)
     public Uni<Response> mute(
             @PathParam("conversationId")
                     @Parameter(

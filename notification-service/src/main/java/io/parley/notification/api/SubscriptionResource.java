@@ -76,6 +76,8 @@ public class SubscriptionResource {
                             mediaType = "application/json",
                             schema = @Schema(implementation = Schemas.Subscription.class)))
     @APIResponse(responseCode = "400", ref = ApiResponses.BAD_REQUEST)
+    @APIResponse(responseCode = "413", ref = ApiResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiResponses.UNSUPPORTED)
     public Uni<Response> subscribe(SubscriptionRequest request) {
         PushSubscription subscription = validate(request);
         return subscriptions
@@ -108,7 +110,7 @@ public class SubscriptionResource {
         Text.require("id", id);
         UUID subscriptionId;
         try {
-            subscriptionId = UUID.fromString(id);
+            subscriptionId = io.parley.kit.Uuids.parse(id);
         } catch (IllegalArgumentException e) {
             throw Problem.of(Response.Status.NOT_FOUND, "No such subscription.");
         }

@@ -1,0 +1,76 @@
+package io.parley.kit;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.MediaType;
+import java.lang.annotation.Annotation;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * Every path under {@code /api/conversations/{id}} answers {@code 404} to a caller who may not see the conversation,
+ * before anything else (docs/api.md): a refusal of the request itself ({@code 400} for a bad field, {@code 413},
+ * {@code 415}, {@code 403}, {@code 409}) would tell such a caller that something is there, or would differ between a
+ * conversation that exists and one that does not. The resources check their input first, as input checks cost
+ * nothing; so each refusal is looked at here, after the fact: when the caller may not see the conversation the path
+ * names ({@link ConversationVisibility}, or its id is not a UUID), the answer becomes the same {@code 404 No such
+ * conversation.} that an unknown id gets. Answers that are not refusals pay nothing.
+ */
+public class HiddenConversations {
+
+    /** The refusals that could tell a caller who may not see the conversation something about it. */
+    private static final Set<Integer> REFUSALS = Set.of(400, 403, 409, 413, 415, 422);
+
+    private static final Pattern CONVERSATION_PATH = Pattern.compile("^/api/conversations/([^/]+)(/.*)?$");
+
+    @Inject
+    Instance<ConversationVisibility> visibility;
+
+    @Inject
+    JsonWebToken jwt;
+
+    /**
+     * @return done once the answer is what the caller may get: unchanged, or {@code 404} problem+json
+     */
+    @ServerResponseFilter
+    public Uni<Void> hide(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!REFUSALS.contains(response.getStatus()) || !visibility.isResolvable()) {
+            return Uni.createFrom().voidItem();
+        }
+        Matcher path = CONVERSATION_PATH.matcher(request.getUriInfo().getPath());
+        if (!path.matches() || ("support".equals(path.group(1)) && path.group(2) == null)) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!Uuids.isUuid(path.group(1))) {
+            notFound(response);
+            return Uni.createFrom().voidItem();
+        }
+        if (jwt == null || jwt.getSubject() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID conversationId = UUID.fromString(path.group(1));
+        return visibility
+                .get()
+                .visible(conversationId, Caller.of(jwt))
+                .invoke(visible -> {
+                    if (!visible) {
+                        notFound(response);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private static void notFound(ContainerResponseContext response) {
+        var answer = Problem.notFound().getResponse();
+        response.setStatus(answer.getStatus());
+        response.getHeaders().remove("Retry-After");
+        response.setEntity(answer.getEntity(), new Annotation[0], MediaType.valueOf(Problem.MEDIA_TYPE));
+    }
+}

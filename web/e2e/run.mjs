@@ -427,6 +427,56 @@ scenario("a group's participants panel offers Add and Remove to its creator only
   }
 });
 
+scenario('a new direct conversation names the other user once they come online; muting sticks; earlier messages stay seen', async (browser) => {
+  if (!tokens.client2) throw new Error('skip: PARLEY_TEST_TOKENS has no client2');
+  if (standIn) throw new Error('skip: the stand-in has no presence names or mutes');
+  const cc = await browser.newContext();
+  const oc = await browser.newContext();
+  try {
+    const client = await openApp(cc, tokens.client);
+    const other = sub(tokens.client2);
+    const otherName = JSON.parse(Buffer.from(tokens.client2.split('.')[1], 'base64url').toString()).name;
+    // created while the client's app is open: the list learns it from its frame, which has no names
+    const direct = await rest(tokens.client, 'POST', '/api/conversations', { type: 'direct', participants: [other] });
+    const list = client.getByRole('list', { name: 'Conversations' });
+    await list.locator(`[data-conversation-id="${direct.id}"] button`).first().click();
+    await log(client).waitFor();
+    const first = unique('first');
+    await send(client, first);
+    const them = await openApp(oc, tokens.client2, direct.id);
+    await waitUntil('the other to see the message', async () => (await shown(them)).includes(first));
+    if (otherName) {
+      await waitUntil(`the client's header to name the other user (${otherName})`, async () =>
+        (await client.locator('.conv-heading').textContent())?.includes(otherName),
+      );
+    }
+    await client.locator('.msg', { hasText: first }).getByText('Seen').waitFor();
+    // the other leaves; a later message is only sent, and the first one stays seen
+    await them.close();
+    const second = unique('second');
+    await send(client, second);
+    await client.locator('.msg', { hasText: second }).getByText('Sent').waitFor();
+    assert(
+      (await client.locator('.msg', { hasText: first }).getByText('Seen').count()) === 1,
+      'the first message went back to "Sent" when a later one was not read yet',
+    );
+
+    // mute: the button is pressed, the list says so, and a reload still shows it muted (the server has it)
+    await client.getByRole('button', { name: 'Mute', exact: true }).click();
+    await client.getByRole('button', { name: 'Unmute', exact: true }).waitFor();
+    assert((await client.getByRole('button', { name: 'Unmute', exact: true }).getAttribute('aria-pressed')) === 'true', 'Unmute is not pressed');
+    await waitUntil('the view to say muted', async () => (await rest(tokens.client, 'GET', `/api/conversations/${direct.id}`)).muted === true);
+    await client.reload();
+    await client.getByRole('button', { name: 'Unmute', exact: true }).waitFor();
+    await client.getByRole('button', { name: 'Unmute', exact: true }).click();
+    await client.getByRole('button', { name: 'Mute', exact: true }).waitFor();
+    await waitUntil('the view to say unmuted', async () => (await rest(tokens.client, 'GET', `/api/conversations/${direct.id}`)).muted === false);
+  } finally {
+    await cc.close();
+    await oc.close();
+  }
+});
+
 scenario('edits and deletions: the sender edits, an admin deletes in a support conversation', async (browser) => {
   const cc = await browser.newContext();
   const ac = await browser.newContext();

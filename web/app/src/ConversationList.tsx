@@ -78,6 +78,7 @@ export function ConversationItem({
           <span className="conv-top">
             <span className="conv-title">{title}</span>
             {c.type === 'support' && <span className="badge">Support</span>}
+            {c.muted && <span className="badge muted-badge">Muted</span>}
             {c.type === 'group' && <span className="badge group">Group</span>}
             <span className="conv-time">{shortTime(c.lastMessage?.createdAt)}</span>
           </span>

@@ -23,6 +23,7 @@ import {
 import type { Session } from './auth';
 import { learnName, nameOf, others, shortTime, titleOf, tooLong } from './format';
 import { Participants } from './Participants';
+import { MuteButton } from './MuteButton';
 import { AttachmentList, PendingFiles, UploadList } from './Files';
 
 interface Props {
@@ -119,13 +120,9 @@ export function ConversationView({ id, session, onBack }: Props) {
     return name === u && c?.type === 'support' && !c.participants.includes(u) ? 'Support' : name;
   });
   const adminInSupport = session.role === 'admin' && c?.type === 'support';
-  const lastOwnSeen = (() => {
-    for (let i = messages.messages.length - 1; i >= 0; i--) {
-      const m = messages.messages[i]!;
-      if (m.senderId === me) return receipts.seenBy(m.seq).length > 0 ? m.seq : 0;
-    }
-    return 0;
-  })();
+  // every message of the caller's that someone else has read up to is seen, not only the latest (a later one not
+  // yet read leaves the earlier ones seen)
+  const seenOwn = (m: { senderId: string; seq: number }) => m.senderId === me && receipts.seenBy(m.seq).length > 0;
 
   const run = async (work: Promise<unknown>, what: string) => {
     try {
@@ -191,6 +188,7 @@ export function ConversationView({ id, session, onBack }: Props) {
                 ))}
           </p>
         </div>
+        {c && <MuteButton conversation={c} />}
         {c?.type === 'group' && <Participants conversation={c} me={me} admin={session.role === 'admin'} onLeft={onBack} />}
       </header>
       <div ref={logRef} className="log" role="log" aria-label="Messages" aria-live="polite" tabIndex={0} onScroll={onScroll}>
@@ -210,7 +208,7 @@ export function ConversationView({ id, session, onBack }: Props) {
             key={item.key}
             item={item}
             me={me}
-            seen={item.kind === 'message' && item.message.seq === lastOwnSeen}
+            seen={item.kind === 'message' && seenOwn(item.message)}
             canDelete={item.kind === 'message' && (item.message.senderId === me || adminInSupport)}
             editing={editing}
             setEditing={setEditing}

@@ -54,16 +54,43 @@ export function PushButton() {
     }
   };
 
-  if (state === 'on') return <span className="push-on">Notifications on</span>;
+  const disable = async () => {
+    setState('working');
+    try {
+      const id = localStorage.getItem('parley.push');
+      if (id) await client.api.deletePushSubscription(id).catch(() => {});
+      localStorage.removeItem('parley.push');
+      const reg = await navigator.serviceWorker.getRegistration('/');
+      await (await reg?.pushManager.getSubscription())?.unsubscribe();
+      setState('off');
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setState('error');
+    }
+  };
+
+  if (state === 'on')
+    return (
+      <span className="push-on">
+        Notifications on{' '}
+        <button type="button" className="link" onClick={() => void disable()}>
+          Turn off notifications
+        </button>
+      </span>
+    );
   return (
-    <button
-      type="button"
-      className="link"
-      onClick={enable}
-      disabled={state === 'working' || state === 'denied'}
-      title={state === 'error' ? `Could not turn notifications on: ${error}` : undefined}
-    >
-      {state === 'denied' ? 'Notifications blocked' : state === 'error' ? 'Retry notifications' : 'Enable notifications'}
-    </button>
+    <span className="push">
+      <button
+        type="button"
+        className="link"
+        onClick={enable}
+        disabled={state === 'working' || state === 'denied'}
+        title={state === 'error' ? `Could not turn notifications on: ${error}` : undefined}
+      >
+        {state === 'denied' ? 'Notifications blocked' : state === 'error' ? 'Retry notifications' : 'Enable notifications'}
+      </button>
+      {state === 'error' && <span role="alert"> Could not turn notifications on: {error}</span>}
+      {state === 'denied' && <span className="muted small"> (allow them in the browser's site settings)</span>}
+    </span>
   );
 }

@@ -238,6 +238,8 @@ export interface PresenceFrame {
   userId: string;
   online: boolean;
   lastSeenAt: string | null;
+  /** The user's display name from the token they came online with; null when unknown and in an `offline`. */
+  name?: string | null;
 }
 
 /** A reader's position moved forward (seen receipts). */

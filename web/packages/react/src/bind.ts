@@ -84,6 +84,24 @@ export function bindParleyCache(client: ParleyClient, qc: QueryClient, options: 
     return found;
   };
 
+  /**
+   * Names `userId` in every cached conversation they take part in whose `names` says otherwise (a view read before they
+   * came online, or made from a `conversation.created` frame, which has no names).
+   */
+  const nameEverywhere = (userId: string, name: string): void => {
+    const rename = (c: Conversation): Conversation =>
+      c.participants.includes(userId) && c.names?.[userId] !== name ? { ...c, names: { ...c.names, [userId]: name } } : c;
+    for (const key of listKeys()) {
+      qc.setQueryData<ConversationsData>(key, (d) => {
+        if (!d || !d.pages.some((p) => p.items.some((c) => rename(c) !== c))) return d;
+        return { ...d, pages: d.pages.map((p) => ({ ...p, items: p.items.map(rename) })) };
+      });
+    }
+    for (const [key, c] of qc.getQueriesData<Conversation>({ queryKey: ['parley', 'conversation'] })) {
+      if (c && rename(c) !== c) qc.setQueryData<Conversation>(key, rename(c));
+    }
+  };
+
   /** A conversation the lists do not have yet: read it and put it first where it belongs. */
   const learnConversation = (id: string): void => {
     if (fetching.has(id)) return;
@@ -178,8 +196,9 @@ export function bindParleyCache(client: ParleyClient, qc: QueryClient, options: 
         );
       }
     }),
-    client.on('presence', ({ userId, online, lastSeenAt }) => {
+    client.on('presence', ({ userId, online, lastSeenAt, name }) => {
       qc.setQueryData<PresenceMap>(parleyKeys.presence(), (d) => ({ ...d, [userId]: { online, lastSeenAt } }));
+      if (name) nameEverywhere(userId, name);
     }),
     client.on('conversation.created', ({ conversation: s }) => {
       // a new conversation has no messages yet: its view follows from the summary

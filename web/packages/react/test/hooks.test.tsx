@@ -164,6 +164,29 @@ describe('useConversations', () => {
   });
 });
 
+describe('names from presence', () => {
+  it("a presence frame's name names the user in every cached conversation of theirs that lacks it", async () => {
+    const server = newServer();
+    server.conversations = [conv('a', { participants: ['alice', 'bob'], names: { alice: 'Alice' } }), conv('b', { participants: ['alice', 'cy'] })];
+    const { wrapper, socket } = setup(server);
+    const { result } = renderHook(() => useConversations(), { wrapper });
+    await waitFor(() => expect(result.current.conversations).toHaveLength(2));
+    const s = await socket();
+    const before = result.current.conversations;
+
+    await act(async () => { s.deliver({ type: 'presence', userId: 'bob', online: true, lastSeenAt: null, name: 'Bob Builder' }); await settle(); });
+    expect(result.current.conversations[0]!.names).toEqual({ alice: 'Alice', bob: 'Bob Builder' });
+    expect(result.current.conversations[1]!.names).toBeUndefined();
+
+    // a frame that changes no name leaves the list as it was
+    const named = result.current.conversations;
+    await act(async () => { s.deliver({ type: 'presence', userId: 'bob', online: false, lastSeenAt: '2026-01-01T00:00:00Z', name: null }); await settle(); });
+    await act(async () => { s.deliver({ type: 'presence', userId: 'bob', online: true, lastSeenAt: null, name: 'Bob Builder' }); await settle(); });
+    expect(result.current.conversations).toBe(named);
+    expect(before).not.toBe(named);
+  });
+});
+
 describe('useSupportDesk', () => {
   it('keeps the unanswered filter: an admin reply takes a conversation out, a client message puts it back', async () => {
     const server = newServer();

@@ -109,6 +109,34 @@ class SupportOnConnectTest {
         assertThat(inDesk).containsEntry(client, "Chloé Martin");
     }
 
+    /** A routed change carries the user's name, and so does the announcement of them to someone who comes online. */
+    @Test
+    void routedPresenceAndTheAnnouncementOfWhoIsOnlineCarryTheName() {
+        String ann = "client-" + UUID.randomUUID();
+        String bob = "expert-" + UUID.randomUUID();
+        InboxTest.create(ann, "direct", List.of(bob));
+        try (EventTap presence = EventTap.open(kafka, Topics.PRESENCE);
+                EventPublisher publisher = new EventPublisher(kafka)) {
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(ann, Role.CLIENT, true, Instant.now(), "Ann Lee"));
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(presence.events(
+                                    PresenceRouted.class,
+                                    e -> e.userId().equals(ann)
+                                            && e.recipients().contains(bob)))
+                            .extracting(PresenceRouted::name)
+                            .containsExactly("Ann Lee"));
+            publisher.publish(Topics.PRESENCE, PresenceChanged.of(bob, Role.EXPERT, true, Instant.now(), "Bob Ray"));
+            // bob, arriving, is told that ann is online already: by her name
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(presence.events(
+                                    PresenceRouted.class,
+                                    e -> e.userId().equals(ann)
+                                            && e.recipients().contains(bob)))
+                            .extracting(PresenceRouted::name)
+                            .containsExactly("Ann Lee", "Ann Lee"));
+        }
+    }
+
     /**
      * An offline change without a role (what a dead gateway's sweep published) is routed like any other, and the
      * changes after it are too: it used to stop this service's presence channel for good.

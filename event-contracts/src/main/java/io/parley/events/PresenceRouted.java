@@ -8,7 +8,8 @@ import java.util.UUID;
 /**
  * A presence change with whom to tell: the users who share a conversation with {@code userId}, and every admin when
  * the user has a support conversation. The conversation-service, which owns membership, publishes it on
- * {@link Topics#PRESENCE} for each {@link PresenceChanged}; the gateways deliver it.
+ * {@link Topics#PRESENCE} for each {@link PresenceChanged}; the gateways deliver it. {@code name} is the user's
+ * display name as their change carried it (null when unknown: an {@code offline}, or a token without one).
  */
 public record PresenceRouted(
         UUID eventId,
@@ -19,7 +20,8 @@ public record PresenceRouted(
         boolean online,
         Instant lastSeenAt,
         List<String> recipients,
-        boolean toAdmins)
+        boolean toAdmins,
+        String name)
         implements Event {
 
     public static final String TYPE = "presence.routed";
@@ -39,7 +41,8 @@ public record PresenceRouted(
                 change.online(),
                 change.lastSeenAt(),
                 recipients,
-                toAdmins);
+                toAdmins,
+                change.name());
     }
 
     @Override

@@ -330,7 +330,7 @@ public abstract class FilesContract {
             assertThat(answer).startsWith("HTTP/1.1 413");
             assertThat(answer)
                     .contains("application/problem+json")
-                    .contains("A file is at most " + maxSize() + " bytes.");
+                    .contains(io.parley.message.domain.FileService.sizeLimit(maxSize()));
         }
         // a file part just above the limit inside a body that is not: read, then refused (streamed from a generator:
         // this test shares the JVM, and rest-assured would hold and print the whole body)

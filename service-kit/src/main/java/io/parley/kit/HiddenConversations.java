@@ -3,7 +3,6 @@ package io.parley.kit;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.MediaType;
 import java.lang.annotation.Annotation;
@@ -40,31 +39,52 @@ public class HiddenConversations {
      * @return done once the answer is what the caller may get: unchanged, or {@code 404} problem+json
      */
     @ServerResponseFilter
-    public Uni<Void> hide(ContainerRequestContext request, ContainerResponseContext response) {
+    public Uni<Void> hide(io.vertx.core.http.HttpServerRequest request, ContainerResponseContext response) {
         if (!REFUSALS.contains(response.getStatus()) || !visibility.isResolvable()) {
             return Uni.createFrom().voidItem();
         }
-        Matcher path = CONVERSATION_PATH.matcher(request.getUriInfo().getPath());
+        // the path as sent: one a client made undecodable is still judged by its segments
+        Matcher path = CONVERSATION_PATH.matcher(request.path());
         if (!path.matches() || ("support".equals(path.group(1)) && path.group(2) == null)) {
             return Uni.createFrom().voidItem();
         }
-        if (!Uuids.isUuid(path.group(1))) {
+        String id = decoded(path.group(1));
+        if (!Uuids.isUuid(id)) {
             notFound(response);
             return Uni.createFrom().voidItem();
         }
         if (jwt == null || jwt.getSubject() == null) {
             return Uni.createFrom().voidItem();
         }
-        UUID conversationId = UUID.fromString(path.group(1));
+        Caller caller;
+        try {
+            caller = Caller.of(jwt);
+        } catch (IllegalArgumentException noKnownRole) {
+            // a token whose role claim names no role is refused 403 for that alone, whatever the path (docs/api.md)
+            return Uni.createFrom().voidItem();
+        }
+        UUID conversationId = UUID.fromString(id);
         return visibility
                 .get()
-                .visible(conversationId, Caller.of(jwt))
+                .visible(conversationId, caller)
                 .invoke(visible -> {
                     if (!visible) {
                         notFound(response);
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /** A path segment percent-decoded as UTF-8; null when it cannot be (it then names no conversation). */
+    private static String decoded(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void notFound(ContainerResponseContext response) {

@@ -65,7 +65,8 @@ public class Acquaintance {
                     .filter(m -> newcomers.contains(o.userId()) || newcomers.contains(m))
                     .toList();
             if (!to.isEmpty()) {
-                out.add(PresenceRouted.of(PresenceChanged.of(o.userId(), o.role(), true, o.since()), to, false));
+                out.add(PresenceRouted.of(
+                        PresenceChanged.of(o.userId(), o.role(), true, o.since(), o.name()), to, false));
             }
         }
         return out;

@@ -177,7 +177,9 @@ public class PresenceRouting {
             tell.forEach((userId, recipients) -> {
                 ConversationStore.Online o = about.get(userId);
                 told.add(PresenceRouted.of(
-                        PresenceChanged.of(userId, o.role(), true, o.since()), List.copyOf(recipients), false));
+                        PresenceChanged.of(userId, o.role(), true, o.since(), o.name()),
+                        List.copyOf(recipients),
+                        false));
             });
             return told;
         }));

@@ -216,8 +216,8 @@ public class ConversationStore {
                 });
     }
 
-    /** A user online now, as the presence events say: their role and since when. */
-    public record Online(String userId, Role role, Instant since) {}
+    /** A user online now, as the presence events say: their role, since when, and their display name (or null). */
+    public record Online(String userId, Role role, Instant since, String name) {}
 
     /**
      * Records each user's latest presence change (one per user), with the role and display name it carries (a change
@@ -250,7 +250,7 @@ public class ConversationStore {
     /** Which of {@code users} are online now. */
     public Uni<List<Online>> onlineAmong(List<String> users) {
         return pool.preparedQuery(
-                        "SELECT user_id, role, changed_at FROM presence_state WHERE online AND user_id = ANY($1)")
+                        "SELECT user_id, role, changed_at, name FROM presence_state WHERE online AND user_id = ANY($1)")
                 .execute(Tuple.of(users.toArray(String[]::new)))
                 .map(ConversationStore::online);
     }
@@ -258,7 +258,7 @@ public class ConversationStore {
     /** The clients and experts with a support conversation who are online now (what an admin coming online sees). */
     public Uni<List<Online>> onlineSupportOwners() {
         return pool.query("""
-                        SELECT s.user_id, s.role, s.changed_at FROM presence_state s
+                        SELECT s.user_id, s.role, s.changed_at, s.name FROM presence_state s
                         JOIN conversation c ON c.support_owner = s.user_id
                         WHERE s.online""").execute().map(ConversationStore::online);
     }
@@ -268,7 +268,8 @@ public class ConversationStore {
         rows.forEach(r -> online.add(new Online(
                 r.getString(0),
                 r.getString(1) == null ? null : Role.fromWire(r.getString(1)),
-                r.getOffsetDateTime(2).toInstant())));
+                r.getOffsetDateTime(2).toInstant(),
+                r.getString(3))));
         return online;
     }
 

@@ -18,7 +18,7 @@ class AcquaintanceTest {
 
     private static Map<String, List<String>> told(List<String> members, List<String> newcomers, String... online) {
         List<Online> now = java.util.Arrays.stream(online)
-                .map(u -> new Online(u, Role.EXPERT, AT))
+                .map(u -> new Online(u, Role.EXPERT, AT, null))
                 .toList();
         return Acquaintance.announcements(members, newcomers, now).stream()
                 .collect(Collectors.toMap(PresenceRouted::userId, PresenceRouted::recipients));

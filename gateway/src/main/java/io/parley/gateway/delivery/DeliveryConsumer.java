@@ -164,7 +164,7 @@ public class DeliveryConsumer {
             return;
         }
         String text = FrameCodec.encode(
-                new ServerFrame.Presence(presence.userId(), presence.online(), presence.lastSeenAt()));
+                new ServerFrame.Presence(presence.userId(), presence.online(), presence.lastSeenAt(), presence.name()));
         for (String userId : presence.recipients()) {
             sessions.of(userId).forEach(session -> session.sendNow(text));
         }

@@ -121,9 +121,12 @@ public sealed interface ServerFrame {
     @JsonTypeName("typing")
     record Typing(UUID conversationId, String userId, TypingState state) implements ServerFrame {}
 
-    /** {@code {type: presence, userId, online, lastSeenAt}}: {@code lastSeenAt} is null while online. */
+    /**
+     * {@code {type: presence, userId, online, lastSeenAt, name}}: {@code lastSeenAt} is null while online; {@code name}
+     * is the user's display name from the token they came online with (null when unknown, and in an offline change).
+     */
     @JsonTypeName("presence")
-    record Presence(String userId, boolean online, Instant lastSeenAt) implements ServerFrame {}
+    record Presence(String userId, boolean online, Instant lastSeenAt, String name) implements ServerFrame {}
 
     /**
      * {@code {type: unread, conversationId, count, total, at}}: a user's new unread counts, as read at {@code at} (the

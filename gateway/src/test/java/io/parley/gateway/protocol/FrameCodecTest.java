@@ -221,11 +221,11 @@ class FrameCodecTest {
                 new ServerFrame.Typing(CID, "u", TypingState.STOP),
                 "{'type':'typing','conversationId':'" + C + "','userId':'u','state':'stop'}");
         expected.put(
-                new ServerFrame.Presence("u", true, null),
-                "{'type':'presence','userId':'u','online':true,'lastSeenAt':null}");
+                new ServerFrame.Presence("u", true, null, "Ann Example"),
+                "{'type':'presence','userId':'u','online':true,'lastSeenAt':null,'name':'Ann Example'}");
         expected.put(
-                new ServerFrame.Presence("u", false, at),
-                "{'type':'presence','userId':'u','online':false,'lastSeenAt':'2026-01-02T03:04:05.678Z'}");
+                new ServerFrame.Presence("u", false, at, null),
+                "{'type':'presence','userId':'u','online':false,'lastSeenAt':'2026-01-02T03:04:05.678Z','name':null}");
         expected.put(
                 new ServerFrame.Unread(CID, 2, 9, at),
                 "{'type':'unread','conversationId':'" + C + "','count':2,'total':9,'at':'2026-01-02T03:04:05.678Z'}");

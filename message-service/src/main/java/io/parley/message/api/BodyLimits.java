@@ -68,7 +68,7 @@ public class BodyLimits {
             return;
         }
         String detail = upload
-                ? "A file is at most " + (uploadLimit - MULTIPART_OVERHEAD) + " bytes."
+                ? io.parley.message.domain.FileService.sizeLimit(uploadLimit - MULTIPART_OVERHEAD)
                 : "A request body is at most " + limit + " bytes.";
         LingeringClose.refuse(request, 413, "Request Entity Too Large", detail);
     }

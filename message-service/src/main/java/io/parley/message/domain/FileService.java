@@ -161,7 +161,25 @@ public class FileService {
 
     /** The 413 of a file larger than {@code maxSize} bytes. */
     public static FileRefused tooLarge(long maxSize) {
-        return new FileRefused(FileRefused.Reason.TOO_LARGE, "A file is at most " + maxSize + " bytes.");
+        return new FileRefused(FileRefused.Reason.TOO_LARGE, sizeLimit(maxSize));
+    }
+
+    /**
+     * The words of the file size limit, for people first: {@code A file is at most 25 MiB (26214400 bytes).} (the
+     * largest whole binary unit that divides the limit, then the exact count).
+     */
+    public static String sizeLimit(long maxSize) {
+        String[] units = {"KiB", "MiB", "GiB"};
+        String readable = null;
+        for (int u = units.length - 1; u >= 0 && readable == null; u--) {
+            long unit = 1L << (10 * (u + 1));
+            if (maxSize >= unit && maxSize % unit == 0) {
+                readable = (maxSize / unit) + " " + units[u];
+            }
+        }
+        return readable == null
+                ? "A file is at most " + maxSize + " bytes."
+                : "A file is at most " + readable + " (" + maxSize + " bytes).";
     }
 
     /**

@@ -177,6 +177,30 @@ public abstract class FilesContract {
         assertThat(rows(conversation)).isZero();
     }
 
+    /** A message of files only, sent without a type, is a {@code file} message with no content. */
+    @Test
+    void aMessageOfFilesOnlyIsAFileMessage() throws Exception {
+        String alice = user("alice");
+        UUID conversation = Conversations.create(kafka, "group", alice, List.of(alice));
+        String id = json(upload(alice, conversation, "notes.txt", "notes\n".getBytes(StandardCharsets.UTF_8)))
+                .get("id")
+                .asText();
+        Map<String, Object> body =
+                Map.of("clientMessageId", UUID.randomUUID().toString(), "attachments", List.of(Map.of("id", id)));
+        JsonNode sent = json(given().auth()
+                .oauth2(token(alice))
+                .contentType("application/json")
+                .body(JSON.writeValueAsBytes(body))
+                .post("/api/conversations/" + conversation + "/messages")
+                .then()
+                .statusCode(201)
+                .extract()
+                .response());
+        assertThat(sent.get("type").asText()).isEqualTo("file");
+        assertThat(sent.get("content").isNull()).isTrue();
+        assertThat(sent.get("attachments")).hasSize(1);
+    }
+
     @Test
     void anUploaderCancelsAnUnattachedUpload() throws Exception {
         String alice = user("alice");

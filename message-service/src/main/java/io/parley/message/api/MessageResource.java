@@ -101,12 +101,15 @@ public class MessageResource {
             throw Problem.badRequest("A body with clientMessageId and content is required.");
         }
         UUID clientMessageId = clientMessageId(request.clientMessageId());
-        String type = request.type() == null ? "text" : request.type();
-        if (!CLIENT_TYPES.contains(type)) {
+        if (request.type() != null && !CLIENT_TYPES.contains(request.type())) {
             throw Problem.badRequest("type must be text or file.");
         }
         List<UUID> attachments = Attachments.check(request.attachments());
         checkContent(request.content(), !attachments.isEmpty());
+        // without a type: a message of files only is a file message, any other a text
+        boolean filesOnly = !attachments.isEmpty()
+                && (request.content() == null || request.content().isBlank());
+        String type = request.type() != null ? request.type() : filesOnly ? "file" : "text";
         return messages.send(Caller.of(jwt), conversation, clientMessageId, type, request.content(), attachments)
                 .map(sent -> Response.status(sent.isNew() ? 201 : 200)
                         .entity(sent.message())

@@ -246,6 +246,24 @@ class PushSubscriptionTest {
                 .contains("keys.p256dh is required")
                 .contains("keys.auth must be 16 bytes");
 
+        // a string that cannot be stored is one of the wrong parts, named with the others
+        detail = given().auth()
+                .oauth2(TestKeys.token("carol", "client"))
+                .contentType(ContentType.JSON)
+                .body(
+                        "{\"kind\":\"webpush\",\"endpoint\":\"http://push.example.net/x\",\"keys\":{\"p256dh\":\"a\\u0000b\","
+                                + "\"auth\":\"x\\uD800y\"}}")
+                .when()
+                .post("/api/push/subscriptions")
+                .then()
+                .statusCode(400)
+                .extract()
+                .path("detail");
+        assertThat(detail)
+                .contains("endpoint must be an https URL")
+                .contains("keys.p256dh contains U+0000 (NUL)")
+                .contains("keys.auth contains an unpaired UTF-16 surrogate");
+
         detail = given().auth()
                 .oauth2(TestKeys.token("carol", "client"))
                 .contentType(ContentType.JSON)

@@ -238,8 +238,16 @@ public final class FrameCodec {
         return why == null ? null : field + " " + why + ".";
     }
 
+    /**
+     * A whole number from 0, as REST takes it: JSON does not tell {@code 1} from {@code 1.0} (RFC 8259, section 6),
+     * so both are 1; {@code 1.5} is not whole.
+     */
     private static boolean wholeFromZero(JsonNode value) {
-        return value != null && value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 0;
+        return value != null
+                && value.isNumber()
+                && value.canConvertToExactIntegral()
+                && value.canConvertToLong()
+                && value.asLong() >= 0;
     }
 
     /** A conversation id that is not a UUID names no conversation: {@code not_found} with the id as sent. */

@@ -82,6 +82,9 @@ class FrameCodecTest {
                 .isEqualTo(new ClientFrame.Typing(null, CID, TypingState.START));
         assertThat(frame("{'type':'read','ref':'x','conversationId':'" + C + "','seq':0}"))
                 .isEqualTo(new ClientFrame.Read("x", CID, 0));
+        // 7.0 is the number 7, as REST reads it (JSON has one kind of number)
+        assertThat(frame("{'type':'read','ref':'x','conversationId':'" + C + "','seq':7.0}"))
+                .isEqualTo(new ClientFrame.Read("x", CID, 7));
         assertThat(frame("{'type':'auth','token':'t.t.t'}")).isEqualTo(new ClientFrame.Auth(null, "t.t.t"));
         // a blank token is a string: it is verified (and refused as unauthorized), not refused as invalid
         assertThat(frame("{'type':'auth','token':' '}")).isEqualTo(new ClientFrame.Auth(null, " "));

@@ -171,7 +171,7 @@ public class SubscriptionResource {
                     throw Problem.badRequest("token is required for " + r.kind() + ".");
                 }
                 Text.require("token", token);
-                if (token.length() > MAX_ADDRESS_LENGTH) {
+                if (token.codePointCount(0, token.length()) > MAX_ADDRESS_LENGTH) {
                     throw Problem.badRequest("token is longer than " + MAX_ADDRESS_LENGTH + " characters.");
                 }
                 if (!token.equals(token.strip())) {
@@ -192,7 +192,7 @@ public class SubscriptionResource {
         if (why != null) {
             return "endpoint " + why;
         }
-        if (endpoint.length() > MAX_ADDRESS_LENGTH) {
+        if (endpoint.codePointCount(0, endpoint.length()) > MAX_ADDRESS_LENGTH) {
             return "endpoint is longer than " + MAX_ADDRESS_LENGTH + " characters";
         }
         URI uri;

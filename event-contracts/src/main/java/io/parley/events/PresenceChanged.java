@@ -25,6 +25,11 @@ public record PresenceChanged(
     public static final String TYPE = "presence.changed";
     public static final int VERSION = 1;
 
+    /** This change with {@code name} as the user's display name. */
+    public PresenceChanged withName(String name) {
+        return new PresenceChanged(eventId, type, occurredAt, version, userId, role, online, lastSeenAt, name);
+    }
+
     /** A change with no display name. */
     public static PresenceChanged of(String userId, Role role, boolean online, Instant at) {
         return of(userId, role, online, at, null);

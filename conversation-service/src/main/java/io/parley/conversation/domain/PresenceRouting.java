@@ -82,7 +82,7 @@ public class PresenceRouting {
                         .map(c -> PresenceRouted.of(
                                 c, contacts.getOrDefault(c.userId(), List.of()), owners.contains(c.userId())))
                         .toList());
-                return store.recordPresence(named(latest(changes), changes))
+                return store.recordPresence(latestNamed(changes))
                         .chain(() -> alreadyOnline(changes, contacts))
                         .map(told -> {
                             routed.addAll(told);
@@ -100,30 +100,16 @@ public class PresenceRouting {
     }
 
     /**
-     * {@code latest}, each with the last display name its user's changes in {@code changes} carry (an {@code offline}
-     * after an {@code online} in the same poll carries none, and the name is kept all the same).
+     * Each user's last change of the poll ({@link #latest}), with the last display name their changes carry (an
+     * {@code offline} after an {@code online} in the same poll carries none, and the name is kept all the same).
      */
-    static List<PresenceChanged> named(List<PresenceChanged> latest, List<PresenceChanged> changes) {
-        Map<String, String> names = new HashMap<>();
-        changes.forEach(c -> {
-            if (c.name() != null) {
-                names.put(c.userId(), c.name());
-            }
-        });
-        return latest.stream()
-                .map(c -> c.name() != null || !names.containsKey(c.userId())
-                        ? c
-                        : new PresenceChanged(
-                                c.eventId(),
-                                c.type(),
-                                c.occurredAt(),
-                                c.version(),
-                                c.userId(),
-                                c.role(),
-                                c.online(),
-                                c.lastSeenAt(),
-                                names.get(c.userId())))
-                .toList();
+    static List<PresenceChanged> latestNamed(List<PresenceChanged> changes) {
+        Map<String, PresenceChanged> last = new LinkedHashMap<>();
+        for (PresenceChanged c : changes) {
+            PresenceChanged had = last.get(c.userId());
+            last.put(c.userId(), c.name() == null && had != null && had.name() != null ? c.withName(had.name()) : c);
+        }
+        return List.copyOf(last.values());
     }
 
     /**

@@ -75,7 +75,8 @@ public final class FrameCodec {
         JsonNode refNode = frame.get("ref");
         String ref = null;
         if (refNode != null && !refNode.isNull()) {
-            if (!refNode.isTextual() && !(refNode.isIntegralNumber() && refNode.canConvertToLong())) {
+            // a whole number of any size is read as its digits (docs/api.md)
+            if (!refNode.isTextual() && !refNode.isIntegralNumber()) {
                 return refused(null, Error.invalid(null, "ref", "ref must be a string or a whole number."));
             }
             String why = Text.whyNot(refNode.asText());

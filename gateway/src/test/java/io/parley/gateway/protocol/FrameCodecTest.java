@@ -82,6 +82,9 @@ class FrameCodecTest {
                 .isEqualTo(new ClientFrame.Typing(null, CID, TypingState.START));
         assertThat(frame("{'type':'read','ref':'x','conversationId':'" + C + "','seq':0}"))
                 .isEqualTo(new ClientFrame.Read("x", CID, 0));
+        // a ref that is a whole number beyond 64 bits is read as its digits
+        assertThat(frame("{'type':'read','ref':123456789012345678901234567890,'conversationId':'" + C + "','seq':0}"))
+                .isEqualTo(new ClientFrame.Read("123456789012345678901234567890", CID, 0));
         // 7.0 is the number 7, as REST reads it (JSON has one kind of number)
         assertThat(frame("{'type':'read','ref':'x','conversationId':'" + C + "','seq':7.0}"))
                 .isEqualTo(new ClientFrame.Read("x", CID, 7));

@@ -445,11 +445,10 @@ scenario('a new direct conversation names the other user once they come online; 
     await send(client, first);
     const them = await openApp(oc, tokens.client2, direct.id);
     await waitUntil('the other to see the message', async () => (await shown(them)).includes(first));
-    if (otherName) {
-      await waitUntil(`the client's header to name the other user (${otherName})`, async () =>
-        (await client.locator('.conv-heading').textContent())?.includes(otherName),
-      );
-    }
+    assert(otherName, 'the client2 token has no name claim');
+    await waitUntil(`the client's header to name the other user (${otherName})`, async () =>
+      (await client.locator('.conv-heading').textContent())?.includes(otherName),
+    );
     await client.locator('.msg', { hasText: first }).getByText('Seen').waitFor();
     // the other leaves; a later message is only sent, and the first one stays seen
     await them.close();

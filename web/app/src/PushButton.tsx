@@ -18,6 +18,7 @@ export function PushButton() {
   const client = useParleyClient();
   const [state, setState] = useState<PushState>(() => (supported() ? 'off' : 'unsupported'));
   const [error, setError] = useState('');
+  const [offError, setOffError] = useState('');
 
   useEffect(() => {
     if (!supported() || Notification.permission !== 'granted') return;
@@ -56,16 +57,18 @@ export function PushButton() {
 
   const disable = async () => {
     setState('working');
+    setOffError('');
     try {
       const id = localStorage.getItem('parley.push');
-      if (id) await client.api.deletePushSubscription(id).catch(() => {});
+      // the server first: while it holds the subscription, alerts still come, so a failure leaves them on
+      if (id) await client.api.deletePushSubscription(id);
       localStorage.removeItem('parley.push');
       const reg = await navigator.serviceWorker.getRegistration('/');
       await (await reg?.pushManager.getSubscription())?.unsubscribe();
       setState('off');
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      setState('error');
+      setOffError(e instanceof Error ? e.message : String(e));
+      setState('on');
     }
   };
 
@@ -76,6 +79,7 @@ export function PushButton() {
         <button type="button" className="link" onClick={() => void disable()}>
           Turn off notifications
         </button>
+        {offError && <span role="alert"> Could not turn notifications off: {offError}</span>}
       </span>
     );
   return (

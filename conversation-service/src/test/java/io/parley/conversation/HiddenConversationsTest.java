@@ -98,6 +98,56 @@ class HiddenConversationsTest {
     }
 
     @Test
+    void whoMaySeeItKeepsTheirRefusalAndNoPathSpellingHidesTheRule() {
+        String client = "client-" + UUID.randomUUID();
+        String support = given().auth()
+                .oauth2(TestKeys.token(client, "client"))
+                .get("/api/conversations/support")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
+        // an admin sees every support conversation: their refusal is the real one
+        given().auth()
+                .oauth2(TestKeys.token("admin-" + UUID.randomUUID(), "admin"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("userId", "someone"))
+                .post("/api/conversations/" + support + "/participants")
+                .then()
+                .statusCode(400);
+        // a token with no known role is refused 403 for that, whatever id the path holds
+        for (String id : List.of(support, "x")) {
+            given().auth()
+                    .oauth2(TestKeys.token("norole-" + UUID.randomUUID(), "visitor"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("userId", ""))
+                    .post("/api/conversations/" + id + "/participants")
+                    .then()
+                    .statusCode(403);
+        }
+        // a path through the stranger's own conversation to someone else's is judged by the one it names
+        String own = given().auth()
+                .oauth2(TestKeys.token("stranger-" + UUID.randomUUID(), "expert"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("type", "group", "title", "Mine", "participants", List.of("x-" + UUID.randomUUID())))
+                .post("/api/conversations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String stranger = "stranger-" + UUID.randomUUID();
+        given().auth()
+                .oauth2(TestKeys.token(stranger, "client"))
+                .urlEncodingEnabled(false)
+                .contentType(ContentType.JSON)
+                .body(Map.of("userId", ""))
+                .post("/api/conversations/" + own + "/participants/../../" + support + "/participants")
+                .then()
+                .statusCode(404)
+                .body("detail", org.hamcrest.Matchers.equalTo("No such conversation."));
+    }
+
+    @Test
     void aConversationViewSaysWhoCreatedIt() {
         String owner = "owner-" + UUID.randomUUID();
         String member = "member-" + UUID.randomUUID();

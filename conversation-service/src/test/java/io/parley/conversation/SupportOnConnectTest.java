@@ -89,6 +89,18 @@ class SupportOnConnectTest {
             Map<String, String> names = InboxTest.view(nameless, group).getMap("names");
             assertThat(names).containsExactly(Map.entry(client, "Chloé Martin"));
         });
+        // a conversation created now names them in its 201 already
+        Map<String, String> inCreated = given().auth()
+                .oauth2(TestKeys.token(nameless, "expert"))
+                .contentType("application/json")
+                .body(Map.of("type", "group", "title", "Named", "participants", List.of(client)))
+                .post("/api/conversations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getMap("names");
+        assertThat(inCreated).containsExactly(Map.entry(client, "Chloé Martin"));
         String support = given().auth()
                 .oauth2(TestKeys.token(client, "client"))
                 .get("/api/conversations/support")

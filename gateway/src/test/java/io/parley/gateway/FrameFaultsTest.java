@@ -296,6 +296,10 @@ class FrameFaultsTest {
             assertThat(sent.getString("code"))
                     .as("send answered " + entry.getKey())
                     .isEqualTo(entry.getValue());
+            if ("not_found".equals(entry.getValue())) {
+                // like every not_found of a conversation, it names the conversation
+                assertThat(sent.getString("conversationId")).isEqualTo(conversation.toString());
+            }
             connection.send(new JsonObject()
                     .put("type", "read")
                     .put("ref", "r")

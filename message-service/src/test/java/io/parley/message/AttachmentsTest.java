@@ -40,8 +40,8 @@ class AttachmentsTest {
         refused(
                 "[{\"id\": \"" + UUID.randomUUID() + "\", \"name\": \"f.pdf\"}]",
                 "attachments[0] may only have the key id.");
-        refused("[" + ok + ", \"text\"]", "attachments[1] must be a JSON object {\"id\": upload id}.");
-        refused("[null]", "attachments[0] must be a JSON object {\"id\": upload id}.");
+        refused("[" + ok + ", \"text\"]", "attachments[1] must be a JSON object.");
+        refused("[null]", "attachments[0] must be a JSON object.");
         StringBuilder eleven = new StringBuilder("[");
         for (int i = 0; i < 11; i++) {
             eleven.append(i == 0 ? "" : ", ")

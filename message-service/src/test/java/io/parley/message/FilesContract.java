@@ -177,7 +177,7 @@ public abstract class FilesContract {
         assertThat(rows(conversation)).isZero();
     }
 
-    /** A message of files only, sent without a type, is a {@code file} message with no content. */
+    /** A message of files only (white space beside them is no content), sent without a type, is a file message. */
     @Test
     void aMessageOfFilesOnlyIsAFileMessage() throws Exception {
         String alice = user("alice");
@@ -185,8 +185,13 @@ public abstract class FilesContract {
         String id = json(upload(alice, conversation, "notes.txt", "notes\n".getBytes(StandardCharsets.UTF_8)))
                 .get("id")
                 .asText();
-        Map<String, Object> body =
-                Map.of("clientMessageId", UUID.randomUUID().toString(), "attachments", List.of(Map.of("id", id)));
+        Map<String, Object> body = Map.of(
+                "clientMessageId",
+                UUID.randomUUID().toString(),
+                "content",
+                " \n",
+                "attachments",
+                List.of(Map.of("id", id)));
         JsonNode sent = json(given().auth()
                 .oauth2(token(alice))
                 .contentType("application/json")

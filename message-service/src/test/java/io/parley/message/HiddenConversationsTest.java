@@ -83,6 +83,10 @@ class HiddenConversationsTest {
                         (r, c) -> r.get("/api/conversations/" + c + "/messages?afterSeq=1&beforeSeq=5")),
                 new Bad("history with limit 0", 400, (r, c) -> r.get("/api/conversations/" + c + "/messages?limit=0")),
                 new Bad(
+                        "delete a message id that is not a UUID (a participant: No such message.)",
+                        404,
+                        (r, c) -> r.delete("/api/conversations/" + c + "/messages/not-a-uuid")),
+                new Bad(
                         "edit to nothing",
                         400,
                         (r, c) -> r.contentType(ContentType.JSON)

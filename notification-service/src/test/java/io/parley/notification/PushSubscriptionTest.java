@@ -246,6 +246,22 @@ class PushSubscriptionTest {
                 .contains("keys.p256dh is required")
                 .contains("keys.auth must be 16 bytes");
 
+        // a number where text is expected is refused, not stored as its digits
+        for (String body : new String[] {
+            "{\"kind\":\"fcm\",\"token\":1234567}",
+            "{\"kind\":\"webpush\",\"endpoint\":5,\"keys\":{\"p256dh\":\"x\",\"auth\":true}}"
+        }) {
+            given().auth()
+                    .oauth2(TestKeys.token("carol", "client"))
+                    .contentType(ContentType.JSON)
+                    .body(body)
+                    .when()
+                    .post("/api/push/subscriptions")
+                    .then()
+                    .statusCode(400)
+                    .body("detail", org.hamcrest.Matchers.endsWith("must be a string."));
+        }
+
         // a string that cannot be stored is one of the wrong parts, named with the others
         detail = given().auth()
                 .oauth2(TestKeys.token("carol", "client"))

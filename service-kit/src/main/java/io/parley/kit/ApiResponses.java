@@ -42,7 +42,9 @@ public final class ApiResponses implements OASFilter {
             FORBIDDEN, "The caller may see it but may not do this.",
             CONFLICT, "It conflicts with what is stored.",
             TOO_LARGE, "The body, or a part of it, is too large.",
-            UNSUPPORTED, "The file's type, detected from its bytes, is refused.",
+            UNSUPPORTED,
+                    "A Content-Type this path does not take (JSON is expected); for an upload, the file's type, detected"
+                            + " from its bytes, is refused.",
             TOO_MANY, "Too many requests: try again after Retry-After seconds.",
             UNAVAILABLE,
                     "Not available now: send the same request again (after Retry-After when given); nothing "

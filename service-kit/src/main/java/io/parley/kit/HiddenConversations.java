@@ -24,8 +24,11 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  */
 public class HiddenConversations {
 
-    /** The refusals that could tell a caller who may not see the conversation something about it. */
-    private static final Set<Integer> REFUSALS = Set.of(400, 403, 409, 413, 415, 422);
+    /**
+     * The refusals that could tell a caller who may not see the conversation something about it; a 404 among them,
+     * since a participant's {@code No such message.} is not a stranger's answer.
+     */
+    private static final Set<Integer> REFUSALS = Set.of(400, 403, 404, 405, 406, 409, 413, 415, 422);
 
     private static final Pattern CONVERSATION_PATH = Pattern.compile("^/api/conversations/([^/]+)(/.*)?$");
 
@@ -39,18 +42,15 @@ public class HiddenConversations {
      * @return done once the answer is what the caller may get: unchanged, or {@code 404} problem+json
      */
     @ServerResponseFilter
-    public Uni<Void> hide(io.vertx.core.http.HttpServerRequest request, ContainerResponseContext response) {
-        if (!REFUSALS.contains(response.getStatus()) || !visibility.isResolvable()) {
+    public Uni<Void> hide(io.vertx.ext.web.RoutingContext routing, ContainerResponseContext response) {
+        if (!REFUSALS.contains(response.getStatus()) || visibility.isUnsatisfied() || alreadyHidden(response)) {
             return Uni.createFrom().voidItem();
         }
-        // the path as sent: one a client made undecodable is still judged by its segments
-        Matcher path = CONVERSATION_PATH.matcher(request.path());
-        if (!path.matches() || ("support".equals(path.group(1)) && path.group(2) == null)) {
-            return Uni.createFrom().voidItem();
-        }
-        String id = decoded(path.group(1));
-        if (!Uuids.isUuid(id)) {
-            notFound(response);
+        // the path the resources were chosen by: dot segments removed ("/api/conversations/a/messages/../../b/..."
+        // is b's), percent-encoding kept, so that one a client made undecodable is still judged by its segments
+        Matcher path = CONVERSATION_PATH.matcher(routing.normalizedPath());
+        if (!path.matches()
+                || ("support".equals(path.group(1)) && (path.group(2) == null || "/".equals(path.group(2))))) {
             return Uni.createFrom().voidItem();
         }
         if (jwt == null || jwt.getSubject() == null) {
@@ -63,6 +63,11 @@ public class HiddenConversations {
             // a token whose role claim names no role is refused 403 for that alone, whatever the path (docs/api.md)
             return Uni.createFrom().voidItem();
         }
+        String id = decoded(path.group(1));
+        if (!Uuids.isUuid(id)) {
+            notFound(response);
+            return Uni.createFrom().voidItem();
+        }
         UUID conversationId = UUID.fromString(id);
         return visibility
                 .get()
@@ -73,6 +78,13 @@ public class HiddenConversations {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /** Whether the answer is already the unknown conversation's 404 (nothing to look up). */
+    private static boolean alreadyHidden(ContainerResponseContext response) {
+        return response.getStatus() == 404
+                && response.getEntity() instanceof Problem problem
+                && "No such conversation.".equals(problem.detail());
     }
 
     /** A path segment percent-decoded as UTF-8; null when it cannot be (it then names no conversation). */

@@ -31,7 +31,12 @@ public class StrictText implements ObjectMapperCustomizer {
         }
     }
 
-    static final class Deserializer extends StringDeserializer {
+    /**
+     * Takes a JSON string only (a number or a boolean is refused, naming its field), and leaves {@link Text}'s rule to
+     * the resource: for a body whose check names every wrong part at once, a string holding U+0000 included. Put it on
+     * a field with {@code @JsonDeserialize(using = StrictText.StringOnly.class)}.
+     */
+    public static class StringOnly extends StringDeserializer {
         @Override
         public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             JsonToken token = p.currentToken();
@@ -42,6 +47,13 @@ public class StrictText implements ObjectMapperCustomizer {
                 // Jackson would store 5 as "5": a field that is text takes a JSON string and nothing else
                 throw new InvalidText(p, "must be a string");
             }
+            return super.deserialize(p, ctxt);
+        }
+    }
+
+    static final class Deserializer extends StringOnly {
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             String value = super.deserialize(p, ctxt);
             String why = Text.whyNot(value);
             if (why != null) {

@@ -95,7 +95,9 @@ public class ConversationService {
                 .chain(outboxId -> outboxId != null
                         ? catchUp.await(outboxId, conversation.id(), authorization)
                                 .call(() -> acquaintance.introduce(conversation, conversation.participants()))
-                                .replaceWith(new Created(conversation, true))
+                                // read back: the answer names the participants known already, as every view does
+                                .chain(() -> store.find(pool, conversation.id(), false))
+                                .map(found -> new Created(found.orElse(conversation), true))
                         : store.findDirect(pool, pair)
                                 .map(existing -> new Created(existing.orElseThrow(), false))
                                 .call(existing -> catchUpIfRecent(existing.conversation(), authorization)));

@@ -67,7 +67,7 @@ public final class AttachmentRefs {
             String path = "attachments[" + i + "]";
             JsonNode item = value.get(i);
             if (!item.isObject()) {
-                return Result.wrong(path, path + " must be a JSON object {id}.");
+                return Result.wrong(path, path + " must be a JSON object.");
             }
             JsonNode id = item.get("id");
             if (id == null || id.isNull()) {

@@ -28,6 +28,13 @@ public final class FrameCodec {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final ObjectWriter WRITER = JSON.writerFor(ServerFrame.class);
+    /**
+     * How client frames are read: one JSON value and nothing after it, and no object with the same key twice (RFC 8259
+     * leaves such an object to each parser: it is refused rather than read one way), as REST bodies are.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectReader FRAMES = JSON.readerFor(JsonNode.class)
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private FrameCodec() {}
 
@@ -65,9 +72,16 @@ public final class FrameCodec {
     public static Decoded decode(String text) {
         JsonNode frame;
         try {
-            frame = JSON.readTree(text);
+            frame = FRAMES.readValue(text);
         } catch (Exception e) {
-            return refused(null, Error.of(null, "invalid", "The frame is not JSON."));
+            boolean twice = e instanceof com.fasterxml.jackson.core.JsonParseException parse
+                    && String.valueOf(parse.getOriginalMessage()).startsWith("Duplicate field");
+            return refused(
+                    null,
+                    Error.of(
+                            null,
+                            "invalid",
+                            twice ? "The frame has an object with the same key twice." : "The frame is not JSON."));
         }
         if (frame == null || !frame.isObject()) {
             return refused(null, Error.of(null, "invalid", "A frame is a JSON object with a type."));

@@ -81,6 +81,11 @@ public class SendHandler {
                                         + "again with the same clientMessageId.");
                     }
                     String detail = answer.body().getString("detail", "Refused.");
+                    if (code.equals("not_found")) {
+                        // as every not_found of a conversation: it names the conversation the frame named
+                        return Error.about(
+                                ref, code, detail, send.conversationId().toString());
+                    }
                     String field = AttachmentRefs.fieldOf(detail);
                     return field == null ? Error.of(ref, code, detail) : Error.refused(ref, code, field, detail);
                 })

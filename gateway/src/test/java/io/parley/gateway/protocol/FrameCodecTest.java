@@ -99,6 +99,14 @@ class FrameCodecTest {
         assertThat(refused("[1]").error())
                 .isEqualTo(Error.of(null, "invalid", "A frame is a JSON object with a type."));
         assertThat(refused("").error().field()).isNull();
+        // one JSON value and nothing after it, as a REST body
+        for (String trailing :
+                new String[] {"{'type':'ping','ref':'t1'} x", "{'type':'ping'}{'a':1}", "{'type':'ping'}]"}) {
+            assertThat(refused(trailing).error()).isEqualTo(Error.of(null, "invalid", "The frame is not JSON."));
+        }
+        // an object with the same key twice is refused, not read one way
+        assertThat(refused("{'type':'ping','ref':'a','ref':'b'}").error())
+                .isEqualTo(Error.of(null, "invalid", "The frame has an object with the same key twice."));
     }
 
     /** Each fault: the frame, the {@code field} of its {@code invalid} error, and whether the ref is echoed. */

@@ -44,7 +44,7 @@ public final class Attachments {
             String path = "attachments[" + i + "]";
             JsonNode attachment = attachments.get(i);
             if (!attachment.isObject()) {
-                throw Problem.badRequest(path + " must be a JSON object {\"id\": upload id}.");
+                throw Problem.badRequest(path + " must be a JSON object.");
             }
             for (Iterator<String> keys = attachment.fieldNames(); keys.hasNext(); ) {
                 String key = keys.next();

@@ -110,7 +110,9 @@ public class MessageResource {
         boolean filesOnly = !attachments.isEmpty()
                 && (request.content() == null || request.content().isBlank());
         String type = request.type() != null ? request.type() : filesOnly ? "file" : "text";
-        return messages.send(Caller.of(jwt), conversation, clientMessageId, type, request.content(), attachments)
+        // a message of files only has no content: white space beside files is none (docs/api.md)
+        String content = filesOnly ? null : request.content();
+        return messages.send(Caller.of(jwt), conversation, clientMessageId, type, content, attachments)
                 .map(sent -> Response.status(sent.isNew() ? 201 : 200)
                         .entity(sent.message())
                         .build());

@@ -1,24 +1,29 @@
 package io.parley.notification.api;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import io.parley.kit.StrictText;
 
 /**
  * Body of {@code POST /api/push/subscriptions}: a Web Push subscription, or an FCM or APNs token. Its strings are read
- * as sent (Jackson's own deserializer, not the services' strict one, which refuses the first string holding U+0000
- * or an unpaired surrogate while reading), so that the resource's check names every part that is wrong at once,
+ * as sent ({@link StrictText.StringOnly}: a JSON string and nothing else, not the services' strict reading, which
+ * refuses the first string holding U+0000 or an unpaired surrogate while reading), so that the resource's check names every part that is wrong at once,
  * those included (docs/api.md).
  */
 public record SubscriptionRequest(
         String kind,
-        @JsonDeserialize(using = StringDeserializer.class) String endpoint,
+
+        @JsonDeserialize(using = StrictText.StringOnly.class)
+        String endpoint,
+
         Keys keys,
-        @JsonDeserialize(using = StringDeserializer.class) String token) {
+
+        @JsonDeserialize(using = StrictText.StringOnly.class)
+        String token) {
 
     public record Keys(
-            @JsonDeserialize(using = StringDeserializer.class)
+            @JsonDeserialize(using = StrictText.StringOnly.class)
             String p256dh,
 
-            @JsonDeserialize(using = StringDeserializer.class)
+            @JsonDeserialize(using = StrictText.StringOnly.class)
             String auth) {}
 }

@@ -142,9 +142,17 @@ public class GeneratedFramesTest {
         }
     }
 
+    /**
+     * Whether {@code text} is one JSON object as docs/api.md reads a frame: nothing after it, and no object in it with
+     * the same key twice (such a frame is refused as a whole, without a field).
+     */
     private static boolean isObject(String text) {
         try {
-            return PLAIN.readTree(text).isObject();
+            return PLAIN.readerFor(JsonNode.class)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .<JsonNode>readValue(text)
+                    .isObject();
         } catch (Exception e) {
             return false;
         }

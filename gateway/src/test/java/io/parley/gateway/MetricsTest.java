@@ -142,6 +142,9 @@ class MetricsTest {
             assertThat(delta(before, after, "parley_delivery_latency_seconds_count"))
                     .isEqualTo(2);
             assertThat(after.value("parley_delivery_latency_seconds_sum")).isGreaterThanOrEqualTo(0);
+            // the event's age at the gateway's handler: once per event, however many sockets it reached
+            assertThat(delta(before, after, "parley_delivery_event_age_seconds_count"))
+                    .isEqualTo(1);
             assertThat(after.has("parley_delivery_latency_seconds_bucket{le=\"0.1\"}"))
                     .isTrue();
             assertThat(delta(before, after, "parley_ws_frames_received_total{type=\"ping\"}"))

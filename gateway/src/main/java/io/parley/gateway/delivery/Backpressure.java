@@ -91,6 +91,13 @@ public class Backpressure {
         return 0;
     }
 
+    /** The event loop of the channel under {@code tcp}, or null when unknown. */
+    static io.netty.channel.EventLoop eventLoop(HttpConnection tcp) {
+        return tcp instanceof io.vertx.core.net.impl.ConnectionBase base
+                ? base.channel().eventLoop()
+                : null;
+    }
+
     /** The Vert.x WebSocket under {@code connection}, or null if this Quarkus version hides it. */
     static WebSocketBase underlying(WebSocketConnection connection) {
         if (UNDERLYING == null) {

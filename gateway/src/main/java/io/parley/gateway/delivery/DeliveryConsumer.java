@@ -9,11 +9,14 @@ import io.parley.events.ParticipantRemoved;
 import io.parley.events.PresenceRouted;
 import io.parley.events.ReadMoved;
 import io.parley.events.UnreadChanged;
+import io.parley.gateway.metrics.GatewayMetrics;
 import io.parley.gateway.protocol.FrameCodec;
 import io.parley.gateway.protocol.ServerFrame;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -29,11 +32,13 @@ public class DeliveryConsumer {
     private final SessionRegistry sessions;
     private final Typing typing;
     private final ConsumersReady positions;
+    private final GatewayMetrics metrics;
 
-    public DeliveryConsumer(SessionRegistry sessions, Typing typing, ConsumersReady positions) {
+    public DeliveryConsumer(SessionRegistry sessions, Typing typing, ConsumersReady positions, GatewayMetrics metrics) {
         this.sessions = sessions;
         this.typing = typing;
         this.positions = positions;
+        this.metrics = metrics;
     }
 
     // The delivery channels. Each record's offset is noted once handled, so that a consumer that joins its group
@@ -133,6 +138,7 @@ public class DeliveryConsumer {
             // in seq order, held back while the connection replays what it missed
             long occurredAt =
                     message.occurredAt() == null ? 0 : message.occurredAt().toEpochMilli();
+            metrics.eventHandled(occurredAt);
             sessions.forEachInConversation(
                     message.participants(),
                     message.conversationType(),
@@ -147,13 +153,18 @@ public class DeliveryConsumer {
         if (!(event instanceof UnreadChanged unread)) {
             return;
         }
+        // the recipients of one message mostly share their numbers (all who had read up to the last one): each
+        // distinct pair is encoded once
+        Map<List<Long>, String> encoded = new HashMap<>();
         for (UnreadChanged.Count count : unread.counts()) {
             var sessionsOfUser = sessions.of(count.userId());
             if (sessionsOfUser.isEmpty()) {
                 continue;
             }
-            String frame = FrameCodec.encode(
-                    new ServerFrame.Unread(unread.conversationId(), count.count(), count.total(), unread.occurredAt()));
+            String frame = encoded.computeIfAbsent(
+                    List.of(count.count(), count.total()),
+                    numbers -> FrameCodec.encode(new ServerFrame.Unread(
+                            unread.conversationId(), numbers.get(0), numbers.get(1), unread.occurredAt())));
             sessionsOfUser.forEach(session -> session.sendNow(frame));
         }
     }

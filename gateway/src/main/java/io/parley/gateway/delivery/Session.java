@@ -32,8 +32,11 @@ public final class Session {
     private final io.vertx.core.http.WebSocketBase socket;
     /** The HTTP connection under it, cut when a close frame cannot get through (null if unavailable). */
     private final io.vertx.core.http.HttpConnection tcp;
-    /** Since when the outbound queue has been full, in nanos; 0 while the client keeps up. Guarded by {@code this}. */
-    private long fullSince;
+    /**
+     * Since when the outbound queue has been full, in nanos; 0 while the client keeps up. Written under {@code this};
+     * volatile so that the every-second check of an idle connection reads it without taking the lock.
+     */
+    private volatile long fullSince;
 
     private boolean overflowed;
     /** The close code the gateway closed the connection with; 0 while it has not closed it. */
@@ -50,12 +53,14 @@ public final class Session {
     private final SeqGate<Outgoing> order = new SeqGate<>(this::send);
 
     private final GatewayMetrics metrics;
+    /** Writes this connection's frames on its event loop (null when the loop is unknown: written from the caller). */
+    private final LoopWriter writer;
 
     /**
      * A frame on its way to this connection: its text, and for a live {@code message.created} its event's
      * {@code occurredAt} in epoch milliseconds (0 otherwise), to measure the delivery's latency once written.
      */
-    private record Outgoing(String text, long occurredAtMillis) {}
+    record Outgoing(String text, long occurredAtMillis) {}
 
     /**
      * @param connection the connection itself (not the per-callback proxy)
@@ -77,6 +82,15 @@ public final class Session {
         this.metrics = metrics;
         this.socket = Backpressure.underlying(connection);
         this.tcp = tcp;
+        io.netty.channel.EventLoop loop = Backpressure.eventLoop(tcp);
+        this.writer = loop == null || socket == null ? null : LoopWriter.of(loop);
+        if (socket != null) {
+            // A pong only proves the client is there: noted on the event loop by Vert.x itself, in place of the
+            // endpoint's callback (which dispatches every pong through the framework's machinery, a thousand a
+            // second with ten thousand connections; docs/benchmarks.md "Idle connections"). The callback stays for
+            // a connection whose Vert.x WebSocket cannot be reached.
+            socket.pongHandler(data -> heard());
+        }
         this.connection = connection;
         this.userId = userId;
         this.role = role;
@@ -199,7 +213,16 @@ public final class Session {
      * Closes the connection if its client has left the outbound queue full for longer than the grace period: 1013,
      * and, since that close frame waits behind the full queue, the TCP connection is cut a second later.
      */
-    public synchronized void closeIfStalled() {
+    public void closeIfStalled() {
+        if (fullSince == 0) {
+            return; // the client keeps up: nothing to lock for (the common case, every second for every connection)
+        }
+        synchronized (this) {
+            closeIfStillStalled();
+        }
+    }
+
+    private void closeIfStillStalled() {
         if (overflowed || socket == null || fullSince == 0) {
             return;
         }
@@ -238,8 +261,9 @@ public final class Session {
     }
 
     /**
-     * Frames are queued on the connection in the order of these calls. A client that stops reading fills the queue;
-     * it is then noted, and {@link #closeIfStalled()} ends the connection if it stays full. Guarded by {@code this}.
+     * Frames are queued on the connection in the order of these calls, and written on its event loop in that order
+     * ({@link LoopWriter}). A client that stops reading fills the queue; it is then noted, and
+     * {@link #closeIfStalled()} ends the connection if it stays full. Guarded by {@code this}.
      */
     private void send(Outgoing frame) {
         if (overflowed || !connection.isOpen()) {
@@ -253,17 +277,25 @@ public final class Session {
             fullSince = 0;
         }
         metrics.frameSent(frame.text());
+        if (writer != null) {
+            writer.write(() -> write(frame));
+        } else {
+            write(frame);
+        }
+    }
+
+    /** Writes {@code frame} on the socket now: on the connection's event loop (called by {@link LoopWriter}). */
+    void write(Outgoing frame) {
+        long occurredAt = frame.occurredAtMillis();
         if (socket != null) {
-            // straight to the Vert.x WebSocket: no Mutiny subscription and no context capture per frame, which a
-            // fan-out to a thousand connections would pay a thousand times (docs/benchmarks.md, "Fan-out's frames")
-            long occurredAt = frame.occurredAtMillis();
-            socket.writeTextMessage(frame.text()).onSuccess(ok -> metrics.delivered(occurredAt));
+            if (!socket.isClosed()) {
+                // straight to the Vert.x WebSocket: no Mutiny subscription and no context capture per frame, which a
+                // fan-out to a thousand connections would pay a thousand times (docs/benchmarks.md, "Fan-out's frames")
+                socket.writeTextMessage(frame.text()).onSuccess(ok -> metrics.delivered(occurredAt));
+            }
             return;
         }
-        connection
-                .sendText(frame.text())
-                .subscribe()
-                .with(ok -> metrics.delivered(frame.occurredAtMillis()), failure -> {});
+        connection.sendText(frame.text()).subscribe().with(ok -> metrics.delivered(occurredAt), failure -> {});
     }
 
     /** Bytes written to this connection that its client has not taken yet (0 when unknown). */

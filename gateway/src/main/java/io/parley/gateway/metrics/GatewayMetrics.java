@@ -73,6 +73,7 @@ public class GatewayMetrics {
     };
 
     private final Timer deliveryLatency;
+    private final Timer eventAge;
     private final Map<String, Counter> framesReceived;
     private final Map<String, Counter> framesSent;
     private final Map<String, Counter> sends;
@@ -84,6 +85,14 @@ public class GatewayMetrics {
         deliveryLatency = Timer.builder("parley.delivery.latency")
                 .description("From a message's commit (its event's occurredAt) to its message.created frame written on "
                         + "a socket, once per socket; live deliveries only, not replays")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        eventAge = Timer.builder("parley.delivery.event.age")
+                .description("From a message's commit (its event's occurredAt) to this gateway's handling of its "
+                        + "message.created event, once per event: the outbox relay's and Kafka's part of the delivery "
+                        + "latency")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
@@ -163,6 +172,17 @@ public class GatewayMetrics {
     public void delivered(long occurredAtMillis) {
         if (occurredAtMillis > 0) {
             deliveryLatency.record(Math.max(0, System.currentTimeMillis() - occurredAtMillis), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * A {@code message.created} event reached this gateway's delivery.
+     *
+     * @param occurredAtMillis the event's {@code occurredAt} in epoch milliseconds; 0 or less: not measured
+     */
+    public void eventHandled(long occurredAtMillis) {
+        if (occurredAtMillis > 0) {
+            eventAge.record(Math.max(0, System.currentTimeMillis() - occurredAtMillis), TimeUnit.MILLISECONDS);
         }
     }
 

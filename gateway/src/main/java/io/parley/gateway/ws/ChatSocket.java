@@ -166,11 +166,20 @@ public class ChatSocket {
                     Log.errorf(e, "frame not handled on connection %s", connection.id());
                     return ServerFrame.Error.of(null, "unavailable", "The frame was not handled; send it again.");
                 })
-                .chain(frame ->
-                        frame == null ? Uni.createFrom().voidItem() : write(connection, FrameCodec.encode(frame)));
+                .chain(frame -> frame == null
+                        ? Uni.createFrom().voidItem()
+                        : write(session, connection, FrameCodec.encode(frame)));
     }
 
-    private Uni<Void> write(WebSocketConnection connection, String text) {
+    /**
+     * An answer, written behind the frames the connection was given before it (a resume's replay comes before its
+     * {@code resumed}): through the session's queue, or straight on the connection before it has a session.
+     */
+    private Uni<Void> write(Session session, WebSocketConnection connection, String text) {
+        if (session != null) {
+            session.sendNow(text);
+            return Uni.createFrom().voidItem();
+        }
         metrics.frameSent(text);
         return connection.sendText(text);
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,6 +21,9 @@ final class LoopWriter {
 
     private static final Map<EventLoop, LoopWriter> WRITERS = new ConcurrentHashMap<>();
 
+    /** Writes per task at most: a burst of a thousand connections' frames does not keep the loop from its reads. */
+    static final int BATCH = 1024;
+
     private final EventLoop loop;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -34,9 +38,9 @@ final class LoopWriter {
     }
 
     /**
-     * Runs {@code write} (a connection's write of one frame) on this loop: now if called on the loop with nothing of it
-     * waiting, otherwise in the loop's next drain, after every write queued before it.. The caller holds the
-     * connection's lock, so that its frames queue in the order it releases them.
+     * Runs {@code write} (a connection's write of one frame, or its close) on this loop: now if called on the loop with
+     * nothing of it waiting, otherwise in one of the loop's next drains, after every write queued before it. The caller
+     * holds the connection's lock, so that its frames queue in the order it releases them.
      */
     void write(Runnable write) {
         if (loop.inEventLoop() && !scheduled.get()) {
@@ -44,21 +48,45 @@ final class LoopWriter {
             return;
         }
         queue.add(write);
+        schedule();
+    }
+
+    /** Has the loop drain the queue, unless a drain is already due. */
+    private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
-            loop.execute(this::drain);
+            try {
+                loop.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // the loop is shutting down, and its connections with it: nothing of theirs can be written any more
+                scheduled.set(false);
+                queue.clear();
+            }
         }
     }
 
-    /** Runs every queued write, in the order queued; one that fails does not stop the others. */
+    /**
+     * Runs up to {@link #BATCH} queued writes in the order queued (then lets the loop's other work run, and goes on in
+     * a next task); one that fails stops no other. While it runs, the writer counts as scheduled, so that a write made
+     * meanwhile on the loop (by a write's own callbacks) queues behind the others instead of overtaking them.
+     */
     private void drain() {
-        scheduled.set(false);
-        Runnable write;
-        while ((write = queue.poll()) != null) {
-            try {
-                write.run();
-            } catch (RuntimeException e) {
-                // a connection that failed under the write: the others' frames still go
-                io.quarkus.logging.Log.debugf("frame not written: %s", e.toString());
+        try {
+            for (int i = 0; i < BATCH; i++) {
+                Runnable write = queue.poll();
+                if (write == null) {
+                    break;
+                }
+                try {
+                    write.run();
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    // a connection that failed under the write: the others' frames still go
+                    io.quarkus.logging.Log.debugf("frame not written: %s", e.toString());
+                }
+            }
+        } finally {
+            scheduled.set(false);
+            if (!queue.isEmpty()) {
+                schedule();
             }
         }
     }

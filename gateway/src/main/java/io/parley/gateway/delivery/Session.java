@@ -134,6 +134,21 @@ public final class Session {
         this.admin = role == Role.ADMIN;
     }
 
+    /**
+     * Closes the connection with {@code reason} once the frames given to it before are written: a close frame sent
+     * straight away would leave them unsent (Vert.x refuses writes once a close has begun), and a client that resumes
+     * gets back only messages, not edits, receipts or counts. The close's outcome is not awaited.
+     */
+    public synchronized void close(io.quarkus.websockets.next.CloseReason reason) {
+        closing((short) reason.getCode());
+        Runnable close = () -> connection.close(reason).subscribe().with(ok -> {}, failure -> {});
+        if (writer != null) {
+            writer.write(close);
+        } else {
+            close.run();
+        }
+    }
+
     /** Notes that something (a text frame, a pong) came from the client just now. */
     public void heard() {
         lastHeardNanos = System.nanoTime();

@@ -53,8 +53,7 @@ public class TokenExpiry {
         long now = System.currentTimeMillis() / 1000;
         sessions.all().forEach(session -> {
             if (session.expiresAt() <= now && session.connection().isOpen()) {
-                session.closing((short) EXPIRED.getCode());
-                session.connection().close(EXPIRED).subscribe().with(ok -> {}, e -> {});
+                session.close(EXPIRED);
             } else if (!session.closeIfSilent(idleTimeoutNanos)) {
                 session.closeIfStalled();
             }

@@ -160,14 +160,8 @@ public class Handover {
 
     private static void close(Session session, Set<Session> asked) {
         asked.add(session);
-        session.connection()
-                .close(RESTART)
-                .subscribe()
-                .with(
-                        ok -> {},
-                        failure -> Log.debugf(
-                                "connection %s already closed: %s",
-                                session.connection().id(), failure));
+        // behind the frames already given to the connection: nothing it was sent is lost in the hand-over
+        session.close(RESTART);
     }
 
     /**

@@ -152,4 +152,35 @@ class LoopWriterTest {
         settle();
         assertThat(order).containsExactly("first", "third");
     }
+
+    @Test
+    void aWriteMadeByAQueuedWriteOnTheLoopWaitsBehindTheOnesQueuedBeforeIt() throws Exception {
+        CountDownLatch busy = busyLoop();
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        // the first write's callback writes again (as a close handler sending to another connection would)
+        writer.write(() -> {
+            order.add("first");
+            writer.write(() -> order.add("made by the first"));
+        });
+        writer.write(() -> order.add("second"));
+        busy.countDown();
+        settle();
+        settle();
+        assertThat(order).containsExactly("first", "second", "made by the first");
+    }
+
+    @Test
+    void aBurstLargerThanABatchLetsTheLoopsOtherWorkRunBetweenBatches() throws Exception {
+        CountDownLatch busy = busyLoop();
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < LoopWriter.BATCH + 10; i++) {
+            writer.write(() -> order.add("write"));
+        }
+        loop.execute(() -> order.add("other work"));
+        busy.countDown();
+        settle();
+        settle();
+        assertThat(order).hasSize(LoopWriter.BATCH + 11);
+        assertThat(order.indexOf("other work")).isEqualTo(LoopWriter.BATCH);
+    }
 }

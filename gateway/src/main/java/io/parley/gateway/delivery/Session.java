@@ -141,11 +141,15 @@ public final class Session {
      */
     public synchronized void close(io.quarkus.websockets.next.CloseReason reason) {
         closing((short) reason.getCode());
-        Runnable close = () -> connection.close(reason).subscribe().with(ok -> {}, failure -> {});
+        onLoop(() -> connection.close(reason).subscribe().with(ok -> {}, failure -> {}));
+    }
+
+    /** Runs {@code write} through the connection's {@link LoopWriter}, or at once when its loop is unknown. */
+    private void onLoop(Runnable write) {
         if (writer != null) {
-            writer.write(close);
+            writer.write(write);
         } else {
-            close.run();
+            write.run();
         }
     }
 
@@ -292,11 +296,7 @@ public final class Session {
             fullSince = 0;
         }
         metrics.frameSent(frame.text());
-        if (writer != null) {
-            writer.write(() -> write(frame));
-        } else {
-            write(frame);
-        }
+        onLoop(() -> write(frame));
     }
 
     /** Writes {@code frame} on the socket now: on the connection's event loop (called by {@link LoopWriter}). */

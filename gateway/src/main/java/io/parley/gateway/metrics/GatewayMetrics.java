@@ -82,21 +82,16 @@ public class GatewayMetrics {
     private final DistributionSummary resumeReplayed;
 
     public GatewayMetrics(MeterRegistry registry, SessionRegistry sessions) {
-        deliveryLatency = Timer.builder("parley.delivery.latency")
-                .description("From a message's commit (its event's occurredAt) to its message.created frame written on "
-                        + "a socket, once per socket; live deliveries only, not replays")
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry);
-        eventAge = Timer.builder("parley.delivery.event.age")
-                .description("From a message's commit (its event's occurredAt) to this gateway's handling of its "
-                        + "message.created event, once per event: the outbox relay's and Kafka's part of the delivery "
-                        + "latency")
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry);
+        deliveryLatency = latency(
+                registry,
+                "parley.delivery.latency",
+                "From a message's commit (its event's occurredAt) to its message.created frame written on a socket, "
+                        + "once per socket; live deliveries only, not replays");
+        eventAge = latency(
+                registry,
+                "parley.delivery.event.age",
+                "From a message's commit (its event's occurredAt) to this gateway's handling of its message.created "
+                        + "event, once per event: the outbox relay's and Kafka's part of the delivery latency");
         framesReceived = counters(
                 CLIENT_FRAMES,
                 type -> Counter.builder("parley.ws.frames.received")
@@ -146,6 +141,16 @@ public class GatewayMetrics {
                         sessions,
                         s -> s.all().filter(Session::outboundFull).count())
                 .description("Connections whose outbound queue is full now (their client is not reading)")
+                .register(registry);
+    }
+
+    /** A timer of a latency from a message's commit, with {@link #LATENCY_BUCKETS}. */
+    private static Timer latency(MeterRegistry registry, String name, String description) {
+        return Timer.builder(name)
+                .description(description)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
     }
 

@@ -89,7 +89,10 @@ class LoopWriterTest {
         for (Thread thread : threads) {
             thread.join();
         }
-        settle();
+        // a drain writes at most a batch per task: settle until the last batch has run
+        for (int i = 0; i < 1_000 && seen.stream().anyMatch(mine -> mine.size() < each); i++) {
+            settle();
+        }
         for (List<Integer> mine : seen) {
             assertThat(mine).hasSize(each);
             for (int i = 0; i < each; i++) {

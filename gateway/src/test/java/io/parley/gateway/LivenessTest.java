@@ -97,6 +97,48 @@ class LivenessTest {
     }
 
     @Test
+    void everyConnectionIsPingedEveryPingIntervalFromItsRegistration() throws Exception {
+        String user = "pinged-" + UUID.randomUUID();
+        try (RawWsClient raw = new RawWsClient(ws, TestKeys.token(user, "client"))) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> presence.connections(user).await().indefinitely() == 1);
+            long pings =
+                    raw.opcodes.stream().filter(op -> op == RawWsClient.PING).count();
+            // the interval in tests is a second: over three and a half, three pings are due; at least two, whatever
+            // the scheduler's slack (a silent client is closed after four seconds, so no close either)
+            Thread.sleep(3_500);
+            assertThat(raw.opcodes.stream().filter(op -> op == RawWsClient.PING).count() - pings)
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(raw.opcodes).doesNotContain(RawWsClient.CLOSE);
+        }
+    }
+
+    @Test
+    void aClientThatKeepsTalkingIsNotPinged() throws Exception {
+        String user = "talking-" + UUID.randomUUID();
+        try (RawWsClient talking = new RawWsClient(ws, TestKeys.token(user, "client"))) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> presence.connections(user).await().indefinitely() == 1);
+            long before = talking.opcodes.stream()
+                    .filter(op -> op == RawWsClient.PING)
+                    .count();
+            // an app's own ping frame five times a second for three and a half seconds: it proves the client is there,
+            // so the server's pings (three due for a silent connection, see above) are not needed; at most one slips
+            // in should the test's thread stall
+            for (int i = 0; i < 17; i++) {
+                talking.sendText("{\"type\":\"ping\"}");
+                Thread.sleep(200);
+            }
+            assertThat(talking.opcodes.stream()
+                                    .filter(op -> op == RawWsClient.PING)
+                                    .count()
+                            - before)
+                    .isLessThanOrEqualTo(1);
+            assertThat(talking.opcodes).doesNotContain(RawWsClient.CLOSE);
+        }
+    }
+
+    @Test
     void clientsThatAnswerPingsOrKeepSendingStayConnectedPastTheTimeout() throws Exception {
         String here = "here-" + UUID.randomUUID();
         String chatty = "chatty-" + UUID.randomUUID();

@@ -22,8 +22,13 @@ public final class Session {
     boolean registered;
 
     private volatile String token;
-    /** When a frame (text or pong) last came from the client, in nanos: a client silent for too long is gone. */
+    /**
+     * When a frame (text or pong) last came from the client, in nanos: a client silent for too long is gone. Counted
+     * from the registration ({@link #startLiveness}), from when the connection is pinged.
+     */
     private volatile long lastHeardNanos = System.nanoTime();
+    /** When the last ping went to the client, in nanos (the registration's time before the first). */
+    private volatile long lastPingNanos = System.nanoTime();
 
     private volatile boolean silenceClosed;
     /** When the token expires, in epoch seconds: the connection is closed then, unless a fresh token came. */
@@ -156,6 +161,50 @@ public final class Session {
     /** Notes that something (a text frame, a pong) came from the client just now. */
     public void heard() {
         lastHeardNanos = System.nanoTime();
+    }
+
+    /**
+     * Starts the liveness clocks at the registration: the connection is pinged from now on ({@link #pingIfDue}), so its
+     * silence is counted from now, not from the upgrade (which may be long before under a burst of connects, while its
+     * presence was being stored, and no ping went meanwhile).
+     */
+    void startLiveness() {
+        long now = System.nanoTime();
+        lastPingNanos = now;
+        lastHeardNanos = now;
+    }
+
+    /**
+     * Sends a WebSocket ping (RFC 6455 section 5.5.2: the client answers with a pong, which {@link #heard} notes) if
+     * neither a ping went to the client nor anything came from it for {@code intervalNanos} before {@code nowNanos}: a
+     * client that keeps talking (an app's own {@code ping} frames, sends, reads) proves itself and keeps its network's
+     * path open without one. Written on the connection's event loop among its other writes ({@link LoopWriter}), so
+     * that the pings of a loop's connections due at one check go in one task.
+     *
+     * @param nowNanos      {@link System#nanoTime()} of the check
+     * @param intervalNanos {@code parley.gateway.ping-interval}, in nanos
+     */
+    public void pingIfDue(long nowNanos, long intervalNanos) {
+        if (nowNanos - lastPingNanos < intervalNanos || nowNanos - lastHeardNanos < intervalNanos) {
+            return;
+        }
+        lastPingNanos = nowNanos;
+        onLoop(this::ping);
+    }
+
+    private void ping() {
+        if (socket != null) {
+            if (!socket.isClosed()) {
+                socket.writePing(io.vertx.core.buffer.Buffer.buffer());
+            }
+            return;
+        }
+        if (connection.isOpen()) {
+            connection
+                    .sendPing(io.vertx.core.buffer.Buffer.buffer())
+                    .subscribe()
+                    .with(ok -> {}, failure -> {});
+        }
     }
 
     /**

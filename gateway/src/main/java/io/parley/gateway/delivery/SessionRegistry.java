@@ -15,11 +15,18 @@ public class SessionRegistry {
 
     private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
     private final Set<Session> admins = ConcurrentHashMap.newKeySet();
+    /** Every registered connection, flat: the every-second check walks it without a stream per user. */
+    private final Set<Session> open = ConcurrentHashMap.newKeySet();
 
-    /** Registers an open connection: it receives deliveries from now on (every support event too if an admin's). */
+    /**
+     * Registers an open connection: it receives deliveries from now on (every support event too if an admin's), and is
+     * pinged, its silence counted from now ({@link Session#startLiveness}).
+     */
     public void add(Session session) {
         synchronized (session) {
             session.registered = true;
+            session.startLiveness();
+            open.add(session);
             byUser.computeIfAbsent(session.userId(), u -> ConcurrentHashMap.newKeySet())
                     .add(session);
             if (session.isAdmin()) {
@@ -32,6 +39,7 @@ public class SessionRegistry {
     public void remove(Session session) {
         synchronized (session) {
             session.registered = false;
+            open.remove(session);
             byUser.computeIfPresent(session.userId(), (u, sessions) -> {
                 sessions.remove(session);
                 return sessions.isEmpty() ? null : sessions;
@@ -92,7 +100,17 @@ public class SessionRegistry {
 
     /** Every open connection of this instance. */
     public java.util.stream.Stream<Session> all() {
-        return byUser.values().stream().flatMap(Set::stream);
+        return open.stream();
+    }
+
+    /** Runs {@code action} for every open connection of this instance. */
+    public void forEach(java.util.function.Consumer<Session> action) {
+        open.forEach(action);
+    }
+
+    /** How many connections of this instance are open. */
+    public int count() {
+        return open.size();
     }
 
     /** Whether {@code userId} has an open connection on this instance. */

@@ -8,7 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
 /**
- * Every second: closes the connections whose token has expired and was not replaced by an {@code auth} frame (1008,
+ * Every second: pings the connections whose last ping went {@code parley.gateway.ping-interval} ago (one check for
+ * every connection instead of a timer each: ten thousand idle connections cost the event loops one task a second, not
+ * a thousand timers; docs/benchmarks.md "Idle connections"), and closes the connections whose token has expired and was not replaced by an {@code auth} frame (1008,
  * "token expired"), those whose client stopped reading (1013, see {@link Session#closeIfStalled()}), and those whose
  * client has sent nothing, not even the pong to the pings sent every {@code parley.gateway.ping-interval}, for
  * {@code parley.gateway.idle-timeout} (1001 and the TCP connection cut, see {@link Session#closeIfSilent}): a network
@@ -19,9 +21,12 @@ import java.time.Duration;
 public class TokenExpiry {
 
     public static final CloseReason EXPIRED = new CloseReason(1008, "token expired");
+    /** How often the check runs (the {@code every} of {@link #check}). */
+    static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
     private final SessionRegistry sessions;
     private final long idleTimeoutNanos;
+    private final long pingIntervalNanos;
 
     /**
      * @param config {@code parley.gateway.idle-timeout}, how long a client may send nothing (no frame, no pong)
@@ -37,9 +42,11 @@ public class TokenExpiry {
         }
         this.sessions = sessions;
         this.idleTimeoutNanos = idleTimeout.toNanos();
+        // Due half a check early: a check that comes a hair before the interval's end pings then, not a second late.
+        this.pingIntervalNanos = Math.max(0, pingInterval.toNanos() - CHECK_EVERY.toNanos() / 2);
     }
 
-    /** Every second, on the event loop: the checks above for every connection of this instance. */
+    /** Every second, on the event loop: the pings and checks above for every connection of this instance. */
     @Scheduled(
             skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             every = "1s",
@@ -51,11 +58,13 @@ public class TokenExpiry {
 
     void closeExpired() {
         long now = System.currentTimeMillis() / 1000;
-        sessions.all().forEach(session -> {
+        long nowNanos = System.nanoTime();
+        sessions.forEach(session -> {
             if (session.expiresAt() <= now && session.connection().isOpen()) {
                 session.close(EXPIRED);
             } else if (!session.closeIfSilent(idleTimeoutNanos)) {
                 session.closeIfStalled();
+                session.pingIfDue(nowNanos, pingIntervalNanos);
             }
         });
     }

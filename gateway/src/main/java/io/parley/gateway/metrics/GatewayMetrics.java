@@ -126,7 +126,7 @@ public class GatewayMetrics {
                 .description("Messages replayed per resume frame (count: resumes; sum: messages replayed)")
                 .serviceLevelObjectives(1, 10, 100, 1000, 10000)
                 .register(registry);
-        Gauge.builder("parley.ws.connections", sessions, s -> s.all().count())
+        Gauge.builder("parley.ws.connections", sessions, SessionRegistry::count)
                 .description("Open WebSocket connections on this instance")
                 .register(registry);
         Gauge.builder(

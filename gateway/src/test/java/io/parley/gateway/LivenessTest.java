@@ -104,9 +104,13 @@ class LivenessTest {
                     .until(() -> presence.connections(user).await().indefinitely() == 1);
             long pings =
                     raw.opcodes.stream().filter(op -> op == RawWsClient.PING).count();
-            // the interval in tests is a second: over three and a half, three pings are due; at least two, whatever
-            // the scheduler's slack (a silent client is closed after four seconds, so no close either)
-            Thread.sleep(3_500);
+            // The interval in tests is a second (the first ping once two have passed without a frame of the client's
+            // own): over five and a half seconds, four pings are due; at least two, whatever the scheduler's slack. The
+            // client's unsolicited pongs keep it from being closed as silent, and do not put the pings off.
+            for (int i = 0; i < 11; i++) {
+                raw.sendPong();
+                Thread.sleep(500);
+            }
             assertThat(raw.opcodes.stream().filter(op -> op == RawWsClient.PING).count() - pings)
                     .isGreaterThanOrEqualTo(2);
             assertThat(raw.opcodes).doesNotContain(RawWsClient.CLOSE);
@@ -122,10 +126,11 @@ class LivenessTest {
             long before = talking.opcodes.stream()
                     .filter(op -> op == RawWsClient.PING)
                     .count();
-            // an app's own ping frame five times a second for three and a half seconds: it proves the client is there,
-            // so the server's pings (three due for a silent connection, see above) are not needed; at most one slips
-            // in should the test's thread stall
-            for (int i = 0; i < 17; i++) {
+            // An app's own ping frame five times a second for five and a half seconds: it proves the client is there,
+            // so the server's pings (four due for a silent connection, see above) are not needed; a frame of its own
+            // within two seconds (the interval and a check) spares it, so only a stall of the test's thread that long
+            // could let one in.
+            for (int i = 0; i < 27; i++) {
                 talking.sendText("{\"type\":\"ping\"}");
                 Thread.sleep(200);
             }

@@ -105,7 +105,7 @@ public class Backpressure {
         }
         try {
             return (WebSocketBase) UNDERLYING.invoke(connection);
-        } catch (ReflectiveOperationException | ClassCastException e) {
+        } catch (ReflectiveOperationException | ClassCastException | IllegalArgumentException e) {
             return null;
         }
     }

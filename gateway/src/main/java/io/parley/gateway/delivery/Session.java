@@ -18,8 +18,13 @@ public final class Session {
     private volatile boolean admin;
     /** The role of the current token. */
     private volatile Role role;
-    /** False once the connection closed: it is never registered again. Guarded by the registry, under {@code this}. */
+    /** Whether the registry holds this connection. Guarded by the registry, under {@code this}. */
     boolean registered;
+    /**
+     * True once the registry was told the connection closed: it is never registered again, also when its close came
+     * before its registration. Guarded by the registry, under {@code this}.
+     */
+    boolean removed;
 
     private volatile String token;
     /**
@@ -29,6 +34,8 @@ public final class Session {
     private volatile long lastHeardNanos = System.nanoTime();
     /** When the last ping went to the client, in nanos (the registration's time before the first). */
     private volatile long lastPingNanos = System.nanoTime();
+    /** When the client last sent a frame of its own (not a pong), in nanos: a client that keeps talking needs no ping. */
+    private volatile long lastFrameNanos = System.nanoTime();
 
     private volatile boolean silenceClosed;
     /** When the token expires, in epoch seconds: the connection is closed then, unless a fresh token came. */
@@ -158,9 +165,16 @@ public final class Session {
         }
     }
 
-    /** Notes that something (a text frame, a pong) came from the client just now. */
+    /** Notes that a pong came from the client just now: it is there. */
     public void heard() {
         lastHeardNanos = System.nanoTime();
+    }
+
+    /** Notes that a frame of the client's own (a text frame) came just now: it is there, and needs no ping. */
+    public void spoke() {
+        long now = System.nanoTime();
+        lastHeardNanos = now;
+        lastFrameNanos = now;
     }
 
     /**
@@ -172,20 +186,23 @@ public final class Session {
         long now = System.nanoTime();
         lastPingNanos = now;
         lastHeardNanos = now;
+        lastFrameNanos = now;
     }
 
     /**
      * Sends a WebSocket ping (RFC 6455 section 5.5.2: the client answers with a pong, which {@link #heard} notes) if
-     * neither a ping went to the client nor anything came from it for {@code intervalNanos} before {@code nowNanos}: a
-     * client that keeps talking (an app's own {@code ping} frames, sends, reads) proves itself and keeps its network's
-     * path open without one. Written on the connection's event loop among its other writes ({@link LoopWriter}), so
-     * that the pings of a loop's connections due at one check go in one task.
+     * the last one went {@code intervalNanos} or more before {@code nowNanos} and the client sent no frame of its own
+     * within {@code talkingNanos}: a client that keeps talking (an app's own {@code ping} frames, sends, reads) proves
+     * itself and keeps its network's path open without one. A pong does not put the next ping off, so a silent client
+     * that answers is pinged every interval. Written on the connection's event loop among its other writes
+     * ({@link LoopWriter}), so that the pings of a loop's connections due at one check go in one task.
      *
      * @param nowNanos      {@link System#nanoTime()} of the check
-     * @param intervalNanos {@code parley.gateway.ping-interval}, in nanos
+     * @param intervalNanos when the next ping is due after the last, in nanos
+     * @param talkingNanos  how recent a frame of the client's own spares the ping, in nanos
      */
-    public void pingIfDue(long nowNanos, long intervalNanos) {
-        if (nowNanos - lastPingNanos < intervalNanos || nowNanos - lastHeardNanos < intervalNanos) {
+    public void pingIfDue(long nowNanos, long intervalNanos, long talkingNanos) {
+        if (nowNanos - lastPingNanos < intervalNanos || nowNanos - lastFrameNanos < talkingNanos) {
             return;
         }
         lastPingNanos = nowNanos;

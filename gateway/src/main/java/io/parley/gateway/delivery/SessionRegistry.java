@@ -24,6 +24,9 @@ public class SessionRegistry {
      */
     public void add(Session session) {
         synchronized (session) {
+            if (session.removed || !session.connection().isOpen()) {
+                return; // closed before its registration: nothing may hold it
+            }
             session.registered = true;
             session.startLiveness();
             open.add(session);
@@ -39,6 +42,7 @@ public class SessionRegistry {
     public void remove(Session session) {
         synchronized (session) {
             session.registered = false;
+            session.removed = true;
             open.remove(session);
             byUser.computeIfPresent(session.userId(), (u, sessions) -> {
                 sessions.remove(session);

@@ -27,6 +27,7 @@ public class TokenExpiry {
     private final SessionRegistry sessions;
     private final long idleTimeoutNanos;
     private final long pingIntervalNanos;
+    private final long talkingNanos;
 
     /**
      * @param config {@code parley.gateway.idle-timeout}, how long a client may send nothing (no frame, no pong)
@@ -44,6 +45,9 @@ public class TokenExpiry {
         this.idleTimeoutNanos = idleTimeout.toNanos();
         // Due half a check early: a check that comes a hair before the interval's end pings then, not a second late.
         this.pingIntervalNanos = Math.max(0, pingInterval.toNanos() - CHECK_EVERY.toNanos() / 2);
+        // A client whose own frames come every interval (the web client's ping every 10 s) is spared, whatever the
+        // check's phase: its last frame is always within the interval and a check.
+        this.talkingNanos = pingInterval.toNanos() + CHECK_EVERY.toNanos();
     }
 
     /** Every second, on the event loop: the pings and checks above for every connection of this instance. */
@@ -64,7 +68,7 @@ public class TokenExpiry {
                 session.close(EXPIRED);
             } else if (!session.closeIfSilent(idleTimeoutNanos)) {
                 session.closeIfStalled();
-                session.pingIfDue(nowNanos, pingIntervalNanos);
+                session.pingIfDue(nowNanos, pingIntervalNanos, talkingNanos);
             }
         });
     }

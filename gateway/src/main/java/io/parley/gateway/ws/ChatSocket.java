@@ -157,7 +157,7 @@ public class ChatSocket {
     public Uni<Void> onText(String text, WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
         if (session != null) {
-            session.heard();
+            session.spoke();
         }
         return Uni.createFrom()
                 .deferred(() -> answer(session, text))

@@ -133,7 +133,7 @@ public class DeliveryStore {
         return tx.preparedQuery("""
                         WITH members AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS t(conversation_id, user_id))
                         DELETE FROM push_delivery d USING push_subscription s
-                        WHERE d.conversation_id IN (SELECT conversation_id FROM members)
+                        WHERE d.conversation_id = ANY($1::uuid[])
                           AND s.id = d.subscription_id
                           AND NOT EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = d.conversation_id
                                                                     AND m.user_id = s.user_id)""").execute(RemovalStore.members(members)).replaceWithVoid();

@@ -121,7 +121,7 @@ public class PendingAlertStore {
         return tx.preparedQuery("""
                         WITH members AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS t(conversation_id, user_id))
                         DELETE FROM pending_alert p
-                        WHERE p.conversation_id IN (SELECT conversation_id FROM members)
+                        WHERE p.conversation_id = ANY($1::uuid[])
                           AND NOT EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = p.conversation_id
                                                                     AND m.user_id = p.user_id)""").execute(RemovalStore.members(members)).replaceWithVoid();
     }

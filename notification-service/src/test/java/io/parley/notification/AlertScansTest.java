@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The statements that every batch of message events runs on {@code pending_alert} and {@code push_delivery} find their
- * rows through an index,
- * never by reading the whole table: with thousands of alerts pending, a sequential scan per batch is a cost per message
+ * rows through an index, never by reading the whole table: with thousands of alerts pending, a sequential scan per batch is a cost per message
  * that grows with the table (measured at 50 msg/s: one scan of ~770 rows per message before the index). Each statement
  * runs in a transaction of its own, whose own counters ({@code pg_stat_xact_user_tables}) say how the table was read.
  * The batch's conversations are named as an array ({@code conversation_id = ANY($1)}), the form planned as an index
@@ -58,49 +57,40 @@ class AlertScansTest {
      */
     @BeforeEach
     void manyPendingAlerts() {
-        pool.query("INSERT INTO pending_alert (user_id, conversation_id, first_seq, last_seq, message_count, due_at) "
-                        + "SELECT '" + PROBE + "' || g, gen_random_uuid(), 1, 3, 3, now() + interval '1 day' "
-                        + "FROM generate_series(1, 5000) g")
-                .execute()
-                .await()
-                .indefinitely();
-        pool.preparedQuery("INSERT INTO pending_alert (user_id, conversation_id, first_seq, last_seq, message_count, "
-                        + "due_at) VALUES ($1, $2, 1, 3, 3, now() + interval '1 day')")
-                .execute(Tuple.of(PROBE + "member", conversation))
-                .await()
-                .indefinitely();
-        pool.query("INSERT INTO push_subscription (id, user_id, kind, address) SELECT gen_random_uuid(), '" + PROBE
-                        + "' || g, 'fcm', '" + PROBE + "' || g FROM generate_series(1, 1000) g")
-                .execute()
-                .await()
-                .indefinitely();
-        pool.query("INSERT INTO push_delivery (subscription_id, conversation_id, payload, next_at) "
-                        + "SELECT s.id, gen_random_uuid(), '{}', now() + interval '1 day' "
-                        + "FROM push_subscription s, generate_series(1, 5) WHERE s.user_id LIKE '" + PROBE + "%'")
-                .execute()
-                .await()
-                .indefinitely();
-        pool.preparedQuery("INSERT INTO push_subscription (id, user_id, kind, address) VALUES ($1, $2, 'fcm', $3)")
-                .execute(Tuple.of(device, PROBE + "member", PROBE + device))
-                .await()
-                .indefinitely();
-        pool.preparedQuery("INSERT INTO push_delivery (subscription_id, conversation_id, payload, next_at) "
-                        + "VALUES ($1, $2, '{}', now() + interval '1 day')")
-                .execute(Tuple.of(device, conversation))
-                .await()
-                .indefinitely();
-        pool.query("ANALYZE pending_alert").execute().await().indefinitely();
-        pool.query("ANALYZE push_delivery").execute().await().indefinitely();
+        run("INSERT INTO pending_alert (user_id, conversation_id, first_seq, last_seq, message_count, due_at) "
+                + "SELECT '" + PROBE + "' || g, gen_random_uuid(), 1, 3, 3, now() + interval '1 day' "
+                + "FROM generate_series(1, 5000) g");
+        run(
+                "INSERT INTO pending_alert (user_id, conversation_id, first_seq, last_seq, message_count, "
+                        + "due_at) VALUES ($1, $2, 1, 3, 3, now() + interval '1 day')",
+                Tuple.of(PROBE + "member", conversation));
+        run("INSERT INTO push_subscription (id, user_id, kind, address) SELECT gen_random_uuid(), '" + PROBE
+                + "' || g, 'fcm', '" + PROBE + "' || g FROM generate_series(1, 1000) g");
+        run("INSERT INTO push_delivery (subscription_id, conversation_id, payload, next_at) "
+                + "SELECT s.id, gen_random_uuid(), '{}', now() + interval '1 day' "
+                + "FROM push_subscription s, generate_series(1, 5) WHERE s.user_id LIKE '" + PROBE + "%'");
+        run(
+                "INSERT INTO push_subscription (id, user_id, kind, address) VALUES ($1, $2, 'fcm', $3)",
+                Tuple.of(device, PROBE + "member", PROBE + device));
+        run(
+                "INSERT INTO push_delivery (subscription_id, conversation_id, payload, next_at) "
+                        + "VALUES ($1, $2, '{}', now() + interval '1 day')",
+                Tuple.of(device, conversation));
+        run("ANALYZE pending_alert");
+        run("ANALYZE push_delivery");
     }
 
     @AfterEach
     void forget() {
-        pool.query("DELETE FROM pending_alert WHERE user_id LIKE '" + PROBE + "%'")
-                .execute()
-                .await()
-                .indefinitely();
-        pool.query("DELETE FROM push_subscription WHERE user_id LIKE '" + PROBE + "%'") // deliveries go with them
-                .execute()
+        run("DELETE FROM pending_alert WHERE user_id LIKE '" + PROBE + "%'");
+        run("DELETE FROM push_subscription WHERE user_id LIKE '" + PROBE + "%'"); // deliveries go with them
+    }
+
+    /** Runs a set-up statement, with {@code arguments} if any, and waits for it. */
+    private void run(String sql, Tuple... arguments) {
+        (arguments.length == 0
+                        ? pool.query(sql).execute()
+                        : pool.preparedQuery(sql).execute(arguments[0]))
                 .await()
                 .indefinitely();
     }

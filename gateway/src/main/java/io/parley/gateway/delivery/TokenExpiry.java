@@ -11,7 +11,8 @@ import java.time.Duration;
  * Every second: pings the connections whose last ping went {@code parley.gateway.ping-interval} ago (one check for
  * every connection instead of a timer each: ten thousand idle connections cost the event loops one task a second, not
  * a thousand timers; docs/benchmarks.md "Idle connections"), and closes the connections whose token has expired and
- * was not replaced by an {@code auth} frame (1008, "token expired"), those whose client stopped reading (1013, see {@link Session#closeIfStalled()}), and those whose
+ * was not replaced by an {@code auth} frame (1008, "token expired"), those whose client stopped reading (1013, see
+ * {@link Session#closeIfStalled()}), and those whose
  * client has sent nothing, not even the pong to the pings sent every {@code parley.gateway.ping-interval}, for
  * {@code parley.gateway.idle-timeout} (1001 and the TCP connection cut, see {@link Session#closeIfSilent}): a network
  * that vanished without closing TCP. Each close publishes offline if it was the user's last connection. Every client
